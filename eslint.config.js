@@ -1,0 +1,42 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import vue from 'eslint-plugin-vue';
+import globals from 'globals';
+
+// Import boundaries (STYLE.md): imports point down only. common/ imports nothing of ours and no
+// runtime; nothing imports server/ or renderer/; the renderer reaches the server over HTTP alone.
+const folder = (name) => ({ regex: `(^|/)(\\.\\./)*${name}(/|$)`, message: `Do not import ${name}/ from here: imports point down only (see STYLE.md).` });
+const boundary = (...names) => ['error', { patterns: names.map(folder) }];
+const noNode = { regex: '^(node:|fs$|path$|crypto$|http$|os$|child_process$)', message: 'No Node.js modules here: this code runs in the browser or everywhere.' };
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'release/**', 'node_modules/**', 'coverage/**', 'data/**', 'test-artifacts/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  ...vue.configs['flat/recommended'],
+  {
+    files: ['**/*.vue'],
+    languageOptions: { parserOptions: { parser: tseslint.parser } },
+  },
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'vue/multi-word-component-names': 'off',
+      'vue/max-attributes-per-line': 'off',
+      'vue/singleline-html-element-content-newline': 'off',
+      'vue/html-self-closing': 'off',
+    },
+  },
+  {
+    files: ['common/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [folder('server'), folder('renderer'), folder('electron'), noNode, { regex: '^electron$', message: 'common/ must not use Electron.' }] }] },
+  },
+  { files: ['server/**'], rules: { 'no-restricted-imports': boundary('renderer', 'electron') } },
+  { files: ['electron/**'], rules: { 'no-restricted-imports': boundary('server', 'renderer') } },
+  {
+    files: ['renderer/src/**'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: { 'no-restricted-imports': ['error', { patterns: [folder('server'), folder('electron'), noNode] }] },
+  },
+);

@@ -1,0 +1,98 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { AuditLog } from './audit/audit-log';
+import { EventEmitter, type AppContext, type AppEvents } from './app-context';
+import type { ServerConfig } from './config';
+import { FEATURES } from './features';
+import type { AdminState, SessionResolver } from './admin/admin-route';
+import { serveConsoleFile } from './admin/console-files';
+import { close, createListener, listen, urlOf } from './http/listener';
+import { Router } from './http/router';
+import { applyAdminHeaders, applyDeliveryHeaders } from './http/security-headers';
+import { createLogger, type Logger } from './log/logger';
+import { openDatabase } from './store/database';
+
+/** A running server: both listeners, their URLs and a clean stop. */
+export interface App {
+  ctx: AppContext;
+  deliveryUrl: string;
+  adminUrl: string;
+  /** Stops both listeners, waits for requests in flight, then runs every flush hook and closes the store. */
+  stop(): Promise<void>;
+}
+
+const noSessions: SessionResolver = { resolve: () => null };
+
+/** Opens the store, wires every feature and starts both listeners. */
+export async function startApp(config: ServerConfig, options: { log?: Logger; now?: () => Date } = {}): Promise<App> {
+  const log = options.log ?? createLogger({ silent: config.silent });
+  const now = options.now ?? (() => new Date());
+  const db = openDatabase(config.dataDir);
+  const stopHooks: Array<() => void | Promise<void>> = [];
+  let deliveryBase = config.publicUrl ?? '';
+  const ctx: AppContext = {
+    config,
+    db,
+    log,
+    audit: new AuditLog(db, now),
+    now,
+    events: new EventEmitter<AppEvents>(),
+    sessions: noSessions,
+    onStop: (fn) => stopHooks.push(fn),
+    deliveryFinishHooks: [],
+    deliveryBaseUrl: () => deliveryBase,
+  };
+  const admin = new Router<AdminState>();
+  const delivery = new Router<unknown>();
+  try {
+    for (const feature of FEATURES) await feature(ctx, { admin, delivery });
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+
+  const deliveryServer = createListener<unknown>({
+    name: 'delivery',
+    router: delivery,
+    log,
+    applyHeaders: (res) => applyDeliveryHeaders(res, config.tls),
+    createState: () => undefined,
+    onFinish: ctx.deliveryFinishHooks.length
+      ? (req: IncomingMessage, res: ServerResponse) => {
+          for (const hook of ctx.deliveryFinishHooks) hook(req, res);
+        }
+      : undefined,
+  });
+  const adminServer = createListener<AdminState>({
+    name: 'admin',
+    router: admin,
+    log,
+    applyHeaders: (res) => applyAdminHeaders(res, config.tls),
+    createState: () => ({ resolver: ctx.sessions }),
+    fallback: (req, res, path) => (path.startsWith('/api/') ? false : serveConsoleFile(config.consoleDir, req, res, path)),
+  });
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      await Promise.all([close(deliveryServer), close(adminServer)]);
+      for (const hook of stopHooks.reverse()) {
+        try {
+          await hook();
+        } catch (err) {
+          log.error('shutdown hook failed', { error: err instanceof Error ? err.message : String(err) });
+        }
+      }
+      db.close();
+    })());
+
+  try {
+    const d = await listen(deliveryServer, config.delivery.port, config.delivery.host);
+    const a = await listen(adminServer, config.admin.port, config.admin.host);
+    const deliveryUrl = urlOf(d);
+    deliveryBase ||= deliveryUrl;
+    return { ctx, deliveryUrl, adminUrl: urlOf(a), stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

@@ -1,0 +1,123 @@
+import { createHash } from 'node:crypto';
+import type { Db } from '../store/database';
+
+/** One audit entry as stored and as served by GET /api/audit. */
+export interface AuditEntry {
+  seq: number;
+  at: string;
+  actor: string;
+  action: string;
+  target: string | null;
+  details: Record<string, unknown>;
+  prevHash: string;
+  hash: string;
+}
+
+/** What a caller records: who did what to which thing. Details must hold no personal data. */
+export interface AuditEvent {
+  actor: string;
+  action: string;
+  target?: string | null;
+  details?: Record<string, unknown>;
+}
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** Hash of an entry's content and its predecessor's hash; any change to either changes it. */
+export function entryHash(e: Omit<AuditEntry, 'hash'>): string {
+  const canonical = JSON.stringify([e.seq, e.at, e.actor, e.action, e.target, canonicalJson(e.details), e.prevHash]);
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+interface Row {
+  seq: number;
+  at: string;
+  actor: string;
+  action: string;
+  target: string | null;
+  details: string;
+  prev_hash: string;
+  hash: string;
+}
+
+const toEntry = (r: Row): AuditEntry => ({
+  seq: r.seq,
+  at: r.at,
+  actor: r.actor,
+  action: r.action,
+  target: r.target,
+  details: JSON.parse(r.details) as Record<string, unknown>,
+  prevHash: r.prev_hash,
+  hash: r.hash,
+});
+
+/** The append-only, hash-chained audit log. */
+export class AuditLog {
+  private readonly lastStmt;
+  private readonly insertStmt;
+
+  constructor(private readonly db: Db, private readonly now: () => Date = () => new Date()) {
+    this.lastStmt = db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1');
+    this.insertStmt = db.prepare('INSERT INTO audit_log (seq, at, actor, action, target, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+  }
+
+  /** Appends one entry chained to the last; runs inside the caller's transaction when there is one. */
+  append(event: AuditEvent): AuditEntry {
+    const write = () => {
+      const last = this.lastStmt.get() as { seq: number; hash: string } | undefined;
+      const base = {
+        seq: (last?.seq ?? 0) + 1,
+        at: this.now().toISOString(),
+        actor: event.actor,
+        action: event.action,
+        target: event.target ?? null,
+        details: event.details ?? {},
+        prevHash: last?.hash ?? GENESIS_HASH,
+      };
+      const entry: AuditEntry = { ...base, hash: entryHash(base) };
+      this.insertStmt.run(entry.seq, entry.at, entry.actor, entry.action, entry.target, canonicalJson(entry.details), entry.prevHash, entry.hash);
+      return entry;
+    };
+    return this.db.inTransaction ? write() : this.db.transaction(write).immediate();
+  }
+
+  /** Entries newest first, paged; optional filter by action prefix. */
+  list(options: { limit: number; beforeSeq?: number; actionPrefix?: string }): AuditEntry[] {
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM audit_log WHERE (? IS NULL OR seq < ?) AND (? IS NULL OR action LIKE ? || '%') ORDER BY seq DESC LIMIT ?`,
+      )
+      .all(options.beforeSeq ?? null, options.beforeSeq ?? null, options.actionPrefix ?? null, options.actionPrefix ?? null, options.limit) as Row[];
+    return rows.map(toEntry);
+  }
+
+  /** Walks the whole chain; returns the first entry that was altered, removed or reordered, if any. */
+  verify(): { ok: true; count: number; head: string } | { ok: false; count: number; badSeq: number; reason: string } {
+    let prev = GENESIS_HASH;
+    let expectedSeq = 1;
+    let count = 0;
+    for (const row of this.db.prepare('SELECT * FROM audit_log ORDER BY seq ASC').iterate() as Iterable<Row>) {
+      const entry = toEntry(row);
+      if (entry.seq !== expectedSeq) return { ok: false, count, badSeq: expectedSeq, reason: `entry ${expectedSeq} is missing` };
+      if (entry.prevHash !== prev) return { ok: false, count, badSeq: entry.seq, reason: `entry ${entry.seq} does not follow entry ${entry.seq - 1}` };
+      if (entryHash(entry) !== entry.hash || canonicalJson(entry.details) !== row.details) {
+        return { ok: false, count, badSeq: entry.seq, reason: `entry ${entry.seq} was altered` };
+      }
+      prev = entry.hash;
+      expectedSeq++;
+      count++;
+    }
+    return { ok: true, count, head: prev };
+  }
+}

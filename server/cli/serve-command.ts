@@ -1,0 +1,57 @@
+import { startApp } from '../app';
+import { resolveConfig } from '../config';
+import { createLogger } from '../log/logger';
+import { parseFlags, parsePort, UsageError, type Command } from './args';
+
+/** `serve`: runs both listeners until SIGINT/SIGTERM, then flushes and exits. */
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'run the delivery and admin listeners',
+  usage:
+    'serve [--data DIR] [--sealed-dir DIR] [--delivery-port N] [--delivery-host H] [--admin-port N] [--admin-host H] [--trust-proxy CIDR,…] [--public-url URL] [--tls]',
+  async run(argv) {
+    const f = parseFlags(argv, {
+      data: { type: 'string' },
+      'sealed-dir': { type: 'string' },
+      'delivery-port': { type: 'string' },
+      'delivery-host': { type: 'string' },
+      'admin-port': { type: 'string' },
+      'admin-host': { type: 'string' },
+      'trust-proxy': { type: 'string' },
+      'public-url': { type: 'string' },
+      'console-dir': { type: 'string' },
+      tls: { type: 'boolean' },
+    });
+    const publicUrl = f['public-url'];
+    if (publicUrl !== undefined && !/^https?:\/\/[^/?#\s]+\/?$/.test(publicUrl)) {
+      throw new UsageError(`--public-url must be an http(s) origin like https://ads.example.com, not "${publicUrl}".`);
+    }
+    const config = resolveConfig({
+      dataDir: f.data ?? process.env.CREATIVE_ENGINE_DATA ?? 'data',
+      sealedDir: f['sealed-dir'],
+      delivery: { host: f['delivery-host'] ?? '0.0.0.0', port: parsePort(f['delivery-port'], '--delivery-port', 8080) },
+      admin: { host: f['admin-host'] ?? '127.0.0.1', port: parsePort(f['admin-port'], '--admin-port', 8081) },
+      trustProxy: f['trust-proxy'] ? f['trust-proxy'].split(',').map((s) => s.trim()).filter(Boolean) : [],
+      publicUrl: publicUrl?.replace(/\/$/, ''),
+      consoleDir: f['console-dir'],
+      tls: f.tls ?? false,
+    });
+    const log = createLogger();
+    const app = await startApp(config, { log });
+    log.info(`delivery listening on ${app.deliveryUrl}`);
+    log.info(`console and admin API on ${app.adminUrl}/`);
+    await new Promise<void>((resolve) => {
+      const shutdown = (signal: string) => {
+        log.info(`${signal} received, flushing and stopping`);
+        app.stop().then(resolve, (err: unknown) => {
+          log.error('stop failed', { error: err instanceof Error ? err.message : String(err) });
+          resolve();
+        });
+      };
+      process.once('SIGINT', () => shutdown('SIGINT'));
+      process.once('SIGTERM', () => shutdown('SIGTERM'));
+    });
+    log.info('stopped');
+    return 0;
+  },
+};

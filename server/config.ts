@@ -1,0 +1,43 @@
+import path from 'node:path';
+
+/** Everything `serve` needs; built from CLI flags and environment by the CLI, or directly by tests. */
+export interface ServerConfig {
+  /** Store, token keys and other state. */
+  dataDir: string;
+  /** Sealed access-log segments; defaults to `<dataDir>/sealed`, may be another volume. */
+  sealedDir: string;
+  delivery: { host: string; port: number };
+  admin: { host: string; port: number };
+  /** Peers (CIDRs or addresses) whose X-Forwarded-For is honoured. */
+  trustProxy: string[];
+  /** Base URL publishers reach the delivery listener at (used in tags); default: from the bound address. */
+  publicUrl?: string;
+  /** Built console files served at `/` by the admin listener. */
+  consoleDir: string;
+  /** Whether the listeners sit behind TLS (adds Secure to cookies, HSTS). */
+  tls: boolean;
+  /** Log nothing (tests). */
+  silent?: boolean;
+}
+
+/** The package root, found from this bundle's location (dist/server/*.js) or the sources (server/*.ts). */
+export function packageRoot(): string {
+  const here = path.dirname(new URL(import.meta.url).pathname);
+  return path.resolve(here, here.includes(`${path.sep}dist${path.sep}`) || here.endsWith(`${path.sep}dist`) ? '../..' : '..');
+}
+
+/** Fills in defaults for everything not given. */
+export function resolveConfig(partial: Partial<ServerConfig> & { dataDir: string }): ServerConfig {
+  const dataDir = path.resolve(partial.dataDir);
+  return {
+    dataDir,
+    sealedDir: path.resolve(partial.sealedDir ?? path.join(dataDir, 'sealed')),
+    delivery: partial.delivery ?? { host: '0.0.0.0', port: 8080 },
+    admin: partial.admin ?? { host: '127.0.0.1', port: 8081 },
+    trustProxy: partial.trustProxy ?? [],
+    publicUrl: partial.publicUrl,
+    consoleDir: partial.consoleDir ?? path.join(packageRoot(), 'dist', 'renderer'),
+    tls: partial.tls ?? false,
+    silent: partial.silent,
+  };
+}

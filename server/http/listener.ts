@@ -1,0 +1,117 @@
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HttpError } from './http-error';
+import { sendError, sendJson } from './respond';
+import type { RouteContext, Router } from './router';
+import type { Logger } from '../log/logger';
+
+/** A handler's explicit answer: status, JSON body (or none) and headers. */
+export class Reply {
+  constructor(readonly status: number, readonly body?: unknown, readonly headers?: Record<string, string>) {}
+}
+/** Builds a Reply; handlers may also return a plain value (200 JSON) or write `res` themselves. */
+export const reply = (status: number, body?: unknown, headers?: Record<string, string>) => new Reply(status, body, headers);
+
+export interface ListenerOptions<S> {
+  name: string;
+  router: Router<S>;
+  log: Logger;
+  /** Sets per-response headers (security headers) before routing. */
+  applyHeaders(res: ServerResponse): void;
+  /** Creates the per-request state; may throw an HttpError (e.g. rate limit). */
+  createState(req: IncomingMessage, res: ServerResponse): S;
+  /** Runs before the handler (authentication, CSRF checks). */
+  before?(ctx: RouteContext<S>): void | Promise<void>;
+  /** Called once per request after the response is finished or aborted (access logging). */
+  onFinish?(req: IncomingMessage, res: ServerResponse): void;
+  /** Answers paths that no route matches (static files); returns false to fall through to 404. */
+  fallback?(req: IncomingMessage, res: ServerResponse, path: string): boolean | Promise<boolean>;
+}
+
+/** Limits that keep slow or huge clients from exhausting the server. */
+export const LISTENER_LIMITS = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
+  maxHeaderSize: 16 * 1024,
+  maxRequestsPerSocket: 10_000,
+};
+
+/** Creates a node:http server that routes, applies headers and turns every failure into JSON. */
+export function createListener<S>(options: ListenerOptions<S>): http.Server {
+  const { router, log } = options;
+  const server = http.createServer(
+    { maxHeaderSize: LISTENER_LIMITS.maxHeaderSize, requestTimeout: LISTENER_LIMITS.requestTimeoutMs, headersTimeout: LISTENER_LIMITS.headersTimeoutMs, keepAliveTimeout: LISTENER_LIMITS.keepAliveTimeoutMs },
+    (req, res) => {
+      if (options.onFinish) {
+        const done = () => options.onFinish!(req, res);
+        res.once('close', done);
+      }
+      handle(req, res).catch((err) => sendError(res, err, log));
+    },
+  );
+  server.maxRequestsPerSocket = LISTENER_LIMITS.maxRequestsPerSocket;
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+    else socket.destroy();
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    options.applyHeaders(res);
+    const url = req.url ?? '/';
+    if (url.length > 4096) throw new HttpError(414, 'bad_request', 'The URL is too long.');
+    const q = url.indexOf('?');
+    const path = q === -1 ? url : url.slice(0, q);
+    const query = new URLSearchParams(q === -1 ? '' : url.slice(q + 1));
+    let matched;
+    try {
+      matched = router.match(req.method ?? 'GET', path);
+    } catch (err) {
+      if (err instanceof HttpError && err.status === 404 && options.fallback && (req.method === 'GET' || req.method === 'HEAD')) {
+        if (await options.fallback(req, res, path)) return;
+      }
+      throw err;
+    }
+    const ctx: RouteContext<S> = { req, res, params: matched.params, query, state: options.createState(req, res) };
+    if (options.before) await options.before(ctx);
+    const result = await matched.handler(ctx);
+    if (res.writableEnded) return;
+    if (result instanceof Reply) sendJson(res, result.status, result.body, result.headers);
+    else if (result === undefined) sendJson(res, 204, undefined);
+    else sendJson(res, 200, result);
+  }
+
+  return server;
+}
+
+/** Starts listening and resolves with the bound address (port 0 picks a free port). */
+export function listen(server: http.Server, port: number, host: string): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: Error) => reject(err);
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolve(server.address() as AddressInfo);
+    });
+  });
+}
+
+/** Stops accepting connections and closes idle ones; resolves when all requests have finished (or after `graceMs`). */
+export function close(server: http.Server, graceMs = 5_000): Promise<void> {
+  return new Promise((resolve) => {
+    if (!server.listening) return resolve();
+    const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+    timer.unref();
+    server.close(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}
+
+/** URL for a bound address, bracketing IPv6 hosts. */
+export function urlOf(address: AddressInfo, scheme = 'http'): string {
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `${scheme}://${host === '0.0.0.0' ? '127.0.0.1' : host === '[::]' ? '[::1]' : host}:${address.port}`;
+}

@@ -1,0 +1,30 @@
+import type { ServerResponse } from 'node:http';
+
+/** Headers every response of both listeners carries. */
+const COMMON: ReadonlyArray<[string, string]> = [
+  ['x-content-type-options', 'nosniff'],
+  ['referrer-policy', 'no-referrer'],
+  ['permissions-policy', 'camera=(), microphone=(), geolocation=(), interest-cohort=()'],
+];
+
+/** The admin listener serves the console: same-origin only, nothing from third parties. */
+export const ADMIN_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
+  "font-src 'self'; connect-src 'self'; frame-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/** Applies the headers for the admin listener (console + API). */
+export function applyAdminHeaders(res: ServerResponse, tls: boolean): void {
+  for (const [k, v] of COMMON) res.setHeader(k, v);
+  res.setHeader('content-security-policy', ADMIN_CSP);
+  res.setHeader('x-frame-options', 'DENY');
+  res.setHeader('cross-origin-opener-policy', 'same-origin');
+  res.setHeader('cross-origin-resource-policy', 'same-origin');
+  if (tls) res.setHeader('strict-transport-security', 'max-age=31536000');
+}
+
+/** Applies the headers for the delivery listener; its resources are embedded cross-origin by publishers. */
+export function applyDeliveryHeaders(res: ServerResponse, tls: boolean): void {
+  for (const [k, v] of COMMON) res.setHeader(k, v);
+  res.setHeader('cross-origin-resource-policy', 'cross-origin');
+  if (tls) res.setHeader('strict-transport-security', 'max-age=31536000');
+}

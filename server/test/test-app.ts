@@ -1,0 +1,33 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startApp, type App } from '../app';
+import { resolveConfig, type ServerConfig } from '../config';
+
+/** A real server on ephemeral loopback ports over a fresh temporary data directory. */
+export interface TestApp extends App {
+  dataDir: string;
+  /** Stops the server and removes its data directory. */
+  dispose(): Promise<void>;
+}
+
+/** Starts the real app for a test; pass `now` to control the clock. */
+export async function startTestApp(overrides: Partial<ServerConfig> = {}, options: { now?: () => Date } = {}): Promise<TestApp> {
+  const dataDir = overrides.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'ce-test-'));
+  const config = resolveConfig({
+    delivery: { host: '127.0.0.1', port: 0 },
+    admin: { host: '127.0.0.1', port: 0 },
+    silent: true,
+    ...overrides,
+    dataDir,
+  });
+  const app = await startApp(config, options);
+  return {
+    ...app,
+    dataDir,
+    async dispose() {
+      await app.stop();
+      if (!overrides.dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
