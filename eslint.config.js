@@ -32,6 +32,8 @@ export default tseslint.config(
     files: ['common/**'],
     rules: { 'no-restricted-imports': ['error', { patterns: [folder('server'), folder('renderer'), folder('electron'), noNode, { regex: '^electron$', message: 'common/ must not use Electron.' }] }] },
   },
+  // node/: Node-only code shared by the server's CLI and Electron's main process (keychain, age).
+  { files: ['node/**'], rules: { 'no-restricted-imports': boundary('server', 'renderer', 'electron') } },
   { files: ['server/**'], rules: { 'no-restricted-imports': boundary('renderer', 'electron') } },
   { files: ['electron/**'], rules: { 'no-restricted-imports': boundary('server', 'renderer') } },
   {
