@@ -1,0 +1,26 @@
+import { z } from 'zod';
+
+/** Device classes derived from the user agent at decision time (never stored per person). */
+export const DEVICE_CLASSES = ['desktop', 'mobile', 'tablet'] as const;
+export type DeviceClass = (typeof DEVICE_CLASSES)[number] | 'other';
+
+/** A contextual keyword: lower-case letters, digits and dashes, as publishers pass them in `kw=`. */
+export const keywordSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[\p{L}\p{N}][\p{L}\p{N}-]{0,39}$/u, 'Keywords are 1–40 letters, digits or dashes.');
+
+/**
+ * Contextual targeting of a campaign; every list empty or absent means "any". Hours and weekdays
+ * are in the server's configured time zone (default Europe/Berlin); weekday 0 is Sunday.
+ */
+export const targetingSchema = z
+  .object({
+    keywords: z.array(keywordSchema).max(50).optional(),
+    devices: z.array(z.enum(DEVICE_CLASSES)).max(3).optional(),
+    hours: z.array(z.number().int().min(0).max(23)).max(24).optional(),
+    weekdays: z.array(z.number().int().min(0).max(6)).max(7).optional(),
+  })
+  .strict();
+export type Targeting = z.infer<typeof targetingSchema>;
