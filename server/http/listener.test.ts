@@ -32,7 +32,7 @@ describe('listeners', () => {
     expect(missing.status).toBe(404);
     const wrongMethod = await fetch(`${app.adminUrl}/api/health`, { method: 'DELETE' });
     expect(wrongMethod.status).toBe(405);
-    expect((await wrongMethod.json()).error.code).toBe('method_not_allowed');
+    expect(((await wrongMethod.json()) as { error: { code: string } }).error.code).toBe('method_not_allowed');
   });
 
   it('serves the console (or its placeholder) for client-side routes, never files outside it', async () => {

@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import { idSchema } from './ids';
+import { targetingSchema, type Targeting } from './targeting';
+
+export const CAMPAIGN_STATUSES = ['draft', 'active', 'paused', 'archived'] as const;
+export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
+
+/** An ISO 8601 time with offset, normalised to UTC (`…Z`). */
+export const isoTimeSchema = z.iso.datetime({ offset: true, message: 'Enter a time like 2025-01-31T00:00:00Z.' }).transform((v) => new Date(v).toISOString());
+
+const nameSchema = z.string().trim().min(1, 'A name is required.').max(200, 'Names are at most 200 characters.');
+const zoneIdsSchema = z
+  .array(idSchema('zone'))
+  .max(500, 'A campaign runs in at most 500 zones.')
+  .transform((ids) => [...new Set(ids)]);
+const countSchema = z.number().int('Use a whole number.').min(1, 'Use at least 1, or null for none.').max(1e12).nullable();
+
+const fields = {
+  name: nameSchema,
+  startsAt: isoTimeSchema,
+  endsAt: isoTimeSchema,
+  zoneIds: zoneIdsSchema,
+  status: z.enum(CAMPAIGN_STATUSES),
+  impressionGoal: countSchema,
+  dailyCap: countSchema,
+  priority: z.number().int().min(1, 'Priority is 1 to 10.').max(10, 'Priority is 1 to 10.'),
+  weight: z.number().int().min(1, 'Weight is 1 to 100.').max(100, 'Weight is 1 to 100.'),
+  targeting: targetingSchema,
+};
+const flightOrder = { message: 'endsAt must be after startsAt.', path: ['endsAt'] };
+
+/** POST /api/campaigns. */
+export const campaignCreateSchema = z
+  .strictObject({
+    customerId: idSchema('customer'),
+    ...fields,
+    zoneIds: fields.zoneIds.default([]),
+    status: fields.status.default('active'),
+    impressionGoal: fields.impressionGoal.default(null),
+    dailyCap: fields.dailyCap.default(null),
+    priority: fields.priority.default(5),
+    weight: fields.weight.default(1),
+    targeting: fields.targeting.default({}),
+  })
+  .refine((c) => c.endsAt > c.startsAt, flightOrder);
+export type CampaignCreate = z.infer<typeof campaignCreateSchema>;
+
+/** PATCH /api/campaigns/:id — any subset; `zoneIds` replaces the whole set; the customer cannot change. */
+export const campaignPatchSchema = z
+  .strictObject({
+    name: fields.name.optional(),
+    startsAt: fields.startsAt.optional(),
+    endsAt: fields.endsAt.optional(),
+    zoneIds: fields.zoneIds.optional(),
+    status: fields.status.optional(),
+    impressionGoal: fields.impressionGoal.optional(),
+    dailyCap: fields.dailyCap.optional(),
+    priority: fields.priority.optional(),
+    weight: fields.weight.optional(),
+    targeting: fields.targeting.optional(),
+  })
+  .refine((v) => Object.values(v).some((x) => x !== undefined), 'Send at least one field to change.')
+  .refine((c) => !c.startsAt || !c.endsAt || c.endsAt > c.startsAt, flightOrder);
+export type CampaignPatch = z.infer<typeof campaignPatchSchema>;
+
+/** A campaign as the API returns it. */
+export interface Campaign {
+  id: string;
+  customerId: string;
+  name: string;
+  status: CampaignStatus;
+  startsAt: string;
+  endsAt: string;
+  zoneIds: string[];
+  impressionGoal: number | null;
+  dailyCap: number | null;
+  priority: number;
+  weight: number;
+  targeting: Targeting;
+  createdAt: string;
+  updatedAt: string;
+}

@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { HTML_CREATIVE_MAX_BYTES, utf8Length } from './creative-html';
+import { idSchema } from './ids';
+import { pixelSchema } from './zone';
+
+export const CREATIVE_STATUSES = ['active', 'paused'] as const;
+export type CreativeStatus = (typeof CREATIVE_STATUSES)[number];
+
+/** Where a click goes: an absolute http(s) URL without credentials, at most 2048 characters. */
+export const landingUrlSchema = z
+  .string()
+  .trim()
+  .max(2048, 'Landing URLs are at most 2048 characters.')
+  .regex(
+    // eslint-disable-next-line no-control-regex -- control characters are what this refuses
+    /^https?:\/\/(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*|\[[0-9a-f:.]+\])(?::\d{1,5})?(?:[/?#][^\s\u0000-\u001f\u007f]*)?$/i,
+    'Enter an absolute http(s) URL like https://shop.example/offer.',
+  );
+
+const altSchema = z.string().trim().min(1, 'Describe the ad in alt (shown to screen readers and when images are off).').max(300, 'alt is at most 300 characters.');
+const htmlSchema = z
+  .string()
+  .min(1, 'html is empty.')
+  .refine((h) => utf8Length(h) <= HTML_CREATIVE_MAX_BYTES, `HTML creatives are at most ${HTML_CREATIVE_MAX_BYTES / 1024} KiB.`);
+
+/** POST /api/creatives: exactly one of imageUrl (a first-party asset URL), assetId or html. */
+export const creativeCreateSchema = z
+  .strictObject({
+    campaignId: idSchema('campaign'),
+    name: z.string().trim().max(200, 'Names are at most 200 characters.').default(''),
+    width: pixelSchema,
+    height: pixelSchema,
+    imageUrl: z.string().trim().max(2048).optional(),
+    assetId: idSchema('asset').optional(),
+    html: htmlSchema.optional(),
+    landingUrl: landingUrlSchema,
+    alt: altSchema,
+    status: z.enum(CREATIVE_STATUSES).default('active'),
+  })
+  .refine((c) => [c.imageUrl, c.assetId, c.html].filter((x) => x !== undefined).length === 1, {
+    message: 'Give exactly one of imageUrl, assetId or html.',
+    path: ['assetId'],
+  });
+export type CreativeCreate = z.infer<typeof creativeCreateSchema>;
+
+/** PATCH /api/creatives/:id — what may change after review; size and content stay. */
+export const creativePatchSchema = z
+  .strictObject({
+    name: z.string().trim().max(200).optional(),
+    status: z.enum(CREATIVE_STATUSES).optional(),
+    alt: altSchema.optional(),
+    landingUrl: landingUrlSchema.optional(),
+  })
+  .refine((v) => Object.values(v).some((x) => x !== undefined), 'Send at least one field to change.');
+export type CreativePatch = z.infer<typeof creativePatchSchema>;
+
+/** A creative as the API returns it; `imageUrl` is the delivery URL of its asset. */
+export interface Creative {
+  id: string;
+  campaignId: string;
+  name: string;
+  width: number;
+  height: number;
+  assetId: string | null;
+  imageUrl: string | null;
+  html: string | null;
+  landingUrl: string;
+  alt: string;
+  status: CreativeStatus;
+  createdAt: string;
+  updatedAt: string;
+}

@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { idSchema } from './ids';
+
+export const SITE_KINDS = ['site', 'app'] as const;
+export type SiteKind = (typeof SITE_KINDS)[number];
+
+/** A web domain (`news.example`) or an app's store id in reverse-domain form (`com.example.app`). */
+export const domainSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(253, 'Domains are at most 253 characters.')
+  .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/, 'Enter a domain like news.example (no scheme, path or port).');
+
+const nameSchema = z.string().trim().min(1, 'A name is required.').max(200, 'Names are at most 200 characters.');
+
+/** POST /api/sites. */
+export const siteCreateSchema = z.strictObject({
+  customerId: idSchema('customer'),
+  name: nameSchema,
+  domain: domainSchema,
+  kind: z.enum(SITE_KINDS).default('site'),
+});
+export type SiteCreate = z.infer<typeof siteCreateSchema>;
+
+/** PATCH /api/sites/:id — the owning customer cannot change. */
+export const sitePatchSchema = z
+  .strictObject({ name: nameSchema.optional(), domain: domainSchema.optional(), kind: z.enum(SITE_KINDS).optional() })
+  .refine((v) => Object.values(v).some((x) => x !== undefined), 'Send at least one field to change.');
+export type SitePatch = z.infer<typeof sitePatchSchema>;
+
+/** A publisher's site or app. */
+export interface Site {
+  id: string;
+  customerId: string;
+  name: string;
+  domain: string;
+  kind: SiteKind;
+  createdAt: string;
+  updatedAt: string;
+}

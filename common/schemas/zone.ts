@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { idSchema } from './ids';
+
+/** Width or height of a placement or creative, in CSS pixels. */
+export const pixelSchema = z.number().int('Sizes are whole pixels.').min(1, 'Sizes are at least 1 px.').max(4000, 'Sizes are at most 4000 px.');
+
+const nameSchema = z.string().trim().min(1, 'A name is required.').max(200, 'Names are at most 200 characters.');
+
+/** POST /api/zones. */
+export const zoneCreateSchema = z.strictObject({ siteId: idSchema('site'), name: nameSchema, width: pixelSchema, height: pixelSchema });
+export type ZoneCreate = z.infer<typeof zoneCreateSchema>;
+
+/** PATCH /api/zones/:id — the site cannot change. */
+export const zonePatchSchema = z
+  .strictObject({ name: nameSchema.optional(), width: pixelSchema.optional(), height: pixelSchema.optional() })
+  .refine((v) => Object.values(v).some((x) => x !== undefined), 'Send at least one field to change.');
+export type ZonePatch = z.infer<typeof zonePatchSchema>;
+
+/** A placement of a fixed size on a site or app. */
+export interface Zone {
+  id: string;
+  siteId: string;
+  name: string;
+  width: number;
+  height: number;
+  createdAt: string;
+  updatedAt: string;
+}

@@ -1,0 +1,82 @@
+import type { Me } from '../../common/schemas/user';
+import { loginSchema } from '../../common/schemas/user';
+import { adminRoute, type AdminState, type Session } from '../admin/admin-route';
+import type { AppContext } from '../app-context';
+import { readJson } from '../http/body';
+import { HttpError } from '../http/http-error';
+import { reply } from '../http/listener';
+import type { Router } from '../http/router';
+import { UserRepo } from '../users/user-repo';
+import { peerAddress } from './client-address';
+import { ACCOUNT_RULE, ADDRESS_RULE, LoginThrottle } from './login-throttle';
+import { verifyDummy, verifyPassword } from './password';
+import type { SessionManager } from './session-manager';
+
+const WRONG_CREDENTIALS = 'The e-mail address or password is wrong.';
+/** scrypt holds 32 MiB while it runs; more parallel sign-ins than this wait for the next try. */
+const MAX_PARALLEL_LOGINS = 8;
+
+/** The public shape of a signed-in user. */
+export const meOf = (s: Session): Me => ({ id: s.userId, email: s.email, name: s.name, roles: s.roles });
+
+function tooManyAttempts(waitMs: number): HttpError {
+  const seconds = Math.max(1, Math.ceil(waitMs / 1000));
+  const wait = seconds >= 120 ? `${Math.ceil(seconds / 60)} minutes` : `${seconds} second${seconds === 1 ? '' : 's'}`;
+  return new HttpError(429, 'too_many_requests', `Too many failed sign-ins. Wait ${wait}, then try again.`, undefined, { 'retry-after': String(seconds) });
+}
+
+/** POST /api/session (sign in), DELETE /api/session (sign out), GET /api/me. */
+export function registerSessionRoutes(ctx: AppContext, admin: Router<AdminState>, sessions: SessionManager): void {
+  const users = new UserRepo(ctx.db);
+  const clock = () => ctx.now().getTime();
+  const accounts = new LoginThrottle(ACCOUNT_RULE, clock);
+  const addresses = new LoginThrottle(ADDRESS_RULE, clock);
+  let inFlight = 0;
+
+  adminRoute(admin, 'POST', '/api/session', 'public', async ({ req }) => {
+    const input = await readJson(req, loginSchema);
+    const address = peerAddress(req);
+    const wait = Math.max(accounts.retryAfterMs(input.email), addresses.retryAfterMs(address));
+    if (wait > 0) throw tooManyAttempts(wait);
+    if (inFlight >= MAX_PARALLEL_LOGINS) {
+      throw new HttpError(503, 'unavailable', 'The server is busy with other sign-ins. Try again in a moment.', undefined, { 'retry-after': '1' });
+    }
+    // Count the attempt as failed up front so parallel guesses cannot outrun the lock.
+    accounts.fail(input.email);
+    addresses.fail(address);
+    inFlight++;
+    let user;
+    let ok: boolean;
+    try {
+      user = users.getForLogin(input.email);
+      // Unknown accounts cost the same scrypt as known ones, so timing does not reveal which exist.
+      ok = user ? await verifyPassword(input.password, user.passwordHash) : await verifyDummy(input.password);
+    } finally {
+      inFlight--;
+    }
+    if (!user || !ok) {
+      ctx.audit.append({ actor: user?.id ?? 'anonymous', action: 'session.login_failed', target: user?.id ?? null, details: { reason: user ? 'wrong_password' : 'unknown_account' } });
+      throw new HttpError(401, 'unauthenticated', WRONG_CREDENTIALS);
+    }
+    if (user.disabled) {
+      ctx.audit.append({ actor: user.id, action: 'session.login_failed', target: user.id, details: { reason: 'disabled' } });
+      throw new HttpError(403, 'forbidden', 'This account is disabled. Ask an administrator to enable it.');
+    }
+    accounts.reset(input.email);
+    addresses.undo(address);
+    sessions.end(req); // a session the browser still had is replaced, never reused
+    sessions.purge();
+    const cookie = sessions.create(user.id);
+    ctx.audit.append({ actor: user.id, action: 'session.login', target: user.id });
+    const me: Me = { id: user.id, email: user.email, name: user.name, roles: user.roles };
+    return reply(200, me, { 'set-cookie': cookie, 'cache-control': 'no-store' });
+  });
+
+  adminRoute(admin, 'DELETE', '/api/session', 'any', ({ req }, session) => {
+    sessions.end(req);
+    ctx.audit.append({ actor: session.userId, action: 'session.logout', target: session.userId });
+    return reply(204, undefined, { 'set-cookie': sessions.clearCookie() });
+  });
+
+  adminRoute(admin, 'GET', '/api/me', 'any', (_ctx, session) => meOf(session));
+}

@@ -1,0 +1,48 @@
+import { setupSchema, type Me, type SetupStatus } from '../../common/schemas/user';
+import { adminRoute, type AdminState } from '../admin/admin-route';
+import type { AppContext } from '../app-context';
+import { newId } from '../catalog/new-id';
+import { readJson } from '../http/body';
+import { conflict, forbidden } from '../http/http-error';
+import { reply } from '../http/listener';
+import type { Router } from '../http/router';
+import { UserRepo } from '../users/user-repo';
+import { isLoopback } from './client-address';
+import { hashPassword } from './password';
+import type { SessionManager } from './session-manager';
+
+/**
+ * First run: GET /api/setup tells the console whether any account exists; POST /api/setup creates the
+ * first admin — only while there is none, and only from this machine — and signs them in.
+ */
+export function registerSetupRoutes(ctx: AppContext, admin: Router<AdminState>, sessions: SessionManager): void {
+  const users = new UserRepo(ctx.db);
+
+  adminRoute(admin, 'GET', '/api/setup', 'public', ({ req }): SetupStatus => ({
+    needsSetup: users.count() === 0,
+    canSetupHere: isLoopback(req.socket.remoteAddress),
+  }));
+
+  adminRoute(admin, 'POST', '/api/setup', 'public', async ({ req }) => {
+    const input = await readJson(req, setupSchema);
+    const done = () => conflict('Setup is already done. Sign in, or ask an administrator for an account.');
+    if (users.count() > 0) throw done();
+    if (!isLoopback(req.socket.remoteAddress)) {
+      throw forbidden('The first account can only be created on the server machine itself (open the console via localhost, or run `creative-engine init`).');
+    }
+    const passwordHash = await hashPassword(input.password);
+    const id = newId('user');
+    const at = ctx.now().toISOString();
+    // Re-check inside the transaction: two first-run requests must not both create an admin.
+    const user = ctx.db.transaction(() => {
+      if (users.count() > 0) throw done();
+      const created = users.insert({ id, email: input.email, name: input.name, passwordHash, roles: ['admin'], at });
+      ctx.audit.append({ actor: id, action: 'user.create', target: id, details: { fields: ['email', 'name', 'password', 'roles'], roles: ['admin'], via: 'setup' } });
+      return created;
+    }).immediate();
+    const cookie = sessions.create(user.id);
+    ctx.audit.append({ actor: user.id, action: 'session.login', target: user.id });
+    const me: Me = { id: user.id, email: user.email, name: user.name, roles: user.roles };
+    return reply(201, me, { 'set-cookie': cookie, 'cache-control': 'no-store' });
+  });
+}

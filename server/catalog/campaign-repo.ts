@@ -1,0 +1,95 @@
+import type { Campaign, CampaignCreate, CampaignStatus } from '../../common/schemas/campaign';
+import type { Page } from '../../common/schemas/paging';
+import type { Targeting } from '../../common/schemas/targeting';
+import type { Db } from '../store/database';
+import { pagedSelect, searchCondition, type Condition } from './list-sql';
+
+interface CampaignRow {
+  id: string;
+  customer_id: string;
+  name: string;
+  status: string;
+  starts_at: string;
+  ends_at: string;
+  impression_goal: number | null;
+  daily_cap: number | null;
+  priority: number;
+  weight: number;
+  targeting: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Everything a campaign is written with besides its id and customer. */
+export type CampaignFields = Omit<CampaignCreate, 'customerId'>;
+
+/** Campaigns and their zone links: the only SQL on campaigns and campaign_zones. */
+export class CampaignRepo {
+  private readonly zonesOf;
+
+  constructor(private readonly db: Db) {
+    this.zonesOf = db.prepare('SELECT zone_id FROM campaign_zones WHERE campaign_id = ? ORDER BY rowid').pluck();
+  }
+
+  private toCampaign = (r: CampaignRow): Campaign => ({
+    id: r.id,
+    customerId: r.customer_id,
+    name: r.name,
+    status: r.status as CampaignStatus,
+    startsAt: r.starts_at,
+    endsAt: r.ends_at,
+    zoneIds: this.zonesOf.all(r.id) as string[],
+    impressionGoal: r.impression_goal,
+    dailyCap: r.daily_cap,
+    priority: r.priority,
+    weight: r.weight,
+    targeting: JSON.parse(r.targeting) as Targeting,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  });
+
+  get(id: string): Campaign | null {
+    const row = this.db.prepare('SELECT * FROM campaigns WHERE id = ?').get(id) as CampaignRow | undefined;
+    return row ? this.toCampaign(row) : null;
+  }
+
+  list(query: { limit: number; offset: number; q?: string; customerId?: string; status?: CampaignStatus; zoneId?: string }): Page<Campaign> {
+    const conditions: Array<Condition | null> = [
+      searchCondition(query.q, ['name', 'id']),
+      query.customerId ? { sql: 'customer_id = ?', params: [query.customerId] } : null,
+      query.status ? { sql: 'status = ?', params: [query.status] } : null,
+      query.zoneId ? { sql: 'id IN (SELECT campaign_id FROM campaign_zones WHERE zone_id = ?)', params: [query.zoneId] } : null,
+    ];
+    return pagedSelect(this.db, 'campaigns', conditions, query, this.toCampaign);
+  }
+
+  /** Inserts a campaign with its zone links; call inside a transaction. */
+  insert(id: string, customerId: string, c: CampaignFields, at: string): Campaign {
+    this.db
+      .prepare(
+        `INSERT INTO campaigns (id, customer_id, name, status, starts_at, ends_at, impression_goal, daily_cap, priority, weight, targeting, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(id, customerId, c.name, c.status, c.startsAt, c.endsAt, c.impressionGoal, c.dailyCap, c.priority, c.weight, JSON.stringify(c.targeting), at, at);
+    this.linkZones(id, c.zoneIds);
+    return this.get(id)!;
+  }
+
+  /** Writes all fields and replaces the zone links; call inside a transaction. */
+  update(id: string, c: CampaignFields, at: string): Campaign | null {
+    this.db
+      .prepare(
+        `UPDATE campaigns SET name = ?, status = ?, starts_at = ?, ends_at = ?, impression_goal = ?, daily_cap = ?, priority = ?, weight = ?,
+         targeting = ?, updated_at = ? WHERE id = ?`,
+      )
+      .run(c.name, c.status, c.startsAt, c.endsAt, c.impressionGoal, c.dailyCap, c.priority, c.weight, JSON.stringify(c.targeting), at, id);
+    this.db.prepare('DELETE FROM campaign_zones WHERE campaign_id = ?').run(id);
+    this.linkZones(id, c.zoneIds);
+    return this.get(id);
+  }
+
+  private linkZones(id: string, zoneIds: readonly string[]): void {
+    const link = this.db.prepare('INSERT INTO campaign_zones (campaign_id, zone_id) VALUES (?, ?)');
+    for (const zoneId of zoneIds) link.run(id, zoneId);
+  }
+}

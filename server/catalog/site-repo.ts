@@ -1,0 +1,56 @@
+import type { Page } from '../../common/schemas/paging';
+import type { Site, SiteCreate, SiteKind } from '../../common/schemas/site';
+import type { Db } from '../store/database';
+import { pagedSelect, searchCondition } from './list-sql';
+
+interface SiteRow {
+  id: string;
+  customer_id: string;
+  name: string;
+  domain: string;
+  kind: string;
+  created_at: string;
+  updated_at: string;
+}
+
+const toSite = (r: SiteRow): Site => ({
+  id: r.id,
+  customerId: r.customer_id,
+  name: r.name,
+  domain: r.domain,
+  kind: r.kind as SiteKind,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+/** Publishers' sites and apps: the only SQL on the sites table. */
+export class SiteRepo {
+  constructor(private readonly db: Db) {}
+
+  get(id: string): Site | null {
+    const row = this.db.prepare('SELECT * FROM sites WHERE id = ?').get(id) as SiteRow | undefined;
+    return row ? toSite(row) : null;
+  }
+
+  list(query: { limit: number; offset: number; q?: string; customerId?: string }): Page<Site> {
+    return pagedSelect(
+      this.db,
+      'sites',
+      [searchCondition(query.q, ['name', 'domain', 'id']), query.customerId ? { sql: 'customer_id = ?', params: [query.customerId] } : null],
+      query,
+      toSite,
+    );
+  }
+
+  insert(id: string, s: SiteCreate, at: string): Site {
+    this.db
+      .prepare('INSERT INTO sites (id, customer_id, name, domain, kind, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(id, s.customerId, s.name, s.domain, s.kind, at, at);
+    return this.get(id)!;
+  }
+
+  update(id: string, s: Pick<Site, 'name' | 'domain' | 'kind'>, at: string): Site | null {
+    this.db.prepare('UPDATE sites SET name = ?, domain = ?, kind = ?, updated_at = ? WHERE id = ?').run(s.name, s.domain, s.kind, at, id);
+    return this.get(id);
+  }
+}

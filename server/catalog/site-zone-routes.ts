@@ -1,0 +1,100 @@
+import { idSchema } from '../../common/schemas/ids';
+import { siteCreateSchema, sitePatchSchema, type Site } from '../../common/schemas/site';
+import { zoneCreateSchema, zonePatchSchema, type Zone } from '../../common/schemas/zone';
+import { adminRoute, type AdminState } from '../admin/admin-route';
+import type { AppContext } from '../app-context';
+import { readJson } from '../http/body';
+import { notFound } from '../http/http-error';
+import { reply } from '../http/listener';
+import type { Router } from '../http/router';
+import {
+  assertCustomerActive,
+  CATALOG_WRITERS,
+  changedFields,
+  commitChange,
+  definedOnly,
+  findOr404,
+  missingReference,
+  parseListQuery,
+} from './catalog-support';
+import { CustomerRepo } from './customer-repo';
+import { newId } from './new-id';
+import { SiteRepo } from './site-repo';
+import { ZoneRepo } from './zone-repo';
+
+/** Sites/apps and their zones: GET/POST /api/sites, GET/PATCH /api/sites/:id, the same for /api/zones. */
+export function registerSiteZoneRoutes(ctx: AppContext, admin: Router<AdminState>): void {
+  const customers = new CustomerRepo(ctx.db);
+  const sites = new SiteRepo(ctx.db);
+  const zones = new ZoneRepo(ctx.db);
+  const findSite = (id: string | undefined) => findOr404('site', id, (i) => sites.get(i), 'The site');
+  const findZone = (id: string | undefined) => findOr404('zone', id, (i) => zones.get(i), 'The zone');
+  /** Changes to a site or zone need its customer to exist and not be restricted. */
+  const activeOwner = (customerId: string) => {
+    const customer = customers.get(customerId);
+    if (!customer) throw notFound('The customer');
+    assertCustomerActive(customer);
+  };
+
+  adminRoute(admin, 'GET', '/api/sites', 'any', ({ query }) => sites.list(parseListQuery(query, { customerId: idSchema('customer').optional() })));
+  adminRoute(admin, 'GET', '/api/sites/:id', 'any', ({ params }) => findSite(params.id));
+
+  adminRoute(admin, 'POST', '/api/sites', CATALOG_WRITERS, async ({ req }, session) => {
+    const input = await readJson(req, siteCreateSchema);
+    const customer = customers.get(input.customerId);
+    if (!customer) throw missingReference('The customer', 'customerId');
+    assertCustomerActive(customer);
+    const id = newId('site');
+    const site = commitChange(
+      ctx,
+      { actor: session.userId, action: 'site.create', entity: 'site', target: () => id, fields: () => ['customerId', 'name', 'domain', 'kind'] },
+      () => sites.insert(id, input, ctx.now().toISOString()),
+    );
+    return reply(201, site);
+  });
+
+  adminRoute(admin, 'PATCH', '/api/sites/:id', CATALOG_WRITERS, async ({ req, params }, session) => {
+    const before = findSite(params.id);
+    const patch = await readJson(req, sitePatchSchema);
+    activeOwner(before.customerId);
+    const merged: Site = { ...before, ...definedOnly(patch) };
+    const fields = changedFields(before, merged, ['name', 'domain', 'kind']);
+    return commitChange(
+      ctx,
+      { actor: session.userId, action: 'site.update', entity: 'site', target: () => before.id, fields: () => fields },
+      () => sites.update(before.id, merged, ctx.now().toISOString())!,
+    );
+  });
+
+  adminRoute(admin, 'GET', '/api/zones', 'any', ({ query }) =>
+    zones.list(parseListQuery(query, { siteId: idSchema('site').optional() })),
+  );
+  adminRoute(admin, 'GET', '/api/zones/:id', 'any', ({ params }) => findZone(params.id));
+
+  adminRoute(admin, 'POST', '/api/zones', CATALOG_WRITERS, async ({ req }, session) => {
+    const input = await readJson(req, zoneCreateSchema);
+    const site = sites.get(input.siteId);
+    if (!site) throw missingReference('The site', 'siteId');
+    activeOwner(site.customerId);
+    const id = newId('zone');
+    const zone = commitChange(
+      ctx,
+      { actor: session.userId, action: 'zone.create', entity: 'zone', target: () => id, fields: () => ['siteId', 'name', 'width', 'height'] },
+      () => zones.insert(id, input, ctx.now().toISOString()),
+    );
+    return reply(201, zone);
+  });
+
+  adminRoute(admin, 'PATCH', '/api/zones/:id', CATALOG_WRITERS, async ({ req, params }, session) => {
+    const before = findZone(params.id);
+    const patch = await readJson(req, zonePatchSchema);
+    activeOwner(findSite(before.siteId).customerId);
+    const merged: Zone = { ...before, ...definedOnly(patch) };
+    const fields = changedFields(before, merged, ['name', 'width', 'height']);
+    return commitChange(
+      ctx,
+      { actor: session.userId, action: 'zone.update', entity: 'zone', target: () => before.id, fields: () => fields },
+      () => zones.update(before.id, merged, ctx.now().toISOString())!,
+    );
+  });
+}
