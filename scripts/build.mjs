@@ -16,7 +16,8 @@ const started = Date.now();
 if (want('server')) {
   rmSync(r('dist/server'), { recursive: true, force: true });
   await build({
-    entryPoints: { cli: r('server/cli/entry.ts') },
+    // The seal worker thread runs its own bundle, next to cli.js (server/sealing/worker-script.ts).
+    entryPoints: { cli: r('server/cli/entry.ts'), 'seal-worker': r('server/sealing/seal-worker.ts') },
     outdir: r('dist/server'),
     bundle: true,
     platform: 'node',

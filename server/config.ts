@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { PrivacyOptions } from './privacy/privacy-options';
 
 /** Everything `serve` needs; built from CLI flags and environment by the CLI, or directly by tests. */
 export interface ServerConfig {
@@ -18,6 +19,10 @@ export interface ServerConfig {
   tls: boolean;
   /** Log nothing (tests). */
   silent?: boolean;
+  /** Data key file, personal-data retention periods, SMTP for forwarding requests, scheduled backups. */
+  privacy?: PrivacyOptions;
+  /** How long sealed access logs are kept after the end of their month: 1–3 months (default 3) or 0–89 days; longer is refused at start-up. */
+  sealedRetention?: { months?: number; days?: number };
 }
 
 /** The package root, found from this bundle's location (dist/server/*.js) or the sources (server/*.ts). */
@@ -39,5 +44,7 @@ export function resolveConfig(partial: Partial<ServerConfig> & { dataDir: string
     consoleDir: partial.consoleDir ?? path.join(packageRoot(), 'dist', 'renderer'),
     tls: partial.tls ?? false,
     silent: partial.silent,
+    privacy: partial.privacy,
+    sealedRetention: partial.sealedRetention,
   };
 }

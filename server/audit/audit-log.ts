@@ -118,6 +118,24 @@ export class AuditLog {
       expectedSeq++;
       count++;
     }
+    const anchor = this.head();
+    if (anchor === null) return { ok: false, count, badSeq: count + 1, reason: 'the recorded chain head is missing' };
+    if (anchor && anchor.seq > count) {
+      return { ok: false, count, badSeq: count + 1, reason: `entries ${count + 1} to ${anchor.seq} are missing (the chain head records ${anchor.seq} entries)` };
+    }
+    if (anchor && anchor.seq < count) {
+      return { ok: false, count, badSeq: anchor.seq + 1, reason: `entry ${anchor.seq + 1} was added behind the audit log's back (the chain head records ${anchor.seq} entries)` };
+    }
+    if (anchor && anchor.seq === count && anchor.hash !== prev) {
+      return { ok: false, count, badSeq: count, reason: `entry ${count} was replaced (it differs from the recorded chain head)` };
+    }
     return { ok: true, count, head: prev };
+  }
+
+  /** The recorded chain head (seq and hash of the newest entry) kept by a trigger; undefined in stores without one, null when removed. */
+  private head(): { seq: number; hash: string } | null | undefined {
+    const table = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_head'").get();
+    if (!table) return undefined;
+    return (this.db.prepare('SELECT seq, hash FROM audit_head WHERE id = 1').get() as { seq: number; hash: string } | undefined) ?? null;
   }
 }

@@ -1,9 +1,15 @@
 import type { Customer, CustomerCreate, CustomerKind, CustomerStatus } from '../../common/schemas/customer';
 import type { Page } from '../../common/schemas/paging';
+import { customerEmailHash, openCustomerColumns, sealCustomerColumns } from '../privacy/customer-fields';
+import type { FieldCipher } from '../privacy/field-cipher';
+import { privacyOrNull } from '../privacy/privacy-services';
 import type { Db } from '../store/database';
 import { pagedSelect, searchCondition, type Condition } from './list-sql';
 
-/** The customers table as stored. Contact fields (email, phone, address, contact_person) are personal data. */
+/**
+ * The customers table as stored. Contact fields (email, phone, address, contact_person, notes) are
+ * personal data, stored encrypted (server/privacy/customer-fields.ts) when `pii_version` is 1.
+ */
 export interface CustomerRow {
   id: string;
   name: string;
@@ -17,22 +23,26 @@ export interface CustomerRow {
   notes: string | null;
   created_at: string;
   updated_at: string;
+  email_hash: string | null;
+  pii_version: number;
 }
 
 /** The fields a customer is written with (create input, or the merge of the stored customer and a patch). */
 export type CustomerFields = CustomerCreate;
 
-/** Row → API object. The one place to decrypt contact fields once they are stored encrypted. */
-export function customerFromRow(r: CustomerRow): Customer {
+/** Row → API object. The one place that decrypts contact fields. */
+export function customerFromRow(r: CustomerRow, cipher: FieldCipher | null): Customer {
+  if (r.pii_version && !cipher) throw new Error('The data key is not loaded; encrypted customer data cannot be read.');
+  const c = cipher ? openCustomerColumns(cipher, r) : r;
   return {
     id: r.id,
     name: r.name,
-    email: r.email,
-    phone: r.phone,
-    address: r.address,
-    contactPerson: r.contact_person,
+    email: c.email,
+    phone: c.phone,
+    address: c.address,
+    contactPerson: c.contact_person,
     kind: r.kind as CustomerKind,
-    notes: r.notes,
+    notes: c.notes,
     status: r.status as CustomerStatus,
     restrictedAt: r.restricted_at,
     createdAt: r.created_at,
@@ -40,28 +50,43 @@ export function customerFromRow(r: CustomerRow): Customer {
   };
 }
 
-/** Editable fields → row columns. The one place to encrypt contact fields before they are stored. */
-export function customerFieldsToRow(c: CustomerFields): Pick<CustomerRow, 'name' | 'email' | 'phone' | 'address' | 'contact_person' | 'kind' | 'notes'> {
-  return { name: c.name, email: c.email, phone: c.phone, address: c.address, contact_person: c.contactPerson, kind: c.kind, notes: c.notes };
+/**
+ * Editable fields → row columns. The one place that encrypts contact fields (bound to the row id).
+ * Without a data key (only the `demo` CLI, which opens the store on its own) the row is written
+ * in plain text with pii_version 0, and the server encrypts it at its next start.
+ */
+export function customerFieldsToRow(
+  id: string,
+  c: CustomerFields,
+  cipher: FieldCipher | null,
+): Pick<CustomerRow, 'name' | 'email' | 'phone' | 'address' | 'contact_person' | 'kind' | 'notes' | 'email_hash' | 'pii_version'> {
+  const plain = { email: c.email, phone: c.phone, address: c.address, contact_person: c.contactPerson, notes: c.notes };
+  const personal = cipher ? sealCustomerColumns(cipher, id, plain) : { ...plain, email_hash: null, pii_version: 0 };
+  return { name: c.name, kind: c.kind, ...personal };
 }
 
 /** Customers (advertisers and publishers): the only SQL on the customers table. */
 export class CustomerRepo {
-  constructor(private readonly db: Db) {}
+  private readonly cipher: FieldCipher | null;
+
+  constructor(private readonly db: Db) {
+    this.cipher = privacyOrNull(db)?.cipher ?? null;
+  }
 
   get(id: string): Customer | null {
     const row = this.db.prepare('SELECT * FROM customers WHERE id = ?').get(id) as CustomerRow | undefined;
-    return row ? customerFromRow(row) : null;
+    return row ? customerFromRow(row, this.cipher) : null;
   }
 
-  /** Paged list; `q` searches the name and id only (contact fields will be encrypted at rest). */
+  /** Paged list; `q` searches the name and id, or finds the exact e-mail through its keyed hash (contact fields are encrypted). */
   list(query: { limit: number; offset: number; q?: string; kind?: CustomerKind; status?: CustomerStatus }): Page<Customer> {
+    const byEmail = query.q && this.cipher && query.q.includes('@') ? { sql: 'email_hash = ?', params: [customerEmailHash(this.cipher, query.q)] } : null;
     const conditions: Array<Condition | null> = [
-      searchCondition(query.q, ['name', 'id']),
+      byEmail ?? searchCondition(query.q, ['name', 'id']),
       query.kind ? { sql: 'kind = ?', params: [query.kind] } : null,
       query.status ? { sql: 'status = ?', params: [query.status] } : null,
     ];
-    return pagedSelect(this.db, 'customers', conditions, query, customerFromRow);
+    return pagedSelect(this.db, 'customers', conditions, query, (r: CustomerRow) => customerFromRow(r, this.cipher));
   }
 
   /** Whether a customer named `Demo – …` exists (the demo data set's marker). */
@@ -70,11 +95,11 @@ export class CustomerRepo {
   }
 
   insert(id: string, fields: CustomerFields, at: string): Customer {
-    const row = customerFieldsToRow(fields);
+    const row = customerFieldsToRow(id, fields, this.cipher);
     this.db
       .prepare(
-        `INSERT INTO customers (id, name, email, phone, address, contact_person, kind, status, notes, created_at, updated_at)
-         VALUES (@id, @name, @email, @phone, @address, @contact_person, @kind, 'active', @notes, @at, @at)`,
+        `INSERT INTO customers (id, name, email, phone, address, contact_person, kind, status, notes, email_hash, pii_version, created_at, updated_at)
+         VALUES (@id, @name, @email, @phone, @address, @contact_person, @kind, 'active', @notes, @email_hash, @pii_version, @at, @at)`,
       )
       .run({ ...row, id, at });
     return this.get(id)!;
@@ -82,11 +107,11 @@ export class CustomerRepo {
 
   /** Writes all editable fields (the caller merges the patch into the stored customer). */
   update(id: string, fields: CustomerFields, at: string): Customer | null {
-    const row = customerFieldsToRow(fields);
+    const row = customerFieldsToRow(id, fields, this.cipher);
     this.db
       .prepare(
         `UPDATE customers SET name = @name, email = @email, phone = @phone, address = @address, contact_person = @contact_person,
-         kind = @kind, notes = @notes, updated_at = @at WHERE id = @id`,
+         kind = @kind, notes = @notes, email_hash = @email_hash, pii_version = @pii_version, updated_at = @at WHERE id = @id`,
       )
       .run({ ...row, id, at });
     return this.get(id);

@@ -1,6 +1,8 @@
 import { startApp } from '../app';
 import { resolveConfig } from '../config';
 import { createLogger } from '../log/logger';
+import { parseSealedRetentionFlags, RetentionConfigError } from '../retention/retention-period';
+import { PRIVACY_FLAGS, PRIVACY_USAGE, privacyOptionsFromFlags } from '../privacy/privacy-flags';
 import { parseFlags, parsePort, UsageError, type Command } from './args';
 
 /** `serve`: runs both listeners until SIGINT/SIGTERM, then flushes and exits. */
@@ -8,7 +10,8 @@ export const serveCommand: Command = {
   name: 'serve',
   summary: 'run the delivery and admin listeners',
   usage:
-    'serve [--data DIR] [--sealed-dir DIR] [--delivery-port N] [--delivery-host H] [--admin-port N] [--admin-host H] [--trust-proxy CIDR,…] [--public-url URL] [--tls]',
+    'serve [--data DIR] [--sealed-dir DIR] [--delivery-port N] [--delivery-host H] [--admin-port N] [--admin-host H] [--trust-proxy CIDR,…] [--public-url URL] [--tls] [--sealed-retention-months 1-3 | --sealed-retention-days 0-89] ' +
+    PRIVACY_USAGE,
   async run(argv) {
     const f = parseFlags(argv, {
       data: { type: 'string' },
@@ -21,13 +24,23 @@ export const serveCommand: Command = {
       'public-url': { type: 'string' },
       'console-dir': { type: 'string' },
       tls: { type: 'boolean' },
+      'sealed-retention-months': { type: 'string' },
+      'sealed-retention-days': { type: 'string' },
+      ...PRIVACY_FLAGS,
     });
+    let sealedRetention;
+    try {
+      sealedRetention = parseSealedRetentionFlags(f['sealed-retention-months'], f['sealed-retention-days']);
+    } catch (err) {
+      throw err instanceof RetentionConfigError ? new UsageError(err.message) : err;
+    }
     const publicUrl = f['public-url'];
     if (publicUrl !== undefined && !/^https?:\/\/[^/?#\s]+\/?$/.test(publicUrl)) {
       throw new UsageError(`--public-url must be an http(s) origin like https://ads.example.com, not "${publicUrl}".`);
     }
+    const dataDir = f.data ?? process.env.CREATIVE_ENGINE_DATA ?? 'data';
     const config = resolveConfig({
-      dataDir: f.data ?? process.env.CREATIVE_ENGINE_DATA ?? 'data',
+      dataDir,
       sealedDir: f['sealed-dir'],
       delivery: { host: f['delivery-host'] ?? '0.0.0.0', port: parsePort(f['delivery-port'], '--delivery-port', 8080) },
       admin: { host: f['admin-host'] ?? '127.0.0.1', port: parsePort(f['admin-port'], '--admin-port', 8081) },
@@ -35,6 +48,8 @@ export const serveCommand: Command = {
       publicUrl: publicUrl?.replace(/\/$/, ''),
       consoleDir: f['console-dir'],
       tls: f.tls ?? false,
+      sealedRetention,
+      privacy: privacyOptionsFromFlags(f, dataDir),
     });
     const log = createLogger();
     const app = await startApp(config, { log });

@@ -1,5 +1,12 @@
 import { m001Core } from './001-core';
 import { m002Audit } from './002-audit';
+import { m010DeliveryStats } from './010-delivery-stats';
+import { m020SealingKeys } from './020-sealing-keys';
+import { m025ApproverKeys } from './025-approver-keys';
+import { m026Cases } from './026-cases';
+import { m027AuditHead } from './027-audit-head';
+import { m030Privacy } from './030-privacy';
+import { m031Requests } from './031-requests';
 
 /** One numbered migration; `up` is plain SQL run in one transaction. */
 export interface Migration {
@@ -13,4 +20,4 @@ export interface Migration {
  * from colliding: 1–9 core/admin, 10–19 delivery and statistics, 20–29 sealing and cases,
  * 30–39 privacy lifecycle.
  */
-export const MIGRATIONS: readonly Migration[] = [m001Core, m002Audit];
+export const MIGRATIONS: readonly Migration[] = [m001Core, m002Audit, m010DeliveryStats, m020SealingKeys, m025ApproverKeys, m026Cases, m027AuditHead, m030Privacy, m031Requests];

@@ -1,0 +1,5 @@
+/** Answer of GET /api/config: server facts the console shows or builds on. */
+export interface ConsoleConfig {
+  /** Base URL of the delivery listener as publishers reach it (no trailing slash), for ad tags. */
+  deliveryBaseUrl: string;
+}

@@ -1,0 +1,90 @@
+import { z } from 'zod';
+
+/** Bucket sizes of the statistics API. */
+export const STATS_GRANULARITIES = ['hour', 'day'] as const;
+export type StatsGranularity = (typeof STATS_GRANULARITIES)[number];
+
+/** Dimensions a campaign's statistics can be split by. */
+export const STATS_DIMENSIONS = ['creative', 'zone', 'site'] as const;
+export type StatsDimension = (typeof STATS_DIMENSIONS)[number];
+
+/** Longest range per granularity, in days (keeps answers small: ≤ 744 hourly or 400 daily points per series). */
+export const STATS_MAX_RANGE_DAYS: Readonly<Record<StatsGranularity, number>> = { hour: 31, day: 400 };
+
+const DAY_MS = 86_400_000;
+
+/** An ISO 8601 instant (`2024-05-01T00:00:00Z`, offsets allowed) or a UTC date (`2024-05-01`), as epoch ms. */
+export const isoInstantSchema = z
+  .union([z.iso.datetime({ offset: true }), z.iso.date()], { error: 'Use an ISO 8601 time like 2024-05-01T00:00:00Z or a date like 2024-05-01.' })
+  .transform((s) => Date.parse(s.length === 10 ? `${s}T00:00:00Z` : s));
+
+/** Query of `GET /api/stats`: one campaign, a time range [from, to), a bucket size and an optional split. */
+export const statsQuerySchema = z
+  .object({
+    campaignId: z.string().trim().min(1, 'campaignId is required.').max(100),
+    from: isoInstantSchema,
+    to: isoInstantSchema,
+    granularity: z.enum(STATS_GRANULARITIES, { error: 'granularity must be hour or day.' }),
+    by: z.enum(STATS_DIMENSIONS, { error: 'by must be creative, zone or site.' }).optional(),
+  })
+  .strict()
+  .superRefine((q, issue) => {
+    if (q.to <= q.from) {
+      issue.addIssue({ code: 'custom', path: ['to'], message: 'to must be later than from.' });
+      return;
+    }
+    const maxDays = STATS_MAX_RANGE_DAYS[q.granularity];
+    if (q.to - q.from > maxDays * DAY_MS) {
+      issue.addIssue({ code: 'custom', path: ['to'], message: `The range may span at most ${maxDays} days for granularity ${q.granularity}.` });
+    }
+  });
+export type StatsQuery = z.output<typeof statsQuerySchema>;
+
+/** Query of `GET /api/stats/summary`: totals per campaign over [from, to); defaults to today (UTC) so far. */
+export const statsSummaryQuerySchema = z
+  .object({ from: isoInstantSchema.optional(), to: isoInstantSchema.optional() })
+  .strict()
+  .superRefine((q, issue) => {
+    if (q.from !== undefined && q.to !== undefined) {
+      if (q.to <= q.from) issue.addIssue({ code: 'custom', path: ['to'], message: 'to must be later than from.' });
+      else if (q.to - q.from > STATS_MAX_RANGE_DAYS.day * DAY_MS) {
+        issue.addIssue({ code: 'custom', path: ['to'], message: `The range may span at most ${STATS_MAX_RANGE_DAYS.day} days.` });
+      }
+    }
+  });
+export type StatsSummaryQuery = z.output<typeof statsSummaryQuerySchema>;
+
+/** Counts of one bucket; `t` is the bucket's start (ISO, UTC). */
+export interface StatsPoint {
+  t: string;
+  served: number;
+  impressions: number;
+  clicks: number;
+}
+
+/** One line of a chart: the campaign itself, or one creative, zone or site of it. */
+export interface StatsSeries {
+  key: string;
+  points: StatsPoint[];
+}
+
+/** Answer of `GET /api/stats`. */
+export interface StatsResponse {
+  series: StatsSeries[];
+}
+
+/** Totals of one campaign in a summary. */
+export interface CampaignTotals {
+  campaignId: string;
+  served: number;
+  impressions: number;
+  clicks: number;
+}
+
+/** Answer of `GET /api/stats/summary`. */
+export interface StatsSummary {
+  from: string;
+  to: string;
+  campaigns: CampaignTotals[];
+  total: { served: number; impressions: number; clicks: number };
+}

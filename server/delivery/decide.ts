@@ -1,0 +1,63 @@
+import type { CampaignRule, Candidate, ZoneEntry } from './zone-snapshot';
+
+/** What a decision knows about the request: context only, never a person. */
+export interface RequestFacts {
+  /** Keywords of the page (`kw=`), already validated; null when none. */
+  keywords: readonly string[] | null;
+  /** DEVICE_BITS of the user agent's class. */
+  device: number;
+  nowMs: number;
+  /** Hour (0–23) and weekday (0 = Sunday) in the targeting time zone. */
+  hour: number;
+  weekday: number;
+}
+
+/** Head start of the pacing curve: a goal may run this fraction ahead of even delivery (at least 1). */
+export const PACING_SLACK = 0.01;
+
+/**
+ * Whether a campaign may be served now: inside its flight (startsAt ≤ now < endsAt), matching its
+ * targeting, below its daily cap (served decisions per UTC day) and its impression goal, which is
+ * paced evenly: allowed(t) = goal × elapsed/duration + slack.
+ */
+export function isEligible(rule: CampaignRule, r: RequestFacts): boolean {
+  if (r.nowMs < rule.startsAt || r.nowMs >= rule.endsAt) return false;
+  const t = rule.targeting;
+  if (t.devices !== 0 && (t.devices & r.device) === 0) return false;
+  if (t.hours !== 0 && (t.hours & (1 << r.hour)) === 0) return false;
+  if (t.weekdays !== 0 && (t.weekdays & (1 << r.weekday)) === 0) return false;
+  if (t.keywords !== null) {
+    const kws = r.keywords;
+    if (kws === null) return false;
+    let hit = false;
+    for (let i = 0; i < kws.length && !hit; i++) hit = t.keywords.has(kws[i]!);
+    if (!hit) return false;
+  }
+  const served = rule.served;
+  if (rule.dailyCap !== null && served.servedToday(r.nowMs) >= rule.dailyCap) return false;
+  if (rule.goal !== null) {
+    if (served.total >= rule.goal) return false;
+    const elapsed = (r.nowMs - rule.startsAt) / (rule.endsAt - rule.startsAt);
+    const allowed = rule.goal * elapsed + Math.max(1, Math.ceil(rule.goal * PACING_SLACK));
+    if (served.total >= allowed) return false;
+  }
+  return true;
+}
+
+/**
+ * Picks the creative to serve in a zone: among eligible candidates of the highest priority, one
+ * at random in proportion to weight (single pass, weighted reservoir sampling). Null when none.
+ */
+export function decide(zone: ZoneEntry, r: RequestFacts, random: () => number = Math.random): Candidate | null {
+  let chosen: Candidate | null = null;
+  let priority = 0;
+  let total = 0;
+  for (const c of zone.candidates) {
+    if (chosen !== null && c.rule.priority < priority) break; // sorted: nothing better follows
+    if (!isEligible(c.rule, r)) continue;
+    priority = c.rule.priority;
+    total += c.weight;
+    if (random() * total < c.weight) chosen = c;
+  }
+  return chosen;
+}

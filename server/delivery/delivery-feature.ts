@@ -1,0 +1,47 @@
+import { adminRoute } from '../admin/admin-route';
+import type { Feature } from '../app-context';
+import { statsService } from '../stats/stats-service';
+import { CLICK_TTL_HOURS, DeliveryService, IMPRESSION_TTL_HOURS } from './delivery-service';
+import { registerDeliveryRoutes } from './delivery-routes';
+import { targetingClock } from './local-clock';
+import { SeenDecisions } from './seen-decisions';
+import { SeenDecisionsRepo } from './seen-decisions-repo';
+import { loadOrCreateTokenKeys, rotateTokenKeys } from './token-keys';
+import { TokenSigner } from './tokens';
+import { ZoneIndex } from './zone-index';
+
+/**
+ * Ad delivery: the in-memory zone index, decisions, signed impression and click tokens, the tag,
+ * iframe, pixel and click routes on the delivery listener, and the token-key rotation route.
+ */
+export const deliveryFeature: Feature = (ctx, { delivery, admin }) => {
+  const stats = statsService(ctx);
+  let keys = loadOrCreateTokenKeys(ctx.config.dataDir);
+  const signer = new TokenSigner(keys);
+  const nowMs = () => ctx.now().getTime();
+  const seenRepo = new SeenDecisionsRepo(ctx.db);
+  const seenImpressions = new SeenDecisions(seenRepo, 0, IMPRESSION_TTL_HOURS, nowMs);
+  const seenClicks = new SeenDecisions(seenRepo, 1, CLICK_TTL_HOURS, nowMs);
+  const nowSec = Math.floor(nowMs() / 1000);
+  seenImpressions.load(nowSec);
+  seenClicks.load(nowSec);
+  stats.addParticipant(seenImpressions);
+  stats.addParticipant(seenClicks);
+
+  const clock = targetingClock(process.env, (m) => ctx.log.warn(m));
+  const index = new ZoneIndex(ctx, stats.counters);
+  const service = new DeliveryService(ctx, stats, index, signer, clock, seenImpressions, seenClicks);
+  index.onRebuilt = () => service.prune();
+  ctx.onStop(() => signer.wipe());
+
+  registerDeliveryRoutes(ctx, delivery, service);
+
+  adminRoute(admin, 'POST', '/api/delivery/token-key/rotate', ['admin'], (_route, session) => {
+    keys = rotateTokenKeys(ctx.config.dataDir, keys);
+    signer.setKeys(keys);
+    const rotatedAt = ctx.now().toISOString();
+    ctx.audit.append({ actor: session.userId, action: 'delivery.token-key.rotate', target: null, details: { previousKeptForVerification: true } });
+    ctx.log.info('delivery token key rotated; the previous key still verifies outstanding tokens');
+    return { rotatedAt };
+  });
+};

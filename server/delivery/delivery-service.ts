@@ -1,0 +1,125 @@
+import { isId } from '../../common/schemas/ids';
+import type { AppContext } from '../app-context';
+import { HttpError } from '../http/http-error';
+import type { StatsService } from '../stats/stats-service';
+import { decide, type RequestFacts } from './decide';
+import { classifyUserAgent, DEVICE_BITS } from './device-class';
+import type { LocalClock } from './local-clock';
+import type { SeenDecisions } from './seen-decisions';
+import type { TokenClaims, TokenSigner } from './tokens';
+import type { Candidate, ZoneEntry } from './zone-snapshot';
+import type { ZoneIndex } from './zone-index';
+
+/** How long an impression URL counts after its decision. */
+export const IMPRESSION_TTL_HOURS = 24;
+/** How long a click URL counts (and redirects) after its decision. */
+export const CLICK_TTL_HOURS = 7 * 24;
+/** Tolerated clock difference for tokens issued "in the future" (several delivery nodes). */
+const FUTURE_SKEW_SECONDS = 300;
+const MAX_KEYWORDS = 20;
+// Same rule as keywordSchema (common/schemas/targeting.ts), applied after lower-casing.
+const KEYWORD = /^[\p{L}\p{N}][\p{L}\p{N}-]{0,39}$/u;
+
+/** CORS and caching headers of every decision answer (errors included), so publishers' scripts can read them. */
+export const DECISION_HEADERS: Readonly<Record<string, string>> = { 'access-control-allow-origin': '*', 'cache-control': 'no-store' };
+
+/** A decision made: the chosen candidate and its signed token. */
+export interface Served {
+  candidate: Candidate;
+  token: string;
+  decisionId: string;
+  baseUrl: string;
+}
+
+const deliveryError = (status: number, code: 'bad_request' | 'not_found', message: string) => new HttpError(status, code, message, undefined, DECISION_HEADERS);
+
+/** The delivery hot path: decisions from the in-memory index, token checks and counting. */
+export class DeliveryService {
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly stats: StatsService,
+    readonly index: ZoneIndex,
+    readonly signer: TokenSigner,
+    private readonly clock: LocalClock,
+    private readonly seenImpressions: SeenDecisions,
+    private readonly seenClicks: SeenDecisions,
+  ) {}
+
+  /** Finds a zone by id: 400 for a malformed id, 404 for an unknown one. */
+  zone(zoneId: string | null | undefined, baseUrl: string): ZoneEntry {
+    if (!zoneId) throw deliveryError(400, 'bad_request', 'Pass the zone id as ?zone=zon_… .');
+    if (!isId('zone', zoneId)) throw deliveryError(400, 'bad_request', 'The zone id is malformed; zone ids look like zon_ followed by 16 letters and digits.');
+    const zone = this.index.current(baseUrl).zones.get(zoneId);
+    if (!zone) throw deliveryError(404, 'not_found', 'No zone with this id.');
+    return zone;
+  }
+
+  /** Decides for a zone and counts the decision as served; null when no ad is eligible. */
+  serve(zone: ZoneEntry, keywords: readonly string[] | null, userAgent: string | undefined, baseUrl: string): Served | null {
+    const nowMs = this.ctx.now().getTime();
+    this.clock.update(nowMs);
+    const facts: RequestFacts = { keywords, device: DEVICE_BITS[classifyUserAgent(userAgent)], nowMs, hour: this.clock.hour, weekday: this.clock.weekday };
+    const candidate = decide(zone, facts);
+    if (!candidate) return null;
+    const { token, decisionId } = this.signer.issue(candidate.tokenTail, Math.floor(nowMs / 1000));
+    this.stats.counters.served(candidate.stats, nowMs);
+    return { candidate, token, decisionId, baseUrl };
+  }
+
+  /** Counts an impression once per decision; throws 400 for forged, altered or expired tokens. */
+  impression(token: string, baseUrl: string): boolean {
+    const claims = this.verify(token, IMPRESSION_TTL_HOURS, 'impression');
+    const target = this.index.current(baseUrl).creatives.get(claims.creativeId);
+    // An ad removed since (or of a customer restricted since) is not counted; the pixel still answers.
+    if (!target || !this.seenImpressions.markFirst(claims.decisionId, claims.idHigh, claims.idLow, claims.issuedAt)) return false;
+    this.stats.counters.impression(this.statsKey(claims, target.campaignId, baseUrl), this.ctx.now().getTime());
+    return true;
+  }
+
+  /** Counts a click once per decision and returns the creative's registered landing URL. */
+  click(token: string, baseUrl: string): string {
+    const claims = this.verify(token, CLICK_TTL_HOURS, 'click');
+    const target = this.index.current(baseUrl).creatives.get(claims.creativeId);
+    if (!target) throw new HttpError(404, 'not_found', 'This ad is no longer available.');
+    if (this.seenClicks.markFirst(claims.decisionId, claims.idHigh, claims.idLow, claims.issuedAt)) {
+      this.stats.counters.click(this.statsKey(claims, target.campaignId, baseUrl), this.ctx.now().getTime());
+    }
+    return target.landingUrl;
+  }
+
+  /** Drops expired "already counted" marks (on the index's minute tick). */
+  prune(): void {
+    const nowSec = Math.floor(this.ctx.now().getTime() / 1000);
+    this.seenImpressions.prune(nowSec);
+    this.seenClicks.prune(nowSec);
+  }
+
+  private verify(token: string, ttlHours: number, what: string): TokenClaims {
+    const claims = this.signer.verify(token);
+    if (!claims) throw new HttpError(400, 'bad_request', `This ${what} link is not valid.`);
+    const age = Math.floor(this.ctx.now().getTime() / 1000) - claims.issuedAt;
+    if (age > ttlHours * 3600 || age < -FUTURE_SKEW_SECONDS) throw new HttpError(400, 'bad_request', `This ${what} link has expired.`);
+    return claims;
+  }
+
+  private statsKey(claims: TokenClaims, campaignId: string, baseUrl: string) {
+    const siteId = this.index.current(baseUrl).zones.get(claims.zoneId)?.siteId ?? '';
+    return this.stats.counters.key(campaignId, claims.creativeId, claims.zoneId, siteId);
+  }
+}
+
+/** Parses `kw=a,b` (lower-cased, deduplicated); 400 for malformed keywords. */
+export function parseKeywords(raw: string | null): string[] | null {
+  if (raw === null || raw === '') return null;
+  const parts = raw.split(',');
+  if (parts.length > MAX_KEYWORDS) throw deliveryError(400, 'bad_request', `Pass at most ${MAX_KEYWORDS} keywords in kw.`);
+  const out: string[] = [];
+  for (const part of parts) {
+    const kw = part.trim().toLowerCase();
+    if (!KEYWORD.test(kw)) {
+      throw deliveryError(400, 'bad_request', 'kw takes comma-separated keywords of 1–40 letters, digits or dashes.');
+    }
+    if (!out.includes(kw)) out.push(kw);
+  }
+  return out;
+}

@@ -1,0 +1,92 @@
+import type { Db } from '../store/database';
+
+/** A placement; `servable` is false when its publisher's account is restricted. */
+export interface ZoneRow {
+  id: string;
+  siteId: string;
+  width: number;
+  height: number;
+  servable: boolean;
+}
+
+/** An active campaign of an active customer, as stored (targeting still raw JSON). */
+export interface CampaignRow {
+  id: string;
+  startsAt: string;
+  endsAt: string;
+  impressionGoal: number | null;
+  dailyCap: number | null;
+  priority: number;
+  weight: number;
+  targeting: string;
+}
+
+/** A creative of a customer that is not restricted; `servable` when it and its campaign are active. */
+export interface CreativeRow {
+  id: string;
+  campaignId: string;
+  width: number;
+  height: number;
+  imageUrl: string | null;
+  assetId: string | null;
+  html: string | null;
+  landingUrl: string;
+  alt: string;
+  servable: boolean;
+}
+
+/** Everything the zone index is built from, read in one consistent snapshot. */
+export interface DeliverySnapshot {
+  zones: ZoneRow[];
+  campaigns: CampaignRow[];
+  links: Array<{ campaignId: string; zoneId: string }>;
+  creatives: CreativeRow[];
+}
+
+/**
+ * Read-only queries of the delivery index: zones with their site, active campaigns of active
+ * customers, their zone links and creatives. Restricted customers are never served.
+ */
+export class DeliverySnapshotRepo {
+  private readonly zones;
+  private readonly campaigns;
+  private readonly links;
+  private readonly creatives;
+
+  constructor(private readonly db: Db) {
+    this.zones = db.prepare(
+      `SELECT z.id AS id, z.site_id AS siteId, z.width AS width, z.height AS height, (cu.status = 'active') AS servable
+       FROM zones z JOIN sites s ON s.id = z.site_id JOIN customers cu ON cu.id = s.customer_id`,
+    );
+    this.campaigns = db.prepare(
+      `SELECT c.id AS id, c.starts_at AS startsAt, c.ends_at AS endsAt, c.impression_goal AS impressionGoal,
+              c.daily_cap AS dailyCap, c.priority AS priority, c.weight AS weight, c.targeting AS targeting
+       FROM campaigns c JOIN customers cu ON cu.id = c.customer_id
+       WHERE c.status = 'active' AND cu.status = 'active'`,
+    );
+    this.links = db.prepare(
+      `SELECT cz.campaign_id AS campaignId, cz.zone_id AS zoneId
+       FROM campaign_zones cz JOIN campaigns c ON c.id = cz.campaign_id JOIN customers cu ON cu.id = c.customer_id
+       WHERE c.status = 'active' AND cu.status = 'active'`,
+    );
+    // Every creative of a customer in good standing: the servable ones feed the index, all of them
+    // answer clicks on ads shown before a pause (the landing URL comes from here, never from the token).
+    this.creatives = db.prepare(
+      `SELECT cr.id AS id, cr.campaign_id AS campaignId, cr.width AS width, cr.height AS height, cr.image_url AS imageUrl,
+              cr.asset_id AS assetId, cr.html AS html, cr.landing_url AS landingUrl, cr.alt AS alt,
+              (cr.status = 'active' AND c.status = 'active') AS servable
+       FROM creatives cr JOIN campaigns c ON c.id = cr.campaign_id JOIN customers cu ON cu.id = c.customer_id
+       WHERE cu.status = 'active'`,
+    );
+  }
+
+  /** Reads everything in one read transaction, so the index never mixes two states of the data. */
+  load(): DeliverySnapshot {
+    return this.db.transaction(() => ({
+      zones: (this.zones.all() as Array<Omit<ZoneRow, 'servable'> & { servable: number }>).map((z) => ({ ...z, servable: z.servable === 1 })),
+      campaigns: this.campaigns.all() as CampaignRow[],
+      links: this.links.all() as DeliverySnapshot['links'],
+      creatives: (this.creatives.all() as Array<Omit<CreativeRow, 'servable'> & { servable: number }>).map((c) => ({ ...c, servable: c.servable === 1 })),
+    }))();
+  }
+}

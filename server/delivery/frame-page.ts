@@ -1,0 +1,28 @@
+import { escapeHtml } from './tag-script';
+import type { Served } from './delivery-service';
+import { CLICK_URL_MACRO } from './zone-snapshot';
+
+/**
+ * CSP of the iframe document: images only from the delivery server, no scripts, and the document
+ * sandboxed (links may open a new window, nothing else).
+ */
+export function frameCsp(baseUrl: string): string {
+  return `default-src 'none'; img-src ${baseUrl} data:; style-src 'unsafe-inline'; font-src ${baseUrl}; base-uri 'none'; form-action 'none'; sandbox allow-popups allow-popups-to-escape-sandbox`;
+}
+
+const HEAD =
+  '<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>Advertisement</title>' +
+  '<style>html,body{margin:0;padding:0;overflow:hidden;background:transparent}img{display:block;border:0}</style></head><body>';
+
+/** The HTML document for an <iframe> placement: the ad (or nothing) and a 1×1 impression pixel. */
+export function framePage(served: Served | null): string {
+  if (!served) return `${HEAD}</body></html>`;
+  const { candidate: c, token, baseUrl } = served;
+  const click = `${baseUrl}/v1/click/${token}`;
+  const pixel = `<img src="${escapeHtml(`${baseUrl}/v1/imp/${token}`)}" alt="" width="1" height="1" style="position:absolute;left:-10px;top:-10px">`;
+  const ad =
+    c.html !== null
+      ? c.html.split(CLICK_URL_MACRO).join(escapeHtml(click))
+      : `<a href="${escapeHtml(click)}" target="_blank" rel="noopener"><img src="${escapeHtml(c.imageUrl ?? '')}" alt="${escapeHtml(c.alt)}" width="${c.width}" height="${c.height}"></a>`;
+  return `${HEAD}${ad}${pixel}</body></html>`;
+}

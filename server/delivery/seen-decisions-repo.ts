@@ -1,0 +1,32 @@
+import type { Db } from '../store/database';
+
+/** 0 = impression, 1 = click. */
+export type SeenKind = 0 | 1;
+
+/** SQL of the set of decisions whose impression or click was already counted. */
+export class SeenDecisionsRepo {
+  private readonly insert;
+  private readonly purge;
+  private readonly loadStmt;
+
+  constructor(db: Db) {
+    this.insert = db.prepare('INSERT OR IGNORE INTO delivery_seen_decisions (kind, decision_id, issued_hour) VALUES (?, ?, ?)');
+    this.purge = db.prepare('DELETE FROM delivery_seen_decisions WHERE kind = ? AND issued_hour < ?');
+    this.loadStmt = db.prepare('SELECT kind, decision_id AS decisionId, issued_hour AS issuedHour FROM delivery_seen_decisions WHERE kind = ? AND issued_hour >= ?');
+  }
+
+  /** Records one counted decision (inside the statistics flush transaction). */
+  add(kind: SeenKind, decisionId: string, issuedHour: number): void {
+    this.insert.run(kind, decisionId, issuedHour);
+  }
+
+  /** Forgets decisions whose tokens have expired (issued before `minHour`). */
+  purgeBefore(kind: SeenKind, minHour: number): void {
+    this.purge.run(kind, minHour);
+  }
+
+  /** The still-relevant counted decisions of a kind. */
+  load(kind: SeenKind, minHour: number): Array<{ decisionId: string; issuedHour: number }> {
+    return this.loadStmt.all(kind, minHour) as Array<{ decisionId: string; issuedHour: number }>;
+  }
+}

@@ -1,0 +1,222 @@
+import { targetingSchema } from '../../common/schemas/targeting';
+import type { CampaignServed, StatsCounters, StatsKey } from '../stats/stats-counters';
+import type { CreativeRow, DeliverySnapshot } from './delivery-snapshot-repo';
+import { DEVICE_BITS } from './device-class';
+import { MAX_TOKEN_ID_BYTES, tokenTail } from './tokens';
+
+/** Marker an HTML creative may use where its link goes; replaced by the counted click URL of each decision. */
+export const CLICK_URL_MACRO = '%%CLICK_URL%%';
+
+/** Targeting compiled for one-AND checks; 0 / null means "any". */
+export interface CompiledTargeting {
+  keywords: ReadonlySet<string> | null;
+  devices: number;
+  hours: number;
+  weekdays: number;
+}
+
+/** What a decision checks about a campaign. */
+export interface CampaignRule {
+  id: string;
+  startsAt: number;
+  endsAt: number;
+  goal: number | null;
+  dailyCap: number | null;
+  priority: number;
+  weight: number;
+  targeting: CompiledTargeting;
+  served: CampaignServed;
+}
+
+/** One creative eligible (by size, link and status) in one zone, with everything a response needs precomputed. */
+export interface Candidate {
+  rule: CampaignRule;
+  creativeId: string;
+  zoneId: string;
+  /** The campaign's weight shared among its creatives in this zone, so campaigns compete by their own weight. */
+  weight: number;
+  stats: StatsKey;
+  tokenTail: Buffer;
+  width: number;
+  height: number;
+  alt: string;
+  imageUrl: string | null;
+  html: string | null;
+  /** The creative's JSON, split where the click URL goes (one part when there is no macro). */
+  jsonParts: string[];
+  /** UTF-8 bytes of `jsonParts` beyond their string length (non-ASCII alt text): content-length without a scan. */
+  jsonExtraBytes: number;
+}
+
+/** A placement and its candidates, highest priority first. */
+export interface ZoneEntry {
+  id: string;
+  siteId: string;
+  width: number;
+  height: number;
+  candidates: Candidate[];
+}
+
+/** Where a click goes and whose statistics it counts in. */
+export interface ClickTarget {
+  campaignId: string;
+  landingUrl: string;
+}
+
+/** The immutable state delivery reads: swapped as a whole when data change. */
+export interface ZoneSnapshot {
+  zones: ReadonlyMap<string, ZoneEntry>;
+  creatives: ReadonlyMap<string, ClickTarget>;
+  baseUrl: string;
+}
+
+/** Reports a problem once per distinct key (the index is rebuilt every minute). */
+export type WarnOnce = (key: string, message: string, fields: Record<string, unknown>) => void;
+
+const bits = (values: readonly number[] | undefined) => (values ?? []).reduce((acc, v) => acc | (1 << v), 0);
+
+/** Builds the zone index from the stored rows; invalid campaigns and creatives are left out with a warning. */
+export function buildSnapshot(data: DeliverySnapshot, baseUrl: string, nowMs: number, counters: StatsCounters, warn: WarnOnce): ZoneSnapshot {
+  const rules = new Map<string, CampaignRule>();
+  for (const c of data.campaigns) {
+    const startsAt = Date.parse(c.startsAt);
+    const endsAt = Date.parse(c.endsAt);
+    if (!(endsAt > nowMs) || Number.isNaN(startsAt)) continue; // over (or unreadable): nothing to serve
+    let parsedJson: unknown;
+    try {
+      parsedJson = JSON.parse(c.targeting || '{}');
+    } catch {
+      parsedJson = undefined;
+    }
+    const t = targetingSchema.safeParse(parsedJson);
+    if (!t.success) {
+      warn(`targeting:${c.id}:${c.targeting}`, 'campaign has invalid targeting and is not delivered', { campaignId: c.id });
+      continue;
+    }
+    if (!(c.weight > 0)) continue;
+    rules.set(c.id, {
+      id: c.id,
+      startsAt,
+      endsAt,
+      goal: c.impressionGoal,
+      dailyCap: c.dailyCap,
+      priority: c.priority,
+      weight: c.weight,
+      targeting: {
+        keywords: t.data.keywords?.length ? new Set(t.data.keywords) : null,
+        devices: (t.data.devices ?? []).reduce((acc, d) => acc | DEVICE_BITS[d], 0),
+        hours: bits(t.data.hours),
+        weekdays: bits(t.data.weekdays),
+      },
+      served: counters.campaign(c.id),
+    });
+  }
+
+  const creatives = new Map<string, ClickTarget>();
+  const creativesByCampaign = new Map<string, CreativeRow[]>();
+  for (const cr of data.creatives) {
+    if (!isHttpUrl(cr.landingUrl)) {
+      warn(`landing:${cr.id}:${cr.landingUrl}`, 'creative has no valid http(s) landing URL and is not delivered', { creativeId: cr.id });
+      continue;
+    }
+    creatives.set(cr.id, { campaignId: cr.campaignId, landingUrl: cr.landingUrl });
+    if (!cr.servable || !rules.has(cr.campaignId)) continue;
+    let list = creativesByCampaign.get(cr.campaignId);
+    if (!list) creativesByCampaign.set(cr.campaignId, (list = []));
+    list.push(cr);
+  }
+
+  const zoneCampaigns = new Map<string, string[]>();
+  for (const l of data.links) {
+    if (!rules.has(l.campaignId)) continue;
+    let list = zoneCampaigns.get(l.zoneId);
+    if (!list) zoneCampaigns.set(l.zoneId, (list = []));
+    list.push(l.campaignId);
+  }
+
+  const zones = new Map<string, ZoneEntry>();
+  for (const z of data.zones) {
+    const entry: ZoneEntry = { id: z.id, siteId: z.siteId, width: z.width, height: z.height, candidates: [] };
+    zones.set(z.id, entry);
+    if (!z.servable) continue;
+    for (const campaignId of zoneCampaigns.get(z.id) ?? []) {
+      const rule = rules.get(campaignId)!;
+      const fitting = (creativesByCampaign.get(campaignId) ?? []).filter((cr) => cr.width === z.width && cr.height === z.height);
+      const weight = rule.weight / (fitting.length || 1);
+      for (const cr of fitting) {
+        const candidate = makeCandidate(cr, rule, z.id, z.siteId, weight, baseUrl, counters, warn);
+        if (candidate) entry.candidates.push(candidate);
+      }
+    }
+    entry.candidates.sort((a, b) => b.rule.priority - a.rule.priority);
+  }
+  return { zones, creatives, baseUrl };
+}
+
+function makeCandidate(
+  cr: CreativeRow,
+  rule: CampaignRule,
+  zoneId: string,
+  siteId: string,
+  weight: number,
+  baseUrl: string,
+  counters: StatsCounters,
+  warn: WarnOnce,
+): Candidate | null {
+  if (Buffer.byteLength(cr.id) + Buffer.byteLength(zoneId) > MAX_TOKEN_ID_BYTES) {
+    warn(`ids:${cr.id}:${zoneId}`, 'creative and zone ids are too long for a delivery token; not delivered', { creativeId: cr.id });
+    return null;
+  }
+  let imageUrl: string | null = null;
+  let html: string | null = null;
+  if (cr.assetId) imageUrl = `${baseUrl}/v1/assets/${encodeURIComponent(cr.assetId)}`;
+  else if (cr.imageUrl) {
+    imageUrl = firstPartyImage(cr.imageUrl, baseUrl);
+    if (!imageUrl) {
+      // Before the listener is bound the base URL is unknown; the index is rebuilt for it at the first request.
+      if (!baseUrl) return null;
+      warn(`image:${cr.id}:${cr.imageUrl}`, 'creative image is not served by this server (third-party URL); not delivered', { creativeId: cr.id });
+      return null;
+    }
+  } else if (cr.html) html = cr.html;
+  else {
+    warn(`empty:${cr.id}`, 'creative has neither image nor HTML; not delivered', { creativeId: cr.id });
+    return null;
+  }
+  const creative = html !== null ? { id: cr.id, width: cr.width, height: cr.height, html, alt: cr.alt } : { id: cr.id, width: cr.width, height: cr.height, imageUrl, alt: cr.alt };
+  const json = JSON.stringify(creative);
+  return {
+    rule,
+    creativeId: cr.id,
+    zoneId,
+    weight,
+    stats: counters.key(rule.id, cr.id, zoneId, siteId),
+    tokenTail: tokenTail(cr.id, zoneId),
+    width: cr.width,
+    height: cr.height,
+    alt: cr.alt,
+    imageUrl,
+    html,
+    jsonParts: json.split(CLICK_URL_MACRO),
+    jsonExtraBytes: Buffer.byteLength(json) - json.length,
+  };
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const u = new URL(value);
+    return u.protocol === 'https:' || u.protocol === 'http:';
+  } catch {
+    return false;
+  }
+}
+
+/** Image URLs must point at this server (publishers' pages load nothing from third parties through us). */
+function firstPartyImage(url: string, baseUrl: string): string | null {
+  if (url.startsWith('/') && !url.startsWith('//')) return baseUrl + url;
+  try {
+    return new URL(url).origin === new URL(baseUrl).origin ? url : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,164 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CaseView, UnsealedRecord } from '../../common/schemas/cases';
+import { createApproverKeychain } from '../../node/approver-keychain';
+import { KEYRING, waitForCase } from '../cases/test/case-world';
+import { createStaff, PASSWORD, setupAdmin, type StaffClient } from '../cases/test/staff-fixture';
+
+// End to end against the real built server: `node bin/creative-engine.js serve`, then the CLI
+// commands `approver enroll`, `approver approve` and `audit verify` as separate processes.
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const bin = path.join(root, 'bin/creative-engine.js');
+
+let dataDir: string;
+let server: ChildProcess | null = null;
+let adminUrl = '';
+let deliveryUrl = '';
+let admin: StaffClient;
+let staff: Record<string, StaffClient>;
+
+function cli(args: string[], stdin = ''): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [bin, ...args], { input: stdin, encoding: 'utf8', timeout: 60_000, env: process.env });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+async function startServer(): Promise<void> {
+  const child = spawn(process.execPath, [bin, 'serve', '--data', dataDir, '--delivery-port', '0', '--delivery-host', '127.0.0.1', '--admin-port', '0', '--trust-proxy', '127.0.0.1'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    // Without the keychain session the server keeps its data key in a file outside the data directory.
+    env: KEYRING ? process.env : { ...process.env, CREATIVE_ENGINE_DATA_KEY_FILE: `${dataDir}.data-key` },
+  });
+  server = child;
+  let out = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 30_000);
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      deliveryUrl = /delivery listening on (\S+)/.exec(out)?.[1] ?? '';
+      adminUrl = /admin API on (\S+?)\/?\s/.exec(out)?.[1] ?? '';
+      if (deliveryUrl && adminUrl) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
+  });
+}
+
+async function stopServer(): Promise<void> {
+  const child = server;
+  server = null;
+  if (!child || child.exitCode !== null) return;
+  await new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+beforeAll(async () => {
+  const build = spawnSync(process.execPath, [path.join(root, 'scripts/build.mjs'), 'server'], { encoding: 'utf8', timeout: 120_000 });
+  if (build.status !== 0) throw new Error(`build failed: ${build.stderr}`);
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ce-cli-'));
+  await startServer();
+  admin = await setupAdmin(adminUrl);
+  staff = await createStaff(adminUrl, admin, { boss: ['management'], dpo: ['dpo'], rev: ['reviewer'] });
+}, 120_000);
+
+afterAll(async () => {
+  await stopServer();
+  if (KEYRING) {
+    const keychain = createApproverKeychain();
+    for (const who of ['boss', 'dpo']) await keychain.remove(adminUrl, `${who}@example.com`).catch(() => false);
+  }
+  if (dataDir) {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    fs.rmSync(`${dataDir}.data-key`, { force: true });
+  }
+});
+
+describe('CLI usage errors', () => {
+  it('answers bad arguments with one line and exit 2', () => {
+    for (const args of [['approver', 'enroll'], ['approver', 'approve', '--server', 'http://x', '--email', 'a@b.c', '--password-stdin'], ['audit', 'verify'], ['approver', 'enroll', '--nope']]) {
+      const r = cli(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    }
+    expect(cli(['audit', 'verify', '--data', path.join(dataDir, 'missing')]).code).toBe(2);
+  });
+});
+
+describe.skipIf(!KEYRING)('approver enroll / approve (real OS keychain; skipped outside scripts/test.sh: no D-Bus keyring)', () => {
+  const base = (who: string) => ['--server', adminUrl, '--email', `${who}@example.com`, '--password-stdin'];
+  let caseId: string;
+
+  it('enrols approvers from the keychain, with one-line errors', async () => {
+    const wrong = cli(['approver', 'enroll', ...base('boss')], 'not the password');
+    expect(wrong).toMatchObject({ code: 1 });
+    expect(wrong.stderr).toContain('wrong e-mail or password');
+    const noRole = cli(['approver', 'enroll', ...base('rev')], PASSWORD);
+    expect(noRole.code).toBe(1);
+    expect(noRole.stderr).toContain('no approver role');
+    expect(await createApproverKeychain().publicKey(adminUrl, 'rev@example.com')).toBeNull(); // the refused identity was taken back
+    for (const who of ['boss', 'dpo']) {
+      const r = cli(['approver', 'enroll', ...base(who)], PASSWORD + '\n');
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/enrolled.*age1[0-9a-z]{58}/);
+      expect(r.stdout + r.stderr).not.toMatch(/AGE-SECRET-KEY/i);
+    }
+    const unreachable = cli(['approver', 'enroll', '--server', 'http://127.0.0.1:9', '--email', 'boss@example.com', '--password-stdin'], PASSWORD);
+    expect(unreachable.code).toBe(1);
+    expect(unreachable.stderr).toContain('cannot reach the server');
+  });
+
+  it('approves a case as both approvers and the server unseals it', async () => {
+    expect((await admin.call('POST', '/api/keys/ceremony', {})).status).toBe(201);
+    for (const ip of ['203.0.113.50', '203.0.113.51']) {
+      await (await fetch(`${deliveryUrl}/healthz`, { headers: { 'x-forwarded-for': ip } })).arrayBuffer();
+    }
+    await new Promise((r) => setTimeout(r, 1500)); // the sealer flushes within a second
+    const to = new Date().toISOString();
+    const from = new Date(Date.now() - 3_600_000).toISOString();
+    const open = await staff.rev!.call<CaseView>('POST', '/api/cases', { reason: 'CLI end-to-end check of the approval flow', from, to });
+    expect(open.status).toBe(201);
+    caseId = open.body.id;
+
+    expect(cli(['approver', 'approve', ...base('boss'), '--case', 'cas_00000000000000000000'], PASSWORD).stderr).toContain('case not found');
+    const notEnrolled = cli(['approver', 'approve', '--server', adminUrl, '--email', 'rev@example.com', '--password-stdin', '--case', caseId], PASSWORD);
+    expect(notEnrolled.code).toBe(1);
+    expect(notEnrolled.stderr).toContain('not enrolled');
+
+    const first = cli(['approver', 'approve', ...base('boss'), '--case', caseId], PASSWORD);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toContain('status awaiting_approval');
+    const second = cli(['approver', 'approve', ...base('dpo'), '--case', caseId], PASSWORD);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stdout).toMatch(/status (unsealing|ready)/);
+    expect(await waitForCase<CaseView>(staff.rev!, caseId)).toMatchObject({ status: 'ready' });
+    const records = await staff.rev!.call<{ items: UnsealedRecord[] }>('GET', `/api/cases/${caseId}/records`);
+    expect(records.body.items.map((r) => r.ip).sort()).toEqual(['203.0.113.50', '203.0.113.51']);
+    const again = cli(['approver', 'approve', ...base('dpo'), '--case', caseId], PASSWORD);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('ready');
+  });
+});
+
+describe('audit verify', () => {
+  it('exits 0 on an intact chain and names the first bad entry after tampering', async () => {
+    const ok = cli(['audit', 'verify', '--data', dataDir]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/intact: \d+ entries/);
+    await stopServer();
+    const db = new Database(path.join(dataDir, 'store.sqlite'));
+    db.exec('DROP TRIGGER audit_log_no_update');
+    db.prepare("UPDATE audit_log SET action = 'session.logout' WHERE seq = 2").run();
+    db.close();
+    const bad = cli(['audit', 'verify', '--data', dataDir]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('entry 2 was altered');
+  });
+});

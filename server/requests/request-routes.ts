@@ -1,0 +1,107 @@
+import type { Role } from '../../common/roles';
+import {
+  requestExportQuerySchema,
+  requestForwardSchema,
+  requestIdSchema,
+  requestListQuerySchema,
+  requestUpdateSchema,
+  type DataRequest,
+} from '../../common/schemas/requests';
+import { adminRoute } from '../admin/admin-route';
+import type { AdminState } from '../admin/admin-route';
+import type { AppContext } from '../app-context';
+import { parseWith, readJson } from '../http/body';
+import { HttpError, conflict, notFound } from '../http/http-error';
+import type { Router } from '../http/router';
+import { retentionPolicy } from '../privacy/privacy-options';
+import { forwardMessage, type Mailer } from './mailer';
+import type { RequestRepo } from './request-repo';
+
+/**
+ * Requests hold data subjects' personal data: only the data protection officer and admins handle
+ * them (least privilege; management approves unsealing but has no need to read requests).
+ */
+export const REQUEST_ROLES: readonly Role[] = ['dpo', 'admin'];
+
+/** Looks up customers for linking and forwarding (implemented over the encrypted customer store). */
+export interface CustomerDirectory {
+  exists(id: string): boolean;
+  contact(id: string): { name: string; email: string } | null;
+  idsByEmail(email: string): string[];
+}
+
+/** The admin API of contact and data-subject requests. */
+export function registerRequestRoutes(
+  ctx: AppContext,
+  admin: Router<AdminState>,
+  deps: { repo: RequestRepo; customers: CustomerDirectory; mailer: Mailer | null },
+): void {
+  const { repo, customers } = deps;
+  const policy = retentionPolicy(ctx.config.privacy);
+  const load = (id: string | undefined): DataRequest => {
+    const parsed = requestIdSchema.safeParse(id);
+    const found = parsed.success ? repo.get(parsed.data) : null;
+    if (!found) throw notFound('The request');
+    return found;
+  };
+
+  adminRoute(admin, 'GET', '/api/requests', REQUEST_ROLES, ({ query }) => repo.list(parseWith(requestListQuerySchema, Object.fromEntries(query))));
+
+  adminRoute(admin, 'GET', '/api/requests/export', REQUEST_ROLES, ({ query }, session) => {
+    const { email } = parseWith(requestExportQuerySchema, Object.fromEntries(query));
+    const requests = repo.findBySubmitter(email);
+    // Customer accounts with this contact address: their own export is GET /api/customers/ID/export.
+    const customerIds = customers.idsByEmail(email);
+    ctx.audit.append({ actor: session.userId, action: 'request.export', details: { requests: requests.length, customers: customerIds.length } });
+    return { exportedAt: ctx.now().toISOString(), requests, customerIds };
+  });
+
+  adminRoute(admin, 'GET', '/api/requests/:id', REQUEST_ROLES, ({ params }, session) => {
+    const request = load(params.id);
+    if (request.personalData === 'present') ctx.audit.append({ actor: session.userId, action: 'request.view', target: request.id });
+    return request;
+  });
+
+  adminRoute(admin, 'PATCH', '/api/requests/:id', REQUEST_ROLES, async ({ req, params }, session) => {
+    const current = load(params.id);
+    const change = await readJson(req, requestUpdateSchema);
+    if (current.status === 'closed') throw conflict('This request is closed; closed requests cannot be changed.');
+    if (change.customerId && !customers.exists(change.customerId)) throw notFound('The customer');
+    const now = ctx.now();
+    ctx.db.transaction(() => {
+      const { status, ...rest } = change;
+      repo.update(current.id, { ...rest, status: status === 'closed' ? undefined : status }, now);
+      // Field names only: the reply and note texts are personal data.
+      ctx.audit.append({
+        actor: session.userId,
+        action: 'request.update',
+        target: current.id,
+        details: { fields: Object.keys(change), status: status ?? current.status, kind: change.kind ?? current.kind },
+      });
+      if (status === 'closed') {
+        const days = policy.requestDays[change.kind ?? current.kind];
+        const retainUntil = days > 0 ? new Date(now.getTime() + days * 86_400_000) : null;
+        const state = repo.close(current.id, now, retainUntil);
+        ctx.audit.append({ actor: session.userId, action: 'request.close', target: current.id, details: { personalData: state, retainUntil: retainUntil?.toISOString() ?? null } });
+        if (state === 'erased') ctx.audit.append({ actor: session.userId, action: 'request.erase', target: current.id, details: { reason: 'closed' } });
+      }
+    })();
+    return repo.get(current.id);
+  });
+
+  adminRoute(admin, 'POST', '/api/requests/:id/forward', REQUEST_ROLES, async ({ req, params }, session) => {
+    const current = load(params.id);
+    const { customerId } = await readJson(req, requestForwardSchema);
+    if (current.status === 'closed' || current.personalData !== 'present') throw conflict('This request is closed; it can no longer be forwarded.');
+    const contact = customers.contact(customerId);
+    if (!contact) throw notFound('The customer');
+    if (!deps.mailer) throw new HttpError(503, 'unavailable', 'No mail server is configured. Start the server with --smtp-url and --mail-from to forward requests.');
+    const message = forwardMessage(current, contact, ctx.config.privacy?.smtp?.from ?? 'Creative Engine');
+    await deps.mailer.send({ to: contact.email, ...message });
+    ctx.db.transaction(() => {
+      repo.markForwarded(current.id, customerId, ctx.now());
+      ctx.audit.append({ actor: session.userId, action: 'request.forward', target: current.id, details: { customerId } });
+    })();
+    return repo.get(current.id);
+  });
+}

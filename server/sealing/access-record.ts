@@ -1,0 +1,93 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ClientIpResolver } from '../http/client-ip';
+
+/** One access record (DESIGN rule 1): nothing more is ever kept. `t` is ms since the epoch. */
+export interface AccessRecord {
+  t: number;
+  ip: string;
+  method: string;
+  url: string;
+  status: number;
+  bytes: number;
+  referrer?: string;
+  userAgent?: string;
+}
+
+/** Values per record in a flat batch (the order of AccessRecord's fields). */
+export const RECORD_FIELDS = 8;
+
+/** The first value of a request header from rawHeaders (as req.headers would give it), without building req.headers. */
+function rawHeader(req: IncomingMessage, name: string): string | undefined {
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) {
+    const key = raw[i]!;
+    if (key.length === name.length && key.toLowerCase() === name) return raw[i + 1] || undefined;
+  }
+  return undefined;
+}
+
+/**
+ * The access record of one delivery request: time, client IP, method, URL as requested, status,
+ * bytes sent (the response's content-length, 0 when none), referrer and user agent when sent.
+ * Nothing more, and it goes nowhere but to the sealer.
+ */
+export function accessRecordOf(req: IncomingMessage, res: ServerResponse, clientIp: ClientIpResolver, now: number): AccessRecord {
+  // A handler that ends with a body but sets no content-length gets one computed by Node, which
+  // keeps it only in the internal `_contentLength`; chunked responses have none (0).
+  const length = res.getHeader('content-length') ?? (res as unknown as { _contentLength?: unknown })._contentLength;
+  return {
+    t: now,
+    ip: clientIp(req),
+    method: req.method ?? '',
+    url: req.url ?? '',
+    status: res.statusCode,
+    bytes: typeof length === 'number' || typeof length === 'string' ? Number(length) || 0 : 0,
+    referrer: rawHeader(req, 'referer'),
+    userAgent: rawHeader(req, 'user-agent'),
+  };
+}
+
+let lastMs = NaN;
+let lastIso = '';
+// Printable ASCII but `"` and `\`: JSON.stringify would write such a string as is, between quotes.
+const NEEDS_NO_ESCAPE = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+const q = (s: string) => (NEEDS_NO_ESCAPE.test(s) ? `"${s}"` : JSON.stringify(s));
+const num = (n: number) => (Number.isFinite(n) ? n : 0);
+
+/**
+ * One NDJSON line of the sealed log: exactly `JSON.stringify({t, ip, method, url, status, bytes,
+ * referrer, userAgent})` (absent referrer/user agent left out), built by concatenation with the
+ * time's ISO string reused within a millisecond.
+ */
+export function accessRecordLine(r: AccessRecord): string {
+  return line(r.t, r.ip, r.method, r.url, r.status, r.bytes, r.referrer, r.userAgent);
+}
+
+function line(t: number, ip: string, method: string, url: string, status: number, bytes: number, referrer: string | undefined, userAgent: string | undefined): string {
+  if (t !== lastMs) {
+    lastMs = t;
+    lastIso = new Date(t).toISOString();
+  }
+  return `{"t":"${lastIso}","ip":${q(ip)},"method":${q(method)},"url":${q(url)},"status":${num(status)},"bytes":${num(bytes)}${
+    referrer === undefined ? '' : `,"referrer":${q(referrer)}`}${userAgent === undefined ? '' : `,"userAgent":${q(userAgent)}`}}\n`;
+}
+
+/** NDJSON bytes of a flat batch (RECORD_FIELDS values per record), as the seal worker turns it into a frame. */
+export function formatRecords(fields: readonly unknown[]): Buffer {
+  // Encoding line by line into one buffer is cheaper than building a long string and converting it.
+  let buf = Buffer.allocUnsafe(Math.max(4096, (fields.length / RECORD_FIELDS) * 512));
+  let at = 0;
+  for (let i = 0; i + RECORD_FIELDS <= fields.length; i += RECORD_FIELDS) {
+    const text = line(
+      fields[i] as number, fields[i + 1] as string, fields[i + 2] as string, fields[i + 3] as string,
+      fields[i + 4] as number, fields[i + 5] as number, fields[i + 6] as string | undefined, fields[i + 7] as string | undefined,
+    );
+    if (at + text.length * 3 > buf.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(buf.length * 2, at + text.length * 3));
+      buf.copy(bigger, 0, 0, at);
+      buf = bigger;
+    }
+    at += buf.write(text, at);
+  }
+  return buf.subarray(0, at);
+}

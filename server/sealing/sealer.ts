@@ -1,0 +1,273 @@
+import { Worker } from 'node:worker_threads';
+import type { Logger } from '../log/logger';
+import type { AccessRecord } from './access-record';
+import { hourBucket, hourKey } from './segment-names';
+import type { FromSealWorker, SealWorkerData, ToSealWorker } from './seal-worker-protocol';
+import type { SetAside } from './torn-tail';
+import { sealWorkerScript } from './worker-script';
+
+// Re-exported: the unsealing tests and benchmarks build records the way the sealer writes them.
+export { accessRecordLine, type AccessRecord } from './access-record';
+
+/** The key new batches are sealed to. */
+export interface SealingTarget {
+  id: string;
+  recipient: string;
+}
+
+export interface SealerOptions {
+  sealedDir: string;
+  key: SealingTarget;
+  log: Logger;
+  /** Flush a batch once its records take about this many bytes (default 256 KiB). */
+  maxBatchBytes?: number;
+  /** Flush a batch at this many records (default 2000). */
+  maxBatchRecords?: number;
+  /** Flush a non-empty batch at the latest after this long (default 1000 ms). */
+  flushMs?: number;
+  /** Rotate segments at this size (default 64 MiB). */
+  maxSegmentBytes?: number;
+  /** Records waiting to be written beyond this are dropped and counted (default 32 MiB). */
+  maxPendingBytes?: number;
+  /** The worker's script; found automatically (see worker-script.ts) unless given. */
+  workerScript?: string;
+}
+
+/** Counters for monitoring; no record contents. */
+export interface SealerStats {
+  recordsSealed: number;
+  framesWritten: number;
+  bytesWritten: number;
+  /** Records refused because the writer fell behind (queue full). */
+  droppedRecords: number;
+  /** Records whose frame failed to be written (disk error, worker crash). */
+  failedRecords: number;
+  pendingRecords: number;
+  /** Estimated NDJSON bytes handed to the worker and not yet confirmed. */
+  pendingBytes: number;
+  /** The segment being written (path), once known. */
+  segment: string | null;
+  /** Torn tails set aside by recovery at start-up. */
+  recovered: SetAside[];
+}
+
+const DROP_WARNING_INTERVAL_MS = 60_000;
+const RESTART_DELAY_MS = 1_000;
+/** JSON keys, time, status and bytes of a line: enough to size batches and the queue. */
+const RECORD_OVERHEAD = 110;
+const CLOSE_TIMEOUT_MS = 10_000;
+
+/**
+ * Collects access records in memory and hands full batches (about 256 KiB, 2000 records or 1 s) to
+ * the seal worker thread, which formats, encrypts and appends them. `push` is all the delivery path
+ * ever calls: it never waits, never touches the disk, and when the worker falls behind it drops and
+ * counts (memory stays bounded by maxPendingBytes).
+ */
+export class Sealer {
+  /** Records not yet handed to the worker, flat (RECORD_FIELDS values each): cheaper than objects to send. */
+  private batch: unknown[] = [];
+  private batchRecords = 0;
+  /** Estimated NDJSON bytes of `batch`. */
+  private batchBytes = 0;
+  private batchBucket = -1;
+  private timer: NodeJS.Timeout | null = null;
+  private key: SealingTarget;
+  private worker: Worker | null = null;
+  private ready = false;
+  private everReady = false;
+  private closing = false;
+  private backlog: Array<Extract<ToSealWorker, { type: 'frame' }>> = [];
+  private readonly inFlight = new Map<number, { records: number; bytes: number }>();
+  private nextId = 1;
+  private waiters: Array<() => void> = [];
+  private lastDropWarning = 0;
+  private droppedSinceWarning = 0;
+  private readonly counters: SealerStats = {
+    recordsSealed: 0, framesWritten: 0, bytesWritten: 0, droppedRecords: 0, failedRecords: 0,
+    pendingRecords: 0, pendingBytes: 0, segment: null, recovered: [],
+  };
+  private readonly o: Required<Omit<SealerOptions, 'key' | 'log' | 'workerScript'>>;
+
+  private constructor(private readonly options: SealerOptions, private readonly script: string) {
+    this.key = options.key;
+    this.o = {
+      sealedDir: options.sealedDir,
+      maxBatchBytes: options.maxBatchBytes ?? 256 * 1024,
+      maxBatchRecords: options.maxBatchRecords ?? 2000,
+      flushMs: options.flushMs ?? 1000,
+      maxSegmentBytes: options.maxSegmentBytes ?? 64 * 1024 * 1024,
+      maxPendingBytes: options.maxPendingBytes ?? 32 * 1024 * 1024,
+    };
+  }
+
+  /** Starts the worker, which first recovers from a crash (sets aside torn tails); resolves when it is ready. */
+  static async start(options: SealerOptions): Promise<Sealer> {
+    const sealer = new Sealer(options, options.workerScript ?? (await sealWorkerScript()));
+    await sealer.startWorker();
+    for (const r of sealer.counters.recovered) {
+      options.log.warn('sealed segment ended in a torn frame (crash while writing); set the tail aside', {
+        segment: r.segment, tornFile: r.tornFile, bytes: r.tail.bytes, reason: r.tail.reason,
+      });
+    }
+    return sealer;
+  }
+
+  /**
+   * Queues one record; the hot path. It only appends the fields to an array: formatting the NDJSON,
+   * encryption and writing all happen in the worker thread.
+   */
+  push(record: AccessRecord): void {
+    const size = RECORD_OVERHEAD + record.ip.length + record.url.length + (record.referrer?.length ?? 0) + (record.userAgent?.length ?? 0);
+    if (this.closing || this.counters.pendingBytes + this.batchBytes + size > this.o.maxPendingBytes) return this.drop();
+    const bucket = hourBucket(record.t);
+    // A frame never spans two hours, so a segment's name tells the hour of every record in it.
+    if (bucket !== this.batchBucket && this.batchRecords > 0) this.flush();
+    this.batchBucket = bucket;
+    this.batch.push(record.t, record.ip, record.method, record.url, record.status, record.bytes, record.referrer, record.userAgent);
+    this.batchRecords++;
+    this.batchBytes += size;
+    if (this.batchBytes >= this.o.maxBatchBytes || this.batchRecords >= this.o.maxBatchRecords) this.flush();
+    else if (!this.timer) this.timer = setTimeout(() => this.flush(), this.o.flushMs).unref();
+  }
+
+  /** Seals new batches to `key` (after a ceremony); what is already batched goes to the old key. */
+  useKey(key: SealingTarget): void {
+    this.flush();
+    this.key = key;
+  }
+
+  /** Hands the current batch to the worker now. */
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.batchRecords === 0) return;
+    const records = this.batchRecords;
+    const bytes = this.batchBytes;
+    const fields = this.batch;
+    this.batchRecords = 0;
+    this.batchBytes = 0;
+    const id = this.nextId++;
+    const job = { type: 'frame' as const, id, hour: hourKey(this.batchBucket), keyId: this.key.id, recipient: this.key.recipient, fields };
+    this.inFlight.set(id, { records, bytes });
+    this.counters.pendingRecords += records;
+    this.counters.pendingBytes += bytes;
+    if (this.ready) {
+      // postMessage copies synchronously, so the array can be emptied and reused (less garbage).
+      this.post(job);
+      fields.length = 0;
+    } else {
+      this.backlog.push(job);
+      this.batch = [];
+    }
+  }
+
+  /** Flushes and resolves once everything pushed so far is on disk (or counted as failed). */
+  async drain(): Promise<void> {
+    this.flush();
+    if (this.inFlight.size === 0) return;
+    // Keep the process alive until the worker has confirmed (see startWorker: it is unref'd otherwise).
+    const worker = this.worker;
+    worker?.ref();
+    await new Promise<void>((resolve) => this.waiters.push(resolve));
+    if (worker && !this.closing) worker.unref();
+  }
+
+  /** Flushes, waits (up to 10 s) for the worker to write and sync everything, and stops it. Later pushes are dropped. */
+  async close(): Promise<void> {
+    const deadline = new Promise<void>((resolve) => setTimeout(resolve, CLOSE_TIMEOUT_MS).unref());
+    await Promise.race([this.drain(), deadline]);
+    this.closing = true;
+    // Whatever is still unconfirmed (a worker that died and did not come back) is counted, not hidden.
+    for (const id of [...this.inFlight.keys()]) this.settle(id, false);
+    this.backlog = [];
+    const worker = this.worker;
+    this.worker = null;
+    if (!worker) return;
+    worker.ref();
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => void worker.terminate().then(() => resolve()), CLOSE_TIMEOUT_MS);
+      worker.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      worker.postMessage({ type: 'close' } satisfies ToSealWorker);
+    });
+  }
+
+  /** Monitoring counters. */
+  stats(): SealerStats {
+    return { ...this.counters, pendingRecords: this.counters.pendingRecords + this.batchRecords, recovered: [...this.counters.recovered] };
+  }
+
+  private post(job: Extract<ToSealWorker, { type: 'frame' }>): void {
+    this.worker!.postMessage(job);
+  }
+
+  private drop(): void {
+    this.counters.droppedRecords++;
+    this.droppedSinceWarning++;
+    const now = Date.now();
+    if (now - this.lastDropWarning >= DROP_WARNING_INTERVAL_MS) {
+      this.options.log.warn('sealed log writer is behind: access records dropped', {
+        dropped: this.droppedSinceWarning, droppedTotal: this.counters.droppedRecords, pendingBytes: this.counters.pendingBytes,
+      });
+      this.lastDropWarning = now;
+      this.droppedSinceWarning = 0;
+    }
+  }
+
+  private settle(id: number, ok: boolean): void {
+    const job = this.inFlight.get(id);
+    if (!job) return;
+    this.inFlight.delete(id);
+    this.counters.pendingRecords -= job.records;
+    this.counters.pendingBytes -= job.bytes;
+    if (ok) {
+      this.counters.recordsSealed += job.records;
+      this.counters.framesWritten++;
+    } else {
+      this.counters.failedRecords += job.records;
+    }
+    if (this.inFlight.size === 0) for (const resolve of this.waiters.splice(0)) resolve();
+  }
+
+  private startWorker(): Promise<void> {
+    const data: SealWorkerData = { sealedDir: this.o.sealedDir, maxSegmentBytes: this.o.maxSegmentBytes };
+    const worker = new Worker(this.script, { workerData: data });
+    // An idle worker must not keep the process alive (e.g. when a later feature fails to start);
+    // drain() and close() hold a reference while they wait for it.
+    worker.unref();
+    this.worker = worker;
+    return new Promise<void>((resolve, reject) => {
+      worker.on('message', (msg: FromSealWorker) => {
+        if (msg.type === 'ready') {
+          this.counters.recovered.push(...msg.recovered);
+          this.ready = true;
+          this.everReady = true;
+          for (const job of this.backlog.splice(0)) this.post(job);
+          resolve();
+        } else if (msg.type === 'written') {
+          this.counters.bytesWritten += msg.bytes;
+          this.counters.segment = msg.segment;
+          for (const id of msg.ids) this.settle(id, true);
+        } else if (msg.type === 'failed') {
+          this.options.log.error('sealed log frame could not be written', { error: msg.message });
+          this.settle(msg.id, false);
+        }
+      });
+      worker.on('error', (err) => {
+        if (!this.ready) reject(err);
+        else this.options.log.error('seal worker failed', { error: err.message });
+      });
+      worker.on('exit', () => {
+        if (this.worker !== worker) return; // closed on purpose
+        this.ready = false;
+        this.worker = null;
+        // Frames the dead worker had not confirmed are lost: count them, never pretend they were written.
+        for (const id of [...this.inFlight.keys()]) if (!this.backlog.some((j) => j.id === id)) this.settle(id, false);
+        if (this.closing || !this.everReady) return;
+        setTimeout(() => this.startWorker().catch((err: Error) => this.options.log.error('seal worker restart failed', { error: err.message })), RESTART_DELAY_MS).unref();
+      });
+    });
+  }
+}

@@ -1,0 +1,47 @@
+import type { Feature } from '../app-context';
+import { adminRoute } from '../admin/admin-route';
+import { createClientIpResolver } from '../http/client-ip';
+import { accessRecordOf } from './access-record';
+import { KeyRing, THROWAWAY_WARNING } from './key-ring';
+import { Sealer } from './sealer';
+import { provideSealing } from './sealing-service';
+
+/**
+ * Sealed access logs: every delivery request leaves an access record that is batched, encrypted
+ * to the key ring's current public key by the seal worker thread, and appended to
+ * `<sealedDir>/YYYY-MM/*.seal`. The last batch is flushed at shutdown, after the listeners closed.
+ */
+export const sealingFeature: Feature = async (ctx, { admin }) => {
+  const clientIp = createClientIpResolver(ctx.config.trustProxy);
+  const keyRing = new KeyRing(ctx.db, () => ctx.now());
+  const key = keyRing.ensureCurrent();
+  if (key.kind === 'throwaway') ctx.log.warn(THROWAWAY_WARNING);
+
+  let sealer: Sealer;
+  try {
+    sealer = await Sealer.start({ sealedDir: ctx.config.sealedDir, key, log: ctx.log });
+  } catch (err) {
+    throw new Error(`Cannot write sealed logs to ${ctx.config.sealedDir}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
+  keyRing.onActivate((next) => {
+    sealer.useKey(next);
+    ctx.log.info('sealing access logs to a new key', { keyId: next.id, kind: next.kind });
+  });
+  provideSealing(ctx, { keyRing, sealer, sealedDir: ctx.config.sealedDir });
+
+  ctx.deliveryFinishHooks.push((req, res) => sealer.push(accessRecordOf(req, res, clientIp, ctx.now().getTime())));
+  // Stop hooks run after both listeners have closed; let the last responses' close events fire first.
+  ctx.onStop(async () => {
+    await new Promise((resolve) => setImmediate(resolve));
+    await sealer.close();
+    const s = sealer.stats();
+    if (s.droppedRecords > 0 || s.failedRecords > 0) {
+      ctx.log.warn('sealed log writer lost access records', { dropped: s.droppedRecords, failed: s.failedRecords });
+    }
+  });
+
+  adminRoute(admin, 'GET', '/api/keys/status', 'any', () => {
+    const s = sealer.stats();
+    return { ...keyRing.status(), droppedRecords: s.droppedRecords, failedRecords: s.failedRecords };
+  });
+};

@@ -1,0 +1,142 @@
+import type { RollupDelta } from './stats-repo';
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+
+/**
+ * Running served counts of one campaign, for its daily cap and pacing. Caps count *served*
+ * decisions: they are known the instant an ad is chosen, so a burst of requests can never
+ * overshoot a cap while impression pixels are still on their way.
+ */
+export class CampaignServed {
+  /** UTC day number (epoch ms / 86 400 000) that `today` belongs to. */
+  day = 0;
+  today = 0;
+  total = 0;
+
+  /** Served so far on the UTC day of `nowMs` (resets when the day changes). */
+  servedToday(nowMs: number): number {
+    return Math.floor(nowMs / DAY_MS) === this.day ? this.today : 0;
+  }
+}
+
+/** Where a count belongs: one creative of one campaign in one zone of one site. */
+export interface StatsKey {
+  campaignId: string;
+  creativeId: string;
+  zoneId: string;
+  siteId: string;
+  /** The four ids joined; the map key of the pending counters. */
+  key: string;
+  /** The campaign's running totals, resolved once when the key is made. */
+  served: CampaignServed;
+}
+
+/**
+ * In-memory counters per hour × campaign × creative × zone × site, drained by the flusher into
+ * the rollup table. Nothing here knows a person: no address, no user agent.
+ */
+export class StatsCounters {
+  private pending = new Map<number, Map<string, RollupDelta>>();
+  private lastHour = -1;
+  private lastMap: Map<string, RollupDelta> | undefined;
+  private readonly campaigns = new Map<string, CampaignServed>();
+
+  /** The running served totals of a campaign (created at zero). */
+  campaign(campaignId: string): CampaignServed {
+    let c = this.campaigns.get(campaignId);
+    if (!c) {
+      c = new CampaignServed();
+      this.campaigns.set(campaignId, c);
+    }
+    return c;
+  }
+
+  /** Builds the key of a count; delivery builds one per indexed creative and zone, up front. */
+  key(campaignId: string, creativeId: string, zoneId: string, siteId: string): StatsKey {
+    return { campaignId, creativeId, zoneId, siteId, key: `${campaignId}\t${creativeId}\t${zoneId}\t${siteId}`, served: this.campaign(campaignId) };
+  }
+
+  /** Seeds the running totals from the rollups at start-up. */
+  seedServed(rows: ReadonlyArray<{ campaignId: string; servedTotal: number; servedToday: number }>, nowMs: number): void {
+    const day = Math.floor(nowMs / DAY_MS);
+    for (const r of rows) {
+      const c = this.campaign(r.campaignId);
+      c.total += r.servedTotal;
+      c.day = day;
+      c.today += r.servedToday;
+    }
+  }
+
+  /** Counts one served decision (and advances its campaign's cap counters). */
+  served(k: StatsKey, nowMs: number): void {
+    this.slot(k, nowMs).served++;
+    const c = k.served;
+    const day = Math.floor(nowMs / DAY_MS);
+    if (c.day !== day) {
+      c.day = day;
+      c.today = 0;
+    }
+    c.today++;
+    c.total++;
+  }
+
+  /** Counts one impression. */
+  impression(k: StatsKey, nowMs: number): void {
+    this.slot(k, nowMs).impressions++;
+  }
+
+  /** Counts one click. */
+  click(k: StatsKey, nowMs: number): void {
+    this.slot(k, nowMs).clicks++;
+  }
+
+  /** Whether anything waits to be flushed. */
+  get dirty(): boolean {
+    return this.pending.size > 0;
+  }
+
+  /** Takes every pending count out (the caller writes them, or gives them back with `restore`). */
+  drain(): RollupDelta[] {
+    const out: RollupDelta[] = [];
+    for (const m of this.pending.values()) for (const p of m.values()) out.push(p);
+    this.pending = new Map();
+    this.lastHour = -1;
+    this.lastMap = undefined;
+    return out;
+  }
+
+  /** Puts drained counts back after a failed write, so nothing is lost. */
+  restore(deltas: readonly RollupDelta[]): void {
+    for (const d of deltas) {
+      const p = this.slotFor(d.hour * 1000, `${d.campaignId}\t${d.creativeId}\t${d.zoneId}\t${d.siteId}`, d);
+      p.served += d.served;
+      p.impressions += d.impressions;
+      p.clicks += d.clicks;
+    }
+  }
+
+  private slot(k: StatsKey, nowMs: number): RollupDelta {
+    return this.slotFor(nowMs, k.key, k);
+  }
+
+  private slotFor(nowMs: number, key: string, ids: { campaignId: string; creativeId: string; zoneId: string; siteId: string }): RollupDelta {
+    const hourMs = nowMs - (nowMs % HOUR_MS);
+    let m = this.lastMap;
+    if (hourMs !== this.lastHour || !m) {
+      m = this.pending.get(hourMs);
+      if (!m) {
+        m = new Map();
+        this.pending.set(hourMs, m);
+      }
+      this.lastHour = hourMs;
+      this.lastMap = m;
+    }
+    let p = m.get(key);
+    if (!p) {
+      p = { hour: hourMs / 1000, campaignId: ids.campaignId, creativeId: ids.creativeId, zoneId: ids.zoneId, siteId: ids.siteId, served: 0, impressions: 0, clicks: 0 };
+      m.set(key, p);
+    }
+    return p;
+  }
+}

@@ -1,0 +1,33 @@
+import { STATS_MAX_RANGE_DAYS, statsQuerySchema, statsSummaryQuerySchema } from '../../common/schemas/stats';
+import { adminRoute } from '../admin/admin-route';
+import type { Feature } from '../app-context';
+import { parseWith } from '../http/body';
+import { badRequest, notFound } from '../http/http-error';
+import { campaignSeries, statsSummary } from './stats-query';
+import { statsService } from './stats-service';
+
+const DAY_MS = 86_400_000;
+
+/** The statistics API on the admin listener (any signed-in role may read statistics). */
+export const statsFeature: Feature = (ctx, { admin }) => {
+  const stats = statsService(ctx);
+
+  adminRoute(admin, 'GET', '/api/stats', 'any', ({ query }) => {
+    const q = parseWith(statsQuerySchema, Object.fromEntries(query));
+    if (!stats.repo.campaignExists(q.campaignId)) throw notFound('The campaign');
+    // Flushing first makes the answer include the last second's counts.
+    stats.flush();
+    return campaignSeries(stats.repo, q);
+  });
+
+  adminRoute(admin, 'GET', '/api/stats/summary', 'any', ({ query }) => {
+    const q = parseWith(statsSummaryQuerySchema, Object.fromEntries(query));
+    const now = ctx.now().getTime();
+    const to = q.to ?? now;
+    const from = q.from ?? Math.floor(Math.min(to - 1, now) / DAY_MS) * DAY_MS;
+    if (to <= from) throw badRequest('to must be later than from.');
+    if (to - from > STATS_MAX_RANGE_DAYS.day * DAY_MS) throw badRequest(`The range may span at most ${STATS_MAX_RANGE_DAYS.day} days.`);
+    stats.flush();
+    return statsSummary(stats.repo, from, to);
+  });
+};

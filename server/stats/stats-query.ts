@@ -1,0 +1,48 @@
+import type { CampaignTotals, StatsPoint, StatsQuery, StatsResponse, StatsSummary } from '../../common/schemas/stats';
+import type { BucketRow, StatsRepo } from './stats-repo';
+
+const BUCKET_SECONDS = { hour: 3_600, day: 86_400 } as const;
+
+/**
+ * A campaign's series for [from, to): buckets start at `from` rounded down to the bucket size
+ * (UTC), every bucket has a point (zeros when nothing happened). Without `by` there is one series
+ * keyed by the campaign id; with `by`, one per creative, zone or site that has any counts.
+ */
+export function campaignSeries(repo: StatsRepo, q: StatsQuery): StatsResponse {
+  const size = BUCKET_SECONDS[q.granularity];
+  const from = Math.floor(q.from / 1000 / size) * size;
+  const to = Math.ceil(q.to / 1000);
+  const rows = repo.series(q.campaignId, from, to, size, q.by);
+  const byKey = new Map<string, Map<number, BucketRow>>();
+  if (!q.by) byKey.set(q.campaignId, new Map());
+  for (const r of rows) {
+    let m = byKey.get(r.key);
+    if (!m) byKey.set(r.key, (m = new Map()));
+    m.set(r.bucket, r);
+  }
+  const buckets: number[] = [];
+  for (let t = from; t < to; t += size) buckets.push(t);
+  const series = [...byKey].map(([key, m]) => ({
+    key,
+    points: buckets.map((t): StatsPoint => {
+      const r = m.get(t);
+      return { t: new Date(t * 1000).toISOString(), served: r?.served ?? 0, impressions: r?.impressions ?? 0, clicks: r?.clicks ?? 0 };
+    }),
+  }));
+  return { series };
+}
+
+/** Totals per campaign for [from, to) (ms), plus the grand total. */
+export function statsSummary(repo: StatsRepo, fromMs: number, toMs: number): StatsSummary {
+  const hour = 3_600;
+  const from = Math.floor(fromMs / 1000 / hour) * hour;
+  const to = Math.ceil(toMs / 1000);
+  const campaigns: CampaignTotals[] = repo.summary(from, to);
+  const total = { served: 0, impressions: 0, clicks: 0 };
+  for (const c of campaigns) {
+    total.served += c.served;
+    total.impressions += c.impressions;
+    total.clicks += c.clicks;
+  }
+  return { from: new Date(from * 1000).toISOString(), to: new Date(toMs).toISOString(), campaigns, total };
+}

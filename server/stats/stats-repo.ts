@@ -1,0 +1,109 @@
+import type { Statement } from 'better-sqlite3';
+import type { StatsDimension } from '../../common/schemas/stats';
+import type { Db } from '../store/database';
+
+/** One row of additions to the hourly rollup. */
+export interface RollupDelta {
+  hour: number;
+  campaignId: string;
+  creativeId: string;
+  zoneId: string;
+  siteId: string;
+  served: number;
+  impressions: number;
+  clicks: number;
+}
+
+/** Counts of one bucket (and key, when split) as read back. */
+export interface BucketRow {
+  bucket: number;
+  key: string;
+  served: number;
+  impressions: number;
+  clicks: number;
+}
+
+/** Totals that caps and pacing start from after a restart. */
+export interface CampaignServedRow {
+  campaignId: string;
+  servedTotal: number;
+  servedToday: number;
+}
+
+export interface CampaignSumRow {
+  campaignId: string;
+  served: number;
+  impressions: number;
+  clicks: number;
+}
+
+const DIMENSION_COLUMN: Readonly<Record<StatsDimension, string>> = { creative: 'creative_id', zone: 'zone_id', site: 'site_id' };
+
+/** All SQL of the statistics store: hourly rollups, written by adding, read by bucket. */
+export class StatsRepo {
+  private readonly upsert;
+  private readonly servedTotalsStmt;
+  private readonly summaryStmt;
+  private readonly campaignStmt;
+  private readonly seriesStmts = new Map<string, Statement<[string, number, number]>>();
+
+  constructor(private readonly db: Db) {
+    this.upsert = db.prepare(
+      `INSERT INTO stats_hourly (hour, campaign_id, creative_id, zone_id, site_id, served, impressions, clicks)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (campaign_id, hour, creative_id, zone_id, site_id) DO UPDATE SET
+         served = served + excluded.served, impressions = impressions + excluded.impressions, clicks = clicks + excluded.clicks`,
+    );
+    this.servedTotalsStmt = db.prepare(
+      `SELECT campaign_id AS campaignId, SUM(served) AS servedTotal, SUM(CASE WHEN hour >= ? THEN served ELSE 0 END) AS servedToday
+       FROM stats_hourly GROUP BY campaign_id`,
+    );
+    this.summaryStmt = db.prepare(
+      `SELECT campaign_id AS campaignId, SUM(served) AS served, SUM(impressions) AS impressions, SUM(clicks) AS clicks
+       FROM stats_hourly WHERE hour >= ? AND hour < ? GROUP BY campaign_id ORDER BY campaign_id`,
+    );
+    this.campaignStmt = db.prepare('SELECT 1 FROM campaigns WHERE id = ?').pluck();
+  }
+
+  /** Runs `fn` in one transaction (the flush: every delta plus whatever participants persist). */
+  transaction(fn: () => void): void {
+    this.db.transaction(fn)();
+  }
+
+  /** Adds one delta to its rollup row; call inside `transaction`. */
+  add(d: RollupDelta): void {
+    this.upsert.run(d.hour, d.campaignId, d.creativeId, d.zoneId, d.siteId, d.served, d.impressions, d.clicks);
+  }
+
+  /** Served counts per campaign, in total and since `dayStart` (unix seconds). */
+  servedTotals(dayStart: number): CampaignServedRow[] {
+    return this.servedTotalsStmt.all(dayStart) as CampaignServedRow[];
+  }
+
+  /** Sums per bucket of `bucketSeconds` (and per dimension when `by` is set) for [from, to) in unix seconds. */
+  series(campaignId: string, from: number, to: number, bucketSeconds: number, by?: StatsDimension): BucketRow[] {
+    const keyExpr = by ? DIMENSION_COLUMN[by] : 'campaign_id';
+    const sqlKey = `${keyExpr}:${bucketSeconds}`;
+    let stmt = this.seriesStmts.get(sqlKey);
+    if (!stmt) {
+      stmt = this.db.prepare<[string, number, number]>(
+        `SELECT hour - (hour % ${bucketSeconds}) AS bucket, ${keyExpr} AS key,
+                SUM(served) AS served, SUM(impressions) AS impressions, SUM(clicks) AS clicks
+         FROM stats_hourly WHERE campaign_id = ? AND hour >= ? AND hour < ?
+         GROUP BY key, bucket ORDER BY key, bucket`,
+      );
+      this.seriesStmts.set(sqlKey, stmt);
+    }
+    return stmt.all(campaignId, from, to) as BucketRow[];
+  }
+
+  /** Totals per campaign for [from, to) in unix seconds. */
+  summary(from: number, to: number): CampaignSumRow[] {
+    return this.summaryStmt.all(from, to) as CampaignSumRow[];
+  }
+
+  /** Whether a campaign with this id exists (any status). */
+  campaignExists(id: string): boolean {
+    return this.campaignStmt.get(id) !== undefined;
+  }
+}
