@@ -1,0 +1,48 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = path.resolve(__dirname, '../..');
+const CONFIG = path.join(ROOT, 'build/electron-builder.yml');
+
+/** Width and height from a PNG's IHDR chunk, after checking the signature. */
+function pngSize(file: string): { width: number; height: number } {
+  const data = fs.readFileSync(file);
+  expect(data.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))).toBe(true);
+  expect(data.toString('ascii', 12, 16)).toBe('IHDR');
+  return { width: data.readUInt32BE(16), height: data.readUInt32BE(20) };
+}
+
+describe('electron-builder configuration', () => {
+  it("passes electron-builder's own schema validation (offline, nothing downloaded)", async () => {
+    const { getConfig, validateConfiguration } = await import('app-builder-lib/out/util/config/config');
+    const { DebugLogger } = await import('builder-util');
+    const config = await getConfig(ROOT, CONFIG, null);
+    await expect(validateConfiguration(config, new DebugLogger(false))).resolves.toBeUndefined();
+    expect(config.appId).toBe('eu.creative-engine.console');
+    expect(config.productName).toBe('Creative Engine');
+    // Source maps stay home; node_modules' production dependencies are added by electron-builder.
+    expect(config.files).toEqual([{ filter: ['dist/**', '!dist/**/*.map', 'bin/**', 'package.json'] }]);
+    expect(config.asar).toBe(true);
+    expect(config.asarUnpack).toEqual(expect.arrayContaining(['**/*.node']));
+    expect(config.npmRebuild).toBe(true);
+    expect(config.linux?.target).toEqual(['AppImage', 'deb']);
+    expect(config.win?.target).toEqual(['nsis']);
+    expect(config.mac?.target).toEqual(['dmg']);
+  });
+
+  it('ships the natives as dependencies (rebuilt for Electron) and Electron only as a dev dependency', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as Record<string, Record<string, string> | string>;
+    expect(pkg.main).toBe('dist/electron/main.cjs');
+    expect(Object.keys(pkg.dependencies as object).sort()).toEqual(['better-sqlite3', 'keytar']);
+    expect(pkg.devDependencies).toHaveProperty('electron');
+    expect((pkg.scripts as Record<string, string>).dist).toContain('electron-builder --config build/electron-builder.yml');
+  });
+
+  it('has the icon set: build/icon.png at 512×512 and the Linux sizes', () => {
+    expect(pngSize(path.join(ROOT, 'build/icon.png'))).toEqual({ width: 512, height: 512 });
+    for (const size of [16, 32, 48, 64, 128, 256, 512]) {
+      expect(pngSize(path.join(ROOT, `build/icons/${size}x${size}.png`))).toEqual({ width: size, height: size });
+    }
+  });
+});
