@@ -1,0 +1,91 @@
+import axios, { AxiosError, type AxiosRequestConfig } from 'axios';
+import { CSRF_HEADER_VALUE } from '../../../common/roles';
+
+/** A field-level problem reported by the server (`error.details`). */
+export interface FieldProblem {
+  path: string;
+  message: string;
+}
+
+/** An admin API failure with the server's code and a message a person can act on. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: FieldProblem[] = [],
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/**
+ * The one HTTP client of the console: same origin as the page (the admin listener), cookies sent,
+ * the CSRF header on every request. Nothing else in the renderer talks to a server.
+ */
+export const http = axios.create({
+  baseURL: '',
+  withCredentials: true,
+  timeout: 60_000,
+  headers: { 'X-Requested-With': CSRF_HEADER_VALUE },
+});
+
+let onUnauthenticated: (() => void) | null = null;
+
+/** Registers what to do when the session is gone (the router sends the user to sign-in). */
+export function setUnauthenticatedHandler(handler: () => void): void {
+  onUnauthenticated = handler;
+}
+
+// Paths where a 401 is an answer, not an expired session.
+const AUTH_PATHS = ['/api/session', '/api/me', '/api/setup'];
+
+http.interceptors.response.use(undefined, (err: unknown) => {
+  const apiError = toApiError(err);
+  const url = err instanceof AxiosError ? (err.config?.url ?? '') : '';
+  if (apiError.status === 401 && !AUTH_PATHS.some((p) => url.startsWith(p))) onUnauthenticated?.();
+  return Promise.reject(apiError);
+});
+
+/** Turns anything axios throws into an ApiError; `network` and `timeout` codes when no answer came. */
+export function toApiError(err: unknown): ApiError {
+  if (err instanceof ApiError) return err;
+  if (err instanceof AxiosError) {
+    const res = err.response;
+    if (!res) return new ApiError(0, err.code === 'ECONNABORTED' ? 'timeout' : 'network', err.message);
+    const body = res.data as { error?: { code?: unknown; message?: unknown; details?: unknown } } | undefined;
+    const e = body?.error;
+    if (e && typeof e.code === 'string' && typeof e.message === 'string') {
+      const details = Array.isArray(e.details) ? (e.details as FieldProblem[]).filter((d) => typeof d?.path === 'string') : [];
+      return new ApiError(res.status, e.code, e.message, details);
+    }
+    return new ApiError(res.status, res.status >= 500 ? 'internal_error' : 'bad_request', `HTTP ${res.status}`);
+  }
+  return new ApiError(0, 'client_error', err instanceof Error ? err.message : String(err));
+}
+
+/** GET a JSON resource. */
+export async function apiGet<T>(url: string, params?: Record<string, unknown>, config?: AxiosRequestConfig): Promise<T> {
+  const res = await http.get<T>(url, { ...config, params: params && dropEmpty(params) });
+  return res.data;
+}
+
+/** POST JSON (or a raw body with its own content type via `config.headers`). */
+export async function apiPost<T>(url: string, body?: unknown, config?: AxiosRequestConfig): Promise<T> {
+  return (await http.post<T>(url, body, config)).data;
+}
+
+/** PATCH JSON. */
+export async function apiPatch<T>(url: string, body: unknown): Promise<T> {
+  return (await http.patch<T>(url, body)).data;
+}
+
+/** DELETE a resource. */
+export async function apiDelete(url: string): Promise<void> {
+  await http.delete(url);
+}
+
+function dropEmpty(params: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined && v !== null && v !== ''));
+}

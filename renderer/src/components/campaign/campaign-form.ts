@@ -1,0 +1,80 @@
+import type { Campaign, CampaignStatus } from '../../../../common/schemas/campaign';
+import type { DeviceClass } from '../../../../common/schemas/targeting';
+import { fromLocalInput, toLocalInput } from '../../composables/datetime-local';
+
+/** The editable form of a campaign's contextual targeting; empty lists mean "any". */
+export interface TargetingForm {
+  keywords: string;
+  devices: Array<Exclude<DeviceClass, 'other'>>;
+  hours: number[];
+  weekdays: number[];
+}
+
+/** Everything the campaign form edits, in input-friendly shapes (local date-times, text, '' for none). */
+export interface CampaignFormState {
+  customerId: string;
+  name: string;
+  status: CampaignStatus;
+  startsAt: string;
+  endsAt: string;
+  impressionGoal: number | '';
+  dailyCap: number | '';
+  priority: number | '';
+  weight: number | '';
+  zoneIds: string[];
+  targeting: TargetingForm;
+}
+
+/** The form's starting state: a campaign's values, or a fresh campaign running from now for 30 days. */
+export function formStateOf(c: Campaign | null, customerId = ''): CampaignFormState {
+  const now = new Date();
+  now.setMinutes(0, 0, 0);
+  return {
+    customerId: c?.customerId ?? customerId,
+    name: c?.name ?? '',
+    status: c?.status ?? 'active',
+    startsAt: toLocalInput(c?.startsAt ?? now.toISOString()),
+    endsAt: toLocalInput(c?.endsAt ?? new Date(now.getTime() + 30 * 86_400_000).toISOString()),
+    impressionGoal: c?.impressionGoal ?? '',
+    dailyCap: c?.dailyCap ?? '',
+    priority: c?.priority ?? 5,
+    weight: c?.weight ?? 1,
+    zoneIds: [...(c?.zoneIds ?? [])],
+    targeting: {
+      keywords: (c?.targeting.keywords ?? []).join(', '),
+      devices: [...(c?.targeting.devices ?? [])],
+      hours: [...(c?.targeting.hours ?? [])],
+      weekdays: [...(c?.targeting.weekdays ?? [])],
+    },
+  };
+}
+
+const orNull = (v: number | '') => (v === '' ? null : v);
+const orUndefined = (v: number | '') => (v === '' ? undefined : v);
+
+/** The API payload for the form (before validation with the shared schema). */
+export function payloadOf(s: CampaignFormState, forCreate: boolean): Record<string, unknown> {
+  const keywords = s.targeting.keywords
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean);
+  const payload: Record<string, unknown> = {
+    name: s.name,
+    status: s.status,
+    startsAt: fromLocalInput(s.startsAt),
+    endsAt: fromLocalInput(s.endsAt),
+    impressionGoal: orNull(s.impressionGoal),
+    dailyCap: orNull(s.dailyCap),
+    priority: orUndefined(s.priority),
+    weight: orUndefined(s.weight),
+    zoneIds: s.zoneIds,
+    targeting: {
+      ...(keywords.length ? { keywords } : {}),
+      ...(s.targeting.devices.length ? { devices: s.targeting.devices } : {}),
+      ...(s.targeting.hours.length ? { hours: [...s.targeting.hours].sort((a, b) => a - b) } : {}),
+      ...(s.targeting.weekdays.length ? { weekdays: [...s.targeting.weekdays].sort((a, b) => a - b) } : {}),
+    },
+  };
+  if (forCreate) payload.customerId = s.customerId;
+  return payload;
+}

@@ -1,0 +1,23 @@
+import { computed } from 'vue';
+import { useI18n } from 'vue-i18n';
+import { formatLocale, type Locale } from '../i18n';
+
+/** Number, percent and date formatters in the user's locale; they follow a language switch. */
+export function useFormat() {
+  const { locale } = useI18n();
+  const tag = computed(() => formatLocale(locale.value as Locale));
+  const num = computed(() => new Intl.NumberFormat(tag.value));
+  const pct = computed(() => new Intl.NumberFormat(tag.value, { style: 'percent', minimumFractionDigits: 2, maximumFractionDigits: 2 }));
+  const date = computed(() => new Intl.DateTimeFormat(tag.value, { dateStyle: 'medium' }));
+  const dateTime = computed(() => new Intl.DateTimeFormat(tag.value, { dateStyle: 'medium', timeStyle: 'short' }));
+  const hour = computed(() => new Intl.DateTimeFormat(tag.value, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }));
+  const toDate = (v: string | number | Date) => (v instanceof Date ? v : new Date(v));
+  return {
+    tag,
+    number: (n: number | null | undefined) => (n == null ? '–' : num.value.format(n)),
+    percent: (n: number | null | undefined) => (n == null || !Number.isFinite(n) ? '–' : pct.value.format(n)),
+    date: (v: string | number | Date | null | undefined) => (v == null ? '–' : date.value.format(toDate(v))),
+    dateTime: (v: string | number | Date | null | undefined) => (v == null ? '–' : dateTime.value.format(toDate(v))),
+    hour: (v: string | number | Date) => hour.value.format(toDate(v)),
+  };
+}

@@ -1,0 +1,45 @@
+import { defineStore } from 'pinia';
+import { reactive, ref } from 'vue';
+import type { ConsoleConfig } from '../../../common/schemas/console-config';
+import type { Customer } from '../../../common/schemas/customer';
+import type { Site, SiteCreate } from '../../../common/schemas/site';
+import type { Zone, ZoneCreate } from '../../../common/schemas/zone';
+import { apiGet, apiPost } from '../api/client';
+import { fetchAll, pagedList } from './paged-list';
+import { requestState } from './request-state';
+
+/** Sites/apps and their zones, plus the delivery base URL the zones' ad tags point at. */
+export const useSiteStore = defineStore('site', () => {
+  const list = reactive(pagedList<Site>('/api/sites'));
+  const current = ref<Site | null>(null);
+  const zones = ref<Zone[]>([]);
+  const owner = ref<Customer | null>(null);
+  const deliveryBaseUrl = ref<string | null>(null);
+  const { loading, error, run } = requestState();
+
+  /** Loads a site with all its zones. */
+  async function open(id: string): Promise<void> {
+    current.value = null;
+    const result = await run(() => Promise.all([apiGet<Site>(`/api/sites/${encodeURIComponent(id)}`), fetchAll<Zone>('/api/zones', { siteId: id })]));
+    if (result) [current.value, zones.value] = result;
+    owner.value = current.value ? await apiGet<Customer>(`/api/customers/${encodeURIComponent(current.value.customerId)}`).catch(() => null) : null;
+  }
+
+  async function loadConfig(): Promise<void> {
+    if (deliveryBaseUrl.value) return;
+    const config = await run(() => apiGet<ConsoleConfig>('/api/config'));
+    if (config) deliveryBaseUrl.value = config.deliveryBaseUrl;
+  }
+
+  async function create(input: SiteCreate): Promise<Site | undefined> {
+    return run(() => apiPost<Site>('/api/sites', input));
+  }
+
+  async function createZone(input: ZoneCreate): Promise<Zone | undefined> {
+    const zone = await run(() => apiPost<Zone>('/api/zones', input));
+    if (zone) zones.value = [zone, ...zones.value];
+    return zone;
+  }
+
+  return { list, current, zones, owner, deliveryBaseUrl, loading, error, open, loadConfig, create, createZone };
+});

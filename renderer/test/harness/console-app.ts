@@ -1,0 +1,48 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { ServerConfig } from '../../../server/config';
+import { startTestApp, type TestApp } from '../../../server/test/test-app';
+import { launchChromium, watchPage, type PageWatch } from './browser';
+import { CONSOLE_DIR, ensureConsoleBuilt } from './console-build';
+
+/** A real server serving the built console, a Chromium and helpers to drive the console as a user. */
+export interface ConsoleHarness {
+  app: TestApp;
+  browser: Browser;
+  adminOrigin: string;
+  /** A fresh browser context (own cookies) with a watched page. */
+  newPage(extraOrigins?: string[]): Promise<{ context: BrowserContext; page: Page; watch: PageWatch }>;
+  close(): Promise<void>;
+}
+
+/** Starts everything a browser test needs; call close() in afterAll. */
+export async function startConsoleHarness(options: { now?: () => Date; overrides?: Partial<ServerConfig> } = {}): Promise<ConsoleHarness> {
+  await ensureConsoleBuilt();
+  const app = await startTestApp({ ...options.overrides, consoleDir: CONSOLE_DIR }, { now: options.now });
+  const browser = await launchChromium();
+  const adminOrigin = new URL(app.adminUrl).origin;
+  const contexts: BrowserContext[] = [];
+  return {
+    app,
+    browser,
+    adminOrigin,
+    async newPage(extraOrigins = []) {
+      const context = await browser.newContext({ locale: 'de-DE', timezoneId: 'Europe/Berlin', viewport: { width: 1280, height: 860 } });
+      contexts.push(context);
+      const page = await context.newPage();
+      page.setDefaultTimeout(10_000);
+      const watch = watchPage(page, [adminOrigin, ...extraOrigins]);
+      return { context, page, watch };
+    },
+    async close() {
+      for (const c of contexts) await c.close().catch(() => undefined);
+      await browser.close().catch(() => undefined);
+      await app.dispose();
+    },
+  };
+}
+
+/** Fails with everything the page logged when it logged an error or reached a foreign origin. */
+export function expectCleanPage(watch: PageWatch): void {
+  const problems = [...watch.consoleErrors.map((e) => `console: ${e}`), ...watch.foreignRequests.map((r) => `foreign request: ${r}`)];
+  if (problems.length) throw new Error(`${problems.join('\n')}\n--- all console messages:\n${watch.messages.join('\n')}`);
+}
