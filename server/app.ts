@@ -43,9 +43,20 @@ export async function startApp(config: ServerConfig, options: { log?: Logger; no
   };
   const admin = new Router<AdminState>();
   const delivery = new Router<unknown>();
+  const runStopHooks = async () => {
+    for (const hook of stopHooks.reverse()) {
+      try {
+        await hook();
+      } catch (err) {
+        log.error('shutdown hook failed', { error: err instanceof Error ? err.message : String(err) });
+      }
+    }
+  };
   try {
     for (const feature of FEATURES) await feature(ctx, { admin, delivery });
   } catch (err) {
+    // Features wired before the failing one may hold workers or timers: stop them too.
+    await runStopHooks();
     db.close();
     throw err;
   }
@@ -75,13 +86,7 @@ export async function startApp(config: ServerConfig, options: { log?: Logger; no
   const stop = () =>
     (stopping ??= (async () => {
       await Promise.all([close(deliveryServer), close(adminServer)]);
-      for (const hook of stopHooks.reverse()) {
-        try {
-          await hook();
-        } catch (err) {
-          log.error('shutdown hook failed', { error: err instanceof Error ? err.message : String(err) });
-        }
-      }
+      await runStopHooks();
       db.close();
     })());
 
