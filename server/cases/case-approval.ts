@@ -8,7 +8,7 @@ import { conflict, forbidden, HttpError } from '../http/http-error';
 import type { CaseRecord } from './case-repo';
 import { scanSegments } from './case-scan';
 import { findCase, runtimeOf } from './case-service';
-import { baseNotice, caseView, type CaseContext, type CaseRuntime } from './case-state';
+import { baseNotice, caseView, dropRuntime, type CaseContext, type CaseRuntime } from './case-state';
 import { recordMatcher, resolveScope } from './record-filter';
 
 const SHARE_BYTES = 33;
@@ -128,14 +128,16 @@ function startUnseal(c: CaseContext, rec: CaseRecord, rt: CaseRuntime, actor: st
     if (rt.cancelled) return;
     const reason = err instanceof Error ? err.message : 'unknown error';
     c.log.error('case unsealing failed', { caseId: rec.id, error: reason });
-    for (const byUser of rt.wrapped.values()) for (const b of byUser.values()) b.fill(0);
-    rt.wrapped.clear();
-    rt.phase = 'collecting';
-    rt.progress = null;
+    // Users and the audit log get the kind of failure only; the server log keeps the details (paths).
+    const code = (err as { code?: unknown } | null)?.code;
+    const kind = typeof code === 'string' && /^[A-Z0-9_]{2,32}$/.test(code) ? `a storage error (${code})` : 'an error while reading the sealed logs';
+    // The case key may already be gone (it is dropped once the master keys are rebuilt): start the
+    // case over with a fresh runtime, so the next share fetch gets a new case key instead of a 500.
+    dropRuntime(c, rec.id);
     c.db.transaction(() => {
       c.repo.clearApprovals(rec.id);
-      c.repo.setStatus(rec.id, { status: 'awaiting_approval', notice: [`Unsealing failed (${reason}); approvals were reset.`, baseNotice(rec)].filter(Boolean).join(' ') });
-      c.audit.append({ actor: 'system', action: 'case.unseal_failed', target: rec.id, details: { reason } });
+      c.repo.setStatus(rec.id, { status: 'awaiting_approval', notice: [`Unsealing failed with ${kind}; approvals were reset.`, baseNotice(rec)].filter(Boolean).join(' ') });
+      c.audit.append({ actor: 'system', action: 'case.unseal_failed', target: rec.id, details: { reason: kind } });
     })();
   });
 }

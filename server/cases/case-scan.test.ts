@@ -10,6 +10,7 @@ import { hourBucket, hourKey } from '../sealing/segment-names';
 import { SegmentWriter } from '../sealing/segment-writer';
 import { scanSegments, type ScanProgress } from './case-scan';
 import { recordMatcher, type CaseScope } from './record-filter';
+import { RecordStore } from './record-store';
 
 let dir: string;
 let mine: X25519Key;
@@ -114,5 +115,35 @@ describe('scanSegments', () => {
       cancelled: () => true,
     });
     expect(cancelled.store.count).toBe(0);
+  });
+  it('wipes the records it already unsealed when a later segment cannot be read', async () => {
+    const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'ce-scan-fail-'));
+    fs.cpSync(dir, copy, { recursive: true });
+    const month = path.join(copy, '2025-04');
+    const last = fs.readdirSync(month).filter((f) => f.startsWith('20250401T02-sk_mine')).sort().at(-1)!;
+    fs.rmSync(path.join(month, last));
+    fs.mkdirSync(path.join(month, last)); // a read error (EISDIR) after the first two hours were collected
+    const wiped: number[] = [];
+    const original = RecordStore.prototype.wipe;
+    RecordStore.prototype.wipe = function (this: RecordStore) {
+      wiped.push(this.count);
+      original.call(this);
+    };
+    try {
+      await expect(
+        scanSegments({
+          sealedDir: copy,
+          window: { from: new Date(T0), to: new Date(T0 + 3 * HOUR) },
+          decryptors: new Map([['sk_mine', createAgeDecryptor(mine.keyObject)]]),
+          match: recordMatcher(scope()),
+          maxRecords: 100_000,
+        }),
+      ).rejects.toThrow();
+    } finally {
+      RecordStore.prototype.wipe = original;
+      fs.rmSync(copy, { recursive: true, force: true });
+    }
+    expect(wiped.length).toBe(1);
+    expect(wiped[0]).toBeGreaterThan(0);
   });
 });

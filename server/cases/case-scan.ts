@@ -1,7 +1,7 @@
 import { isAscii } from 'node:buffer';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { AgeFileDecryptor } from '../../node/age-native-decrypt';
-import { listSegments, readSegment } from '../sealing/segment-reader';
+import { listSegments, readSegment, type SegmentInfo } from '../sealing/segment-reader';
 import { RecordStore } from './record-store';
 
 /** Progress of a running scan, as GET /api/cases/:id shows it. */
@@ -50,9 +50,19 @@ export async function scanSegments(o: ScanOptions): Promise<ScanResult> {
   const segments = listSegments(o.sealedDir, o.window).filter((s) => o.decryptors.has(s.keyId));
   const result: ScanResult = { store: new RecordStore(), segments: segments.length, frames: 0, framesUnreadable: 0, segmentsMissing: 0, tornTails: 0, truncated: false };
   const sliceMs = o.sliceMs ?? 10;
-  let sliceStart = performance.now();
   const progress = (done: number) => o.onProgress?.({ segmentsDone: done, segmentsTotal: segments.length, records: result.store.count });
   progress(0);
+  try {
+    await scanInto(segments, o, result, progress, sliceMs);
+  } catch (err) {
+    result.store.wipe(); // a failed scan must not leave the records it already unsealed in memory
+    throw err;
+  }
+  return result;
+}
+
+async function scanInto(segments: SegmentInfo[], o: ScanOptions, result: ScanResult, progress: (done: number) => void, sliceMs: number): Promise<void> {
+  let sliceStart = performance.now();
   for (let i = 0; i < segments.length; i++) {
     const segment = segments[i]!;
     const decryptor = o.decryptors.get(segment.keyId)!;
@@ -61,7 +71,7 @@ export async function scanSegments(o: ScanOptions): Promise<ScanResult> {
       for (const frame of frames) {
         if (o.cancelled?.()) {
           result.store.wipe();
-          return result;
+          return;
         }
         result.frames++;
         let plain: Buffer | null;
@@ -89,7 +99,6 @@ export async function scanSegments(o: ScanOptions): Promise<ScanResult> {
     if (frames.check?.tornTail) result.tornTails++;
     progress(i + 1);
   }
-  return result;
 }
 
 function collect(plain: Buffer, o: ScanOptions, result: ScanResult): void {

@@ -95,9 +95,9 @@ function pickApprovers(repo: ApproverRepo, ids: readonly string[] | undefined): 
   if (unique.length !== ids.length) throw badRequest('Each approver may be named only once.');
   const out: Enrolled[] = [];
   const notEnrolled: string[] = [];
-  for (const id of unique) {
+  for (const [index, id] of unique.entries()) {
     const a = repo.get(id);
-    if (!a || a.disabled) throw new HttpError(400, 'bad_request', `No active staff account ${id}.`);
+    if (!a || a.disabled) throw new HttpError(400, 'bad_request', `Approver ${index + 1} in the list is not an active staff account.`);
     if (!a.roles.some((r) => APPROVER_ROLES.includes(r))) throw badRequest(`${a.name} (${id}) holds no approver role (management or dpo).`);
     if (!a.enrolled || !a.publicKey) notEnrolled.push(`${a.name} (${id})`);
     else out.push({ userId: a.userId, name: a.name, email: a.email, roles: a.roles, publicKey: a.publicKey });
