@@ -11,6 +11,8 @@ export const DEVICE_BITS: Readonly<Record<DeviceClass, number>> = { desktop: 1, 
 
 const CACHE_LIMIT = 2_000;
 const MAX_CACHED_LENGTH = 512;
+/** Only this much of an agent is looked at. */
+const MAX_CLASSIFIED_LENGTH = 1_024;
 const cache = new Map<string, DeviceClass>();
 
 /** Classifies a user agent (desktop, mobile, tablet or other); only the class is used, never stored per person. */
@@ -18,7 +20,9 @@ export function classifyUserAgent(ua: string | undefined): DeviceClass {
   if (!ua) return 'other';
   const hit = cache.get(ua);
   if (hit) return hit;
-  const cls: DeviceClass = ROBOT.test(ua) ? 'other' : TABLET.test(ua) ? 'tablet' : MOBILE.test(ua) ? 'mobile' : DESKTOP.test(ua) ? 'desktop' : 'other';
+  // Real agents name their platform early; a cap keeps TABLET's lookahead from going quadratic on a hostile header.
+  const s = ua.length > MAX_CLASSIFIED_LENGTH ? ua.slice(0, MAX_CLASSIFIED_LENGTH) : ua;
+  const cls: DeviceClass = ROBOT.test(s) ? 'other' : TABLET.test(s) ? 'tablet' : MOBILE.test(s) ? 'mobile' : DESKTOP.test(s) ? 'desktop' : 'other';
   if (ua.length <= MAX_CACHED_LENGTH) {
     // A bounded cache: real traffic has few distinct agents; a flood of random ones just resets it.
     if (cache.size >= CACHE_LIMIT) cache.clear();

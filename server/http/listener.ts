@@ -56,8 +56,8 @@ export function createListener<S>(options: ListenerOptions<S>): http.Server {
     },
   );
   server.maxRequestsPerSocket = LISTENER_LIMITS.maxRequestsPerSocket;
-  server.on('clientError', (_err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+  server.on('clientError', (err: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket) => {
+    if (socket.writable) socket.end(clientErrorResponse(err.code, err.rawPacket?.subarray(0, 5).toString('latin1') === 'HEAD '));
     else socket.destroy();
   });
 
@@ -90,6 +90,18 @@ export function createListener<S>(options: ListenerOptions<S>): http.Server {
   }
 
   return server;
+}
+
+/** The raw answer to a request node:http could not parse: the same JSON error shape as every other error. */
+function clientErrorResponse(code: string | undefined, head: boolean): string {
+  const [status, reason, error] =
+    code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'Request Header Fields Too Large', { code: 'bad_request', message: 'The request headers are too large.' }]
+      : code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'Request Timeout', { code: 'bad_request', message: 'The request took too long to arrive.' }]
+        : [400, 'Bad Request', { code: 'bad_request', message: 'The request is not valid HTTP (e.g. the URL holds unencoded characters).' }];
+  const body = JSON.stringify({ error });
+  return `HTTP/1.1 ${status} ${reason}\r\nconnection: close\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${head ? '' : body}`;
 }
 
 /** Sends what a handler returned, awaiting it only when it is a promise. */

@@ -136,7 +136,12 @@ describe('sealer', () => {
     sealer.push(record('2025-03-01T10:00:01Z', 2));
     sealer.flush();
     await worker.terminate();
-    await new Promise((r) => setTimeout(r, 1500)); // restart delay
+    // Wait for the replacement worker (restart delay ≈ 1 s) rather than a fixed time: CI may be slow.
+    const internals = sealer as unknown as { worker: import('node:worker_threads').Worker | null };
+    for (const until = Date.now() + 15_000; (internals.worker === worker || !internals.worker) && Date.now() < until; ) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(internals.worker).not.toBe(worker);
     sealer.push(record('2025-03-01T10:00:02Z', 3));
     await sealer.close();
     const stats = sealer.stats();
@@ -146,5 +151,16 @@ describe('sealer', () => {
     expect(urls).toContain('/v1/zone/z1.js?kw=a');
     expect(urls).toContain('/v1/zone/z3.js?kw=a');
     expect(urls).toHaveLength(stats.recordsSealed);
+  });
+
+  it('starts no new worker once closed while a crashed one awaited its restart', async () => {
+    const dir = tempDir();
+    const sealer = await Sealer.start({ sealedDir: dir, key, log: memoryLogger() });
+    const internals = sealer as unknown as { worker: import('node:worker_threads').Worker | null };
+    await internals.worker!.terminate(); // the restart is now scheduled
+    await sealer.close();
+    await new Promise((r) => setTimeout(r, 1500)); // past the restart delay
+    // A worker started now would run crash recovery on a directory a new server may already write to.
+    expect(internals.worker).toBeNull();
   });
 });

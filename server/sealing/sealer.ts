@@ -266,7 +266,11 @@ export class Sealer {
         // Frames the dead worker had not confirmed are lost: count them, never pretend they were written.
         for (const id of [...this.inFlight.keys()]) if (!this.backlog.some((j) => j.id === id)) this.settle(id, false);
         if (this.closing || !this.everReady) return;
-        setTimeout(() => this.startWorker().catch((err: Error) => this.options.log.error('seal worker restart failed', { error: err.message })), RESTART_DELAY_MS).unref();
+        setTimeout(() => {
+          // Closed meanwhile: a new worker would run crash recovery on a directory that may have a new writer.
+          if (this.closing) return;
+          this.startWorker().catch((err: Error) => this.options.log.error('seal worker restart failed', { error: err.message }));
+        }, RESTART_DELAY_MS).unref();
       });
     });
   }

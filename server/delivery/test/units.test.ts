@@ -26,6 +26,15 @@ describe('classifyUserAgent', () => {
     for (let i = 0; i < 5000; i++) classifyUserAgent(`Mozilla/5.0 (iPhone; rnd ${i}) Mobile`);
     expect(classifyUserAgent('Mozilla/5.0 (Windows NT 10.0)')).toBe('desktop');
   });
+
+  it('classifies a huge hostile user agent in bounded time', () => {
+    // "android(?!.*mobi)" rescans the rest of the string at every "android": quadratic without a cap.
+    const hostile = `${'android'.repeat(9000)}mobi`;
+    const started = performance.now();
+    for (let i = 0; i < 5; i++) classifyUserAgent(`${hostile}${i}`);
+    expect((performance.now() - started) / 5).toBeLessThan(20);
+    expect(classifyUserAgent(`Mozilla/5.0 (Linux; Android 14; Pixel 8) Mobile Safari ${'x'.repeat(3000)}`)).toBe('mobile');
+  });
 });
 
 describe('LocalClock', () => {
