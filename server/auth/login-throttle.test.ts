@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anonymousClient, createTestUser, TEST_PASSWORD } from '../test/admin-client';
 import { startTestApp, type TestApp } from '../test/test-app';
+import { throttleKeyOfAddress } from './client-address';
 import { ACCOUNT_RULE, LoginThrottle } from './login-throttle';
 
 let app: TestApp;
@@ -77,5 +78,26 @@ describe('LoginThrottle', () => {
     for (let i = 0; i < 1000; i++) t.fail(`key-${i}`);
     expect(t.retryAfterMs('key-0')).toBe(0);
     expect((t as unknown as { entries: Map<string, unknown> }).entries.size).toBeLessThanOrEqual(100);
+  });
+});
+
+describe('LoginThrottle memory bound', () => {
+  it('keeps a locked key when a flood of fresh keys fills the map', () => {
+    let now = 1_000_000;
+    const throttle = new LoginThrottle(ACCOUNT_RULE, () => now, 100);
+    for (let i = 0; i < ACCOUNT_RULE.freeFailures; i++) throttle.fail('victim@example.test');
+    expect(throttle.retryAfterMs('victim@example.test')).toBeGreaterThan(0);
+    for (let i = 0; i < 1000; i++) throttle.fail(`random-${i}@example.test`);
+    now += 500; // still inside the victim's 1 s lock
+    expect(throttle.retryAfterMs('victim@example.test')).toBeGreaterThan(0);
+  });
+});
+
+describe('throttleKeyOfAddress', () => {
+  it('counts IPv6 clients by their /64 and IPv4 clients by their address', () => {
+    expect(throttleKeyOfAddress('2001:db8:1:2:aaaa::1')).toBe(throttleKeyOfAddress('2001:db8:1:2:ffff:1:2:3'));
+    expect(throttleKeyOfAddress('2001:db8:1:2::1')).not.toBe(throttleKeyOfAddress('2001:db8:1:3::1'));
+    expect(throttleKeyOfAddress('203.0.113.7')).toBe('203.0.113.7');
+    expect(throttleKeyOfAddress('::ffff:203.0.113.7')).toBe('::ffff:203.0.113.7');
   });
 });

@@ -26,7 +26,7 @@ interface Entry {
 export class LoginThrottle {
   private readonly entries = new Map<string, Entry>();
 
-  constructor(private readonly rule: ThrottleRule, private readonly now: () => number, private readonly maxEntries = 10_000) {}
+  constructor(private readonly rule: ThrottleRule, private readonly now: () => number, private readonly maxEntries = 100_000) {}
 
   /** Milliseconds until the key may try again; 0 when it is not locked. */
   retryAfterMs(key: string): number {
@@ -67,10 +67,19 @@ export class LoginThrottle {
     this.entries.delete(key);
   }
 
+  /**
+   * Keeps the map bounded: forgets unlocked keys first (oldest first), and locked ones only when
+   * every unlocked key is gone, so a flood of fresh keys cannot wash out an account's lock.
+   */
   private evict(now: number): void {
+    const target = this.maxEntries * 0.9;
     for (const [key, entry] of this.entries) {
-      if (this.entries.size <= this.maxEntries * 0.9) break;
-      if (entry.lockedUntil <= now || this.entries.size > this.maxEntries) this.entries.delete(key);
+      if (this.entries.size <= target) return;
+      if (entry.lockedUntil <= now) this.entries.delete(key);
+    }
+    for (const key of this.entries.keys()) {
+      if (this.entries.size <= this.maxEntries) return;
+      this.entries.delete(key);
     }
   }
 }

@@ -7,7 +7,7 @@ import { HttpError } from '../http/http-error';
 import { reply } from '../http/listener';
 import type { Router } from '../http/router';
 import { UserRepo } from '../users/user-repo';
-import { peerAddress } from './client-address';
+import { peerAddress, throttleKeyOfAddress } from './client-address';
 import { ACCOUNT_RULE, ADDRESS_RULE, LoginThrottle } from './login-throttle';
 import { verifyDummy, verifyPassword } from './password';
 import type { SessionManager } from './session-manager';
@@ -35,7 +35,7 @@ export function registerSessionRoutes(ctx: AppContext, admin: Router<AdminState>
 
   adminRoute(admin, 'POST', '/api/session', 'public', async ({ req }) => {
     const input = await readJson(req, loginSchema);
-    const address = peerAddress(req);
+    const address = throttleKeyOfAddress(peerAddress(req));
     const wait = Math.max(accounts.retryAfterMs(input.email), addresses.retryAfterMs(address));
     if (wait > 0) throw tooManyAttempts(wait);
     if (inFlight >= MAX_PARALLEL_LOGINS) {
