@@ -88,6 +88,9 @@ describe('a new account manager sets up an advertiser and a publisher, and sees 
     await page.getByRole('button', { name: 'Anlegen' }).click();
     await expect.poll(() => page.getByText('Werbemittel angelegt.').count()).toBe(1);
     expect(await page.getByTestId('creative-list').textContent()).toContain('Herbstaktion bei Nordlicht');
+    // The saved image is shown from the console's own origin, fully loaded.
+    const thumb = page.getByTestId('creative-thumb').first();
+    await expect.poll(() => thumb.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(300);
     await screenshot(page, '13-campaign-detail');
     const campaignUrl = page.url();
 

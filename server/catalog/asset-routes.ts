@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createHash } from 'node:crypto';
 import { ASSET_CONTENT_TYPES, ASSET_MAX_BYTES, type Asset, type AssetContentType } from '../../common/schemas/asset';
 import { isId } from '../../common/schemas/ids';
@@ -62,17 +63,16 @@ export function registerAssetRoutes(ctx: AppContext, admin: Router<AdminState>, 
     return reply(201, toAsset(meta));
   });
 
-  // Assets never change (a new image gets a new id), so browsers and proxies may keep them for a year.
-  delivery.on(['GET', 'HEAD'], '/v1/assets/:id', ({ req, res, params }) => {
-    const id = params.id;
-    let file = isId('asset', id) ? cache.get(id) : undefined;
+  /** Sends an asset's bytes with an ETag; `cacheControl` differs between the public and the admin origin. */
+  const serveAsset = (req: IncomingMessage, res: ServerResponse, id: string | undefined, cacheControl: string) => {
+    let file = isId('asset', id) ? cache.get(id!) : undefined;
     if (!file && isId('asset', id)) {
-      file = assets.file(id) ?? undefined;
-      if (file) cache.set(id, file);
+      file = assets.file(id!) ?? undefined;
+      if (file) cache.set(id!, file);
     }
     if (!file) throw notFound('The asset');
     const etag = `"${file.sha256.slice(0, 32)}"`;
-    res.setHeader('cache-control', 'public, max-age=31536000, immutable');
+    res.setHeader('cache-control', cacheControl);
     res.setHeader('etag', etag);
     res.setHeader('x-content-type-options', 'nosniff');
     const known = (req.headers['if-none-match'] ?? '').split(',').map((t) => t.trim().replace(/^W\//, ''));
@@ -85,5 +85,10 @@ export function registerAssetRoutes(ctx: AppContext, admin: Router<AdminState>, 
     res.setHeader('content-type', file.contentType);
     res.setHeader('content-length', file.bytes.length);
     res.end(req.method === 'HEAD' ? undefined : file.bytes);
-  });
+  };
+
+  // Assets never change (a new image gets a new id), so browsers and proxies may keep them for a year.
+  delivery.on(['GET', 'HEAD'], '/v1/assets/:id', ({ req, res, params }) => serveAsset(req, res, params.id, 'public, max-age=31536000, immutable'));
+  // The console shows saved images from its own origin: its CSP allows no other image source.
+  adminRoute(admin, 'GET', '/api/assets/:id/content', 'any', ({ req, res, params }) => serveAsset(req, res, params.id, 'private, max-age=31536000, immutable'));
 }

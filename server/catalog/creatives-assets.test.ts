@@ -44,6 +44,19 @@ describe('assets', () => {
     expect((await fetch(`${app.deliveryUrl}/v1/assets/..%2f..%2fstore.sqlite`)).status).toBe(404);
   });
 
+  it('shows saved images to signed-in staff on the admin origin (the console may load no other)', async () => {
+    const png = solidPng(12, 8, [200, 10, 10]);
+    const { body } = await upload(png, 'image/png');
+    const content = await manager.request('GET', `/api/assets/${body.id}/content`);
+    expect(content.status).toBe(200);
+    expect(content.headers.get('content-type')).toBe('image/png');
+    expect(content.headers.get('content-length')).toBe(String(png.length));
+    expect(content.headers.get('cache-control')).toBe('private, max-age=31536000, immutable');
+    expect((await anonymousClient(app).request('GET', `/api/assets/${body.id}/content`)).status).toBe(401);
+    expect((await manager.request('GET', '/api/assets/ast_aaaaaaaaaaaaaaaa/content')).status).toBe(404);
+    expect((await manager.request('GET', '/api/assets/nonsense/content')).status).toBe(404);
+  });
+
   it('accepts GIF, JPEG and WebP whose bytes match their type', async () => {
     expect((await upload(SAMPLE_HEADERS.gif(), 'image/gif')).body).toMatchObject({ width: 300, height: 250 });
     expect((await upload(SAMPLE_HEADERS.jpeg(), 'image/jpeg; charset=binary')).body).toMatchObject({ width: 728, height: 90 });
