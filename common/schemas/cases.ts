@@ -107,3 +107,10 @@ export interface CaseView {
   /** Something the people on the case must know (restart lost the case key, parts sealed to a throwaway key, …). */
   notice: string | null;
 }
+
+/** GET /api/cases/:id/shares/mine: this approver's encrypted shares and the case key to re-wrap them to. */
+export interface MyShares {
+  caseId: string;
+  casePublicKey: string;
+  shares: Array<{ keyId: string; encryptedShare: string; approved: boolean }>;
+}

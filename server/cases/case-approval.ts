@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { combine } from 'shamir-secret-sharing';
-import type { ApprovalInput, CaseView } from '../../common/schemas/cases';
+import type { ApprovalInput, CaseView, MyShares } from '../../common/schemas/cases';
 import { decodeBase64, importX25519Secret } from '../../node/age-files';
 import { createAgeDecryptor, type AgeFileDecryptor } from '../../node/age-native-decrypt';
 import type { Session } from '../admin/admin-route';
@@ -16,7 +16,7 @@ const SHARE_BYTES = 33;
 const shareInvalid = (message: string) => new HttpError(400, 'bad_request', message);
 
 /** GET /api/cases/:id/shares/mine: this approver's encrypted shares of the keys the case needs, and the case key. */
-export async function sharesFor(c: CaseContext, id: string | undefined, session: Session) {
+export async function sharesFor(c: CaseContext, id: string | undefined, session: Session): Promise<MyShares> {
   const rec = findCase(c, id);
   if (rec.status !== 'awaiting_approval') throw conflict(`The case is ${rec.status.replace('_', ' ')}; it takes no approvals.`);
   const approved = new Set(c.repo.approvals(rec.id).filter((a) => a.userId === session.userId).map((a) => a.keyId));

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CaseView, UnsealedRecord } from '../../common/schemas/cases';
+import type { CaseView, MyShares, UnsealedRecord } from '../../common/schemas/cases';
 import { createCaseWorld, IDS, waitForCase, type CaseWorld } from './test/case-world';
 import type { StaffClient } from './test/staff-fixture';
 
-type Mine = { casePublicKey: string; shares: Array<{ keyId: string; encryptedShare: string }> };
+type Mine = MyShares;
 
 let w: CaseWorld;
 const REASON = 'Publisher reports impossible traffic on one placement';

@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CaseView } from '../../common/schemas/cases';
+import type { CaseView, MyShares } from '../../common/schemas/cases';
 import { getSealing } from '../sealing/sealing-service';
 import { listSegments } from '../sealing/segment-reader';
 import { createCaseWorld, IDS, waitForCase, type CaseWorld } from './test/case-world';
 import type { StaffClient } from './test/staff-fixture';
 
-type Mine = { casePublicKey: string; shares: Array<{ keyId: string; encryptedShare: string }> };
+type Mine = MyShares;
 
 let w: CaseWorld;
 const REASON = 'Publisher reports impossible traffic on one placement';

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CaseView, UnsealedRecord } from '../../common/schemas/cases';
+import type { CaseView, MyShares, UnsealedRecord } from '../../common/schemas/cases';
 import { encryptTo, generateX25519Key } from '../../node/age-files';
 import { createCaseWorld, waitForCase, type CaseWorld } from './test/case-world';
 import type { StaffClient } from './test/staff-fixture';
 
-type Mine = { casePublicKey: string; shares: Array<{ keyId: string; encryptedShare: string; approved: boolean }> };
+type Mine = MyShares;
 type Records = { items: UnsealedRecord[]; total: number; truncated: boolean };
 
 let w: CaseWorld;

@@ -20,8 +20,6 @@ export interface ListenerOptions<S> {
   applyHeaders(res: ServerResponse): void;
   /** Creates the per-request state; may throw an HttpError (e.g. rate limit). */
   createState(req: IncomingMessage, res: ServerResponse): S;
-  /** Runs before the handler (authentication, CSRF checks). */
-  before?(ctx: RouteContext<S>): void | Promise<void>;
   /** Called once per request after the response is finished or aborted (access logging). */
   onFinish?(req: IncomingMessage, res: ServerResponse): void;
   /** Answers paths that no route matches (static files); returns false to fall through to 404. */
@@ -61,7 +59,7 @@ export function createListener<S>(options: ListenerOptions<S>): http.Server {
     else socket.destroy();
   });
 
-  // The hot path stays synchronous unless a handler (or `before`) returns a promise: delivery
+  // The hot path stays synchronous unless a handler returns a promise: delivery
   // handlers are synchronous, and an async function per request costs measurable throughput.
   function handle(req: IncomingMessage, res: ServerResponse): void | Promise<void> {
     options.applyHeaders(res);
@@ -81,12 +79,7 @@ export function createListener<S>(options: ListenerOptions<S>): http.Server {
       throw err;
     }
     const ctx = new Context<S>(req, res, matched.params, q === -1 ? '' : url.slice(q + 1), options.createState(req, res));
-    const handler = matched.handler;
-    if (options.before) {
-      const pending = options.before(ctx);
-      if (pending) return pending.then(() => finish(res, handler(ctx)));
-    }
-    return finish(res, handler(ctx));
+    return finish(res, matched.handler(ctx));
   }
 
   return server;

@@ -1,4 +1,4 @@
-import type { CaseView } from '../../common/schemas/cases';
+import type { CaseView, MyShares } from '../../common/schemas/cases';
 import { createApproverKeychain, KeychainError } from '../../node/approver-keychain';
 import { parseFlags, readStdin, required, UsageError, type Command } from '../cli/args';
 import { AdminApiError, AdminClient } from './admin-client';
@@ -76,7 +76,7 @@ export const approverApproveCommand: Command = {
         });
         if (before.status !== 'awaiting_approval') throw new AdminApiError(409, 'conflict', `the case is ${before.status.replace('_', ' ')}; it takes no approvals`);
         const mine = await client
-          .call<{ casePublicKey: string; shares: Array<{ keyId: string; encryptedShare: string; approved: boolean }> }>('GET', `${path}/shares/mine`)
+          .call<MyShares>('GET', `${path}/shares/mine`)
           .catch((err: unknown) => {
             throw err instanceof AdminApiError && err.status === 403 ? new AdminApiError(403, 'forbidden', `not an approver of this case: ${err.message}`) : err;
           });

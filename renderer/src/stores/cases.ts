@@ -1,18 +1,12 @@
 import { defineStore } from 'pinia';
 import { reactive, ref } from 'vue';
 import type { Page } from '../../../common/schemas/paging';
-import type { CaseCreateInput, CaseView, UnsealedRecord } from '../../../common/schemas/cases';
+import type { CaseCreateInput, CaseView, MyShares, UnsealedRecord } from '../../../common/schemas/cases';
 import { apiGet, apiPost, http, toApiError } from '../api/client';
 import { downloadBlob } from '../composables/download';
 import { pagedList } from './paged-list';
 import { requestState } from './request-state';
 
-/** GET /api/cases/:id/shares/mine: this approver's encrypted shares and the case key to re-wrap them to. */
-export interface MyShares {
-  caseId: string;
-  casePublicKey: string;
-  shares: Array<{ keyId: string; encryptedShare: string; approved: boolean }>;
-}
 
 /** Filters of the records table. */
 export interface RecordFilter {
