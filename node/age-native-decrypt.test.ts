@@ -8,15 +8,8 @@ import { Encrypter, generateIdentity, identityToRecipient } from 'age-encryption
 import { describe, expect, it } from 'vitest';
 import { AgeError, decodeBase64, decryptWith, encryptTo, generateX25519Key, importX25519Secret, isAgeRecipient } from './age-files';
 import { createAgeDecryptor } from './age-native-decrypt';
+import { AGE_CLI, missing } from './test/requirements';
 
-const hasAgeCli = (() => {
-  try {
-    execFileSync('age', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
 
 describe('age helpers', () => {
   it('validates recipients by pattern and checksum', async () => {
@@ -74,7 +67,7 @@ describe('native age decryptor', () => {
     expect(() => decryptor.decrypt(Buffer.from('not an age file'))).toThrow(AgeError);
   });
 
-  it.skipIf(!hasAgeCli)('agrees with the age CLI in both directions', async () => {
+  it.skipIf(missing(AGE_CLI))('agrees with the age CLI in both directions', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ce-age-'));
     try {
       const identity = await generateIdentity();

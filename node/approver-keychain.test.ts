@@ -2,9 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { decryptWith, encryptTo, generateX25519Key } from './age-files';
 import { createApproverKeychain, keychainAccount, KeychainError, SHARE_BYTES } from './approver-keychain';
+import { KEYRING, missing } from './test/requirements';
 
-// Real keytar against gnome-keyring: only inside the private D-Bus session of scripts/test.sh.
-const keyring = !!process.env.CE_KEYRING_READY;
 const SERVER = 'http://127.0.0.1:8081/some/path';
 
 describe('keychainAccount', () => {
@@ -16,7 +15,7 @@ describe('keychainAccount', () => {
   });
 });
 
-describe.skipIf(!keyring)('approver keychain (real OS keychain; skipped outside scripts/test.sh: no D-Bus keyring)', () => {
+describe.skipIf(missing(KEYRING))('approver keychain (real OS keychain; skipped outside scripts/test.sh: no D-Bus keyring)', () => {
   const keychain = createApproverKeychain({ service: `creative-engine-test-${randomBytes(4).toString('hex')}` });
 
   it('enrols once per server and user, idempotently', async () => {

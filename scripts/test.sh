@@ -16,7 +16,7 @@ elif [ -n "${CE_TEST_SESSION:-}" ]; then
   eval "$(printf 'ce-test-keyring' | gnome-keyring-daemon --unlock --components=secrets 2>/dev/null)" || true
   export CE_KEYRING_READY=1
 else
-  echo "note: dbus-run-session or gnome-keyring-daemon missing; keychain tests will be skipped (see .ci/run for the packages)" >&2
+  echo "note: dbus-run-session or gnome-keyring-daemon missing; keychain tests are skipped (and fail under CI=true; see .ci/run for the packages)" >&2
 fi
 
 echo "== typecheck"; npm run --silent typecheck

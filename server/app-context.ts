@@ -27,7 +27,7 @@ export interface AppContext {
   /** Registers work to run at shutdown (flushes), in reverse order of registration. */
   onStop(fn: () => void | Promise<void>): void;
   /** Hooks called after each delivery response (access records). */
-  deliveryFinishHooks: Array<(req: IncomingMessage, res: ServerResponse) => void>;
+  deliveryFinishHooks: Array<(req: IncomingMessage, res: ServerResponse, peer: string) => void>;
   /** Public base URL of the delivery listener, known once it is bound. */
   deliveryBaseUrl(): string;
 }

@@ -16,6 +16,8 @@ export interface App {
   ctx: AppContext;
   deliveryUrl: string;
   adminUrl: string;
+  /** Every route of each listener, as registered (tests walk them all). */
+  routes: { delivery: ReadonlyArray<{ method: string; path: string }>; admin: ReadonlyArray<{ method: string; path: string }> };
   /** Stops both listeners, waits for requests in flight, then runs every flush hook and closes the store. */
   stop(): Promise<void>;
 }
@@ -68,8 +70,8 @@ export async function startApp(config: ServerConfig, options: { log?: Logger; no
     applyHeaders: (res) => applyDeliveryHeaders(res, config.tls),
     createState: () => undefined,
     onFinish: ctx.deliveryFinishHooks.length
-      ? (req: IncomingMessage, res: ServerResponse) => {
-          for (const hook of ctx.deliveryFinishHooks) hook(req, res);
+      ? (req: IncomingMessage, res: ServerResponse, peer: string) => {
+          for (const hook of ctx.deliveryFinishHooks) hook(req, res, peer);
         }
       : undefined,
   });
@@ -95,7 +97,7 @@ export async function startApp(config: ServerConfig, options: { log?: Logger; no
     const a = await listen(adminServer, config.admin.port, config.admin.host);
     const deliveryUrl = urlOf(d);
     deliveryBase ||= deliveryUrl;
-    return { ctx, deliveryUrl, adminUrl: urlOf(a), stop };
+    return { ctx, deliveryUrl, adminUrl: urlOf(a), routes: { delivery: delivery.routes(), admin: admin.routes() }, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -7,10 +7,10 @@ import { decryptWith, encryptTo } from '../../node/age-files';
 import { createInProcessIpc } from '../test/in-process-ipc';
 import { registerIpcHandlers } from './ipc-handlers';
 import type { MainLogger } from './logger';
+import { KEYRING, missing } from '../../node/test/requirements';
 
 const ADMIN = 'http://127.0.0.1:43123';
 const SERVER = 'http://embedded.creative-engine.localhost';
-const keyring = !!process.env.CE_KEYRING_READY;
 const console_ = { url: `${ADMIN}/cases/c1` };
 
 function setup(options: { adminOrigin?: string | null } = {}) {
@@ -94,7 +94,7 @@ describe('registerIpcHandlers: sender and arguments', () => {
   });
 });
 
-describe.skipIf(!keyring)('registerIpcHandlers with the real OS keychain (skipped outside scripts/test.sh: no D-Bus keyring)', () => {
+describe.skipIf(missing(KEYRING))('registerIpcHandlers with the real OS keychain (skipped outside scripts/test.sh: no D-Bus keyring)', () => {
   let ctx: ReturnType<typeof setup>;
   const email = 'dpo@example.com';
   beforeAll(() => {

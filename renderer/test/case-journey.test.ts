@@ -5,9 +5,9 @@ import { screenshot } from './harness/browser';
 import { expectCleanPage, startConsoleHarness, type ConsoleHarness } from './harness/console-app';
 import { createEngineBridge, type EngineBridge } from './harness/engine-bridge';
 import { createFirstAdmin, createStaff, expectHeading, signIn } from './harness/staff';
+import { KEYRING, missing } from '../../node/test/requirements';
 
 // The approvers' identities live in the real OS keychain: only inside scripts/test.sh's D-Bus session.
-const KEYRING = !!process.env.CE_KEYRING_READY;
 const PASSWORD = 'correct horse battery';
 const MINUTE = 60_000;
 let offset = 0; // the server's clock runs `offset` ms ahead of real time
@@ -29,7 +29,7 @@ async function traffic(ip: string, path: string, times: number): Promise<void> {
   await getSealing(h.app.ctx).sealer.drain();
 }
 
-describe.skipIf(!KEYRING)('abuse case with the desktop keychain (needs scripts/test.sh: D-Bus keyring)', () => {
+describe.skipIf(missing(KEYRING))('abuse case with the desktop keychain (needs scripts/test.sh: D-Bus keyring)', () => {
   beforeAll(async () => {
     h = await startConsoleHarness({ now: () => new Date(Date.now() + offset), overrides: { trustProxy: ['127.0.0.1'] } });
     const admin = await createFirstAdmin(h.app.adminUrl, 'ada@example.test', PASSWORD);

@@ -10,7 +10,7 @@ export const serveCommand: Command = {
   name: 'serve',
   summary: 'run the delivery and admin listeners',
   usage:
-    'serve [--data DIR] [--sealed-dir DIR] [--delivery-port N] [--delivery-host H] [--admin-port N] [--admin-host H] [--trust-proxy CIDR,…] [--public-url URL] [--tls] [--sealed-retention-months 1-3 | --sealed-retention-days 0-89] ' +
+    'serve [--data DIR] [--sealed-dir DIR] [--delivery-port N] [--delivery-host H] [--admin-port N] [--admin-host H] [--trust-proxy CIDR,…] [--public-url URL] [--tls] [--sealed-retention-months 1-3 | --sealed-retention-days 0-89] [--log-debug] ' +
     PRIVACY_USAGE,
   async run(argv) {
     const f = parseFlags(argv, {
@@ -24,6 +24,7 @@ export const serveCommand: Command = {
       'public-url': { type: 'string' },
       'console-dir': { type: 'string' },
       tls: { type: 'boolean' },
+      'log-debug': { type: 'boolean' },
       'sealed-retention-months': { type: 'string' },
       'sealed-retention-days': { type: 'string' },
       ...PRIVACY_FLAGS,
@@ -51,7 +52,8 @@ export const serveCommand: Command = {
       sealedRetention,
       privacy: privacyOptionsFromFlags(f, dataDir),
     });
-    const log = createLogger();
+    // Debug lines note harmless events (clients that went away); never personal data.
+    const log = createLogger({ debug: f['log-debug'] ?? false });
     const app = await startApp(config, { log });
     log.info(`delivery listening on ${app.deliveryUrl}`);
     log.info(`console and admin API on ${app.adminUrl}/`);

@@ -1,8 +1,13 @@
 import type { IncomingMessage } from 'node:http';
 import { ipBytes, parseCidr, type Cidr } from '../../common/cidr';
 
-/** Resolves the client address of a request. */
-export type ClientIpResolver = (req: IncomingMessage) => string;
+/**
+ * Resolves the client address of a request. `peer` is the socket's remote address; pass it when the
+ * socket may already be gone (after the response closed), otherwise it is read from the socket.
+ */
+export type ClientIpResolver = (req: IncomingMessage, peer?: string) => string;
+
+const peerOf = (req: IncomingMessage): string => req.socket?.remoteAddress ?? '';
 
 /** Most X-Forwarded-For hops looked at; a longer chain is cut (its left part is client-controlled anyway). */
 const MAX_HOPS = 32;
@@ -20,15 +25,15 @@ export function createClientIpResolver(trustProxy: readonly string[]): ClientIpR
     if (!cidr) throw new Error(`--trust-proxy: "${entry}" is not an IP address or CIDR prefix (e.g. 10.0.0.0/8, 192.0.2.1 or 2001:db8::/32).`);
     return cidr;
   });
-  if (trusted.length === 0) return (req) => normalizeIp(req.socket.remoteAddress ?? '');
+  if (trusted.length === 0) return (req, peer = peerOf(req)) => normalizeIp(peer);
 
   const isTrusted = (ip: string): boolean => {
     const bytes = ipBytes(ip);
     return bytes !== null && trusted.some((cidr) => matches(cidr, bytes));
   };
 
-  return (req) => {
-    let client = normalizeIp(req.socket.remoteAddress ?? '');
+  return (req, peer = peerOf(req)) => {
+    let client = normalizeIp(peer);
     if (!isTrusted(client)) return client;
     const header = req.headers['x-forwarded-for'];
     if (!header) return client;

@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'method_not_allowed'
   | 'conflict'
   | 'payload_too_large'
+  | 'request_aborted'
   | 'unsupported_media_type'
   | 'too_many_requests'
   | 'gone'

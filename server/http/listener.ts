@@ -20,8 +20,12 @@ export interface ListenerOptions<S> {
   applyHeaders(res: ServerResponse): void;
   /** Creates the per-request state; may throw an HttpError (e.g. rate limit). */
   createState(req: IncomingMessage, res: ServerResponse): S;
-  /** Called once per request after the response is finished or aborted (access logging). */
-  onFinish?(req: IncomingMessage, res: ServerResponse): void;
+  /**
+   * Called once per request after the response is finished or aborted (access logging). `peer` is the
+   * socket's remote address read when the request arrived: by the time the response closes the
+   * socket may be gone. Whatever it throws is caught and logged; it never reaches the process.
+   */
+  onFinish?(req: IncomingMessage, res: ServerResponse, peer: string): void;
   /** Answers paths that no route matches (static files); returns false to fall through to 404. */
   fallback?(req: IncomingMessage, res: ServerResponse, path: string): boolean | Promise<boolean>;
 }
@@ -41,22 +45,43 @@ export function createListener<S>(options: ListenerOptions<S>): http.Server {
   const server = http.createServer(
     { maxHeaderSize: LISTENER_LIMITS.maxHeaderSize, requestTimeout: LISTENER_LIMITS.requestTimeoutMs, headersTimeout: LISTENER_LIMITS.headersTimeoutMs, keepAliveTimeout: LISTENER_LIMITS.keepAliveTimeoutMs },
     (req, res) => {
-      if (options.onFinish) {
-        const done = () => options.onFinish!(req, res);
-        res.once('close', done);
+      if (onFinish) {
+        const peer = req.socket.remoteAddress ?? '';
+        res.once('close', () => {
+          try {
+            onFinish(req, res, peer);
+          } catch (err) {
+            // Runs from the response's close event: a throw here would stop the whole process.
+            log.error('per-request finish hook failed', { listener: options.name, error: errorName(err) });
+          }
+        });
       }
       try {
         const pending = handle(req, res);
-        if (pending) pending.catch((err: unknown) => sendError(res, err, log));
+        if (pending) pending.catch((err: unknown) => answerError(res, err));
       } catch (err) {
-        sendError(res, err, log);
+        answerError(res, err);
       }
     },
   );
+  const { onFinish } = options;
+  /** sendError, but never throwing: a response that cannot even carry an error is dropped. */
+  const answerError = (res: ServerResponse, err: unknown) => {
+    try {
+      sendError(res, err, log);
+    } catch (failure) {
+      log.error('could not send an error response', { listener: options.name, error: errorName(failure) });
+      res.destroy();
+    }
+  };
   server.maxRequestsPerSocket = LISTENER_LIMITS.maxRequestsPerSocket;
   server.on('clientError', (err: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket) => {
-    if (socket.writable) socket.end(clientErrorResponse(err.code, err.rawPacket?.subarray(0, 5).toString('latin1') === 'HEAD '));
-    else socket.destroy();
+    try {
+      if (socket.writable) socket.end(clientErrorResponse(err.code, err.rawPacket?.subarray(0, 5).toString('latin1') === 'HEAD '));
+      else socket.destroy();
+    } catch {
+      socket.destroy();
+    }
   });
 
   // The hot path stays synchronous unless a handler returns a promise: delivery
@@ -83,6 +108,11 @@ export function createListener<S>(options: ListenerOptions<S>): http.Server {
   }
 
   return server;
+}
+
+/** An error's class and message for the log: never the request's data. */
+function errorName(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : 'non-error thrown';
 }
 
 /** The raw answer to a request node:http could not parse: the same JSON error shape as every other error. */

@@ -129,6 +129,7 @@ const ROUTES: Route[] = [
     ['GET', '/api/setup'],
     ['POST', '/api/setup'],
     ['POST', '/api/session'],
+    ['DELETE', '/api/session'],
     ['GET', '/api/me'],
     ['GET', '/api/users'],
     ['GET', '/api/users/:id'],
@@ -156,6 +157,7 @@ const ROUTES: Route[] = [
     ['PATCH', '/api/campaigns/:id'],
     ['GET', '/api/assets'],
     ['GET', '/api/assets/:id'],
+    ['GET', '/api/assets/:id/content'],
     ['POST', '/api/assets'],
     ['GET', '/api/creatives'],
     ['GET', '/api/creatives/:id'],
@@ -310,6 +312,15 @@ describe('no route answers 5xx to malformed input', () => {
     }
     expect(found).toEqual([]);
   }, 20_000);
+
+  it('covers every route the app registers (a new route cannot escape the sweep)', () => {
+    const swept = new Set(ROUTES.map((r) => `${r.listener} ${r.method} ${r.path}`));
+    const registered = [
+      ...app.routes.delivery.map((r) => ({ listener: 'delivery', ...r })),
+      ...app.routes.admin.map((r) => ({ listener: 'admin', ...r })),
+    ].map((r) => `${r.listener} ${r.method} ${r.path.replace(/:\w+/g, ':id')}`);
+    expect(registered.filter((r) => !swept.has(r))).toEqual([]);
+  });
 
   it('still serves the admin session afterwards', async () => {
     expect((await admin.get('/api/me')).status).toBe(200);

@@ -30,6 +30,8 @@ export function sendError(res: ServerResponse, err: unknown, log: Logger): void 
     if (!SECURITY_HEADER_NAMES.has(name)) res.removeHeader(name);
   }
   if (err instanceof HttpError) {
+    // The client went away mid-request: nobody reads the answer, and nothing went wrong here.
+    if (err.code === 'request_aborted') log.debug?.('client aborted a request', { status: err.status });
     const error: Record<string, unknown> = { code: err.code, message: err.message };
     if (err.details?.length) error.details = err.details;
     sendJson(res, err.status, { error }, err.headers ? { ...err.headers } : undefined);

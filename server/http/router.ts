@@ -17,10 +17,16 @@ export type RouteHandler<S = unknown> = (ctx: RouteContext<S>) => unknown | Prom
 /** A thin typed wrapper over find-my-way: one handler per method and path. */
 export class Router<S = unknown> {
   private readonly fmw = FindMyWay({ ignoreTrailingSlash: true, maxParamLength: 200, caseSensitive: true });
+  private readonly registered: Array<{ method: HTTPMethod; path: string }> = [];
 
   on(method: HTTPMethod | HTTPMethod[], path: string, handler: RouteHandler<S>): this {
     this.fmw.on(method, path, handler as never);
+    for (const m of Array.isArray(method) ? method : [method]) this.registered.push({ method: m, path });
     return this;
+  }
+  /** Every method and path registered, in order (for tests that must reach every route). */
+  routes(): ReadonlyArray<{ method: HTTPMethod; path: string }> {
+    return this.registered;
   }
   get(path: string, handler: RouteHandler<S>) { return this.on('GET', path, handler); }
   post(path: string, handler: RouteHandler<S>) { return this.on('POST', path, handler); }

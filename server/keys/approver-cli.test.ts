@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaseView, UnsealedRecord } from '../../common/schemas/cases';
 import { createApproverKeychain } from '../../node/approver-keychain';
 import { KEYRING, waitForCase } from '../cases/test/case-world';
+import { KEYRING as KEYRING_PART, missing } from '../../node/test/requirements';
 import { createStaff, PASSWORD, setupAdmin, type StaffClient } from '../cases/test/staff-fixture';
 
 // End to end against the real built server: `node bin/creative-engine.js serve`, then the CLI
@@ -61,8 +62,6 @@ async function stopServer(): Promise<void> {
 }
 
 beforeAll(async () => {
-  const build = spawnSync(process.execPath, [path.join(root, 'scripts/build.mjs'), 'server'], { encoding: 'utf8', timeout: 120_000 });
-  if (build.status !== 0) throw new Error(`build failed: ${build.stderr}`);
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ce-cli-'));
   await startServer();
   admin = await setupAdmin(adminUrl);
@@ -92,7 +91,7 @@ describe('CLI usage errors', () => {
   });
 });
 
-describe.skipIf(!KEYRING)('approver enroll / approve (real OS keychain; skipped outside scripts/test.sh: no D-Bus keyring)', () => {
+describe.skipIf(missing(KEYRING_PART))('approver enroll / approve (real OS keychain; skipped outside scripts/test.sh: no D-Bus keyring)', () => {
   const base = (who: string) => ['--server', adminUrl, '--email', `${who}@example.com`, '--password-stdin'];
   let caseId: string;
 

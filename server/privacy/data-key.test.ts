@@ -4,9 +4,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Logger } from '../log/logger';
 import { DATA_KEY_FILE_ENV, DATA_KEY_REF_FILE, DataKeyError, KEYCHAIN_SERVICE, keychainAccount, openDataKey, storeIdOf } from './data-key';
+import { KEYRING, missing } from '../../node/test/requirements';
 
-// Real keytar against gnome-keyring: only inside the private D-Bus session of scripts/test.sh.
-const keyring = !!process.env.CE_KEYRING_READY;
 
 const dirs: string[] = [];
 const tempDir = () => {
@@ -107,7 +106,7 @@ describe('data key in a key file', () => {
   });
 });
 
-describe.skipIf(!keyring)('data key in the OS keychain (real gnome-keyring; skipped outside scripts/test.sh: no D-Bus keyring)', () => {
+describe.skipIf(missing(KEYRING))('data key in the OS keychain (real gnome-keyring; skipped outside scripts/test.sh: no D-Bus keyring)', () => {
   it('creates the key in the keychain under the store id, never in the data directory, and finds it again', async () => {
     const keytar = (await import('keytar')).default;
     const data = tempDir();

@@ -31,13 +31,13 @@ function rawHeader(req: IncomingMessage, name: string): string | undefined {
  * bytes sent (the response's content-length, 0 when none), referrer and user agent when sent.
  * Nothing more, and it goes nowhere but to the sealer.
  */
-export function accessRecordOf(req: IncomingMessage, res: ServerResponse, clientIp: ClientIpResolver, now: number): AccessRecord {
+export function accessRecordOf(req: IncomingMessage, res: ServerResponse, clientIp: ClientIpResolver, now: number, peer?: string): AccessRecord {
   // A handler that ends with a body but sets no content-length gets one computed by Node, which
   // keeps it only in the internal `_contentLength`; chunked responses have none (0).
   const length = res.getHeader('content-length') ?? (res as unknown as { _contentLength?: unknown })._contentLength;
   return {
     t: now,
-    ip: clientIp(req),
+    ip: clientIp(req, peer),
     method: req.method ?? '',
     url: req.url ?? '',
     status: res.statusCode,

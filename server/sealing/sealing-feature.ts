@@ -29,7 +29,7 @@ export const sealingFeature: Feature = async (ctx, { admin }) => {
   });
   provideSealing(ctx, { keyRing, sealer, sealedDir: ctx.config.sealedDir });
 
-  ctx.deliveryFinishHooks.push((req, res) => sealer.push(accessRecordOf(req, res, clientIp, ctx.now().getTime())));
+  ctx.deliveryFinishHooks.push((req, res, peer) => sealer.push(accessRecordOf(req, res, clientIp, ctx.now().getTime(), peer)));
   // Stop hooks run after both listeners have closed; let the last responses' close events fire first.
   ctx.onStop(async () => {
     await new Promise((resolve) => setImmediate(resolve));

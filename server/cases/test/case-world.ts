@@ -4,9 +4,11 @@ import { createApproverKeychain, type ApproverKeychain } from '../../../node/app
 import { getSealing } from '../../sealing/sealing-service';
 import { startTestApp, type TestApp } from '../../test/test-app';
 import { createStaff, setupAdmin, signIn, type StaffClient } from './staff-fixture';
+import { KEYRING as KEYRING_PART } from '../../../node/test/requirements';
 
 /** Real keytar only inside the private D-Bus session (scripts/test.sh); elsewhere test identities in memory stand in. */
-export const KEYRING = !!process.env.CE_KEYRING_READY;
+/** Whether the real OS keychain is there (tests that need it use `missing(KEYRING)` from node/test/requirements). */
+export const KEYRING = KEYRING_PART.available;
 
 /** Re-wraps a share the way the desktop app's main process does. */
 export type Rewrap = (who: StaffClient, encryptedShare: string, caseRecipient: string) => Promise<string>;

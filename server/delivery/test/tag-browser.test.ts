@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser } from 'playwright-core';
@@ -6,9 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signInAs } from '../../test/admin-client';
 import { startTestApp, type TestApp } from '../../test/test-app';
 import { refreshIndex, Seeder } from './seed';
+import { CHROMIUM as CHROMIUM_PART, CHROMIUM_PATH, missing } from '../../../node/test/requirements';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const haveChromium = fs.existsSync(CHROMIUM);
+const CHROMIUM = CHROMIUM_PATH;
+const haveChromium = CHROMIUM_PART.available;
 
 let app: TestApp;
 let publisher: http.Server;
@@ -45,7 +45,7 @@ afterAll(async () => {
   await app?.dispose();
 });
 
-describe.skipIf(!haveChromium)('JavaScript tag in a real browser (Chromium)', () => {
+describe.skipIf(missing(CHROMIUM_PART))('JavaScript tag in a real browser (Chromium)', () => {
   it('renders the ads where the scripts stand, fires the impressions and loads nothing from third parties', async () => {
     const page = await browser.newPage();
     const requests: string[] = [];
