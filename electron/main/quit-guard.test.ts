@@ -12,9 +12,11 @@ describe('createQuitGuard', () => {
   it('holds the quit until the server has stopped, then quits once', async () => {
     const order: string[] = [];
     let finishStop!: () => void;
+    let quitted!: () => void;
+    const quit = new Promise<void>((resolve) => (quitted = resolve));
     const guard = createQuitGuard({
       stop: () => new Promise<void>((resolve) => (finishStop = () => (order.push('stopped'), resolve()))),
-      quit: () => order.push('quit'),
+      quit: () => (order.push('quit'), quitted()),
       log,
     });
     const first = event();
@@ -25,7 +27,7 @@ describe('createQuitGuard', () => {
     expect(again.prevented).toBe(true);
     expect(order).toEqual([]);
     finishStop();
-    await new Promise((r) => setTimeout(r, 10));
+    await quit;
     expect(order).toEqual(['stopped', 'quit']);
     const last = event();
     guard.onBeforeQuit(last); // the quit() it issued itself
@@ -34,13 +36,23 @@ describe('createQuitGuard', () => {
 
   it('quits even when stopping fails or hangs', async () => {
     let quits = 0;
-    const failing = createQuitGuard({ stop: () => Promise.reject(new Error('boom')), quit: () => quits++, log });
+    /** Resolves when the guard calls quit(). */
+    const quitting = () => {
+      let done!: () => void;
+      const quitted = new Promise<void>((resolve) => (done = resolve));
+      return { quitted, quit: () => (quits++, done()) };
+    };
+    const first = quitting();
+    const failing = createQuitGuard({ stop: () => Promise.reject(new Error('boom')), quit: first.quit, log });
     failing.onBeforeQuit(event());
-    await new Promise((r) => setTimeout(r, 10));
+    await first.quitted;
     expect(quits).toBe(1);
-    const hanging = createQuitGuard({ stop: () => new Promise(() => {}), quit: () => quits++, log, timeoutMs: 50 });
+    const second = quitting();
+    const started = Date.now();
+    const hanging = createQuitGuard({ stop: () => new Promise(() => {}), quit: second.quit, log, timeoutMs: 50 });
     hanging.onBeforeQuit(event());
-    await new Promise((r) => setTimeout(r, 120));
+    await second.quitted;
     expect(quits).toBe(2);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(45);
   });
 });
