@@ -1,3 +1,4 @@
+import { normaliseLandingUrl } from '../../common/schemas/landing-url';
 import { targetingSchema } from '../../common/schemas/targeting';
 import type { CampaignServed, StatsCounters, StatsKey } from '../stats/stats-counters';
 import type { CreativeRow, DeliverySnapshot } from './delivery-snapshot-repo';
@@ -115,11 +116,13 @@ export function buildSnapshot(data: DeliverySnapshot, baseUrl: string, nowMs: nu
   const creatives = new Map<string, ClickTarget>();
   const creativesByCampaign = new Map<string, CreativeRow[]>();
   for (const cr of data.creatives) {
-    if (!isHttpUrl(cr.landingUrl)) {
+    // Rows written before migration 032 (or by hand) may hold URLs no browser could follow: normalised or left out.
+    const landing = normaliseLandingUrl(cr.landingUrl);
+    if (!landing.ok) {
       warn(`landing:${cr.id}:${cr.landingUrl}`, 'creative has no valid http(s) landing URL and is not delivered', { creativeId: cr.id });
       continue;
     }
-    creatives.set(cr.id, { campaignId: cr.campaignId, landingUrl: cr.landingUrl });
+    creatives.set(cr.id, { campaignId: cr.campaignId, landingUrl: landing.url });
     if (!cr.servable || !rules.has(cr.campaignId)) continue;
     let list = creativesByCampaign.get(cr.campaignId);
     if (!list) creativesByCampaign.set(cr.campaignId, (list = []));
@@ -200,15 +203,6 @@ function makeCandidate(
     jsonParts: json.split(CLICK_URL_MACRO),
     jsonExtraBytes: Buffer.byteLength(json) - json.length,
   };
-}
-
-function isHttpUrl(value: string): boolean {
-  try {
-    const u = new URL(value);
-    return u.protocol === 'https:' || u.protocol === 'http:';
-  } catch {
-    return false;
-  }
 }
 
 /** Image URLs must point at this server (publishers' pages load nothing from third parties through us). */
