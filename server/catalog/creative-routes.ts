@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CREATIVE_STATUSES, creativeCreateSchema, creativePatchSchema, type Creative } from '../../common/schemas/creative';
-import { findExternalReference } from '../../common/schemas/creative-html';
+import { CLICK_URL_MACRO } from '../../common/schemas/creative-html';
 import { idSchema, isId } from '../../common/schemas/ids';
 import { normaliseLandingUrl } from '../../common/schemas/landing-url';
 import { adminRoute, type AdminState } from '../admin/admin-route';
@@ -24,6 +24,7 @@ import {
 } from './catalog-support';
 import { CreativeRepo, type StoredCreative } from './creative-repo';
 import { CustomerRepo } from './customer-repo';
+import { findHtmlCreativeProblem } from './html-creative-policy';
 import { newId } from './new-id';
 
 /** HTML creatives may be up to 64 KiB; JSON escaping can make the body several times larger. */
@@ -86,9 +87,13 @@ export function registerCreativeRoutes(ctx: AppContext, admin: Router<AdminState
       assetId = input.assetId;
     }
     if (input.html !== undefined) {
-      const found = findExternalReference(input.html, new URL(ctx.deliveryBaseUrl()).origin);
+      const found = findHtmlCreativeProblem(input.html, new URL(ctx.deliveryBaseUrl()).origin);
       if (found) {
-        throw badRequest(`HTML creatives must not load anything from other servers, but this one has ${found} pointing elsewhere. Upload images with POST /api/assets and use their URLs.`);
+        throw fieldError(
+          'html',
+          `HTML creatives may use only the allowed elements, attributes and CSS and load nothing from other servers, but this one has ${found}. ` +
+            `Upload images with POST /api/assets and use their URLs; link with href="${CLICK_URL_MACRO}".`,
+        );
       }
     }
     const id = newId('creative');

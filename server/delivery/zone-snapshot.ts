@@ -1,3 +1,4 @@
+import { CLICK_URL_MACRO } from '../../common/schemas/creative-html';
 import { normaliseLandingUrl } from '../../common/schemas/landing-url';
 import { targetingSchema } from '../../common/schemas/targeting';
 import type { CampaignServed, StatsCounters, StatsKey } from '../stats/stats-counters';
@@ -5,8 +6,6 @@ import type { CreativeRow, DeliverySnapshot } from './delivery-snapshot-repo';
 import { DEVICE_BITS } from './device-class';
 import { MAX_TOKEN_ID_BYTES, tokenTail } from './tokens';
 
-/** Marker an HTML creative may use where its link goes; replaced by the counted click URL of each decision. */
-export const CLICK_URL_MACRO = '%%CLICK_URL%%';
 
 /** Targeting compiled for one-AND checks; 0 / null means "any". */
 export interface CompiledTargeting {
