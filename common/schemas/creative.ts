@@ -1,21 +1,11 @@
 import { z } from 'zod';
 import { HTML_CREATIVE_MAX_BYTES, utf8Length } from './creative-html';
 import { idSchema } from './ids';
+import { landingUrlSchema } from './landing-url';
 import { pixelSchema } from './zone';
 
 export const CREATIVE_STATUSES = ['active', 'paused'] as const;
 export type CreativeStatus = (typeof CREATIVE_STATUSES)[number];
-
-/** Where a click goes: an absolute http(s) URL without credentials, at most 2048 characters. */
-export const landingUrlSchema = z
-  .string()
-  .trim()
-  .max(2048, 'Landing URLs are at most 2048 characters.')
-  .regex(
-    // eslint-disable-next-line no-control-regex -- control characters are what this refuses
-    /^https?:\/\/(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*|\[[0-9a-f:.]+\])(?::\d{1,5})?(?:[/?#][^\s\u0000-\u001f\u007f]*)?$/i,
-    'Enter an absolute http(s) URL like https://shop.example/offer.',
-  );
 
 const altSchema = z.string().trim().min(1, 'Describe the ad in alt (shown to screen readers and when images are off).').max(300, 'alt is at most 300 characters.');
 const htmlSchema = z

@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { UnsealedRecord } from '../../common/schemas/cases';
+import { attachmentDisposition } from '../http/header-value';
 import type { CaseRecord } from './case-repo';
 import { viewFilter } from './record-filter';
 import type { RecordStore } from './record-store';
@@ -50,7 +51,7 @@ export function csvRow(r: UnsealedRecord): string {
 export async function streamExport(res: ServerResponse, rec: CaseRecord, store: RecordStore, format: 'csv' | 'json'): Promise<void> {
   res.statusCode = 200;
   res.setHeader('content-type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8');
-  res.setHeader('content-disposition', `attachment; filename="${rec.id}.${format}"`);
+  res.setHeader('content-disposition', attachmentDisposition(`${rec.id}.${format}`));
   res.setHeader('cache-control', 'no-store');
   const head = JSON.stringify({ caseId: rec.id, window: { from: rec.from, to: rec.to }, filters: rec.filters });
   let chunk = format === 'csv' ? `${CSV_HEADER}\r\n` : `${head.slice(0, -1)},"records":[`;

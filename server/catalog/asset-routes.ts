@@ -5,6 +5,7 @@ import { isId } from '../../common/schemas/ids';
 import { adminRoute, type AdminState } from '../admin/admin-route';
 import type { AppContext } from '../app-context';
 import { readBody } from '../http/body';
+import { etagValue } from '../http/header-value';
 import { badRequest, HttpError, notFound } from '../http/http-error';
 import { reply } from '../http/listener';
 import type { Router } from '../http/router';
@@ -71,18 +72,20 @@ export function registerAssetRoutes(ctx: AppContext, admin: Router<AdminState>, 
       if (file) cache.set(id!, file);
     }
     if (!file) throw notFound('The asset');
-    const etag = `"${file.sha256.slice(0, 32)}"`;
+    // Both headers come from the stored row: a tampered or damaged row must not make the header throw.
+    const etag = etagValue(file.sha256.slice(0, 32));
+    const contentType = (ASSET_CONTENT_TYPES as readonly string[]).includes(file.contentType) ? file.contentType : 'application/octet-stream';
     res.setHeader('cache-control', cacheControl);
-    res.setHeader('etag', etag);
+    if (etag) res.setHeader('etag', etag);
     res.setHeader('x-content-type-options', 'nosniff');
     const known = (req.headers['if-none-match'] ?? '').split(',').map((t) => t.trim().replace(/^W\//, ''));
-    if (known.includes(etag) || known.includes('*')) {
+    if (etag && (known.includes(etag) || known.includes('*'))) {
       res.statusCode = 304;
       res.end();
       return;
     }
     res.statusCode = 200;
-    res.setHeader('content-type', file.contentType);
+    res.setHeader('content-type', contentType);
     res.setHeader('content-length', file.bytes.length);
     res.end(req.method === 'HEAD' ? undefined : file.bytes);
   };

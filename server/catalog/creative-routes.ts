@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { CREATIVE_STATUSES, creativeCreateSchema, creativePatchSchema, type Creative } from '../../common/schemas/creative';
-import { findExternalReference } from '../../common/schemas/creative-html';
+import { CLICK_URL_MACRO } from '../../common/schemas/creative-html';
 import { idSchema, isId } from '../../common/schemas/ids';
+import { normaliseLandingUrl } from '../../common/schemas/landing-url';
 import { adminRoute, type AdminState } from '../admin/admin-route';
 import type { AppContext } from '../app-context';
 import { readJson } from '../http/body';
-import { badRequest, notFound } from '../http/http-error';
+import { badRequest, HttpError, notFound } from '../http/http-error';
 import { reply } from '../http/listener';
 import type { Router } from '../http/router';
 import { AssetRepo } from './asset-repo';
@@ -23,11 +24,15 @@ import {
 } from './catalog-support';
 import { CreativeRepo, type StoredCreative } from './creative-repo';
 import { CustomerRepo } from './customer-repo';
+import { findHtmlCreativeProblem } from './html-creative-policy';
 import { newId } from './new-id';
 
 /** HTML creatives may be up to 64 KiB; JSON escaping can make the body several times larger. */
 const CREATIVE_BODY_LIMIT = 512 * 1024;
 const THIRD_PARTY_IMAGE = 'Images must be uploaded (POST /api/assets) so ads load nothing from third parties.';
+
+/** A 400 on one field, shown by the console next to it. */
+const fieldError = (path: string, message: string) => new HttpError(400, 'validation_failed', message, [{ path, message }]);
 
 /** Creatives: GET/POST /api/creatives, GET/PATCH /api/creatives/:id. */
 export function registerCreativeRoutes(ctx: AppContext, admin: Router<AdminState>): void {
@@ -82,9 +87,13 @@ export function registerCreativeRoutes(ctx: AppContext, admin: Router<AdminState
       assetId = input.assetId;
     }
     if (input.html !== undefined) {
-      const found = findExternalReference(input.html, new URL(ctx.deliveryBaseUrl()).origin);
+      const found = findHtmlCreativeProblem(input.html, new URL(ctx.deliveryBaseUrl()).origin);
       if (found) {
-        throw badRequest(`HTML creatives must not load anything from other servers, but this one has ${found} pointing elsewhere. Upload images with POST /api/assets and use their URLs.`);
+        throw fieldError(
+          'html',
+          `HTML creatives may use only the allowed elements, attributes and CSS and load nothing from other servers, but this one has ${found}. ` +
+            `Upload images with POST /api/assets and use their URLs; link with href="${CLICK_URL_MACRO}".`,
+        );
       }
     }
     const id = newId('creative');
@@ -117,6 +126,11 @@ export function registerCreativeRoutes(ctx: AppContext, admin: Router<AdminState
     const patch = await readJson(req, creativePatchSchema);
     assertCampaignOwnerActive(before.campaignId);
     const merged: StoredCreative = { ...before, ...definedOnly(patch) };
+    // A creative paused by migration 032 for a landing URL no browser could follow resumes only with a usable one.
+    const landing = normaliseLandingUrl(merged.landingUrl);
+    if (merged.status === 'active' && !landing.ok) {
+      throw fieldError('landingUrl', `The saved landing URL cannot be used (${landing.message}) Send a corrected landingUrl to resume this creative.`);
+    }
     const fields = changedFields(before, merged, ['name', 'status', 'alt', 'landingUrl']);
     const stored = commitChange(
       ctx,

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { normaliseLandingUrl } from '../../common/schemas/landing-url';
 import type { Zone } from '../../common/schemas/zone';
 import type { AuditLog } from '../audit/audit-log';
 import type { Db } from '../store/database';
@@ -72,6 +73,9 @@ export function loadDemoData(db: Db, audit: AuditLog, now: Date): DemoResult {
       }, at);
       log('campaign.create', campaign.id, ['customerId', 'name', 'status', 'startsAt', 'endsAt', 'zoneIds', 'priority', 'weight', 'targeting']);
       campaignIds.push(campaign.id);
+      // The same landing URL rule as the API's, so demo data never hold a URL a click could not follow.
+      const landing = normaliseLandingUrl(spec.landing);
+      if (!landing.ok) throw new Error(`the demo landing URL of "${spec.name}" is unusable: ${landing.message}`);
       for (const [width, height] of SIZES) {
         const bytes = demoBannerPng(width, height, spec.bg, spec.fg, ['DEMO AD', `${width}X${height}`]);
         const asset = assets.insert({
@@ -81,7 +85,7 @@ export function loadDemoData(db: Db, audit: AuditLog, now: Date): DemoResult {
         log('asset.create', asset.id, ['contentType', 'width', 'height', 'size']);
         const creative = creatives.insert(newId('creative'), {
           campaignId: campaign.id, name: `${DEMO_PREFIX}${spec.name} ${width}x${height}`, width, height, assetId: asset.id, html: null,
-          landingUrl: spec.landing, alt: `Demo advertisement: ${spec.name}`, status: 'active',
+          landingUrl: landing.url, alt: `Demo advertisement: ${spec.name}`, status: 'active',
         }, at);
         log('creative.create', creative.id, ['campaignId', 'name', 'width', 'height', 'assetId', 'landingUrl', 'alt', 'status']);
         creativeIds.push(creative.id);

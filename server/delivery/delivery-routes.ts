@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { AppContext } from '../app-context';
+import { asciiOrigin, locationValue } from '../http/header-value';
 import { HttpError } from '../http/http-error';
 import type { Router } from '../http/router';
 import { DECISION_HEADERS, parseKeywords, type DeliveryService, type Served } from './delivery-service';
@@ -79,7 +80,9 @@ export function registerDeliveryRoutes(ctx: AppContext, delivery: Router<unknown
     const base = ctx.deliveryBaseUrl();
     const zone = service.zone(params.id, base);
     const served = service.serve(zone, parseKeywords(query.get('kw')), req.headers['user-agent'], base);
-    send(res, 200, 'text/html; charset=utf-8', framePage(served), { 'cache-control': NO_STORE, 'content-security-policy': frameCsp(base) });
+    // The CSP is a header: the configured base URL goes in as its ASCII origin (an IDN host in punycode).
+    const csp = frameCsp(asciiOrigin(base) ?? "'self'");
+    send(res, 200, 'text/html; charset=utf-8', framePage(served), { 'cache-control': NO_STORE, 'content-security-policy': csp });
   });
 
   delivery.get('/v1/imp/:token', ({ res, params }) => {
@@ -89,8 +92,11 @@ export function registerDeliveryRoutes(ctx: AppContext, delivery: Router<unknown
 
   delivery.get('/v1/click/:token', ({ res, params }) => {
     const landing = service.click(params.token ?? '', ctx.deliveryBaseUrl());
+    // Stored URLs are normalised on save and by migration 032; whatever is stored, never a 500 from setHeader.
+    const location = locationValue(landing);
+    if (!location) throw new HttpError(404, 'not_found', 'This ad has no usable landing page.');
     res.statusCode = 302;
-    res.setHeader('location', landing);
+    res.setHeader('location', location);
     res.setHeader('cache-control', NO_STORE);
     res.setHeader('content-length', 0);
     res.end();

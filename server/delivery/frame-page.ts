@@ -1,6 +1,6 @@
+import { CLICK_URL_MACRO } from '../../common/schemas/creative-html';
 import { escapeHtml } from './tag-script';
 import type { Served } from './delivery-service';
-import { CLICK_URL_MACRO } from './zone-snapshot';
 
 /**
  * CSP of the iframe document: images only from the delivery server, no scripts, and the document

@@ -1,11 +1,11 @@
+import { CLICK_URL_MACRO } from '../../common/schemas/creative-html';
+import { normaliseLandingUrl } from '../../common/schemas/landing-url';
 import { targetingSchema } from '../../common/schemas/targeting';
 import type { CampaignServed, StatsCounters, StatsKey } from '../stats/stats-counters';
 import type { CreativeRow, DeliverySnapshot } from './delivery-snapshot-repo';
 import { DEVICE_BITS } from './device-class';
 import { MAX_TOKEN_ID_BYTES, tokenTail } from './tokens';
 
-/** Marker an HTML creative may use where its link goes; replaced by the counted click URL of each decision. */
-export const CLICK_URL_MACRO = '%%CLICK_URL%%';
 
 /** Targeting compiled for one-AND checks; 0 / null means "any". */
 export interface CompiledTargeting {
@@ -115,11 +115,13 @@ export function buildSnapshot(data: DeliverySnapshot, baseUrl: string, nowMs: nu
   const creatives = new Map<string, ClickTarget>();
   const creativesByCampaign = new Map<string, CreativeRow[]>();
   for (const cr of data.creatives) {
-    if (!isHttpUrl(cr.landingUrl)) {
+    // Rows written before migration 032 (or by hand) may hold URLs no browser could follow: normalised or left out.
+    const landing = normaliseLandingUrl(cr.landingUrl);
+    if (!landing.ok) {
       warn(`landing:${cr.id}:${cr.landingUrl}`, 'creative has no valid http(s) landing URL and is not delivered', { creativeId: cr.id });
       continue;
     }
-    creatives.set(cr.id, { campaignId: cr.campaignId, landingUrl: cr.landingUrl });
+    creatives.set(cr.id, { campaignId: cr.campaignId, landingUrl: landing.url });
     if (!cr.servable || !rules.has(cr.campaignId)) continue;
     let list = creativesByCampaign.get(cr.campaignId);
     if (!list) creativesByCampaign.set(cr.campaignId, (list = []));
@@ -200,15 +202,6 @@ function makeCandidate(
     jsonParts: json.split(CLICK_URL_MACRO),
     jsonExtraBytes: Buffer.byteLength(json) - json.length,
   };
-}
-
-function isHttpUrl(value: string): boolean {
-  try {
-    const u = new URL(value);
-    return u.protocol === 'https:' || u.protocol === 'http:';
-  } catch {
-    return false;
-  }
 }
 
 /** Image URLs must point at this server (publishers' pages load nothing from third parties through us). */

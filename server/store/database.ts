@@ -33,6 +33,7 @@ export function migrate(db: Db, migrations: readonly Migration[]): number {
     if (applied.has(m.version)) continue;
     db.transaction(() => {
       db.exec(m.up);
+      m.data?.(db);
       db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, new Date().toISOString());
     })();
     count++;
