@@ -1,5 +1,5 @@
 import { createCipheriv, createHmac, createPublicKey, diffieHellman, generateKeyPairSync, randomFillSync, type KeyObject } from 'node:crypto';
-import { recipientKeyBytes } from './bech32';
+import { ageRecipientKey } from '../../common/age-keys';
 
 // The age v1 format (age-encryption.org/v1) for one X25519 recipient, written with node:crypto's
 // native X25519, HKDF-SHA256, HMAC-SHA256 and ChaCha20-Poly1305: about 25× the throughput of the
@@ -45,8 +45,10 @@ export class AgeX25519Encryptor {
   private readonly recipientKey: KeyObject;
 
   constructor(recipient: string) {
+    const key = ageRecipientKey(recipient);
+    if (!key) throw new Error('Not an age X25519 recipient (age1…).');
     this.recipient = recipient;
-    this.recipientBytes = Buffer.from(recipientKeyBytes(recipient));
+    this.recipientBytes = Buffer.from(key);
     this.recipientKey = createPublicKey({ key: Buffer.concat([SPKI_X25519_PREFIX, this.recipientBytes]), format: 'der', type: 'spki' });
   }
 
