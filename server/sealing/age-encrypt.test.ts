@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Decrypter, generateX25519Identity, identityToRecipient } from 'age-encryption';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ageRecipientKey } from '../../common/age-keys';
+import { parseAgeHeader, parseX25519Stanza } from '../../node/age-header';
 import { AgeX25519Encryptor } from './age-encrypt';
 import { createTestIdentity } from './test/test-identity';
 
@@ -32,6 +33,11 @@ describe('native age encryptor', () => {
     for (let i = 0; i < size; i++) plaintext[i] = (i * 31 + 7) & 0xff;
     const file = new AgeX25519Encryptor(id.recipient).encrypt(plaintext);
     expect(file.length).toBe(file.indexOf('\n', file.indexOf('--- ')) + 1 + AgeX25519Encryptor.payloadSize(size));
+    // The header is exactly what the strict parser (and so the native decryptor) accepts.
+    const header = parseAgeHeader(file);
+    expect(header.stanzas).toHaveLength(1);
+    expect(parseX25519Stanza(header.stanzas[0]!).share).toHaveLength(32);
+    expect(file.length - header.payloadStart).toBe(AgeX25519Encryptor.payloadSize(size));
 
     const framePath = path.join(dir, `f${size}.age`);
     fs.writeFileSync(framePath, file);
