@@ -1,22 +1,7 @@
-import { KeyObject, webcrypto } from 'node:crypto';
-import { Decrypter, Encrypter, identityToRecipient } from 'age-encryption';
-import { AGE_RECIPIENT_PATTERN } from '../common/schemas/keys';
-
-/** An age failure whose message is safe to show: it never contains keys, identities or plaintext. */
-export class AgeError extends Error {
-  override name = 'AgeError';
-}
-
-/** Whether `value` is a well-formed age X25519 recipient (pattern and bech32 checksum). */
-export function isAgeRecipient(value: unknown): value is string {
-  if (typeof value !== 'string' || !AGE_RECIPIENT_PATTERN.test(value)) return false;
-  try {
-    new Encrypter().addRecipient(value);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { KeyObject, createPublicKey, webcrypto } from 'node:crypto';
+import { Decrypter, Encrypter } from 'age-encryption';
+import { ageRecipientFromKey, isAgeIdentity, isAgeRecipient } from '../common/age-keys';
+import { AgeError } from './age-error';
 
 /** Throws an AgeError unless `value` is an age X25519 recipient. */
 export function assertAgeRecipient(value: unknown, what = 'The public key'): asserts value is string {
@@ -35,6 +20,7 @@ export async function encryptTo(recipient: string, plaintext: Uint8Array): Promi
 export async function decryptWith(identity: string | webcrypto.CryptoKey, file: Uint8Array, what = 'The file'): Promise<Uint8Array> {
   const d = new Decrypter();
   try {
+    if (typeof identity === 'string' && !isAgeIdentity(identity)) throw new Error('not an identity');
     d.addIdentity(identity as never);
   } catch {
     throw new AgeError('The stored identity is not a valid age X25519 identity.');
@@ -67,8 +53,9 @@ export async function importX25519Secret(secret: Uint8Array): Promise<X25519Key>
   der.set(secret, PKCS8_X25519_PREFIX.length);
   try {
     const cryptoKey = await webcrypto.subtle.importKey('pkcs8', der, { name: 'X25519' }, false, ['deriveBits']);
-    const recipient = await identityToRecipient(cryptoKey as never);
-    return { cryptoKey, keyObject: KeyObject.from(cryptoKey), recipient };
+    const keyObject = KeyObject.from(cryptoKey);
+    const publicKey = Buffer.from(createPublicKey(keyObject).export({ format: 'jwk' }).x ?? '', 'base64url');
+    return { cryptoKey, keyObject, recipient: ageRecipientFromKey(publicKey) };
   } finally {
     der.fill(0);
   }

@@ -3,10 +3,11 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { bech32 } from '@scure/base';
 import { Encrypter, generateIdentity, identityToRecipient } from 'age-encryption';
 import { describe, expect, it } from 'vitest';
-import { AgeError, decodeBase64, decryptWith, encryptTo, generateX25519Key, importX25519Secret, isAgeRecipient } from './age-files';
+import { ageIdentitySecret, isAgeRecipient } from '../common/age-keys';
+import { AgeError } from './age-error';
+import { decodeBase64, decryptWith, encryptTo, generateX25519Key, importX25519Secret } from './age-files';
 import { createAgeDecryptor } from './age-native-decrypt';
 import { AGE_CLI, missing } from './test/requirements';
 
@@ -76,10 +77,10 @@ describe('native age decryptor', () => {
       const plain = randomBytes(150_000);
       fs.writeFileSync(path.join(dir, 'plain'), plain);
       execFileSync('age', ['-r', recipient, '-o', path.join(dir, 'cli.age'), path.join(dir, 'plain')]);
-      // Our decryptor and the package both read the CLI's file (bech32 from the package's own dependency, test only).
+      // Our decryptor and the package both read the CLI's file.
       const cliFile = fs.readFileSync(path.join(dir, 'cli.age'));
       expect(Buffer.from(await decryptWith(identity, cliFile)).equals(plain)).toBe(true);
-      const secret = bech32.decodeToBytes(identity).bytes;
+      const secret = ageIdentitySecret(identity)!;
       const key = await importX25519Secret(secret);
       secret.fill(0);
       expect(key.recipient).toBe(recipient);

@@ -1,6 +1,8 @@
-import { generateIdentity, identityToRecipient } from 'age-encryption';
+import { generateIdentity } from 'age-encryption';
+import { ageIdentitySecret, isAgeIdentity } from '../common/age-keys';
 import { MAX_WRAPPED_SHARE_BASE64 } from '../common/schemas/cases';
-import { AgeError, assertAgeRecipient, decodeBase64, decryptWith, encryptTo } from './age-files';
+import { AgeError } from './age-error';
+import { assertAgeRecipient, decodeBase64, decryptWith, encryptTo, importX25519Secret } from './age-files';
 
 /** An approver's personal X25519 identity in the OS keychain; the identity never leaves this module. */
 export interface ApproverKeychain {
@@ -84,17 +86,21 @@ export function createApproverKeychain(options: { service?: string } = {}): Appr
     } catch {
       throw new KeychainError('unavailable', 'The OS keychain could not be read (is it unlocked?).');
     }
-    if (stored !== null && !stored.startsWith('AGE-SECRET-KEY-1')) {
+    if (stored !== null && !isAgeIdentity(stored)) {
       throw new KeychainError('unavailable', 'The keychain entry for this server and user is not an age identity; remove it and enrol again.');
     }
     return stored;
   }
 
   const recipientOf = async (identity: string): Promise<string> => {
+    const secret = ageIdentitySecret(identity);
     try {
-      return await identityToRecipient(identity);
+      if (!secret) throw new Error('not an identity');
+      return (await importX25519Secret(secret)).recipient;
     } catch {
       throw new KeychainError('unavailable', 'The keychain entry for this server and user is damaged; remove it and enrol again.');
+    } finally {
+      secret?.fill(0);
     }
   };
 

@@ -1,16 +1,15 @@
 import { z } from 'zod';
+import { isAgeRecipient } from '../age-keys';
 import type { Role } from '../roles';
-
-/** An age X25519 recipient: `age1` and 58 bech32 characters (the checksum is checked where age is available). */
-export const AGE_RECIPIENT_PATTERN = /^age1[02-9ac-hj-np-z]{58}$/;
 
 /** Most approvers a ceremony may name (and the largest n of k-of-n). */
 export const MAX_CEREMONY_APPROVERS = 10;
 
+/** An age X25519 recipient (`age1…`), its bech32 checksum verified. */
 export const ageRecipientSchema = z
   .string()
   .trim()
-  .regex(AGE_RECIPIENT_PATTERN, 'Expected an age X25519 public key (age1… with 62 characters).');
+  .refine(isAgeRecipient, 'Expected an age X25519 public key (age1… with 62 characters and a valid checksum).');
 
 /** POST /api/approvers/enrolment */
 export const enrolmentSchema = z.object({ publicKey: ageRecipientSchema }).strict();

@@ -12,6 +12,8 @@ import { KEYRING, missing } from '../../node/test/requirements';
 const ADMIN = 'http://127.0.0.1:43123';
 const SERVER = 'http://embedded.creative-engine.localhost';
 const console_ = { url: `${ADMIN}/cases/c1` };
+// A well-formed recipient (checksum included), so that only the field under test is wrong.
+const RECIPIENT = 'age1xmwwc06ly3ee5rytxm9mflaz2u56jjj36s0mypdrwsvlul66mv4q47ryef';
 
 function setup(options: { adminOrigin?: string | null } = {}) {
   const ipc = createInProcessIpc();
@@ -71,8 +73,8 @@ describe('registerIpcHandlers: sender and arguments', () => {
     ['Keychain:enroll', [], /expected object/i],
     ['Keychain:status', [{ email: 'a@b.c' }, { email: 'a@b.c' }], 'Expected a single argument.'],
     ['Keychain:rewrapShare', [{ email: 'dpo@example.com', encryptedShare: 'AAAA', caseRecipient: 'age1nope' }], /^caseRecipient: Expected an age X25519 public key/],
-    ['Keychain:rewrapShare', [{ email: 'dpo@example.com', encryptedShare: 'not base64!', caseRecipient: `age1${'q'.repeat(58)}` }], 'encryptedShare: Expected base64.'],
-    ['Keychain:rewrapShare', [{ email: 'dpo@example.com', encryptedShare: 'A'.repeat(5000), caseRecipient: `age1${'q'.repeat(58)}` }], 'encryptedShare: The share is too large.'],
+    ['Keychain:rewrapShare', [{ email: 'dpo@example.com', encryptedShare: 'not base64!', caseRecipient: RECIPIENT }], 'encryptedShare: Expected base64.'],
+    ['Keychain:rewrapShare', [{ email: 'dpo@example.com', encryptedShare: 'A'.repeat(5000), caseRecipient: RECIPIENT }], 'encryptedShare: The share is too large.'],
     ['App:version', [{ anything: 1 }], /expected undefined/i],
     ['App:openExternal', [{ url: 42 }], /^url: /],
   ])('%s refuses bad arguments %j with a safe message', async (channel, args, message) => {

@@ -1,13 +1,13 @@
 import { createCipheriv, createHmac, createPublicKey, diffieHellman, generateKeyPairSync, randomFillSync, type KeyObject } from 'node:crypto';
-import { recipientKeyBytes } from './bech32';
+import { ageRecipientKey } from '../../common/age-keys';
+import { AGE_INTRO, X25519_LABEL } from '../../node/age-header';
 
 // The age v1 format (age-encryption.org/v1) for one X25519 recipient, written with node:crypto's
 // native X25519, HKDF-SHA256, HMAC-SHA256 and ChaCha20-Poly1305: about 25× the throughput of the
 // pure-JS `age-encryption` package, so sealing costs the server almost nothing. Output is verified
-// against the `age` CLI and `age-encryption` in age-encrypt.test.ts.
+// against the `age` CLI, `age-encryption` and the strict header parser in age-encrypt.test.ts.
 
-const INTRO = 'age-encryption.org/v1\n';
-const X25519_LABEL = Buffer.from('age-encryption.org/v1/X25519');
+const INTRO = AGE_INTRO.toString('latin1');
 const CHUNK = 64 * 1024;
 const TAG = 16;
 const ZERO_NONCE = Buffer.alloc(12);
@@ -45,8 +45,10 @@ export class AgeX25519Encryptor {
   private readonly recipientKey: KeyObject;
 
   constructor(recipient: string) {
+    const key = ageRecipientKey(recipient);
+    if (!key) throw new Error('Not an age X25519 recipient (age1…).');
     this.recipient = recipient;
-    this.recipientBytes = Buffer.from(recipientKeyBytes(recipient));
+    this.recipientBytes = Buffer.from(key);
     this.recipientKey = createPublicKey({ key: Buffer.concat([SPKI_X25519_PREFIX, this.recipientBytes]), format: 'der', type: 'spki' });
   }
 

@@ -1,7 +1,7 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { ageRecipientFromKey } from '../../common/age-keys';
 import type { Db } from '../store/database';
 import { AgeX25519Encryptor } from './age-encrypt';
-import { recipientFromKeyBytes } from './bech32';
 import { SealingKeyRepo, type SealingKey } from './sealing-key-repo';
 
 export type { SealingKey };
@@ -46,7 +46,7 @@ export class KeyRing {
     if (existing) return existing;
     const pair = generateKeyPairSync('x25519');
     const publicKey = pair.publicKey.export({ type: 'spki', format: 'der' }).subarray(12);
-    const key = { id: newKeyId(), recipient: recipientFromKeyBytes(publicKey), kind: 'throwaway' as const, activatedAt: this.now().toISOString() };
+    const key = { id: newKeyId(), recipient: ageRecipientFromKey(publicKey), kind: 'throwaway' as const, activatedAt: this.now().toISOString() };
     this.db.transaction(() => this.repo.replaceCurrent(key)).immediate();
     return { ...key, retiredAt: null };
   }

@@ -1,16 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { AGE_INTRO } from '../../node/age-header';
 import { MONTH_PATTERN, hourStart, parseSegmentFileName, type SegmentName } from './segment-names';
 
 // Reads sealed segments: a sequence of frames `u32be length ‖ age file`. Only the length prefixes
-// and each frame's age intro are interpreted here; decryption is the unsealing scanner's job.
+// and each frame's age intro are interpreted here; the header and payload are the decryptor's job
+// (node/age-header.ts, node/age-native-decrypt.ts).
 // A tail that is not a whole frame (a crash mid-write, or the frame being appended right now) is
 // reported, never returned as a frame.
 
 /** Largest frame accepted: far above any batch the sealer writes; a larger length means damage. */
 export const MAX_FRAME_BYTES = 64 * 1024 * 1024;
-/** Every frame is an age file, and every age file begins with this line. */
-export const AGE_INTRO = Buffer.from('age-encryption.org/v1\n');
 
 /** A segment on disk, as named and sized when listed. */
 export interface SegmentInfo extends SegmentName {

@@ -1,5 +1,5 @@
 import { createPrivateKey, createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
-import { bech32Encode, recipientFromKeyBytes } from '../bech32';
+import { ageIdentityFromSecret, ageRecipientFromKey } from '../../../common/age-keys';
 
 const PKCS8_X25519_PREFIX = Buffer.from('302e020100300506032b656e04220420', 'hex');
 
@@ -14,5 +14,5 @@ export interface TestIdentity {
 export function createTestIdentity(secret: Uint8Array = randomBytes(32)): TestIdentity {
   const privateKey = createPrivateKey({ key: Buffer.concat([PKCS8_X25519_PREFIX, secret]), format: 'der', type: 'pkcs8' });
   const publicBytes = createPublicKey(privateKey).export({ type: 'spki', format: 'der' }).subarray(12);
-  return { identity: bech32Encode('age-secret-key-', secret).toUpperCase(), recipient: recipientFromKeyBytes(publicBytes), privateKey };
+  return { identity: ageIdentityFromSecret(secret), recipient: ageRecipientFromKey(publicBytes), privateKey };
 }
