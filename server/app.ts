@@ -5,6 +5,7 @@ import type { ServerConfig } from './config';
 import { FEATURES } from './features';
 import type { AdminState, SessionResolver } from './admin/admin-route';
 import { serveConsoleFile } from './admin/console-files';
+import { deliveryGate } from './delivery/delivery-gate';
 import { close, createListener, listen, urlOf } from './http/listener';
 import { Router } from './http/router';
 import { applyAdminHeaders, applyDeliveryHeaders } from './http/security-headers';
@@ -68,7 +69,7 @@ export async function startApp(config: ServerConfig, options: { log?: Logger; no
     router: delivery,
     log,
     applyHeaders: (res) => applyDeliveryHeaders(res, config.tls),
-    createState: () => undefined,
+    createState: deliveryGate(ctx),
     onFinish: ctx.deliveryFinishHooks.length
       ? (req: IncomingMessage, res: ServerResponse, peer: string) => {
           for (const hook of ctx.deliveryFinishHooks) hook(req, res, peer);

@@ -23,6 +23,11 @@ export interface ServerConfig {
   privacy?: PrivacyOptions;
   /** How long sealed access logs are kept after the end of their month: 1–3 months (default 3) or 0–89 days; longer is refused at start-up. */
   sealedRetention?: { months?: number; days?: number };
+  /**
+   * Memory for access records that cannot be written yet (a full or failing sealed-log disk):
+   * at most `bytes` (default 64 MiB) and, when given, `records`. Once it is full, delivery answers 503.
+   */
+  sealBuffer?: { bytes?: number; records?: number };
 }
 
 /** The package root, found from this bundle's location (dist/server/*.js) or the sources (server/*.ts). */
@@ -46,5 +51,6 @@ export function resolveConfig(partial: Partial<ServerConfig> & { dataDir: string
     silent: partial.silent,
     privacy: partial.privacy,
     sealedRetention: partial.sealedRetention,
+    sealBuffer: partial.sealBuffer,
   };
 }

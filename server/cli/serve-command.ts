@@ -10,7 +10,7 @@ export const serveCommand: Command = {
   name: 'serve',
   summary: 'run the delivery and admin listeners',
   usage:
-    'serve [--data DIR] [--sealed-dir DIR] [--delivery-port N] [--delivery-host H] [--admin-port N] [--admin-host H] [--trust-proxy CIDR,…] [--public-url URL] [--tls] [--sealed-retention-months 1-3 | --sealed-retention-days 0-89] [--log-debug] ' +
+    'serve [--data DIR] [--sealed-dir DIR] [--delivery-port N] [--delivery-host H] [--admin-port N] [--admin-host H] [--trust-proxy CIDR,…] [--public-url URL] [--tls] [--sealed-retention-months 1-3 | --sealed-retention-days 0-89] [--seal-buffer-mb N] [--seal-buffer-records N] [--log-debug] ' +
     PRIVACY_USAGE,
   async run(argv) {
     const f = parseFlags(argv, {
@@ -27,6 +27,8 @@ export const serveCommand: Command = {
       'log-debug': { type: 'boolean' },
       'sealed-retention-months': { type: 'string' },
       'sealed-retention-days': { type: 'string' },
+      'seal-buffer-mb': { type: 'string' },
+      'seal-buffer-records': { type: 'string' },
       ...PRIVACY_FLAGS,
     });
     let sealedRetention;
@@ -50,6 +52,10 @@ export const serveCommand: Command = {
       consoleDir: f['console-dir'],
       tls: f.tls ?? false,
       sealedRetention,
+      sealBuffer: {
+        bytes: positiveInt(f['seal-buffer-mb'], '--seal-buffer-mb', 1 << 20) ?? undefined,
+        records: positiveInt(f['seal-buffer-records'], '--seal-buffer-records', 1) ?? undefined,
+      },
       privacy: privacyOptionsFromFlags(f, dataDir),
     });
     // Debug lines note harmless events (clients that went away); never personal data.
@@ -72,3 +78,10 @@ export const serveCommand: Command = {
     return 0;
   },
 };
+
+/** A whole number ≥ 1 (at most 2^31) times `unit`, or null when the flag is absent. */
+function positiveInt(value: string | undefined, name: string, unit: number): number | null {
+  if (value === undefined) return null;
+  if (!/^\d{1,10}$/.test(value) || Number(value) < 1 || Number(value) > 2 ** 31) throw new UsageError(`${name} must be a whole number of at least 1, not "${value}".`);
+  return Number(value) * unit;
+}

@@ -11,6 +11,12 @@ export interface FrameJob {
   ndjson: Uint8Array;
 }
 
+/** What start-up recovery did: torn tails set aside, and segments it could not treat (left as they are). */
+export interface Recovery {
+  setAside: SetAside[];
+  failed: Array<{ segment: string; error: string }>;
+}
+
 /**
  * Encrypts batches as complete age files and appends them as frames to segments. Synchronous and
  * single-threaded: the seal worker runs it off the event loop; the benchmark runs it directly.
@@ -24,25 +30,50 @@ export class FrameSink {
   }
 
   /** Sets aside torn tails a crash left behind; call once before writing. */
-  recover(): SetAside[] {
+  recover(): Recovery {
     return this.writer.recover();
   }
 
   /** Seals one batch and appends it; returns the frame's size in bytes. */
   write(job: FrameJob): number {
+    const file = this.seal(job);
+    this.append(job.hour, job.keyId, file);
+    return 4 + file.length;
+  }
+
+  /** Encrypts a batch as one age file (kept by the caller, so a failed append is retried without sealing again). */
+  seal(job: Omit<FrameJob, 'hour'>): Uint8Array {
     let encryptor = this.encryptors.get(job.keyId);
     if (!encryptor || encryptor.recipient !== job.recipient) {
       encryptor = new AgeX25519Encryptor(job.recipient);
       this.encryptors.set(job.keyId, encryptor);
     }
-    const file = encryptor.encrypt(job.ndjson);
-    this.writer.append(job.hour, job.keyId, file);
-    return 4 + file.length;
+    return encryptor.encrypt(job.ndjson);
   }
 
-  /** Makes the frames written so far durable. */
+  /** Appends a sealed age file as a frame (see SegmentWriter.append for what a failure leaves). */
+  append(hour: string, keyId: string, file: Uint8Array): void {
+    this.writer.append(hour, keyId, file);
+  }
+
+  /** Whether the next frame would go to another segment (the seal worker syncs before that). */
+  wouldSwitch(hour: string, keyId: string, frameBytes: number): boolean {
+    return this.writer.wouldSwitch(hour, keyId, frameBytes);
+  }
+
+  /** Makes the frames written so far durable; a SyncFailedError means they were cut off. */
   sync(): void {
     this.writer.sync();
+  }
+
+  /** Cuts frames not yet synced (shutdown with writes still failing: they are counted as lost). */
+  discardUnsynced(): void {
+    this.writer.discardUnsynced();
+  }
+
+  /** Test seam: makes every write fail with this errno code (null: stop). */
+  injectFault(code: string | null): void {
+    this.writer.injectFault(code);
   }
 
   /** The segment being appended to. */

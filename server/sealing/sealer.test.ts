@@ -163,4 +163,38 @@ describe('sealer', () => {
     // A worker started now would run crash recovery on a directory a new server may already write to.
     expect(internals.worker).toBeNull();
   });
+
+  it('keeps records while writes fail, says the buffer is full near its limit, and writes them in order once writes work', async () => {
+    const dir = tempDir();
+    const log = memoryLogger();
+    const sealer = await Sealer.start({ sealedDir: dir, key, log, maxPendingRecords: 80 });
+    sealer.injectWriteFault('EDQUOT');
+    for (let i = 0; i < 40; i++) sealer.push(record('2025-03-01T10:00:00Z', i));
+    for (const until = Date.now() + 10_000; !sealer.stats().writeError && Date.now() < until; ) await new Promise((r) => setTimeout(r, 20));
+    expect(sealer.stats()).toMatchObject({ writeError: { code: 'EDQUOT' }, bufferFull: false, pendingRecords: 40, failedRecords: 0 });
+    for (let i = 40; i < 100; i++) sealer.push(record('2025-03-01T10:00:00Z', i));
+    // Full at 7/8 of 80 records; the last eighth still takes records (requests in flight), beyond it they are dropped.
+    expect(sealer.stats()).toMatchObject({ bufferFull: true, pendingRecords: 80, droppedRecords: 20 });
+    expect(log.lines.some((l) => l.level === 'error' && /buffer is full/.test(l.message))).toBe(true);
+    sealer.injectWriteFault(null);
+    await sealer.drain();
+    expect(sealer.stats()).toMatchObject({ bufferFull: false, writeError: null, recordsSealed: 80, failedRecords: 0 });
+    await sealer.close();
+    const urls = (await unsealAll(dir, id.identity)).flatMap((s) => s.records.map((r) => r.url));
+    expect(urls).toEqual(Array.from({ length: 80 }, (_, i) => `/v1/zone/z${i}.js?kw=a`));
+  });
+
+  it('counts what is still buffered at shutdown as lost and writes none of it afterwards', async () => {
+    const dir = tempDir();
+    const sealer = await Sealer.start({ sealedDir: dir, key, log: memoryLogger() });
+    sealer.push(record('2025-03-01T10:00:00Z', 1));
+    await sealer.drain();
+    sealer.injectWriteFault('EIO');
+    for (let i = 2; i < 12; i++) sealer.push(record('2025-03-01T10:00:00Z', i));
+    sealer.flush();
+    const closing = sealer.close(); // waits up to 10 s for the disk, then gives up
+    await closing;
+    expect(sealer.stats()).toMatchObject({ recordsSealed: 1, failedRecords: 10 });
+    expect((await unsealAll(dir, id.identity)).flatMap((s) => s.records)).toHaveLength(1);
+  }, 20_000);
 });

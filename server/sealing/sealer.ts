@@ -1,55 +1,14 @@
 import { Worker } from 'node:worker_threads';
-import type { Logger } from '../log/logger';
 import type { AccessRecord } from './access-record';
 import { hourBucket, hourKey } from './segment-names';
+import type { Recovery } from './frame-sink';
 import type { FromSealWorker, SealWorkerData, ToSealWorker } from './seal-worker-protocol';
-import type { SetAside } from './torn-tail';
+import { resolveSealerOptions, type SealerLimits, type SealerOptions, type SealerStats, type SealerWriteError, type SealingTarget } from './sealer-options';
 import { sealWorkerScript } from './worker-script';
 
 // Re-exported: the unsealing tests and benchmarks build records the way the sealer writes them.
 export { accessRecordLine, type AccessRecord } from './access-record';
-
-/** The key new batches are sealed to. */
-export interface SealingTarget {
-  id: string;
-  recipient: string;
-}
-
-export interface SealerOptions {
-  sealedDir: string;
-  key: SealingTarget;
-  log: Logger;
-  /** Flush a batch once its records take about this many bytes (default 256 KiB). */
-  maxBatchBytes?: number;
-  /** Flush a batch at this many records (default 2000). */
-  maxBatchRecords?: number;
-  /** Flush a non-empty batch at the latest after this long (default 1000 ms). */
-  flushMs?: number;
-  /** Rotate segments at this size (default 64 MiB). */
-  maxSegmentBytes?: number;
-  /** Records waiting to be written beyond this are dropped and counted (default 32 MiB). */
-  maxPendingBytes?: number;
-  /** The worker's script; found automatically (see worker-script.ts) unless given. */
-  workerScript?: string;
-}
-
-/** Counters for monitoring; no record contents. */
-export interface SealerStats {
-  recordsSealed: number;
-  framesWritten: number;
-  bytesWritten: number;
-  /** Records refused because the writer fell behind (queue full). */
-  droppedRecords: number;
-  /** Records whose frame failed to be written (disk error, worker crash). */
-  failedRecords: number;
-  pendingRecords: number;
-  /** Estimated NDJSON bytes handed to the worker and not yet confirmed. */
-  pendingBytes: number;
-  /** The segment being written (path), once known. */
-  segment: string | null;
-  /** Torn tails set aside by recovery at start-up. */
-  recovered: SetAside[];
-}
+export type { SealerOptions, SealerStats, SealerWriteError, SealingTarget } from './sealer-options';
 
 const DROP_WARNING_INTERVAL_MS = 60_000;
 const RESTART_DELAY_MS = 1_000;
@@ -60,10 +19,16 @@ const CLOSE_TIMEOUT_MS = 10_000;
 /**
  * Collects access records in memory and hands full batches (about 256 KiB, 2000 records or 1 s) to
  * the seal worker thread, which formats, encrypts and appends them. `push` is all the delivery path
- * ever calls: it never waits, never touches the disk, and when the worker falls behind it drops and
- * counts (memory stays bounded by maxPendingBytes).
+ * ever calls: it never waits and never touches the disk. When the disk fails, the worker keeps the
+ * frames and retries; everything not yet written stays within one bounded buffer, and once that
+ * is nearly full `bufferFull` tells delivery to refuse requests rather than serve them unlogged.
  */
 export class Sealer {
+  /**
+   * Set when the buffer is (nearly) full, cleared when it has drained to half: while set, delivery
+   * answers 503 (a field, not a method: the delivery gate reads it on every request).
+   */
+  bufferFull = false;
   /** Records not yet handed to the worker, flat (RECORD_FIELDS values each): cheaper than objects to send. */
   private batch: unknown[] = [];
   private batchRecords = 0;
@@ -82,33 +47,25 @@ export class Sealer {
   private waiters: Array<() => void> = [];
   private lastDropWarning = 0;
   private droppedSinceWarning = 0;
-  private readonly counters: SealerStats = {
+  private writeError: SealerWriteError | null = null;
+  private readonly counters: Omit<SealerStats, 'bufferFull' | 'writeError' | 'writerDown'> = {
     recordsSealed: 0, framesWritten: 0, bytesWritten: 0, droppedRecords: 0, failedRecords: 0,
     pendingRecords: 0, pendingBytes: 0, segment: null, recovered: [],
   };
-  private readonly o: Required<Omit<SealerOptions, 'key' | 'log' | 'workerScript'>>;
+  private readonly o: SealerLimits;
+  /** bufferFull is set above these (bytes, records) and cleared at or below the reopen ones. */
+  private readonly fullAt: [number, number];
+  private readonly reopenAt: [number, number];
 
   private constructor(private readonly options: SealerOptions, private readonly script: string) {
     this.key = options.key;
-    this.o = {
-      sealedDir: options.sealedDir,
-      maxBatchBytes: options.maxBatchBytes ?? 256 * 1024,
-      maxBatchRecords: options.maxBatchRecords ?? 2000,
-      flushMs: options.flushMs ?? 1000,
-      maxSegmentBytes: options.maxSegmentBytes ?? 64 * 1024 * 1024,
-      maxPendingBytes: options.maxPendingBytes ?? 32 * 1024 * 1024,
-    };
+    ({ limits: this.o, fullAt: this.fullAt, reopenAt: this.reopenAt } = resolveSealerOptions(options));
   }
 
   /** Starts the worker, which first recovers from a crash (sets aside torn tails); resolves when it is ready. */
   static async start(options: SealerOptions): Promise<Sealer> {
     const sealer = new Sealer(options, options.workerScript ?? (await sealWorkerScript()));
     await sealer.startWorker();
-    for (const r of sealer.counters.recovered) {
-      options.log.warn('sealed segment ended in a torn frame (crash while writing); set the tail aside', {
-        segment: r.segment, tornFile: r.tornFile, bytes: r.tail.bytes, reason: r.tail.reason,
-      });
-    }
     return sealer;
   }
 
@@ -118,7 +75,10 @@ export class Sealer {
    */
   push(record: AccessRecord): void {
     const size = RECORD_OVERHEAD + record.ip.length + record.url.length + (record.referrer?.length ?? 0) + (record.userAgent?.length ?? 0);
-    if (this.closing || this.counters.pendingBytes + this.batchBytes + size > this.o.maxPendingBytes) return this.drop();
+    const bytes = this.counters.pendingBytes + this.batchBytes + size;
+    const records = this.counters.pendingRecords + this.batchRecords + 1;
+    if (this.closing || bytes > this.o.maxPendingBytes || records > this.o.maxPendingRecords) return this.drop();
+    if (!this.bufferFull && (bytes > this.fullAt[0] || records > this.fullAt[1])) this.setFull(true);
     const bucket = hourBucket(record.t);
     // A frame never spans two hours, so a segment's name tells the hour of every record in it.
     if (bucket !== this.batchBucket && this.batchRecords > 0) this.flush();
@@ -177,7 +137,7 @@ export class Sealer {
     const deadline = new Promise<void>((resolve) => setTimeout(resolve, CLOSE_TIMEOUT_MS).unref());
     await Promise.race([this.drain(), deadline]);
     this.closing = true;
-    // Whatever is still unconfirmed (a worker that died and did not come back) is counted, not hidden.
+    // Whatever is still unconfirmed (a worker that died and did not come back, a disk that still fails) is counted, not hidden.
     for (const id of [...this.inFlight.keys()]) this.settle(id, false);
     this.backlog = [];
     const worker = this.worker;
@@ -194,13 +154,29 @@ export class Sealer {
     });
   }
 
-  /** Monitoring counters. */
+  /** Monitoring counters and the state health checks report. */
   stats(): SealerStats {
-    return { ...this.counters, pendingRecords: this.counters.pendingRecords + this.batchRecords, recovered: [...this.counters.recovered] };
+    return {
+      ...this.counters, pendingRecords: this.counters.pendingRecords + this.batchRecords, pendingBytes: this.counters.pendingBytes + this.batchBytes,
+      recovered: [...this.counters.recovered], bufferFull: this.bufferFull, writeError: this.writeError && { ...this.writeError },
+      writerDown: !this.ready && !this.closing,
+    };
+  }
+
+  /** Test seam (full-disk tests where no small volume can be mounted): every write fails with `code` (null: stop). */
+  injectWriteFault(code: string | null): void {
+    this.worker?.postMessage({ type: 'inject-fault', code } satisfies ToSealWorker);
   }
 
   private post(job: Extract<ToSealWorker, { type: 'frame' }>): void {
     this.worker!.postMessage(job);
+  }
+
+  private setFull(full: boolean): void {
+    this.bufferFull = full;
+    const fields = { pendingRecords: this.counters.pendingRecords + this.batchRecords, pendingBytes: this.counters.pendingBytes + this.batchBytes };
+    if (full) this.options.log.error('sealed-log buffer is full: delivery answers 503 until records can be written', fields);
+    else this.options.log.info('sealed-log buffer has room again: delivery serves again', fields);
   }
 
   private drop(): void {
@@ -228,6 +204,9 @@ export class Sealer {
     } else {
       this.counters.failedRecords += job.records;
     }
+    if (this.bufferFull && this.counters.pendingBytes + this.batchBytes <= this.reopenAt[0] && this.counters.pendingRecords + this.batchRecords <= this.reopenAt[1]) {
+      this.setFull(false);
+    }
     if (this.inFlight.size === 0) for (const resolve of this.waiters.splice(0)) resolve();
   }
 
@@ -241,7 +220,8 @@ export class Sealer {
     return new Promise<void>((resolve, reject) => {
       worker.on('message', (msg: FromSealWorker) => {
         if (msg.type === 'ready') {
-          this.counters.recovered.push(...msg.recovered);
+          this.reportRecovery(msg.recovered);
+          this.writeError = null;
           this.ready = true;
           this.everReady = true;
           for (const job of this.backlog.splice(0)) this.post(job);
@@ -253,6 +233,14 @@ export class Sealer {
         } else if (msg.type === 'failed') {
           this.options.log.error('sealed log frame could not be written', { error: msg.message });
           this.settle(msg.id, false);
+        } else if (msg.type === 'blocked') {
+          this.writeError = { code: msg.code, since: this.writeError?.since ?? Date.now() };
+          this.options.log.error('sealed log cannot be written; access records are kept in memory and retried', {
+            code: msg.code, error: msg.message, pendingRecords: this.counters.pendingRecords, pendingBytes: this.counters.pendingBytes,
+          });
+        } else if (msg.type === 'unblocked') {
+          this.options.log.info('sealed log is written again; the kept access records are on disk', { failingForMs: Date.now() - (this.writeError?.since ?? Date.now()) });
+          this.writeError = null;
         }
       });
       worker.on('error', (err) => {
@@ -262,6 +250,7 @@ export class Sealer {
       worker.on('exit', () => {
         if (this.worker !== worker) return; // closed on purpose
         this.ready = false;
+        this.writeError = null;
         this.worker = null;
         // Frames the dead worker had not confirmed are lost: count them, never pretend they were written.
         for (const id of [...this.inFlight.keys()]) if (!this.backlog.some((j) => j.id === id)) this.settle(id, false);
@@ -273,5 +262,17 @@ export class Sealer {
         }, RESTART_DELAY_MS).unref();
       });
     });
+  }
+
+  private reportRecovery(recovered: Recovery): void {
+    this.counters.recovered.push(...recovered.setAside);
+    for (const r of recovered.setAside) {
+      this.options.log.warn('sealed segment ended in a torn frame (crash while writing); set the tail aside', {
+        segment: r.segment, tornFile: r.tornFile, bytes: r.tail.bytes, reason: r.tail.reason,
+      });
+    }
+    for (const f of recovered.failed) {
+      this.options.log.warn('could not set aside the torn tail of a sealed segment; it stays (readers stop before it)', { segment: f.segment, error: f.error });
+    }
   }
 }

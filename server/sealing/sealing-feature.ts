@@ -19,7 +19,10 @@ export const sealingFeature: Feature = async (ctx, { admin }) => {
 
   let sealer: Sealer;
   try {
-    sealer = await Sealer.start({ sealedDir: ctx.config.sealedDir, key, log: ctx.log });
+    sealer = await Sealer.start({
+      sealedDir: ctx.config.sealedDir, key, log: ctx.log,
+      maxPendingBytes: ctx.config.sealBuffer?.bytes, maxPendingRecords: ctx.config.sealBuffer?.records,
+    });
   } catch (err) {
     throw new Error(`Cannot write sealed logs to ${ctx.config.sealedDir}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }

@@ -28,9 +28,13 @@ export function setAsideTornTail(segmentPath: string): SetAside | null {
     try {
       fs.writeSync(side, bytes);
       fs.fsyncSync(side);
-    } finally {
+    } catch (err) {
+      // A full disk: leave no empty or partial side file behind (the segment keeps its tail, which readers stop before).
       fs.closeSync(side);
+      fs.rmSync(tornFile, { force: true });
+      throw err;
     }
+    fs.closeSync(side);
     fs.ftruncateSync(fd, tail.offset);
     fs.fsyncSync(fd);
   } finally {

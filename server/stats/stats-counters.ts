@@ -38,6 +38,8 @@ export interface StatsKey {
  */
 export class StatsCounters {
   private pending = new Map<number, Map<string, RollupDelta>>();
+  /** Rows in `pending` (hour × key), for the bound on what a failing flush may keep. */
+  private rows = 0;
   private lastHour = -1;
   private lastMap: Map<string, RollupDelta> | undefined;
   private readonly campaigns = new Map<string, CampaignServed>();
@@ -96,14 +98,41 @@ export class StatsCounters {
     return this.pending.size > 0;
   }
 
+  /** Rollup rows waiting to be flushed. */
+  get pendingRows(): number {
+    return this.rows;
+  }
+
   /** Takes every pending count out (the caller writes them, or gives them back with `restore`). */
   drain(): RollupDelta[] {
     const out: RollupDelta[] = [];
     for (const m of this.pending.values()) for (const p of m.values()) out.push(p);
     this.pending = new Map();
+    this.rows = 0;
     this.lastHour = -1;
     this.lastMap = undefined;
     return out;
+  }
+
+  /**
+   * Keeps at most `maxRows` rows by dropping whole hours, oldest first (memory stays bounded while
+   * flushes keep failing); returns the counts dropped (served + impressions + clicks).
+   */
+  trim(maxRows: number): number {
+    if (this.rows <= maxRows) return 0;
+    let dropped = 0;
+    for (const hour of [...this.pending.keys()].sort((a, b) => a - b)) {
+      if (this.rows <= maxRows) break;
+      const m = this.pending.get(hour)!;
+      for (const p of m.values()) dropped += p.served + p.impressions + p.clicks;
+      this.rows -= m.size;
+      this.pending.delete(hour);
+      if (m === this.lastMap) {
+        this.lastHour = -1;
+        this.lastMap = undefined;
+      }
+    }
+    return dropped;
   }
 
   /** Puts drained counts back after a failed write, so nothing is lost. */
@@ -136,6 +165,7 @@ export class StatsCounters {
     if (!p) {
       p = { hour: hourMs / 1000, campaignId: ids.campaignId, creativeId: ids.creativeId, zoneId: ids.zoneId, siteId: ids.siteId, served: 0, impressions: 0, clicks: 0 };
       m.set(key, p);
+      this.rows++;
     }
     return p;
   }

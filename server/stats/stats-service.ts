@@ -4,6 +4,9 @@ import { StatsRepo } from './stats-repo';
 
 /** How often pending counters are written to the rollups. */
 export const STATS_FLUSH_INTERVAL_MS = 1_000;
+/** Most rollup rows kept in memory while flushes fail (≈ 300 bytes each); beyond, the oldest hours are dropped and counted. */
+export const STATS_MAX_PENDING_ROWS = 100_000;
+const ERROR_LOG_INTERVAL_MS = 60_000;
 
 const DAY_MS = 86_400_000;
 
@@ -20,6 +23,16 @@ export interface FlushParticipant {
   committed(): void;
 }
 
+/** What the health check reports about the statistics flush. */
+export interface StatsFlushStatus {
+  /** Set while flushes fail (SQLite error code, first failure in ms since the epoch, failures so far). */
+  error: { code: string; since: number; failures: number } | null;
+  /** Rollup rows waiting in memory. */
+  pendingRows: number;
+  /** Counts dropped since start because too many rows waited (see STATS_MAX_PENDING_ROWS). */
+  droppedCounts: number;
+}
+
 /** The statistics module: in-memory counters, a flush every second and at shutdown, the rollup store. */
 export class StatsService {
   readonly counters = new StatsCounters();
@@ -27,6 +40,9 @@ export class StatsService {
   private readonly participants: FlushParticipant[] = [];
   private readonly timer: NodeJS.Timeout;
   private stopped = false;
+  private error: StatsFlushStatus['error'] = null;
+  private droppedCounts = 0;
+  private lastErrorLog = 0;
 
   constructor(private readonly ctx: AppContext) {
     this.repo = new StatsRepo(ctx.db);
@@ -39,6 +55,7 @@ export class StatsService {
       clearInterval(this.timer);
       this.flush();
       this.stopped = true;
+      if (this.error) ctx.log.error('statistics could not be written at shutdown; the kept counts are lost', { pendingRows: this.counters.pendingRows });
     });
   }
 
@@ -51,7 +68,7 @@ export class StatsService {
   flush(): void {
     if (this.stopped) return;
     const participants = this.participants.filter((p) => p.dirty());
-    if (!this.counters.dirty && participants.length === 0) return;
+    if (!this.counters.dirty && participants.length === 0) return this.recovered();
     const deltas = this.counters.drain();
     try {
       this.repo.transaction(() => {
@@ -60,13 +77,50 @@ export class StatsService {
       });
       for (const p of participants) p.committed();
     } catch (err) {
+      // The transaction rolled back: nothing of it counts yet, so merging the counts back never counts twice.
       this.counters.restore(deltas);
-      this.ctx.log.error('statistics flush failed; counts kept for the next try', { error: err instanceof Error ? err.message : String(err), rows: deltas.length });
+      this.failed(err);
+      return;
+    }
+    this.recovered();
+  }
+
+  /** Whether flushes fail now, and what waits in memory. */
+  flushStatus(): StatsFlushStatus {
+    return { error: this.error && { ...this.error }, pendingRows: this.counters.pendingRows, droppedCounts: this.droppedCounts };
+  }
+
+  /** Nothing waits any more: a problem reported before is over. */
+  private recovered(): void {
+    if (!this.error) return;
+    this.ctx.log.info('statistics flush works again; the kept counts are written', { failures: this.error.failures, failingForMs: Date.now() - this.error.since });
+    this.error = null;
+  }
+
+  private failed(err: unknown): void {
+    const raw = (err as { code?: unknown } | null)?.code;
+    const code = typeof raw === 'string' ? raw : 'UNKNOWN';
+    const dropped = this.counters.trim(STATS_MAX_PENDING_ROWS);
+    this.droppedCounts += dropped;
+    const first = !this.error || this.error.code !== code;
+    this.error = { code, since: this.error?.since ?? Date.now(), failures: (this.error?.failures ?? 0) + 1 };
+    const now = Date.now();
+    // Once a second would flood the log: the first failure, a new cause, and then once a minute.
+    if (first || dropped > 0 || now - this.lastErrorLog >= ERROR_LOG_INTERVAL_MS) {
+      this.lastErrorLog = now;
+      this.ctx.log.error('statistics flush failed; counts kept in memory for the next try', {
+        code, error: err instanceof Error ? err.message : String(err), failures: this.error.failures, pendingRows: this.counters.pendingRows, droppedCounts: dropped,
+      });
     }
   }
 }
 
 const services = new WeakMap<AppContext, StatsService>();
+
+/** The statistics service of an app if one was created (the health check asks without creating it). */
+export function findStatsService(ctx: AppContext): StatsService | null {
+  return services.get(ctx) ?? null;
+}
 
 /** The one statistics service of an app (created on first use, so features may ask in any order). */
 export function statsService(ctx: AppContext): StatsService {
