@@ -6,7 +6,7 @@ import { readJson } from '../http/body';
 import { HttpError } from '../http/http-error';
 import { reply } from '../http/listener';
 import type { Router } from '../http/router';
-import { UserRepo } from '../users/user-repo';
+import type { UserRepo } from '../users/user-repo';
 import { createClientIpResolver } from '../http/client-ip';
 import { throttleKeyOfAddress } from './client-address';
 import { verifyDummy, verifyPassword } from './password';
@@ -27,8 +27,7 @@ function tooManyAttempts(waitMs: number): HttpError {
 }
 
 /** POST /api/session (sign in), DELETE /api/session (sign out), GET /api/me. */
-export function registerSessionRoutes(ctx: AppContext, admin: Router<AdminState>, sessions: SessionManager): void {
-  const users = new UserRepo(ctx.db);
+export function registerSessionRoutes(ctx: AppContext, admin: Router<AdminState>, sessions: SessionManager, users: UserRepo): void {
   const limits = new SignInLimiter(() => ctx.now().getTime());
   // Behind a trusted proxy (--trust-proxy) the client is the address it forwards; otherwise every
   // sign-in through the proxy would share one address and one stranger could lock everyone out.

@@ -20,7 +20,7 @@ export const ACCOUNT_BUDGET: BudgetRule = { burst: 16, intervalMs: 6 * 60 * 1000
  * 550 a day; only in windows under ~37 min may the burst give up to 5 guesses more than that.
  * One address alone cannot spend the budget: its doubling lock allows 15 guesses in the first
  * 17 minutes and one per 15 minutes after (debt peaks at ~12 of 16), so a lone stranger never slows
- * the owner. A distributed guesser can; the owner then gets 429 with a wait of at most 6 minutes.
+ * the owner. A distributed guesser can; each 429 the owner then gets names a wait of at most 6 minutes.
  * Unknown accounts are limited by the same keys in the same way, so answers reveal nothing.
  */
 export class SignInLimiter {

@@ -7,6 +7,7 @@ import { m026Cases } from './026-cases';
 import { m027AuditHead } from './027-audit-head';
 import { m030Privacy } from './030-privacy';
 import { m031Requests } from './031-requests';
+import { m033StaffEmail } from './033-staff-email';
 
 /** One numbered migration; `up` is plain SQL run in one transaction. */
 export interface Migration {
@@ -20,4 +21,4 @@ export interface Migration {
  * from colliding: 1–9 core/admin, 10–19 delivery and statistics, 20–29 sealing and cases,
  * 30–39 privacy lifecycle.
  */
-export const MIGRATIONS: readonly Migration[] = [m001Core, m002Audit, m010DeliveryStats, m020SealingKeys, m025ApproverKeys, m026Cases, m027AuditHead, m030Privacy, m031Requests];
+export const MIGRATIONS: readonly Migration[] = [m001Core, m002Audit, m010DeliveryStats, m020SealingKeys, m025ApproverKeys, m026Cases, m027AuditHead, m030Privacy, m031Requests, m033StaffEmail];
