@@ -1,4 +1,6 @@
 import type { Feature } from '../app-context';
+import { fieldCipherFor } from '../privacy/privacy-services';
+import { UserRepo } from '../users/user-repo';
 import { registerUserRoutes } from '../users/user-routes';
 import { SessionManager } from './session-manager';
 import { registerSessionRoutes } from './session-routes';
@@ -7,15 +9,30 @@ import { registerSetupRoutes } from './setup-routes';
 /** Expired sessions are purged this often (and at each sign-in). */
 const PURGE_INTERVAL_MS = 10 * 60 * 1000;
 
-/** Staff accounts and sessions: sign-in, first-run setup, user administration; sets ctx.sessions. */
+/**
+ * Staff accounts and sessions: sign-in, first-run setup, user administration; sets ctx.sessions.
+ * Runs after the privacy feature (staff e-mails are encrypted with its field cipher) and first
+ * encrypts the e-mails of accounts stored in plain text before migration 033.
+ */
 export const authFeature: Feature = (ctx, { admin }) => {
-  const sessions = new SessionManager(ctx.db, ctx.now, ctx.config.tls);
+  const users = new UserRepo(ctx.db, fieldCipherFor(ctx.db));
+  const converted = ctx.db.transaction(() => {
+    const count = users.encryptLegacyRows();
+    if (count > 0) ctx.audit.append({ actor: 'system', action: 'privacy.encrypt-legacy', details: { users: count } });
+    return count;
+  })();
+  if (converted > 0) {
+    // The plain text lingers in the WAL until a checkpoint (freed pages are zeroed: secure_delete).
+    ctx.db.pragma('wal_checkpoint(TRUNCATE)');
+    ctx.log.info('encrypted staff e-mails stored in plain text by an older version', { users: converted });
+  }
+  const sessions = new SessionManager(ctx.db, users, ctx.now, ctx.config.tls);
   ctx.sessions = sessions;
   sessions.purge();
   const timer = setInterval(() => sessions.purge(), PURGE_INTERVAL_MS);
   timer.unref();
   ctx.onStop(() => clearInterval(timer));
-  registerSessionRoutes(ctx, admin, sessions);
-  registerSetupRoutes(ctx, admin, sessions);
-  registerUserRoutes(ctx, admin, sessions);
+  registerSessionRoutes(ctx, admin, sessions, users);
+  registerSetupRoutes(ctx, admin, sessions, users);
+  registerUserRoutes(ctx, admin, sessions, users);
 };

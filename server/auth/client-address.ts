@@ -1,10 +1,4 @@
-import type { IncomingMessage } from 'node:http';
 import { expandIpv6 } from '../../common/ip-prefix';
-
-/** The TCP peer of a request (the admin listener does not honour X-Forwarded-For). */
-export function peerAddress(req: IncomingMessage): string {
-  return req.socket.remoteAddress ?? 'unknown';
-}
 
 /** Whether an address is this machine: 127.0.0.0/8, ::1 or their IPv4-mapped forms. */
 export function isLoopback(address: string | undefined): boolean {
@@ -18,6 +12,7 @@ export function isLoopback(address: string | undefined): boolean {
  * subscriber's prefix holds more addresses than anyone could lock out one by one).
  */
 export function throttleKeyOfAddress(address: string): string {
+  if (!address) return 'unknown';
   if (!address.includes(':') || /^::ffff:\d+\./i.test(address)) return address;
   const groups = expandIpv6(address);
   return groups ? `${groups.slice(0, 4).map((g) => g.toString(16)).join(':')}::/64` : address;

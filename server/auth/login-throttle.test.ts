@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anonymousClient, createTestUser, TEST_PASSWORD } from '../test/admin-client';
 import { startTestApp, type TestApp } from '../test/test-app';
 import { throttleKeyOfAddress } from './client-address';
-import { ACCOUNT_RULE, LoginThrottle } from './login-throttle';
+import { ACCOUNT_ADDRESS_RULE, LoginThrottle } from './login-throttle';
 
 let app: TestApp;
 let clock = Date.parse('2025-03-01T10:00:00Z');
@@ -54,7 +54,7 @@ describe('login throttling over HTTP', () => {
 describe('LoginThrottle', () => {
   it('doubles the lock from 1 s up to 15 min', () => {
     let now = 0;
-    const t = new LoginThrottle(ACCOUNT_RULE, () => now);
+    const t = new LoginThrottle(ACCOUNT_ADDRESS_RULE, () => now);
     for (let i = 0; i < 4; i++) t.fail('k');
     expect(t.retryAfterMs('k')).toBe(0);
     t.fail('k');
@@ -71,7 +71,7 @@ describe('LoginThrottle', () => {
   });
 
   it('takes back a started attempt that succeeded, and stays bounded in memory', () => {
-    const t = new LoginThrottle(ACCOUNT_RULE, () => 0, 100);
+    const t = new LoginThrottle(ACCOUNT_ADDRESS_RULE, () => 0, 100);
     for (let i = 0; i < 5; i++) t.fail('k');
     t.undo('k');
     expect(t.retryAfterMs('k')).toBe(0);
@@ -84,8 +84,8 @@ describe('LoginThrottle', () => {
 describe('LoginThrottle memory bound', () => {
   it('keeps a locked key when a flood of fresh keys fills the map', () => {
     let now = 1_000_000;
-    const throttle = new LoginThrottle(ACCOUNT_RULE, () => now, 100);
-    for (let i = 0; i < ACCOUNT_RULE.freeFailures; i++) throttle.fail('victim@example.test');
+    const throttle = new LoginThrottle(ACCOUNT_ADDRESS_RULE, () => now, 100);
+    for (let i = 0; i < ACCOUNT_ADDRESS_RULE.freeFailures; i++) throttle.fail('victim@example.test');
     expect(throttle.retryAfterMs('victim@example.test')).toBeGreaterThan(0);
     for (let i = 0; i < 1000; i++) throttle.fail(`random-${i}@example.test`);
     now += 500; // still inside the victim's 1 s lock

@@ -7,8 +7,11 @@ export interface ThrottleRule {
   forgetMs: number;
 }
 
-/** Accounts: 5 failures, then 1 s, 2 s, 4 s … at most 15 min. */
-export const ACCOUNT_RULE: ThrottleRule = { freeFailures: 5, baseMs: 1000, maxMs: 15 * 60 * 1000, forgetMs: 30 * 60 * 1000 };
+/**
+ * One account from one address: 5 failures, then 1 s, 2 s, 4 s … at most 15 min. Remembered for a
+ * day without failures (it was 30 min): that keeps one address well inside the account's budget.
+ */
+export const ACCOUNT_ADDRESS_RULE: ThrottleRule = { freeFailures: 5, baseMs: 1000, maxMs: 15 * 60 * 1000, forgetMs: 24 * 60 * 60 * 1000 };
 /** Client addresses: more room (several staff may share one), same growth. */
 export const ADDRESS_RULE: ThrottleRule = { freeFailures: 10, baseMs: 1000, maxMs: 15 * 60 * 1000, forgetMs: 30 * 60 * 1000 };
 
@@ -19,7 +22,7 @@ interface Entry {
 }
 
 /**
- * In-memory failure counter per key (an account or a client address). An attempt counts as a failure
+ * In-memory failure counter per key (an account at an address, or an address). An attempt counts as a failure
  * from the moment it starts, so parallel guesses cannot slip past the lock while scrypt runs; a
  * successful attempt takes its failure back.
  */

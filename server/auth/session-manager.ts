@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Session, SessionResolver } from '../admin/admin-route';
 import type { Db } from '../store/database';
+import type { UserRepo } from '../users/user-repo';
 import { SessionRepo } from './session-repo';
 
 /** A session ends after 2 h without requests, and 12 h after sign-in at the latest. */
@@ -31,7 +32,7 @@ export function readSessionCookie(req: IncomingMessage): string | null {
 export class SessionManager implements SessionResolver {
   private readonly repo: SessionRepo;
 
-  constructor(db: Db, private readonly now: () => Date, private readonly tls: boolean) {
+  constructor(db: Db, private readonly users: UserRepo, private readonly now: () => Date, private readonly tls: boolean) {
     this.repo = new SessionRepo(db);
   }
 
@@ -56,14 +57,15 @@ export class SessionManager implements SessionResolver {
     const idHash = hashToken(token);
     const record = this.repo.find(idHash);
     if (!record) return null;
+    const user = this.users.get(record.userId);
     const now = this.now().getTime();
     const idleSince = Date.parse(record.lastSeenAt);
-    if (record.disabled || now >= Date.parse(record.expiresAt) || now - idleSince >= SESSION_IDLE_MS) {
+    if (!user || user.disabled || now >= Date.parse(record.expiresAt) || now - idleSince >= SESSION_IDLE_MS) {
       this.repo.delete(idHash);
       return null;
     }
     if (now - idleSince >= TOUCH_INTERVAL_MS) this.repo.touch(idHash, new Date(now).toISOString());
-    return { userId: record.userId, email: record.email, name: record.name, roles: record.roles };
+    return { userId: user.id, email: user.email, name: user.name, roles: user.roles };
   }
 
   /** Ends the session named by the request's cookie (logout). */

@@ -1,17 +1,12 @@
-import type { Role } from '../../common/roles';
 import type { Db } from '../store/database';
 
-/** A stored session joined with its user. */
+/** A stored session (its user is read through UserRepo, which decrypts the e-mail). */
 export interface SessionRecord {
   idHash: string;
   userId: string;
   createdAt: string;
   lastSeenAt: string;
   expiresAt: string;
-  email: string;
-  name: string;
-  roles: Role[];
-  disabled: boolean;
 }
 
 interface Row {
@@ -20,10 +15,6 @@ interface Row {
   created_at: string;
   last_seen_at: string;
   expires_at: string;
-  email: string;
-  name: string;
-  roles: string;
-  disabled: number;
 }
 
 /** Sessions: only the SHA-256 of each cookie id is stored. The only SQL on the sessions table. */
@@ -37,23 +28,9 @@ export class SessionRepo {
   }
 
   find(idHash: string): SessionRecord | null {
-    const row = this.db
-      .prepare(
-        `SELECT s.*, u.email, u.name, u.roles, u.disabled FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = ?`,
-      )
-      .get(idHash) as Row | undefined;
+    const row = this.db.prepare('SELECT * FROM sessions WHERE id_hash = ?').get(idHash) as Row | undefined;
     if (!row) return null;
-    return {
-      idHash: row.id_hash,
-      userId: row.user_id,
-      createdAt: row.created_at,
-      lastSeenAt: row.last_seen_at,
-      expiresAt: row.expires_at,
-      email: row.email,
-      name: row.name,
-      roles: JSON.parse(row.roles) as Role[],
-      disabled: row.disabled === 1,
-    };
+    return { idHash: row.id_hash, userId: row.user_id, createdAt: row.created_at, lastSeenAt: row.last_seen_at, expiresAt: row.expires_at };
   }
 
   touch(idHash: string, at: string): void {

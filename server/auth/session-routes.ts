@@ -6,11 +6,12 @@ import { readJson } from '../http/body';
 import { HttpError } from '../http/http-error';
 import { reply } from '../http/listener';
 import type { Router } from '../http/router';
-import { UserRepo } from '../users/user-repo';
-import { peerAddress, throttleKeyOfAddress } from './client-address';
-import { ACCOUNT_RULE, ADDRESS_RULE, LoginThrottle } from './login-throttle';
+import type { UserRepo } from '../users/user-repo';
+import { createClientIpResolver } from '../http/client-ip';
+import { throttleKeyOfAddress } from './client-address';
 import { verifyDummy, verifyPassword } from './password';
 import type { SessionManager } from './session-manager';
+import { SignInLimiter } from './sign-in-limiter';
 
 const WRONG_CREDENTIALS = 'The e-mail address or password is wrong.';
 /** scrypt holds 32 MiB while it runs; more parallel sign-ins than this wait for the next try. */
@@ -26,24 +27,22 @@ function tooManyAttempts(waitMs: number): HttpError {
 }
 
 /** POST /api/session (sign in), DELETE /api/session (sign out), GET /api/me. */
-export function registerSessionRoutes(ctx: AppContext, admin: Router<AdminState>, sessions: SessionManager): void {
-  const users = new UserRepo(ctx.db);
-  const clock = () => ctx.now().getTime();
-  const accounts = new LoginThrottle(ACCOUNT_RULE, clock);
-  const addresses = new LoginThrottle(ADDRESS_RULE, clock);
+export function registerSessionRoutes(ctx: AppContext, admin: Router<AdminState>, sessions: SessionManager, users: UserRepo): void {
+  const limits = new SignInLimiter(() => ctx.now().getTime());
+  // Behind a trusted proxy (--trust-proxy) the client is the address it forwards; otherwise every
+  // sign-in through the proxy would share one address and one stranger could lock everyone out.
+  const clientIp = createClientIpResolver(ctx.config.trustProxy);
   let inFlight = 0;
 
   adminRoute(admin, 'POST', '/api/session', 'public', async ({ req }) => {
     const input = await readJson(req, loginSchema);
-    const address = throttleKeyOfAddress(peerAddress(req));
-    const wait = Math.max(accounts.retryAfterMs(input.email), addresses.retryAfterMs(address));
+    const address = throttleKeyOfAddress(clientIp(req));
+    const wait = limits.retryAfterMs(input.email, address);
     if (wait > 0) throw tooManyAttempts(wait);
     if (inFlight >= MAX_PARALLEL_LOGINS) {
       throw new HttpError(503, 'unavailable', 'The server is busy with other sign-ins. Try again in a moment.', undefined, { 'retry-after': '1' });
     }
-    // Count the attempt as failed up front so parallel guesses cannot outrun the lock.
-    accounts.fail(input.email);
-    addresses.fail(address);
+    limits.begin(input.email, address);
     inFlight++;
     let user;
     let ok: boolean;
@@ -62,8 +61,7 @@ export function registerSessionRoutes(ctx: AppContext, admin: Router<AdminState>
       ctx.audit.append({ actor: user.id, action: 'session.login_failed', target: user.id, details: { reason: 'disabled' } });
       throw new HttpError(403, 'forbidden', 'This account is disabled. Ask an administrator to enable it.');
     }
-    accounts.reset(input.email);
-    addresses.undo(address);
+    limits.succeeded(input.email, address);
     sessions.end(req); // a session the browser still had is replaced, never reused
     sessions.purge();
     const cookie = sessions.create(user.id);

@@ -6,7 +6,7 @@ import { readJson } from '../http/body';
 import { conflict, forbidden } from '../http/http-error';
 import { reply } from '../http/listener';
 import type { Router } from '../http/router';
-import { UserRepo } from '../users/user-repo';
+import type { UserRepo } from '../users/user-repo';
 import { isLoopback } from './client-address';
 import { hashPassword } from './password';
 import type { SessionManager } from './session-manager';
@@ -15,8 +15,7 @@ import type { SessionManager } from './session-manager';
  * First run: GET /api/setup tells the console whether any account exists; POST /api/setup creates the
  * first admin — only while there is none, and only from this machine — and signs them in.
  */
-export function registerSetupRoutes(ctx: AppContext, admin: Router<AdminState>, sessions: SessionManager): void {
-  const users = new UserRepo(ctx.db);
+export function registerSetupRoutes(ctx: AppContext, admin: Router<AdminState>, sessions: SessionManager, users: UserRepo): void {
 
   adminRoute(admin, 'GET', '/api/setup', 'public', ({ req }): SetupStatus => ({
     needsSetup: users.count() === 0,

@@ -2,21 +2,29 @@ import { emailSchema, passwordSchema } from '../../common/schemas/user';
 import { AuditLog } from '../audit/audit-log';
 import { hashPassword } from '../auth/password';
 import { newId } from '../catalog/new-id';
+import { createLogger } from '../log/logger';
+import { loadPrivacy } from '../privacy/privacy-services';
 import { openDatabase } from '../store/database';
 import { UserRepo } from '../users/user-repo';
 import { parseFlags, readStdin, required, UsageError, type Command } from './args';
 
-/** `init`: creates the store and the first admin account (password from standard input). */
+/**
+ * `init`: creates the store and the first admin account (password from standard input). Staff
+ * e-mails are encrypted at rest, so it opens (on a new store: creates) the data key as serve does.
+ */
 export const initCommand: Command = {
   name: 'init',
   summary: 'create the store and the first admin account (password read from standard input)',
-  usage: 'init --data DIR --admin-email E --password-stdin [--name N]',
+  usage:
+    'init --data DIR --admin-email E --password-stdin [--name N] [--data-key-file PATH]\n\n' +
+    'The data key (created here for a new store) goes to the OS keychain, or to --data-key-file PATH (or CREATIVE_ENGINE_DATA_KEY_FILE) outside DIR; serve needs the same.',
   async run(argv) {
     const f = parseFlags(argv, {
       data: { type: 'string' },
       'admin-email': { type: 'string' },
       'password-stdin': { type: 'boolean' },
       name: { type: 'string' },
+      'data-key-file': { type: 'string' },
     });
     const dataDir = required(f.data, '--data');
     const email = emailSchema.safeParse(required(f['admin-email'], '--admin-email'));
@@ -30,7 +38,8 @@ export const initCommand: Command = {
 
     const db = openDatabase(dataDir);
     try {
-      const users = new UserRepo(db);
+      const { cipher } = await loadPrivacy(db, { dataDir, keyFile: f['data-key-file'], log: createLogger() });
+      const users = new UserRepo(db, cipher);
       const audit = new AuditLog(db);
       const id = newId('user');
       db.transaction(() => {

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readImageInfo } from '../catalog/image-info';
 import { packageRoot } from '../config';
 import { signIn } from '../test/admin-client';
+import { findPlainText } from '../test/find-plain-text';
 import { startTestApp } from '../test/test-app';
 
 const root = packageRoot();
@@ -16,14 +17,22 @@ const tempDir = () => {
   return dir;
 };
 
+// Without the keychain session of scripts/test.sh the data key goes to the file startTestApp uses too.
+const KEY_FILE_NOTE = /^\S+ WARN {2}the data key is read from a key file.*\n/m;
+
 /** Runs the built CLI; returns exit code and output. */
 function cli(args: string[], input = '') {
-  const r = spawnSync(process.execPath, [path.join(root, 'bin/creative-engine.js'), ...args], { input, encoding: 'utf8', timeout: 60_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  const data = args[args.indexOf('--data') + 1];
+  const env = !process.env.CE_KEYRING_READY && args.includes('--data') && data ? { ...process.env, CREATIVE_ENGINE_DATA_KEY_FILE: `${path.resolve(data)}.data-key` } : process.env;
+  const r = spawnSync(process.execPath, [path.join(root, 'bin/creative-engine.js'), ...args], { input, encoding: 'utf8', timeout: 60_000, env });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr.replace(KEY_FILE_NOTE, '') };
 }
 
 afterAll(() => {
-  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+  for (const dir of dirs) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(`${dir}.data-key`, { force: true });
+  }
 });
 
 const PASSWORD = 'a good long admin password';
@@ -54,16 +63,24 @@ describe('creative-engine init', () => {
     const again = cli(['init', '--data', data, '--admin-email', 'other@agency.example', '--password-stdin'], PASSWORD);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('already has accounts');
+    // Staff e-mails are encrypted from the first account on: none is in the data directory in plain text.
+    const emails = ['boss@agency.example', 'Boss@Agency.Example', 'zweite.zx87@agency.example', 'Zweite.ZX87@Agency.Example'];
+    expect(findPlainText(data, emails)).toEqual([]);
 
     const app = await startTestApp({ dataDir: data });
     try {
       const admin = await signIn(app, 'boss@agency.example', PASSWORD);
       expect(admin.user).toMatchObject({ name: 'The Boss', roles: ['admin'] });
       expect((await admin.get('/api/users')).body.total).toBe(1);
+      expect((await admin.post('/api/users', { email: 'Zweite.ZX87@Agency.Example', name: 'Zweite', password: PASSWORD, roles: ['manager'] })).status).toBe(201);
       expect(app.ctx.audit.verify()).toMatchObject({ ok: true });
+      expect(findPlainText(data, emails)).toEqual([]);
+      app.ctx.db.pragma('wal_checkpoint(TRUNCATE)');
+      expect(findPlainText(data, emails)).toEqual([]);
     } finally {
       await app.stop();
     }
+    expect(findPlainText(data, emails)).toEqual([]);
   });
 });
 

@@ -1,31 +1,28 @@
-import { APPROVER_ROLES, type Role } from '../../common/roles';
+import { APPROVER_ROLES } from '../../common/roles';
 import type { ApproverView } from '../../common/schemas/keys';
+import type { User } from '../../common/schemas/user';
 import type { Db } from '../store/database';
+import type { UserRepo } from '../users/user-repo';
 
-interface Row {
-  id: string;
-  email: string;
-  name: string;
-  roles: string;
-  public_key: string | null;
-  enrolled_at: string | null;
+interface KeyRow {
+  user_id: string;
+  public_key: string;
+  enrolled_at: string;
 }
 
-const toView = (r: Row): ApproverView => ({
-  userId: r.id,
-  email: r.email,
-  name: r.name,
-  roles: JSON.parse(r.roles) as Role[],
-  enrolled: r.public_key !== null,
-  enrolledAt: r.enrolled_at,
-  publicKey: r.public_key,
+const toView = (u: User, key: KeyRow | undefined): ApproverView => ({
+  userId: u.id,
+  email: u.email,
+  name: u.name,
+  roles: u.roles,
+  enrolled: key !== undefined,
+  enrolledAt: key?.enrolled_at ?? null,
+  publicKey: key?.public_key ?? null,
 });
 
-const APPROVER_ROLE_LIST = APPROVER_ROLES.map((r) => `'${r}'`).join(', ');
-
-/** Approvers' registered public keys (table approver_keys) and the accounts that may hold shares. */
+/** Approvers' registered public keys (table approver_keys) and the accounts that may hold shares (read through UserRepo). */
 export class ApproverRepo {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Db, private readonly users: UserRepo) {}
 
   /** Stores or replaces a user's public key; returns the key it replaced, if any. */
   enrol(userId: string, publicKey: string, at: string): { previous: string | null } {
@@ -40,22 +37,15 @@ export class ApproverRepo {
 
   /** Every enabled account with an approver role, enrolled or not, by name. */
   list(): ApproverView[] {
-    const rows = this.db
-      .prepare(
-        `SELECT u.id, u.email, u.name, u.roles, a.public_key, a.enrolled_at
-         FROM users u LEFT JOIN approver_keys a ON a.user_id = u.id
-         WHERE u.disabled = 0 AND EXISTS (SELECT 1 FROM json_each(u.roles) WHERE value IN (${APPROVER_ROLE_LIST}))
-         ORDER BY u.name, u.email`,
-      )
-      .all() as Row[];
-    return rows.map(toView);
+    const keys = new Map((this.db.prepare('SELECT user_id, public_key, enrolled_at FROM approver_keys').all() as KeyRow[]).map((k) => [k.user_id, k]));
+    return this.users.enabledWithAnyRole(APPROVER_ROLES).map((u) => toView(u, keys.get(u.id)));
   }
 
   /** One account's approver view (also when it holds no approver role); null when unknown. */
   get(userId: string): (ApproverView & { disabled: boolean }) | null {
-    const row = this.db
-      .prepare('SELECT u.id, u.email, u.name, u.roles, u.disabled, a.public_key, a.enrolled_at FROM users u LEFT JOIN approver_keys a ON a.user_id = u.id WHERE u.id = ?')
-      .get(userId) as (Row & { disabled: number }) | undefined;
-    return row ? { ...toView(row), disabled: row.disabled === 1 } : null;
+    const user = this.users.get(userId);
+    if (!user) return null;
+    const key = this.db.prepare('SELECT user_id, public_key, enrolled_at FROM approver_keys WHERE user_id = ?').get(userId) as KeyRow | undefined;
+    return { ...toView(user, key), disabled: user.disabled };
   }
 }

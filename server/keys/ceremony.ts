@@ -7,7 +7,7 @@ import { encryptTo, generateX25519Key } from '../../node/age-files';
 import type { AuditLog } from '../audit/audit-log';
 import { badRequest, conflict, HttpError } from '../http/http-error';
 import type { Db } from '../store/database';
-import { ApproverRepo } from './approver-repo';
+import type { ApproverRepo } from './approver-repo';
 import { KeyShareRepo, type StoredShare } from './key-share-repo';
 import type { SealingKeysPort } from './sealing-keys';
 
@@ -26,12 +26,11 @@ export interface CeremonyResult {
  * new public key; the private key and the plaintext shares are wiped. Earlier keys stay for old logs.
  */
 export async function runCeremony(
-  deps: { db: Db; audit: AuditLog; keys: SealingKeysPort; now: () => Date },
+  deps: { db: Db; approvers: ApproverRepo; audit: AuditLog; keys: SealingKeysPort; now: () => Date },
   input: CeremonyInput,
   actorId: string,
 ): Promise<CeremonyResult> {
-  const approvers = new ApproverRepo(deps.db);
-  const chosen = pickApprovers(approvers, input.approvers);
+  const chosen = pickApprovers(deps.approvers, input.approvers);
   const n = chosen.length;
   if (n < 2) throw conflict('A ceremony needs at least two enrolled approvers (management and the DPO). Have them enrol first.');
   if (n > MAX_CEREMONY_APPROVERS) throw badRequest(`A ceremony may name at most ${MAX_CEREMONY_APPROVERS} approvers.`);

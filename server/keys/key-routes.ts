@@ -6,6 +6,8 @@ import { readJson } from '../http/body';
 import { conflict } from '../http/http-error';
 import { reply } from '../http/listener';
 import type { Router } from '../http/router';
+import { fieldCipherFor } from '../privacy/privacy-services';
+import { UserRepo } from '../users/user-repo';
 import { ApproverRepo } from './approver-repo';
 import { runCeremony } from './ceremony';
 import { KeyShareRepo } from './key-share-repo';
@@ -15,7 +17,7 @@ const KEY_READERS: readonly Role[] = ['admin', 'management', 'dpo'];
 
 /** POST /api/approvers/enrolment, GET /api/approvers, GET /api/keys, POST /api/keys/ceremony. */
 export function registerKeyRoutes(ctx: AppContext, admin: Router<AdminState>, keys: SealingKeysPort): void {
-  const approvers = new ApproverRepo(ctx.db);
+  const approvers = new ApproverRepo(ctx.db, new UserRepo(ctx.db, fieldCipherFor(ctx.db)));
   const shares = new KeyShareRepo(ctx.db);
   // One ceremony at a time: two concurrent ones would race for the active key.
   let ceremonyRunning = false;
@@ -58,7 +60,7 @@ export function registerKeyRoutes(ctx: AppContext, admin: Router<AdminState>, ke
     if (ceremonyRunning) throw conflict('Another key ceremony is running right now. Try again in a moment.');
     ceremonyRunning = true;
     try {
-      const result = await runCeremony({ db: ctx.db, audit: ctx.audit, keys, now: ctx.now }, input, session.userId);
+      const result = await runCeremony({ db: ctx.db, approvers, audit: ctx.audit, keys, now: ctx.now }, input, session.userId);
       ctx.log.info('key ceremony done: new logs are sealed to the new key', { keyId: result.keyId, threshold: result.threshold, shares: result.shareholders.length });
       return reply(201, result);
     } finally {

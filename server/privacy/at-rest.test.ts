@@ -17,7 +17,16 @@ const CUSTOMER = {
 const RECTIFIED = { email: 'neu.zx82@leakcheck.example', phone: '+49 40 55443322' };
 const REQUEST = { name: 'Xaver Yrjoe', email: 'xaver.yrjoe@privatmail.example', message: 'Bitte loeschen Sie meine Daten zx83 sofort.' };
 const REPLY = 'Antwort an Xaver zx84';
-const SECRETS = [...Object.values(CUSTOMER).filter((v) => v !== CUSTOMER.name), ...Object.values(RECTIFIED), ...Object.values(REQUEST), REPLY];
+// Staff e-mails: the signed-in admin's and one created through the API in mixed case.
+const STAFF = { admin: 'staff.zx85@leakcheck.example', created: 'Neue.Kollegin.zx86@Leakcheck.Example' };
+const SECRETS = [
+  ...Object.values(CUSTOMER).filter((v) => v !== CUSTOMER.name),
+  ...Object.values(RECTIFIED),
+  ...Object.values(REQUEST),
+  REPLY,
+  ...Object.values(STAFF),
+  STAFF.created.toLowerCase(),
+];
 
 /** Every occurrence of a personal value in any file below `dir` (UTF-8 and UTF-16LE). */
 function findLeaks(dir: string): string[] {
@@ -48,7 +57,8 @@ beforeAll(async () => {
   vi.spyOn(process.stdout, 'write').mockImplementation((c) => (capture(c), true));
   vi.spyOn(process.stderr, 'write').mockImplementation((c) => (capture(c), true));
   app = await startTestApp({ dataDir, silent: false });
-  admin = await signInAs(app, ['admin', 'dpo']);
+  admin = await signInAs(app, ['admin', 'dpo'], { email: STAFF.admin });
+  expect((await admin.post('/api/users', { email: STAFF.created, name: 'Neue Kollegin', password: 'a long enough password', roles: ['manager'] })).status).toBe(201);
   const created = await admin.post('/api/customers', { ...CUSTOMER, kind: 'advertiser' });
   expect(created.status).toBe(201);
   customerId = created.body.id;

@@ -13,6 +13,7 @@ import { CSRF_HEADER_VALUE } from '../../common/roles';
 import type { Me } from '../../common/schemas/user';
 import { hashPassword } from '../auth/password';
 import { newId } from '../catalog/new-id';
+import { fieldCipherFor } from '../privacy/privacy-services';
 import { UserRepo } from '../users/user-repo';
 import type { TestApp } from './test-app';
 
@@ -101,7 +102,7 @@ export async function createTestUser(
   const email = (options.email ?? `${options.roles.join('-')}-${++counter}-${id.slice(-6)}@test.invalid`).toLowerCase();
   const password = options.password ?? TEST_PASSWORD;
   const at = app.ctx.now().toISOString();
-  new UserRepo(app.ctx.db).insert({ id, email, name: options.name ?? `Test ${options.roles.join('+')}`, passwordHash: await hashPassword(password), roles: options.roles, at });
+  new UserRepo(app.ctx.db, fieldCipherFor(app.ctx.db)).insert({ id, email, name: options.name ?? `Test ${options.roles.join('+')}`, passwordHash: await hashPassword(password), roles: options.roles, at });
   return { id, email, password };
 }
 

@@ -10,14 +10,13 @@ import { parseWith, readJson } from '../http/body';
 import { conflict, notFound } from '../http/http-error';
 import { reply } from '../http/listener';
 import type { Router } from '../http/router';
-import { UserRepo } from './user-repo';
+import type { UserRepo } from './user-repo';
 
 const ADMIN = ['admin'] as const;
 const emailTaken = () => conflict('An account with this e-mail address already exists.');
 
 /** Staff accounts (admin only): GET/POST /api/users, GET/PATCH /api/users/:id. */
-export function registerUserRoutes(ctx: AppContext, admin: Router<AdminState>, sessions: SessionManager): void {
-  const users = new UserRepo(ctx.db);
+export function registerUserRoutes(ctx: AppContext, admin: Router<AdminState>, sessions: SessionManager, users: UserRepo): void {
   const find = (id: string | undefined): User => {
     const user = isId('user', id) ? users.get(id) : null;
     if (!user) throw notFound('The user account');

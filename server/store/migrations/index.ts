@@ -8,6 +8,7 @@ import { m027AuditHead } from './027-audit-head';
 import { m030Privacy } from './030-privacy';
 import { m031Requests } from './031-requests';
 import { m032LandingUrls } from './032-landing-urls';
+import { m033StaffEmail } from './033-staff-email';
 import type { Db } from '../database';
 
 /** One numbered migration; `up` is plain SQL, `data` an optional step for what SQL cannot do; both in one transaction. */
@@ -23,4 +24,4 @@ export interface Migration {
  * from colliding: 1–9 core/admin, 10–19 delivery and statistics, 20–29 sealing and cases,
  * 30–39 privacy lifecycle.
  */
-export const MIGRATIONS: readonly Migration[] = [m001Core, m002Audit, m010DeliveryStats, m020SealingKeys, m025ApproverKeys, m026Cases, m027AuditHead, m030Privacy, m031Requests, m032LandingUrls];
+export const MIGRATIONS: readonly Migration[] = [m001Core, m002Audit, m010DeliveryStats, m020SealingKeys, m025ApproverKeys, m026Cases, m027AuditHead, m030Privacy, m031Requests, m032LandingUrls, m033StaffEmail];
