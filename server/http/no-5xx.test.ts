@@ -112,6 +112,7 @@ interface Route {
 const ROUTES: Route[] = [
   ...([
     ['GET', '/healthz'],
+    ['HEAD', '/healthz'],
     ['GET', '/v1/decision'],
     ['GET', '/v1/zone/:id'],
     ['GET', '/v1/zone/:id/frame'],

@@ -150,7 +150,11 @@ describe('sealer', () => {
     const urls = (await unsealAll(dir, id.identity)).flatMap((s) => s.records.map((r) => r.url));
     expect(urls).toContain('/v1/zone/z1.js?kw=a');
     expect(urls).toContain('/v1/zone/z3.js?kw=a');
-    expect(urls).toHaveLength(stats.recordsSealed);
+    // The killed worker may have written its batch without living to confirm it: an unconfirmed
+    // batch counts as failed, yet can be on disk. Never counted sealed without being there, never twice.
+    expect(urls.length).toBeGreaterThanOrEqual(stats.recordsSealed);
+    expect(urls.length).toBeLessThanOrEqual(3);
+    expect(new Set(urls).size).toBe(urls.length);
   });
 
   it('starts no new worker once closed while a crashed one awaited its restart', async () => {
