@@ -9,6 +9,7 @@ import type { CaseView, UnsealedRecord } from '../../common/schemas/cases';
 import { createApproverKeychain } from '../../node/approver-keychain';
 import { KEYRING, waitForCase } from '../cases/test/case-world';
 import { KEYRING as KEYRING_PART, missing } from '../../node/test/requirements';
+import { until } from '../../node/test/until';
 import { createStaff, PASSWORD, setupAdmin, type StaffClient } from '../cases/test/staff-fixture';
 
 // End to end against the real built server: `node bin/creative-engine.js serve`, then the CLI
@@ -116,10 +117,12 @@ describe.skipIf(missing(KEYRING_PART))('approver enroll / approve (real OS keych
 
   it('approves a case as both approvers and the server unseals it', async () => {
     expect((await admin.call('POST', '/api/keys/ceremony', {})).status).toBe(201);
+    const sealed = async () => (await admin.call<{ recordsSealed: number }>('GET', '/api/keys/status')).body.recordsSealed;
+    const before = await sealed();
     for (const ip of ['203.0.113.50', '203.0.113.51']) {
       await (await fetch(`${deliveryUrl}/healthz`, { headers: { 'x-forwarded-for': ip } })).arrayBuffer();
     }
-    await new Promise((r) => setTimeout(r, 1500)); // the sealer flushes within a second
+    await until(async () => (await sealed()) >= before + 2, 'both access records on disk (the sealer flushes within a second)');
     const to = new Date().toISOString();
     const from = new Date(Date.now() - 3_600_000).toISOString();
     const open = await staff.rev!.call<CaseView>('POST', '/api/cases', { reason: 'CLI end-to-end check of the approval flow', from, to });

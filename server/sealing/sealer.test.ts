@@ -8,6 +8,7 @@ import { listSegments } from './segment-reader';
 import { OPEN_SEGMENT_FILE } from './segment-writer';
 import { createTestIdentity } from './test/test-identity';
 import { memoryLogger, unsealAll, unsealSegment } from './test/unseal-for-tests';
+import { until } from '../../node/test/until';
 
 const id = createTestIdentity();
 const key = { id: 'sk_test', recipient: id.recipient };
@@ -68,7 +69,8 @@ describe('sealer', () => {
     const dir = tempDir();
     const sealer = await Sealer.start({ sealedDir: dir, key, log: memoryLogger(), maxBatchRecords: 10, flushMs: 50 });
     for (let i = 0; i < 25; i++) sealer.push(record('2025-03-01T10:00:00Z', i));
-    await new Promise((r) => setTimeout(r, 300));
+    // Two full batches go at once, the last five after the 50 ms interval: no drain() or close() asks for them.
+    await until(() => sealer.stats().recordsSealed === 25, 'the interval flush');
     expect(sealer.stats()).toMatchObject({ recordsSealed: 25, framesWritten: 3 });
     await sealer.close();
   });
@@ -163,7 +165,7 @@ describe('sealer', () => {
     const internals = sealer as unknown as { worker: import('node:worker_threads').Worker | null };
     await internals.worker!.terminate(); // the restart is now scheduled
     await sealer.close();
-    await new Promise((r) => setTimeout(r, 1500)); // past the restart delay
+    await new Promise((r) => setTimeout(r, 1500)); // past the restart delay: waiting for something NOT to happen
     // A worker started now would run crash recovery on a directory a new server may already write to.
     expect(internals.worker).toBeNull();
   });

@@ -58,7 +58,7 @@ describe('sealing feature', () => {
       const analyst = await signInAs(app, 'analyst');
       const res = await analyst.get('/api/keys/status');
       expect(res.status).toBe(200);
-      expect(res.body).toEqual({ ...status, droppedRecords: 0, failedRecords: 0 });
+      expect(res.body).toEqual({ ...status, recordsSealed: 0, pendingRecords: 0, droppedRecords: 0, failedRecords: 0 });
     } finally {
       await app.stop();
     }

@@ -45,6 +45,6 @@ export const sealingFeature: Feature = async (ctx, { admin }) => {
 
   adminRoute(admin, 'GET', '/api/keys/status', 'any', () => {
     const s = sealer.stats();
-    return { ...keyRing.status(), droppedRecords: s.droppedRecords, failedRecords: s.failedRecords };
+    return { ...keyRing.status(), recordsSealed: s.recordsSealed, pendingRecords: s.pendingRecords, droppedRecords: s.droppedRecords, failedRecords: s.failedRecords };
   });
 };

@@ -1,4 +1,6 @@
 import { Decrypter } from 'age-encryption';
+import { until } from '../../../node/test/until';
+import type { Sealer } from '../sealer';
 import { listSegments, readSegment, type SegmentInfo } from '../segment-reader';
 
 /** Test-only: decrypts every frame of every segment with the independent age-encryption package. */
@@ -33,4 +35,19 @@ export function memoryLogger() {
   const lines: Array<{ level: string; message: string; fields?: Record<string, unknown> }> = [];
   const at = (level: string) => (message: string, fields?: Record<string, unknown>) => void lines.push({ level, message, fields });
   return { lines, info: at('info'), warn: at('warn'), error: at('error') };
+}
+
+/** Every record the sealer has been handed so far (sealed, waiting, dropped or failed). */
+export function recordsHandedTo(sealer: Sealer): number {
+  const s = sealer.stats();
+  return s.recordsSealed + s.pendingRecords + s.droppedRecords + s.failedRecords;
+}
+
+/**
+ * Waits until `count` more records than `before` reached the sealer (access records are handed over
+ * on each response's close event, just after the client has its answer), then until they are on disk.
+ */
+export async function accessRecordsSealed(sealer: Sealer, before: number, count: number): Promise<void> {
+  await until(() => recordsHandedTo(sealer) >= before + count, `${count} access records`);
+  await sealer.drain();
 }
