@@ -33,7 +33,7 @@ export function registerSessionRoutes(ctx: AppContext, admin: Router<AdminState>
   const addresses = new LoginThrottle(ADDRESS_RULE, clock);
   let inFlight = 0;
 
-  adminRoute(admin, 'POST', '/api/session', 'public', async ({ req }) => {
+  adminRoute(admin, 'POST /api/session', async ({ req }) => {
     const input = await readJson(req, loginSchema);
     const address = throttleKeyOfAddress(peerAddress(req));
     const wait = Math.max(accounts.retryAfterMs(input.email), addresses.retryAfterMs(address));
@@ -72,11 +72,11 @@ export function registerSessionRoutes(ctx: AppContext, admin: Router<AdminState>
     return reply(200, me, { 'set-cookie': cookie, 'cache-control': 'no-store' });
   });
 
-  adminRoute(admin, 'DELETE', '/api/session', 'any', ({ req }, session) => {
+  adminRoute(admin, 'DELETE /api/session', ({ req }, session) => {
     sessions.end(req);
     ctx.audit.append({ actor: session.userId, action: 'session.logout', target: session.userId });
     return reply(204, undefined, { 'set-cookie': sessions.clearCookie() });
   });
 
-  adminRoute(admin, 'GET', '/api/me', 'any', (_ctx, session) => meOf(session));
+  adminRoute(admin, 'GET /api/me', (_ctx, session) => meOf(session));
 }
