@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { can } from '../../common/access';
 import { CUSTOMER_KINDS, CUSTOMER_STATUSES, customerCreateSchema, customerPatchSchema, type Customer } from '../../common/schemas/customer';
 import { adminRoute, type AdminState } from '../admin/admin-route';
 import type { AppContext } from '../app-context';
@@ -26,11 +27,14 @@ export function registerCustomerRoutes(ctx: AppContext, admin: Router<AdminState
   const customers = new CustomerRepo(ctx.db);
   const find = (id: string | undefined) => findOr404('customer', id, (i) => customers.get(i), 'The customer');
 
-  adminRoute(admin, 'GET /api/customers', ({ query }) =>
-    customers.list(parseListQuery(query, { kind: z.enum(CUSTOMER_KINDS).optional(), status: z.enum(CUSTOMER_STATUSES).optional() })),
+  // Contact fields only for roles that may read them (common/access.ts); for the others they are not even decrypted.
+  adminRoute(admin, 'GET /api/customers', ({ query }, session) =>
+    customers.list(parseListQuery(query, { kind: z.enum(CUSTOMER_KINDS).optional(), status: z.enum(CUSTOMER_STATUSES).optional() }), can(session.roles, 'readCustomerContact')),
   );
 
-  adminRoute(admin, 'GET /api/customers/:id', ({ params }) => find(params.id));
+  adminRoute(admin, 'GET /api/customers/:id', ({ params }, session) =>
+    findOr404('customer', params.id, (i) => customers.view(i, can(session.roles, 'readCustomerContact')), 'The customer'),
+  );
 
   adminRoute(admin, 'POST /api/customers', async ({ req }, session) => {
     const input = await readJson(req, customerCreateSchema);
