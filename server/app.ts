@@ -3,7 +3,7 @@ import { AuditLog } from './audit/audit-log';
 import { EventEmitter, type AppContext, type AppEvents } from './app-context';
 import type { ServerConfig } from './config';
 import { FEATURES } from './features';
-import type { AdminState, SessionResolver } from './admin/admin-route';
+import { assertEveryRouteRuled, type AdminState, type SessionResolver } from './admin/admin-route';
 import { serveConsoleFile } from './admin/console-files';
 import { deliveryGate } from './delivery/delivery-gate';
 import { close, createListener, listen, urlOf } from './http/listener';
@@ -57,6 +57,7 @@ export async function startApp(config: ServerConfig, options: { log?: Logger; no
   };
   try {
     for (const feature of FEATURES) await feature(ctx, { admin, delivery });
+    assertEveryRouteRuled(admin);
   } catch (err) {
     // Features wired before the failing one may hold workers or timers: stop them too.
     await runStopHooks();

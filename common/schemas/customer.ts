@@ -40,18 +40,39 @@ export const customerPatchSchema = z
   .refine((v) => Object.values(v).some((x) => x !== undefined), 'Send at least one field to change.');
 export type CustomerPatch = z.infer<typeof customerPatchSchema>;
 
-/** A customer (advertiser and/or publisher) as the API returns it. */
-export interface Customer {
+/**
+ * A customer's fields fall in two groups (least privilege, DESIGN.md rule 9):
+ * - contact fields: personal data about the people behind the account — how to reach them
+ *   (e-mail, phone, address), who they are (contact person) and free-text notes, which may name
+ *   them. Stored encrypted; only roles with `readCustomerContact` (common/access.ts) receive them,
+ *   and the server does not even decrypt them for anyone else.
+ * - business fields: the company's name, kind, account status and dates — what campaign,
+ *   statistics and case work needs; every signed-in role sees them.
+ */
+export const CUSTOMER_CONTACT_FIELDS = ['email', 'phone', 'address', 'contactPerson', 'notes'] as const;
+
+/** A customer's business fields. */
+export interface CustomerBusiness {
   id: string;
   name: string;
-  email: string;
-  phone: string | null;
-  address: string | null;
-  contactPerson: string | null;
   kind: CustomerKind;
-  notes: string | null;
   status: CustomerStatus;
   restrictedAt: string | null;
   createdAt: string;
   updatedAt: string;
 }
+
+/** A customer's contact fields (CUSTOMER_CONTACT_FIELDS). */
+export interface CustomerContact {
+  email: string;
+  phone: string | null;
+  address: string | null;
+  contactPerson: string | null;
+  notes: string | null;
+}
+
+/** A customer (advertiser and/or publisher) with every field, as its editors and its export see it. */
+export interface Customer extends CustomerBusiness, CustomerContact {}
+
+/** A customer as GET /api/customers(/ID) answers: the contact fields are absent for roles that may not read them. */
+export type CustomerView = CustomerBusiness & Partial<CustomerContact>;

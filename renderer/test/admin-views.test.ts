@@ -72,6 +72,7 @@ describe('the admin views', () => {
     await screenshot(page, '31-customer-restricted');
     await page.getByTestId('nav-customers').click();
     await expect.poll(() => page.getByRole('row', { name: /Alt & Neu KG/ }).textContent()).toContain('eingeschränkt');
+    expect(await page.getByRole('row', { name: /Alt & Neu KG/ }).textContent()).toContain('info@altneu.example');
     await screenshot(page, '32-customers');
 
     // Requests inbox: a data-subject request sent through the public contact form.
@@ -133,6 +134,16 @@ describe('the admin views', () => {
     await page.getByTestId('nav-customers').click();
     await expectHeading(page, 'Kunden');
     expect(await page.getByRole('button', { name: 'Neuer Kunde' }).count()).toBe(0);
+    // No contact data for an analyst: no e-mail column, and the detail shows the business fields only.
+    await expect.poll(() => page.getByRole('row', { name: /Sonnenschein AG/ }).count()).toBe(1);
+    expect(await page.getByRole('columnheader', { name: 'E-Mail-Adresse' }).count()).toBe(0);
+    expect(await page.locator('#main').textContent()).not.toContain('@');
+    await page.getByRole('link', { name: 'Sonnenschein AG' }).click();
+    await expectHeading(page, 'Sonnenschein AG');
+    await expect.poll(() => page.locator('#main').textContent()).toContain('Werbetreibend');
+    const detail = (await page.locator('#main').textContent())!;
+    for (const hidden of ['ads@sonne.example', 'E-Mail-Adresse', 'Telefon', 'Anschrift']) expect(detail).not.toContain(hidden);
+    await screenshot(page, '37-customer-without-contact');
     await page.goto(`${h.app.adminUrl}/users`);
     await expectHeading(page, 'Kein Zugriff');
     await screenshot(page, '36-not-allowed');

@@ -1,5 +1,6 @@
 import type { HTTPMethod } from 'find-my-way';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ADMIN_ROUTES, rolesFor, type AdminRouteKey, type RouteRule } from '../../common/access';
 import { CSRF_HEADER, CSRF_HEADER_VALUE, type Role } from '../../common/roles';
 import { HttpError, forbidden, unauthenticated } from '../http/http-error';
 import type { RouteContext, Router } from '../http/router';
@@ -21,29 +22,36 @@ export interface AdminState {
   resolver: SessionResolver;
 }
 
-/** Who may call a route: `public` (no session), `any` signed-in user, or a list of roles. */
-export type Access = 'public' | 'any' | readonly Role[];
-
 export type AdminHandler = (ctx: RouteContext<AdminState>, session: Session) => unknown | Promise<unknown>;
 export type PublicHandler = (ctx: RouteContext<AdminState>) => unknown | Promise<unknown>;
+/** A public route's handler gets no session; every other one gets the signed-in staff member. */
+export type HandlerFor<K extends AdminRouteKey> = (typeof ADMIN_ROUTES)[K] extends 'public' ? PublicHandler : AdminHandler;
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
- * Declares an admin API route with the roles that may call it. Every state-changing request must
- * carry `X-Requested-With: creative-engine` (public ones too), every non-public one a valid session.
+ * Declares an admin API route (`'METHOD /path'`); who may call it comes from the access table
+ * (common/access.ts ADMIN_ROUTES). Every state-changing request must carry
+ * `X-Requested-With: creative-engine` (public ones too), every non-public one a valid session.
  */
-export function adminRoute(router: Router<AdminState>, method: HTTPMethod, path: string, access: 'public', handler: PublicHandler): void;
-export function adminRoute(router: Router<AdminState>, method: HTTPMethod, path: string, access: Exclude<Access, 'public'>, handler: AdminHandler): void;
-export function adminRoute(router: Router<AdminState>, method: HTTPMethod, path: string, access: Access, handler: AdminHandler | PublicHandler): void {
+export function adminRoute<K extends AdminRouteKey>(router: Router<AdminState>, route: K, handler: HandlerFor<K>): void {
+  const rule: RouteRule = ADMIN_ROUTES[route];
+  const allowed = rolesFor(rule);
+  const [method, path] = route.split(' ') as [HTTPMethod, string];
   router.on(method, path, async (ctx) => {
     if (!SAFE_METHODS.has(method) && ctx.req.headers[CSRF_HEADER] !== CSRF_HEADER_VALUE) {
       throw new HttpError(403, 'csrf_header_missing', `State-changing requests need the header X-Requested-With: ${CSRF_HEADER_VALUE}.`);
     }
-    if (access === 'public') return (handler as PublicHandler)(ctx);
+    if (rule === 'public') return (handler as PublicHandler)(ctx);
     const session = ctx.state.resolver.resolve(ctx.req, ctx.res);
     if (!session) throw unauthenticated();
-    if (access !== 'any' && !session.roles.some((r) => access.includes(r))) throw forbidden();
+    if (allowed && !session.roles.some((r) => allowed.includes(r))) throw forbidden();
     return (handler as AdminHandler)(ctx, session);
   });
+}
+
+/** Throws unless every route on the admin router has a rule in the access table (none was added around adminRoute). */
+export function assertEveryRouteRuled(router: Router<AdminState>): void {
+  const unruled = router.routes().map((r) => `${r.method} ${r.path}`).filter((r) => !Object.hasOwn(ADMIN_ROUTES, r));
+  if (unruled.length) throw new Error(`Admin routes without a rule in common/access.ts: ${unruled.join(', ')}`);
 }

@@ -7,5 +7,5 @@ import { adminRoute } from './admin-route';
  * goes into publishers' ad tags (the configured public URL, or the delivery listener's address).
  */
 export const consoleConfigFeature: Feature = (ctx, { admin }) => {
-  adminRoute(admin, 'GET', '/api/config', 'any', (): ConsoleConfig => ({ deliveryBaseUrl: ctx.deliveryBaseUrl().replace(/\/+$/, '') }));
+  adminRoute(admin, 'GET /api/config', (): ConsoleConfig => ({ deliveryBaseUrl: ctx.deliveryBaseUrl().replace(/\/+$/, '') }));
 };

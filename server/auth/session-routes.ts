@@ -34,7 +34,7 @@ export function registerSessionRoutes(ctx: AppContext, admin: Router<AdminState>
   const clientIp = createClientIpResolver(ctx.config.trustProxy);
   let inFlight = 0;
 
-  adminRoute(admin, 'POST', '/api/session', 'public', async ({ req }) => {
+  adminRoute(admin, 'POST /api/session', async ({ req }) => {
     const input = await readJson(req, loginSchema);
     const address = throttleKeyOfAddress(clientIp(req));
     const wait = limits.retryAfterMs(input.email, address);
@@ -70,11 +70,11 @@ export function registerSessionRoutes(ctx: AppContext, admin: Router<AdminState>
     return reply(200, me, { 'set-cookie': cookie, 'cache-control': 'no-store' });
   });
 
-  adminRoute(admin, 'DELETE', '/api/session', 'any', ({ req }, session) => {
+  adminRoute(admin, 'DELETE /api/session', ({ req }, session) => {
     sessions.end(req);
     ctx.audit.append({ actor: session.userId, action: 'session.logout', target: session.userId });
     return reply(204, undefined, { 'set-cookie': sessions.clearCookie() });
   });
 
-  adminRoute(admin, 'GET', '/api/me', 'any', (_ctx, session) => meOf(session));
+  adminRoute(admin, 'GET /api/me', (_ctx, session) => meOf(session));
 }

@@ -17,12 +17,12 @@ import type { SessionManager } from './session-manager';
  */
 export function registerSetupRoutes(ctx: AppContext, admin: Router<AdminState>, sessions: SessionManager, users: UserRepo): void {
 
-  adminRoute(admin, 'GET', '/api/setup', 'public', ({ req }): SetupStatus => ({
+  adminRoute(admin, 'GET /api/setup', ({ req }): SetupStatus => ({
     needsSetup: users.count() === 0,
     canSetupHere: isLoopback(req.socket.remoteAddress),
   }));
 
-  adminRoute(admin, 'POST', '/api/setup', 'public', async ({ req }) => {
+  adminRoute(admin, 'POST /api/setup', async ({ req }) => {
     const input = await readJson(req, setupSchema);
     const done = () => conflict('Setup is already done. Sign in, or ask an administrator for an account.');
     if (users.count() > 0) throw done();

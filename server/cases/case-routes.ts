@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { APPROVER_ROLES, type Role } from '../../common/roles';
 import { approvalSchema, caseCreateSchema, caseExportQuerySchema, caseRecordsQuerySchema, customerInvolvementSchema } from '../../common/schemas/cases';
 import { adminRoute, type AdminState } from '../admin/admin-route';
 import { parseWith, readJson } from '../http/body';
@@ -10,9 +9,6 @@ import { closeCase, createCase, findCase, listCases, recordInvolvement, resultsF
 import { pageRecords, streamExport } from './case-results';
 import { caseView, type CaseContext } from './case-state';
 
-const OPENERS: readonly Role[] = ['reviewer', 'admin'];
-const READERS: readonly Role[] = ['reviewer', 'admin', ...APPROVER_ROLES];
-
 const listSchema = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
@@ -21,25 +17,25 @@ const listSchema = z.object({
 
 /** The cases API (CONTRACT.md): open, list, show, involve the customer, approve, read, export, close. */
 export function registerCaseRoutes(c: CaseContext, admin: Router<AdminState>): void {
-  adminRoute(admin, 'POST', '/api/cases', OPENERS, async ({ req }, session) => reply(201, await createCase(c, await readJson(req, caseCreateSchema), session)));
+  adminRoute(admin, 'POST /api/cases', async ({ req }, session) => reply(201, await createCase(c, await readJson(req, caseCreateSchema), session)));
 
-  adminRoute(admin, 'GET', '/api/cases', READERS, ({ query }) => listCases(c, parseWith(listSchema, Object.fromEntries(query))));
+  adminRoute(admin, 'GET /api/cases', ({ query }) => listCases(c, parseWith(listSchema, Object.fromEntries(query))));
 
-  adminRoute(admin, 'GET', '/api/cases/:id', READERS, ({ params }) => caseView(c, findCase(c, params.id)));
+  adminRoute(admin, 'GET /api/cases/:id', ({ params }) => caseView(c, findCase(c, params.id)));
 
-  adminRoute(admin, 'POST', '/api/cases/:id/customer-involvement', OPENERS, async ({ req, params }, session) => {
+  adminRoute(admin, 'POST /api/cases/:id/customer-involvement', async ({ req, params }, session) => {
     const { note } = await readJson(req, customerInvolvementSchema);
     return recordInvolvement(c, params.id, note, session);
   });
 
-  adminRoute(admin, 'GET', '/api/cases/:id/shares/mine', APPROVER_ROLES, ({ params }, session) => sharesFor(c, params.id, session));
+  adminRoute(admin, 'GET /api/cases/:id/shares/mine', ({ params }, session) => sharesFor(c, params.id, session));
 
-  adminRoute(admin, 'POST', '/api/cases/:id/approvals', APPROVER_ROLES, async ({ req, params }, session) => {
+  adminRoute(admin, 'POST /api/cases/:id/approvals', async ({ req, params }, session) => {
     const input = await readJson(req, approvalSchema);
     return approveCase(c, params.id, input, session);
   });
 
-  adminRoute(admin, 'GET', '/api/cases/:id/records', 'any', async ({ params, query }, session) => {
+  adminRoute(admin, 'GET /api/cases/:id/records', async ({ params, query }, session) => {
     const q = parseWith(caseRecordsQuerySchema, Object.fromEntries(query));
     const { rec, records, truncated } = resultsFor(c, params.id, session);
     const page = await pageRecords(records, q);
@@ -52,12 +48,12 @@ export function registerCaseRoutes(c: CaseContext, admin: Router<AdminState>): v
     return reply(200, { ...page, limit: q.limit, offset: q.offset, truncated }, { 'cache-control': 'no-store' });
   });
 
-  adminRoute(admin, 'GET', '/api/cases/:id/export', 'any', async ({ params, query, res }, session) => {
+  adminRoute(admin, 'GET /api/cases/:id/export', async ({ params, query, res }, session) => {
     const { format } = parseWith(caseExportQuerySchema, Object.fromEntries(query));
     const { rec, records } = resultsFor(c, params.id, session);
     c.audit.append({ actor: session.userId, action: 'case.export', target: rec.id, details: { format, records: records.count } });
     await streamExport(res, rec, records, format);
   });
 
-  adminRoute(admin, 'POST', '/api/cases/:id/close', 'any', ({ params }, session) => closeCase(c, params.id, session));
+  adminRoute(admin, 'POST /api/cases/:id/close', ({ params }, session) => closeCase(c, params.id, session));
 }

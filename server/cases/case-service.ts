@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Role } from '../../common/roles';
+import { can } from '../../common/access';
 import type { CaseCreateInput, CaseView } from '../../common/schemas/cases';
 import type { Page } from '../../common/schemas/paging';
 import { generateX25519Key } from '../../node/age-files';
@@ -14,7 +14,6 @@ import type { RecordStore } from './record-store';
 const KEY_SLACK_MS = 60_000;
 
 const newCaseId = () => `cas_${randomBytes(10).toString('hex')}`;
-const has = (s: Session, roles: readonly Role[]) => s.roles.some((r) => roles.includes(r));
 
 /** Loads a case (expiring it first when due); 404 when unknown. */
 export function findCase(c: CaseContext, id: string | undefined): CaseRecord {
@@ -137,7 +136,7 @@ export function recordInvolvement(c: CaseContext, id: string | undefined, note: 
 /** Closes a case (its creator or an admin) and deletes its results. */
 export function closeCase(c: CaseContext, id: string | undefined, session: Session): CaseView {
   const rec = findCase(c, id);
-  if (rec.createdBy !== session.userId && !has(session, ['admin'])) throw forbidden('Only the case’s creator or an admin may close it.');
+  if (rec.createdBy !== session.userId && !can(session.roles, 'closeAnyCase')) throw forbidden('Only the case’s creator or an admin may close it.');
   if (!isOpen(rec)) throw conflict(`The case is already ${rec.status}.`);
   const records = c.runtimes.get(rec.id)?.results?.count ?? 0;
   dropRuntime(c, rec.id);

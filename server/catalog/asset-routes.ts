@@ -11,7 +11,7 @@ import { reply } from '../http/listener';
 import type { Router } from '../http/router';
 import { AssetCache } from './asset-cache';
 import { AssetRepo, type AssetMeta } from './asset-repo';
-import { CATALOG_WRITERS, commitChange, findOr404, parseListQuery } from './catalog-support';
+import { commitChange, findOr404, parseListQuery } from './catalog-support';
 import { readImageInfo } from './image-info';
 import { newId } from './new-id';
 
@@ -36,13 +36,13 @@ export function registerAssetRoutes(ctx: AppContext, admin: Router<AdminState>, 
     createdAt: a.createdAt,
   });
 
-  adminRoute(admin, 'GET', '/api/assets', 'any', ({ query }) => {
+  adminRoute(admin, 'GET /api/assets', ({ query }) => {
     const page = assets.list(parseListQuery(query, {}));
     return { ...page, items: page.items.map(toAsset) };
   });
-  adminRoute(admin, 'GET', '/api/assets/:id', 'any', ({ params }) => toAsset(findOr404('asset', params.id, (i) => assets.get(i), 'The asset')));
+  adminRoute(admin, 'GET /api/assets/:id', ({ params }) => toAsset(findOr404('asset', params.id, (i) => assets.get(i), 'The asset')));
 
-  adminRoute(admin, 'POST', '/api/assets', CATALOG_WRITERS, async ({ req }, session) => {
+  adminRoute(admin, 'POST /api/assets', async ({ req }, session) => {
     const declared = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
     if (!(ASSET_CONTENT_TYPES as readonly string[]).includes(declared)) {
       throw new HttpError(415, 'unsupported_media_type', 'Upload the image as the raw body with content-type image/png, image/jpeg, image/gif or image/webp.');
@@ -93,5 +93,5 @@ export function registerAssetRoutes(ctx: AppContext, admin: Router<AdminState>, 
   // Assets never change (a new image gets a new id), so browsers and proxies may keep them for a year.
   delivery.on(['GET', 'HEAD'], '/v1/assets/:id', ({ req, res, params }) => serveAsset(req, res, params.id, 'public, max-age=31536000, immutable'));
   // The console shows saved images from its own origin: its CSP allows no other image source.
-  adminRoute(admin, 'GET', '/api/assets/:id/content', 'any', ({ req, res, params }) => serveAsset(req, res, params.id, 'private, max-age=31536000, immutable'));
+  adminRoute(admin, 'GET /api/assets/:id/content', ({ req, res, params }) => serveAsset(req, res, params.id, 'private, max-age=31536000, immutable'));
 }

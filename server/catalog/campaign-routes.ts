@@ -9,7 +9,6 @@ import { reply } from '../http/listener';
 import type { Router } from '../http/router';
 import {
   assertCustomerActive,
-  CATALOG_WRITERS,
   changedFields,
   commitChange,
   definedOnly,
@@ -51,7 +50,7 @@ export function registerCampaignRoutes(ctx: AppContext, admin: Router<AdminState
     if (index !== -1) throw missingReference('A zone', `zoneIds.${index}`);
   };
 
-  adminRoute(admin, 'GET', '/api/campaigns', 'any', ({ query }) =>
+  adminRoute(admin, 'GET /api/campaigns', ({ query }) =>
     campaigns.list(
       parseListQuery(query, {
         customerId: idSchema('customer').optional(),
@@ -60,9 +59,9 @@ export function registerCampaignRoutes(ctx: AppContext, admin: Router<AdminState
       }),
     ),
   );
-  adminRoute(admin, 'GET', '/api/campaigns/:id', 'any', ({ params }) => find(params.id));
+  adminRoute(admin, 'GET /api/campaigns/:id', ({ params }) => find(params.id));
 
-  adminRoute(admin, 'POST', '/api/campaigns', CATALOG_WRITERS, async ({ req }, session) => {
+  adminRoute(admin, 'POST /api/campaigns', async ({ req }, session) => {
     const input = await readJson(req, campaignCreateSchema);
     const customer = customers.get(input.customerId);
     if (!customer) throw missingReference('The customer', 'customerId');
@@ -78,7 +77,7 @@ export function registerCampaignRoutes(ctx: AppContext, admin: Router<AdminState
     return reply(201, campaign);
   });
 
-  adminRoute(admin, 'PATCH', '/api/campaigns/:id', CATALOG_WRITERS, async ({ req, params }, session) => {
+  adminRoute(admin, 'PATCH /api/campaigns/:id', async ({ req, params }, session) => {
     const before = find(params.id);
     const patch = await readJson(req, campaignPatchSchema);
     const customer = customers.get(before.customerId);

@@ -1,14 +1,10 @@
 import { z } from 'zod';
-import type { Role } from '../../common/roles';
 import type { Customer } from '../../common/schemas/customer';
 import { isId, type IdKind } from '../../common/schemas/ids';
 import { listQuerySchema } from '../../common/schemas/paging';
 import type { AppContext } from '../app-context';
 import { parseWith } from '../http/body';
 import { HttpError, notFound } from '../http/http-error';
-
-/** Every signed-in role may read the catalogue; only these may change it. */
-export const CATALOG_WRITERS: readonly Role[] = ['admin', 'manager'];
 
 /** Parses `?limit&offset&q` plus entity-specific filters; unknown parameters are ignored. */
 export function parseListQuery<E extends z.ZodRawShape>(query: URLSearchParams, filters: E) {

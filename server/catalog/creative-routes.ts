@@ -14,7 +14,6 @@ import { assetUrl } from './asset-routes';
 import { CampaignRepo } from './campaign-repo';
 import {
   assertCustomerActive,
-  CATALOG_WRITERS,
   changedFields,
   commitChange,
   definedOnly,
@@ -69,13 +68,13 @@ export function registerCreativeRoutes(ctx: AppContext, admin: Router<AdminState
     return id;
   };
 
-  adminRoute(admin, 'GET', '/api/creatives', 'any', ({ query }) => {
+  adminRoute(admin, 'GET /api/creatives', ({ query }) => {
     const page = creatives.list(parseListQuery(query, { campaignId: idSchema('campaign').optional(), status: z.enum(CREATIVE_STATUSES).optional() }));
     return { ...page, items: page.items.map(toCreative) };
   });
-  adminRoute(admin, 'GET', '/api/creatives/:id', 'any', ({ params }) => toCreative(find(params.id)));
+  adminRoute(admin, 'GET /api/creatives/:id', ({ params }) => toCreative(find(params.id)));
 
-  adminRoute(admin, 'POST', '/api/creatives', CATALOG_WRITERS, async ({ req }, session) => {
+  adminRoute(admin, 'POST /api/creatives', async ({ req }, session) => {
     const input = await readJson(req, creativeCreateSchema, CREATIVE_BODY_LIMIT);
     const campaign = campaigns.get(input.campaignId);
     if (!campaign) throw missingReference('The campaign', 'campaignId');
@@ -121,7 +120,7 @@ export function registerCreativeRoutes(ctx: AppContext, admin: Router<AdminState
     return reply(201, toCreative(stored));
   });
 
-  adminRoute(admin, 'PATCH', '/api/creatives/:id', CATALOG_WRITERS, async ({ req, params }, session) => {
+  adminRoute(admin, 'PATCH /api/creatives/:id', async ({ req, params }, session) => {
     const before = find(params.id);
     const patch = await readJson(req, creativePatchSchema);
     assertCampaignOwnerActive(before.campaignId);

@@ -1,4 +1,4 @@
-import type { Customer, CustomerCreate, CustomerKind, CustomerStatus } from '../../common/schemas/customer';
+import type { Customer, CustomerBusiness, CustomerCreate, CustomerKind, CustomerStatus, CustomerView } from '../../common/schemas/customer';
 import type { Page } from '../../common/schemas/paging';
 import { customerEmailHash, openCustomerColumns, sealCustomerColumns } from '../privacy/customer-fields';
 import type { FieldCipher } from '../privacy/field-cipher';
@@ -30,24 +30,30 @@ export interface CustomerRow {
 /** The fields a customer is written with (create input, or the merge of the stored customer and a patch). */
 export type CustomerFields = CustomerCreate;
 
-/** Row → API object. The one place that decrypts contact fields. */
-export function customerFromRow(r: CustomerRow, cipher: FieldCipher | null): Customer {
-  if (r.pii_version && !cipher) throw new Error('The data key is not loaded; encrypted customer data cannot be read.');
-  const c = cipher ? openCustomerColumns(cipher, r) : r;
+/** Row → the business fields only: touches no contact column. */
+function businessFromRow(r: CustomerRow): CustomerBusiness {
   return {
     id: r.id,
     name: r.name,
-    email: c.email,
-    phone: c.phone,
-    address: c.address,
-    contactPerson: c.contact_person,
     kind: r.kind as CustomerKind,
-    notes: c.notes,
     status: r.status as CustomerStatus,
     restrictedAt: r.restricted_at,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };
+}
+
+/** Row → API object with every field. The one place that decrypts contact fields. */
+export function customerFromRow(r: CustomerRow, cipher: FieldCipher | null): Customer {
+  if (r.pii_version && !cipher) throw new Error('The data key is not loaded; encrypted customer data cannot be read.');
+  const c = cipher ? openCustomerColumns(cipher, r) : r;
+  const { id, name, kind, status, restrictedAt, createdAt, updatedAt } = businessFromRow(r);
+  return { id, name, email: c.email, phone: c.phone, address: c.address, contactPerson: c.contact_person, kind, notes: c.notes, status, restrictedAt, createdAt, updatedAt };
+}
+
+/** Row → what a reader may see: with contact fields only when `contact` (otherwise they are never decrypted). */
+export function customerViewFromRow(r: CustomerRow, cipher: FieldCipher | null, contact: boolean): CustomerView {
+  return contact ? customerFromRow(r, cipher) : businessFromRow(r);
 }
 
 /**
@@ -74,19 +80,33 @@ export class CustomerRepo {
   }
 
   get(id: string): Customer | null {
-    const row = this.db.prepare('SELECT * FROM customers WHERE id = ?').get(id) as CustomerRow | undefined;
+    const row = this.row(id);
     return row ? customerFromRow(row, this.cipher) : null;
   }
 
-  /** Paged list; `q` searches the name and id, or finds the exact e-mail through its keyed hash (contact fields are encrypted). */
-  list(query: { limit: number; offset: number; q?: string; kind?: CustomerKind; status?: CustomerStatus }): Page<Customer> {
-    const byEmail = query.q && this.cipher && query.q.includes('@') ? { sql: 'email_hash = ?', params: [customerEmailHash(this.cipher, query.q)] } : null;
+  /** One customer as a reader sees it: contact fields only when `contact`. */
+  view(id: string, contact: boolean): CustomerView | null {
+    const row = this.row(id);
+    return row ? customerViewFromRow(row, this.cipher, contact) : null;
+  }
+
+  /**
+   * Paged list; `q` searches the name and id or, for readers of contact data only, finds the exact
+   * e-mail through its keyed hash (contact fields are encrypted; for others, an e-mail search
+   * must not reveal whose address it is).
+   */
+  list(query: { limit: number; offset: number; q?: string; kind?: CustomerKind; status?: CustomerStatus }, contact: boolean): Page<CustomerView> {
+    const byEmail = contact && query.q && this.cipher && query.q.includes('@') ? { sql: 'email_hash = ?', params: [customerEmailHash(this.cipher, query.q)] } : null;
     const conditions: Array<Condition | null> = [
       byEmail ?? searchCondition(query.q, ['name', 'id']),
       query.kind ? { sql: 'kind = ?', params: [query.kind] } : null,
       query.status ? { sql: 'status = ?', params: [query.status] } : null,
     ];
-    return pagedSelect(this.db, 'customers', conditions, query, (r: CustomerRow) => customerFromRow(r, this.cipher));
+    return pagedSelect(this.db, 'customers', conditions, query, (r: CustomerRow) => customerViewFromRow(r, this.cipher, contact));
+  }
+
+  private row(id: string): CustomerRow | undefined {
+    return this.db.prepare('SELECT * FROM customers WHERE id = ?').get(id) as CustomerRow | undefined;
   }
 
   /** Whether a customer named `Demo – …` exists (the demo data set's marker). */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { can } from '../../common/access';
 import { CUSTOMER_KINDS, CUSTOMER_STATUSES, customerCreateSchema, customerPatchSchema, type Customer } from '../../common/schemas/customer';
 import { adminRoute, type AdminState } from '../admin/admin-route';
 import type { AppContext } from '../app-context';
@@ -6,7 +7,7 @@ import { readJson } from '../http/body';
 import { notFound } from '../http/http-error';
 import { reply } from '../http/listener';
 import type { Router } from '../http/router';
-import { assertCustomerActive, CATALOG_WRITERS, changedFields, commitChange, definedOnly, findOr404, parseListQuery } from './catalog-support';
+import { assertCustomerActive, changedFields, commitChange, definedOnly, findOr404, parseListQuery } from './catalog-support';
 import { CustomerRepo, type CustomerFields } from './customer-repo';
 import { newId } from './new-id';
 
@@ -26,13 +27,16 @@ export function registerCustomerRoutes(ctx: AppContext, admin: Router<AdminState
   const customers = new CustomerRepo(ctx.db);
   const find = (id: string | undefined) => findOr404('customer', id, (i) => customers.get(i), 'The customer');
 
-  adminRoute(admin, 'GET', '/api/customers', 'any', ({ query }) =>
-    customers.list(parseListQuery(query, { kind: z.enum(CUSTOMER_KINDS).optional(), status: z.enum(CUSTOMER_STATUSES).optional() })),
+  // Contact fields only for roles that may read them (common/access.ts); for the others they are not even decrypted.
+  adminRoute(admin, 'GET /api/customers', ({ query }, session) =>
+    customers.list(parseListQuery(query, { kind: z.enum(CUSTOMER_KINDS).optional(), status: z.enum(CUSTOMER_STATUSES).optional() }), can(session.roles, 'readCustomerContact')),
   );
 
-  adminRoute(admin, 'GET', '/api/customers/:id', 'any', ({ params }) => find(params.id));
+  adminRoute(admin, 'GET /api/customers/:id', ({ params }, session) =>
+    findOr404('customer', params.id, (i) => customers.view(i, can(session.roles, 'readCustomerContact')), 'The customer'),
+  );
 
-  adminRoute(admin, 'POST', '/api/customers', CATALOG_WRITERS, async ({ req }, session) => {
+  adminRoute(admin, 'POST /api/customers', async ({ req }, session) => {
     const input = await readJson(req, customerCreateSchema);
     const id = newId('customer');
     const created = commitChange(
@@ -43,7 +47,7 @@ export function registerCustomerRoutes(ctx: AppContext, admin: Router<AdminState
     return reply(201, created);
   });
 
-  adminRoute(admin, 'PATCH', '/api/customers/:id', CATALOG_WRITERS, async ({ req, params }, session) => {
+  adminRoute(admin, 'PATCH /api/customers/:id', async ({ req, params }, session) => {
     const before = find(params.id);
     const patch = await readJson(req, customerPatchSchema);
     assertCustomerActive(before);

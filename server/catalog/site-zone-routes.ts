@@ -9,7 +9,6 @@ import { reply } from '../http/listener';
 import type { Router } from '../http/router';
 import {
   assertCustomerActive,
-  CATALOG_WRITERS,
   changedFields,
   commitChange,
   definedOnly,
@@ -36,10 +35,10 @@ export function registerSiteZoneRoutes(ctx: AppContext, admin: Router<AdminState
     assertCustomerActive(customer);
   };
 
-  adminRoute(admin, 'GET', '/api/sites', 'any', ({ query }) => sites.list(parseListQuery(query, { customerId: idSchema('customer').optional() })));
-  adminRoute(admin, 'GET', '/api/sites/:id', 'any', ({ params }) => findSite(params.id));
+  adminRoute(admin, 'GET /api/sites', ({ query }) => sites.list(parseListQuery(query, { customerId: idSchema('customer').optional() })));
+  adminRoute(admin, 'GET /api/sites/:id', ({ params }) => findSite(params.id));
 
-  adminRoute(admin, 'POST', '/api/sites', CATALOG_WRITERS, async ({ req }, session) => {
+  adminRoute(admin, 'POST /api/sites', async ({ req }, session) => {
     const input = await readJson(req, siteCreateSchema);
     const customer = customers.get(input.customerId);
     if (!customer) throw missingReference('The customer', 'customerId');
@@ -53,7 +52,7 @@ export function registerSiteZoneRoutes(ctx: AppContext, admin: Router<AdminState
     return reply(201, site);
   });
 
-  adminRoute(admin, 'PATCH', '/api/sites/:id', CATALOG_WRITERS, async ({ req, params }, session) => {
+  adminRoute(admin, 'PATCH /api/sites/:id', async ({ req, params }, session) => {
     const before = findSite(params.id);
     const patch = await readJson(req, sitePatchSchema);
     activeOwner(before.customerId);
@@ -66,12 +65,12 @@ export function registerSiteZoneRoutes(ctx: AppContext, admin: Router<AdminState
     );
   });
 
-  adminRoute(admin, 'GET', '/api/zones', 'any', ({ query }) =>
+  adminRoute(admin, 'GET /api/zones', ({ query }) =>
     zones.list(parseListQuery(query, { siteId: idSchema('site').optional() })),
   );
-  adminRoute(admin, 'GET', '/api/zones/:id', 'any', ({ params }) => findZone(params.id));
+  adminRoute(admin, 'GET /api/zones/:id', ({ params }) => findZone(params.id));
 
-  adminRoute(admin, 'POST', '/api/zones', CATALOG_WRITERS, async ({ req }, session) => {
+  adminRoute(admin, 'POST /api/zones', async ({ req }, session) => {
     const input = await readJson(req, zoneCreateSchema);
     const site = sites.get(input.siteId);
     if (!site) throw missingReference('The site', 'siteId');
@@ -85,7 +84,7 @@ export function registerSiteZoneRoutes(ctx: AppContext, admin: Router<AdminState
     return reply(201, zone);
   });
 
-  adminRoute(admin, 'PATCH', '/api/zones/:id', CATALOG_WRITERS, async ({ req, params }, session) => {
+  adminRoute(admin, 'PATCH /api/zones/:id', async ({ req, params }, session) => {
     const before = findZone(params.id);
     const patch = await readJson(req, zonePatchSchema);
     activeOwner(findSite(before.siteId).customerId);

@@ -36,7 +36,7 @@ export const deliveryFeature: Feature = (ctx, { delivery, admin }) => {
 
   registerDeliveryRoutes(ctx, delivery, service);
 
-  adminRoute(admin, 'POST', '/api/delivery/token-key/rotate', ['admin'], (_route, session) => {
+  adminRoute(admin, 'POST /api/delivery/token-key/rotate', (_route, session) => {
     keys = rotateTokenKeys(ctx.config.dataDir, keys);
     signer.setKeys(keys);
     const rotatedAt = ctx.now().toISOString();

@@ -1,4 +1,3 @@
-import { APPROVER_ROLES, type Role } from '../../common/roles';
 import { ceremonySchema, enrolmentSchema, type KeysStatus, type SealingKeyView } from '../../common/schemas/keys';
 import { adminRoute, type AdminState } from '../admin/admin-route';
 import type { AppContext } from '../app-context';
@@ -13,8 +12,6 @@ import { runCeremony } from './ceremony';
 import { KeyShareRepo } from './key-share-repo';
 import type { SealingKeyRef, SealingKeysPort } from './sealing-keys';
 
-const KEY_READERS: readonly Role[] = ['admin', 'management', 'dpo'];
-
 /** POST /api/approvers/enrolment, GET /api/approvers, GET /api/keys, POST /api/keys/ceremony. */
 export function registerKeyRoutes(ctx: AppContext, admin: Router<AdminState>, keys: SealingKeysPort): void {
   const approvers = new ApproverRepo(ctx.db, new UserRepo(ctx.db, fieldCipherFor(ctx.db)));
@@ -22,7 +19,7 @@ export function registerKeyRoutes(ctx: AppContext, admin: Router<AdminState>, ke
   // One ceremony at a time: two concurrent ones would race for the active key.
   let ceremonyRunning = false;
 
-  adminRoute(admin, 'POST', '/api/approvers/enrolment', APPROVER_ROLES, async ({ req }, session) => {
+  adminRoute(admin, 'POST /api/approvers/enrolment', async ({ req }, session) => {
     // The schema checks the age1… recipient's shape and bech32 checksum (common/age-keys.ts).
     const { publicKey } = await readJson(req, enrolmentSchema);
     const at = ctx.now().toISOString();
@@ -42,9 +39,9 @@ export function registerKeyRoutes(ctx: AppContext, admin: Router<AdminState>, ke
     return reply(previous ? 200 : 201, { userId: session.userId, publicKey, enrolledAt: at, replaced: previous !== null && previous !== publicKey, note });
   });
 
-  adminRoute(admin, 'GET', '/api/approvers', KEY_READERS, () => ({ items: approvers.list() }));
+  adminRoute(admin, 'GET /api/approvers', () => ({ items: approvers.list() }));
 
-  adminRoute(admin, 'GET', '/api/keys', KEY_READERS, (): KeysStatus => {
+  adminRoute(admin, 'GET /api/keys', (): KeysStatus => {
     const history = keys.history().map(toView);
     const current = keys.current();
     return {
@@ -55,7 +52,7 @@ export function registerKeyRoutes(ctx: AppContext, admin: Router<AdminState>, ke
     };
   });
 
-  adminRoute(admin, 'POST', '/api/keys/ceremony', ['admin'], async ({ req }, session) => {
+  adminRoute(admin, 'POST /api/keys/ceremony', async ({ req }, session) => {
     const input = await readJson(req, ceremonySchema);
     if (ceremonyRunning) throw conflict('Another key ceremony is running right now. Try again in a moment.');
     ceremonyRunning = true;

@@ -1,4 +1,3 @@
-import type { Role } from '../../common/roles';
 import { isId } from '../../common/schemas/ids';
 import { customerDeletionSchema, customerRecordsSchema, type CustomerRetention } from '../../common/schemas/privacy';
 import { adminRoute, type AdminState } from '../admin/admin-route';
@@ -12,10 +11,6 @@ import { CustomerPrivacyRepo } from './customer-privacy-repo';
 import { erasureDueAt } from './erasure-schedule';
 import type { FieldCipher } from './field-cipher';
 import { retentionPolicy } from './privacy-options';
-
-/** Restriction and record dates are account management (admin, manager); the DPO may read them and export. */
-const MANAGERS: readonly Role[] = ['admin', 'manager'];
-const READERS: readonly Role[] = ['admin', 'manager', 'dpo'];
 
 /** POST /api/customers/:id/deletion, GET/PUT /api/customers/:id/records, GET /api/customers/:id/export. */
 export function registerCustomerPrivacyRoutes(ctx: AppContext, admin: Router<AdminState>, cipher: FieldCipher): void {
@@ -35,7 +30,7 @@ export function registerCustomerPrivacyRoutes(ctx: AppContext, admin: Router<Adm
   const optionalJson = async <T>(req: Parameters<typeof readJson>[0], read: () => Promise<T>, empty: T): Promise<T> =>
     req.headers['content-length'] === '0' || (!req.headers['content-type'] && !req.headers['transfer-encoding']) ? empty : read();
 
-  adminRoute(admin, 'POST', '/api/customers/:id/deletion', MANAGERS, async ({ req, params }, session) => {
+  adminRoute(admin, 'POST /api/customers/:id/deletion', async ({ req, params }, session) => {
     const id = idOf(params.id);
     const dates = await optionalJson(req, () => readJson(req, customerDeletionSchema), {});
     const now = ctx.now();
@@ -51,9 +46,9 @@ export function registerCustomerPrivacyRoutes(ctx: AppContext, admin: Router<Adm
     return retention(id);
   });
 
-  adminRoute(admin, 'GET', '/api/customers/:id/records', READERS, ({ params }) => retention(idOf(params.id)));
+  adminRoute(admin, 'GET /api/customers/:id/records', ({ params }) => retention(idOf(params.id)));
 
-  adminRoute(admin, 'PUT', '/api/customers/:id/records', MANAGERS, async ({ req, params }, session) => {
+  adminRoute(admin, 'PUT /api/customers/:id/records', async ({ req, params }, session) => {
     const id = idOf(params.id);
     const dates = await readJson(req, customerRecordsSchema);
     ctx.db.transaction(() => {
@@ -63,7 +58,7 @@ export function registerCustomerPrivacyRoutes(ctx: AppContext, admin: Router<Adm
     return retention(id);
   });
 
-  adminRoute(admin, 'GET', '/api/customers/:id/export', READERS, ({ params }, session) => {
+  adminRoute(admin, 'GET /api/customers/:id/export', ({ params }, session) => {
     const id = idOf(params.id);
     const customer = new CustomerRepo(ctx.db).get(id);
     const data = erasure.collect(id);

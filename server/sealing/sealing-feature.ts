@@ -43,7 +43,7 @@ export const sealingFeature: Feature = async (ctx, { admin }) => {
     }
   });
 
-  adminRoute(admin, 'GET', '/api/keys/status', 'any', () => {
+  adminRoute(admin, 'GET /api/keys/status', () => {
     const s = sealer.stats();
     return { ...keyRing.status(), recordsSealed: s.recordsSealed, pendingRecords: s.pendingRecords, droppedRecords: s.droppedRecords, failedRecords: s.failedRecords };
   });

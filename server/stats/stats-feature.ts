@@ -12,7 +12,7 @@ const DAY_MS = 86_400_000;
 export const statsFeature: Feature = (ctx, { admin }) => {
   const stats = statsService(ctx);
 
-  adminRoute(admin, 'GET', '/api/stats', 'any', ({ query }) => {
+  adminRoute(admin, 'GET /api/stats', ({ query }) => {
     const q = parseWith(statsQuerySchema, Object.fromEntries(query));
     if (!stats.repo.campaignExists(q.campaignId)) throw notFound('The campaign');
     // Flushing first makes the answer include the last second's counts.
@@ -20,7 +20,7 @@ export const statsFeature: Feature = (ctx, { admin }) => {
     return campaignSeries(stats.repo, q);
   });
 
-  adminRoute(admin, 'GET', '/api/stats/summary', 'any', ({ query }) => {
+  adminRoute(admin, 'GET /api/stats/summary', ({ query }) => {
     const q = parseWith(statsSummaryQuerySchema, Object.fromEntries(query));
     const now = ctx.now().getTime();
     const to = q.to ?? now;

@@ -12,7 +12,6 @@ import { reply } from '../http/listener';
 import type { Router } from '../http/router';
 import type { UserRepo } from './user-repo';
 
-const ADMIN = ['admin'] as const;
 const emailTaken = () => conflict('An account with this e-mail address already exists.');
 
 /** Staff accounts (admin only): GET/POST /api/users, GET/PATCH /api/users/:id. */
@@ -23,11 +22,11 @@ export function registerUserRoutes(ctx: AppContext, admin: Router<AdminState>, s
     return user;
   };
 
-  adminRoute(admin, 'GET', '/api/users', ADMIN, ({ query }) => users.list(parseWith(listQuerySchema, Object.fromEntries(query))));
+  adminRoute(admin, 'GET /api/users', ({ query }) => users.list(parseWith(listQuerySchema, Object.fromEntries(query))));
 
-  adminRoute(admin, 'GET', '/api/users/:id', ADMIN, ({ params }) => find(params.id));
+  adminRoute(admin, 'GET /api/users/:id', ({ params }) => find(params.id));
 
-  adminRoute(admin, 'POST', '/api/users', ADMIN, async ({ req }, session) => {
+  adminRoute(admin, 'POST /api/users', async ({ req }, session) => {
     const input = await readJson(req, userCreateSchema);
     if (users.emailTaken(input.email)) throw emailTaken();
     const passwordHash = await hashPassword(input.password);
@@ -41,7 +40,7 @@ export function registerUserRoutes(ctx: AppContext, admin: Router<AdminState>, s
     return reply(201, user);
   });
 
-  adminRoute(admin, 'PATCH', '/api/users/:id', ADMIN, async ({ req, params }, session) => {
+  adminRoute(admin, 'PATCH /api/users/:id', async ({ req, params }, session) => {
     const before = find(params.id);
     const input = await readJson(req, userPatchSchema);
     const self = before.id === session.userId;

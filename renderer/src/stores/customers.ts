@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { reactive, ref } from 'vue';
-import type { Customer, CustomerCreate, CustomerPatch } from '../../../common/schemas/customer';
+import type { Customer, CustomerCreate, CustomerPatch, CustomerView } from '../../../common/schemas/customer';
 import type { CustomerRetention } from '../../../common/schemas/privacy';
 import { apiGet, apiPatch, apiPost } from '../api/client';
 import { downloadBlob } from '../composables/download';
@@ -9,15 +9,15 @@ import { requestState } from './request-state';
 
 /** Customers: the paged list, the one being viewed, create/edit, deletion request and data export. */
 export const useCustomerStore = defineStore('customer', () => {
-  const list = reactive(pagedList<Customer>('/api/customers'));
-  const current = ref<Customer | null>(null);
+  const list = reactive(pagedList<CustomerView>('/api/customers'));
+  const current = ref<CustomerView | null>(null);
   const retention = ref<CustomerRetention | null>(null);
   const { loading, error, run } = requestState();
 
   async function open(id: string): Promise<void> {
     current.value = null;
     retention.value = null;
-    current.value = (await run(() => apiGet<Customer>(`/api/customers/${encodeURIComponent(id)}`))) ?? null;
+    current.value = (await run(() => apiGet<CustomerView>(`/api/customers/${encodeURIComponent(id)}`))) ?? null;
     // When the account is restricted, say when it will be erased.
     if (current.value?.status === 'restricted') {
       retention.value = await apiGet<CustomerRetention>(`/api/customers/${encodeURIComponent(id)}/records`).catch(() => null);

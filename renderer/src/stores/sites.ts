@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { reactive, ref } from 'vue';
 import type { ConsoleConfig } from '../../../common/schemas/console-config';
-import type { Customer } from '../../../common/schemas/customer';
+import type { CustomerView } from '../../../common/schemas/customer';
 import type { Site, SiteCreate } from '../../../common/schemas/site';
 import type { Zone, ZoneCreate } from '../../../common/schemas/zone';
 import { apiGet, apiPost } from '../api/client';
@@ -13,7 +13,7 @@ export const useSiteStore = defineStore('site', () => {
   const list = reactive(pagedList<Site>('/api/sites'));
   const current = ref<Site | null>(null);
   const zones = ref<Zone[]>([]);
-  const owner = ref<Customer | null>(null);
+  const owner = ref<CustomerView | null>(null);
   const deliveryBaseUrl = ref<string | null>(null);
   const { loading, error, run } = requestState();
 
@@ -22,7 +22,7 @@ export const useSiteStore = defineStore('site', () => {
     current.value = null;
     const result = await run(() => Promise.all([apiGet<Site>(`/api/sites/${encodeURIComponent(id)}`), fetchAll<Zone>('/api/zones', { siteId: id })]));
     if (result) [current.value, zones.value] = result;
-    owner.value = current.value ? await apiGet<Customer>(`/api/customers/${encodeURIComponent(current.value.customerId)}`).catch(() => null) : null;
+    owner.value = current.value ? await apiGet<CustomerView>(`/api/customers/${encodeURIComponent(current.value.customerId)}`).catch(() => null) : null;
   }
 
   async function loadConfig(): Promise<void> {
