@@ -72,7 +72,9 @@ describe('customers’ contact fields', () => {
     try {
       await raw(role, `/api/customers/${customer.id}`);
       await raw(role, '/api/customers');
-      expect(decrypt.mock.calls.length > 0).toBe(CONTACT_ROLES.includes(role));
+      // Only customers' fields count: the signed-in staff member's own e-mail is decrypted for every request.
+      const customerDecrypts = decrypt.mock.calls.filter(([, ref]) => ref.table === 'customers');
+      expect(customerDecrypts.length > 0).toBe(CONTACT_ROLES.includes(role));
     } finally {
       decrypt.mockRestore();
     }
