@@ -45,3 +45,15 @@ export async function readStdin(): Promise<string> {
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
 }
+
+/**
+ * An http(s) origin given on the command line (`--public-url`), in its ASCII form: an IDN host becomes
+ * punycode, so it can stand in headers (CSP) and tags. Anything with a path, query or credentials is refused.
+ */
+export function parsePublicOrigin(value: string, name: string): string {
+  const url = URL.canParse(value) ? new URL(value) : null;
+  if (!url || !/^https?:$/.test(url.protocol) || url.username || url.password || url.search || url.hash || (url.pathname !== '/' && url.pathname !== '')) {
+    throw new UsageError(`${name} must be an http(s) origin like https://ads.example.com, not "${value}".`);
+  }
+  return url.origin;
+}

@@ -1,7 +1,7 @@
 import { loadDemoData } from '../catalog/demo-data';
 import { AuditLog } from '../audit/audit-log';
 import { openDatabase } from '../store/database';
-import { parseFlags, required, UsageError, type Command } from './args';
+import { parseFlags, parsePublicOrigin, required, type Command } from './args';
 
 /** `demo`: loads the clearly labelled demo data set and prints the tags to paste into a page. */
 export const demoCommand: Command = {
@@ -11,10 +11,7 @@ export const demoCommand: Command = {
   async run(argv) {
     const f = parseFlags(argv, { data: { type: 'string' }, 'public-url': { type: 'string' } });
     const dataDir = required(f.data, '--data');
-    const publicUrl = (f['public-url'] ?? 'http://127.0.0.1:8080').replace(/\/$/, '');
-    if (!/^https?:\/\/[^/?#\s]+$/.test(publicUrl)) {
-      throw new UsageError(`--public-url must be the delivery listener's origin like https://ads.example.com, not "${publicUrl}".`);
-    }
+    const publicUrl = parsePublicOrigin(f['public-url'] ?? 'http://127.0.0.1:8080', '--public-url');
     const db = openDatabase(dataDir);
     try {
       const result = loadDemoData(db, new AuditLog(db), new Date());

@@ -3,7 +3,7 @@ import { resolveConfig } from '../config';
 import { createLogger } from '../log/logger';
 import { parseSealedRetentionFlags, RetentionConfigError } from '../retention/retention-period';
 import { PRIVACY_FLAGS, PRIVACY_USAGE, privacyOptionsFromFlags } from '../privacy/privacy-flags';
-import { parseFlags, parsePort, UsageError, type Command } from './args';
+import { parseFlags, parsePort, parsePublicOrigin, UsageError, type Command } from './args';
 
 /** `serve`: runs both listeners until SIGINT/SIGTERM, then flushes and exits. */
 export const serveCommand: Command = {
@@ -37,10 +37,7 @@ export const serveCommand: Command = {
     } catch (err) {
       throw err instanceof RetentionConfigError ? new UsageError(err.message) : err;
     }
-    const publicUrl = f['public-url'];
-    if (publicUrl !== undefined && !/^https?:\/\/[^/?#\s]+\/?$/.test(publicUrl)) {
-      throw new UsageError(`--public-url must be an http(s) origin like https://ads.example.com, not "${publicUrl}".`);
-    }
+    const publicUrl = f['public-url'] === undefined ? undefined : parsePublicOrigin(f['public-url'], '--public-url');
     const dataDir = f.data ?? process.env.CREATIVE_ENGINE_DATA ?? 'data';
     const config = resolveConfig({
       dataDir,
@@ -48,7 +45,7 @@ export const serveCommand: Command = {
       delivery: { host: f['delivery-host'] ?? '0.0.0.0', port: parsePort(f['delivery-port'], '--delivery-port', 8080) },
       admin: { host: f['admin-host'] ?? '127.0.0.1', port: parsePort(f['admin-port'], '--admin-port', 8081) },
       trustProxy: f['trust-proxy'] ? f['trust-proxy'].split(',').map((s) => s.trim()).filter(Boolean) : [],
-      publicUrl: publicUrl?.replace(/\/$/, ''),
+      publicUrl,
       consoleDir: f['console-dir'],
       tls: f.tls ?? false,
       sealedRetention,

@@ -1,7 +1,18 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { parsePublicOrigin } from './args';
 import { main } from './main';
 
 afterEach(() => vi.restoreAllMocks());
+
+describe('--public-url', () => {
+  it('keeps an origin in its ASCII form and refuses anything else', () => {
+    expect(parsePublicOrigin('https://Ads.Example.com/', '--public-url')).toBe('https://ads.example.com');
+    expect(parsePublicOrigin('https://werbung.bücher.example:8443', '--public-url')).toBe('https://werbung.xn--bcher-kva.example:8443');
+    for (const bad of ['ads.example.com', 'ftp://ads.example', 'https://ads.example/path', 'https://u:p@ads.example', 'https://ads.example/?q', 'https://ads.example:99999']) {
+      expect(() => parsePublicOrigin(bad, '--public-url'), bad).toThrow(/--public-url must be an http\(s\) origin/);
+    }
+  });
+});
 
 describe('serve flags', () => {
   it('refuses a sealed-log buffer that is not a whole number of at least 1', async () => {
