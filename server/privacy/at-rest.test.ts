@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { signInAs, type AdminClient } from '../test/admin-client';
 import { startTestApp, type TestApp } from '../test/test-app';
+import { findPlainText } from '../test/find-plain-text';
 
 // Values distinctive enough that any occurrence in a file is a leak.
 const CUSTOMER = {
@@ -29,20 +30,7 @@ const SECRETS = [
 ];
 
 /** Every occurrence of a personal value in any file below `dir` (UTF-8 and UTF-16LE). */
-function findLeaks(dir: string): string[] {
-  const leaks: string[] = [];
-  for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile()) continue;
-    const file = path.join(entry.parentPath, entry.name);
-    const bytes = fs.readFileSync(file);
-    for (const secret of SECRETS) {
-      for (const enc of ['utf8', 'utf16le'] as const) {
-        if (bytes.includes(Buffer.from(secret, enc))) leaks.push(`${path.relative(dir, file)}: ${secret} (${enc})`);
-      }
-    }
-  }
-  return leaks;
-}
+const findLeaks = (dir: string) => findPlainText(dir, SECRETS);
 
 let app: TestApp;
 let admin: AdminClient;

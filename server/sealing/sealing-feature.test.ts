@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { startApp } from '../app';
 import { resolveConfig } from '../config';
 import { anonymousClient, signInAs } from '../test/admin-client';
+import { findPlainText } from '../test/find-plain-text';
 import { startTestApp } from '../test/test-app';
 import { THROWAWAY_WARNING } from './key-ring';
 import { getSealing } from './sealing-service';
@@ -18,19 +19,6 @@ const CLIENT_IP = '203.0.113.77';
 const REFERRER = 'https://distinct-referrer-9b2c.example/page';
 const SECRET_QUERY = 'needle-q-5d0a';
 
-/** Every file under `dir` (store, WAL, sealed segments, side files) in which `needle` occurs. */
-function filesContaining(dir: string, needles: string[]): string[] {
-  const hits: string[] = [];
-  for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile()) continue;
-    const file = path.join(entry.parentPath, entry.name);
-    const bytes = fs.readFileSync(file);
-    for (const n of needles) {
-      if (bytes.includes(Buffer.from(n)) || bytes.includes(Buffer.from(n, 'utf16le'))) hits.push(`${path.relative(dir, file)}: ${n}`);
-    }
-  }
-  return hits;
-}
 
 function rawGet(url: string, headers: Record<string, string>): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -94,11 +82,11 @@ describe('sealing feature', () => {
 
     // While running (WAL present), after the batch reached disk:
     await sealer.drain();
-    expect(filesContaining(app.dataDir, [UA, CLIENT_IP, REFERRER, SECRET_QUERY])).toEqual([]);
+    expect(findPlainText(app.dataDir, [UA, CLIENT_IP, REFERRER, SECRET_QUERY])).toEqual([]);
     // The last request before shutdown is sealed by the stop hook, after the listeners closed.
     await (await fetch(`${app.deliveryUrl}/healthz?last`, { headers })).text();
     await app.stop();
-    expect(filesContaining(app.dataDir, [UA, CLIENT_IP, REFERRER, SECRET_QUERY])).toEqual([]);
+    expect(findPlainText(app.dataDir, [UA, CLIENT_IP, REFERRER, SECRET_QUERY])).toEqual([]);
 
     expect(listSegments(path.join(app.dataDir, 'sealed')).map((s) => s.keyId)).toEqual([key.id]);
     const records = (await unsealAll(path.join(app.dataDir, 'sealed'), id.identity)).flatMap((s) => s.records);
