@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { AppContext } from '../app-context';
-import { asciiOrigin, locationValue } from '../http/header-value';
+import { asciiOrigin, isSafeHeaderValue, locationValue } from '../http/header-value';
 import { HttpError } from '../http/http-error';
 import type { Router } from '../http/router';
 import { DECISION_HEADERS, parseKeywords, type DeliveryService, type Served } from './delivery-service';
@@ -92,8 +92,9 @@ export function registerDeliveryRoutes(ctx: AppContext, delivery: Router<unknown
 
   delivery.get('/v1/click/:token', ({ res, params }) => {
     const landing = service.click(params.token ?? '', ctx.deliveryBaseUrl());
-    // Stored URLs are normalised on save and by migration 032; whatever is stored, never a 500 from setHeader.
-    const location = locationValue(landing);
+    // The zone index holds only normalised URLs (zone-snapshot.ts); a cheap check keeps setHeader from
+    // ever failing without parsing the URL again on every click.
+    const location = isSafeHeaderValue(landing) ? landing : locationValue(landing);
     if (!location) throw new HttpError(404, 'not_found', 'This ad has no usable landing page.');
     res.statusCode = 302;
     res.setHeader('location', location);
