@@ -28,6 +28,15 @@ export default tseslint.config(
       'vue/html-self-closing': 'off',
     },
   },
+  // Type-aware rules: a promise nobody awaits or handles, or one passed where a callback's result is
+  // ignored (event handlers), loses its errors silently. Each file is checked with its own tsconfig.
+  {
+    files: ['**/*.ts', '**/*.vue'],
+    languageOptions: {
+      parserOptions: { projectService: { allowDefaultProject: ['renderer/vite.config.ts', 'vitest.config.ts'] }, tsconfigRootDir: import.meta.dirname, extraFileExtensions: ['.vue'] },
+    },
+    rules: { '@typescript-eslint/no-floating-promises': 'error', '@typescript-eslint/no-misused-promises': 'error' },
+  },
   {
     files: ['common/**'],
     rules: { 'no-restricted-imports': ['error', { patterns: [folder('server'), folder('renderer'), folder('electron'), noNode, { regex: '^electron$', message: 'common/ must not use Electron.' }] }] },

@@ -26,13 +26,13 @@ function raw(url: string, parts: string[], abort = false): Promise<string> {
     socket.on('data', (c: Buffer) => (text += c.toString('latin1')));
     socket.on('close', done);
     socket.on('error', done);
-    socket.on('connect', async () => {
+    socket.on('connect', () => void (async () => {
       for (const part of parts) {
         socket.write(part);
         await new Promise((r) => setImmediate(r));
       }
       if (abort) setTimeout(done, 20);
-    });
+    })());
   });
 }
 

@@ -48,14 +48,14 @@ function exchange(base: URL, parts: Array<string | Buffer>, options: { waitMs?: 
     socket.on('data', (chunk: Buffer) => received.push(chunk));
     socket.on('close', done);
     socket.on('error', () => done()); // EPIPE/ECONNRESET: the server refused the rest, which is fine
-    socket.on('connect', async () => {
+    socket.on('connect', () => void (async () => {
       for (const part of parts) {
         if (socket.destroyed) return;
         socket.write(part);
         await new Promise((r) => setImmediate(r));
       }
       if (options.abortAfterWrite) setTimeout(done, 20);
-    });
+    })());
   });
 }
 
