@@ -28,6 +28,10 @@ export interface ServerConfig {
    * at most `bytes` (default 64 MiB) and, when given, `records`. Once it is full, delivery answers 503.
    */
   sealBuffer?: { bytes?: number; records?: number };
+  /** Unsealing cases: how long a case lives (1 minute to 31 days, default 7) and the most records it keeps (default 500,000). */
+  cases: { ttlMs: number; maxRecords: number };
+  /** Time zone of hour-of-day and weekday targeting (IANA name); default Europe/Berlin, an unknown one falls back with a warning. */
+  timeZone?: string;
 }
 
 /** The package root, found from this bundle's location (dist/server/*.js) or the sources (server/*.ts). */
@@ -52,5 +56,7 @@ export function resolveConfig(partial: Partial<ServerConfig> & { dataDir: string
     privacy: partial.privacy,
     sealedRetention: partial.sealedRetention,
     sealBuffer: partial.sealBuffer,
+    cases: partial.cases ?? { ttlMs: 7 * 86_400_000, maxRecords: 500_000 },
+    timeZone: partial.timeZone,
   };
 }

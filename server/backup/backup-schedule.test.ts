@@ -3,10 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../log/logger';
-import { privacyOf } from '../privacy/privacy-services';
 import { startTestApp, type TestApp } from '../test/test-app';
 import { createBackup } from './create-backup';
-import { pruneBackups, runScheduledBackup } from './backup-schedule';
+import { pruneBackups } from './backup-schedule';
 import { readBackupHeader, restoreBackup } from './restore-backup';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ce-backup-sched-'));
@@ -31,9 +30,9 @@ describe('scheduled backups', () => {
     while (backups().length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     expect(backups()).toEqual(['creative-engine-20261126T100000Z.cebackup']);
     clock = new Date('2026-11-26T11:00:00Z');
-    await runScheduledBackup(app.ctx);
+    await app.services.backups!.runNow();
     clock = new Date('2026-11-26T12:00:00Z');
-    await runScheduledBackup(app.ctx);
+    await app.services.backups!.runNow();
     expect(backups()).toEqual(['creative-engine-20261126T110000Z.cebackup', 'creative-engine-20261126T120000Z.cebackup']);
     expect(app.ctx.audit.list({ limit: 10, actionPrefix: 'backup.create' }).length).toBeGreaterThanOrEqual(3);
     expect(app.ctx.audit.list({ limit: 1, actionPrefix: 'backup.prune' })[0]!.details).toEqual({ deleted: ['creative-engine-20261126T100000Z.cebackup'], keep: 2 });
@@ -52,7 +51,7 @@ describe('sealed logs in backups expire with them', () => {
       fs.mkdirSync(path.join(sealed, month), { recursive: true });
       fs.writeFileSync(path.join(sealed, month, `${month.replace('-', '')}01T00-test-0.seal`), Buffer.alloc(100, 7));
     }
-    const { backupKey, storeId } = privacyOf(app.ctx.db);
+    const { backupKey, storeId } = app.services.privacy;
     const out = path.join(root, 'manual', 'sealed.cebackup');
     const result = await createBackup({ db: app.ctx.db, dataDir: app.dataDir, sealedDir: sealed, out, backupKey, storeId, now: clock });
     // 2026-07 was due on 1 Nov 2026 (end of July + 3 months) and is left out; 2026-08 is due on 1 Dec 2026.

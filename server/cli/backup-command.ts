@@ -47,7 +47,7 @@ export const backupCommand: Command = {
     const log = createLogger();
     const db = openDatabase(dataDir);
     try {
-      const { backupKey, storeId } = await loadPrivacy(db, { dataDir, keyFile: f['data-key-file'], log });
+      const { backupKey, storeId } = await loadPrivacy({ dataDir, keyFile: f['data-key-file'], log });
       const now = new Date();
       const result = await createBackup({ db, dataDir, sealedDir: path.resolve(f['sealed-dir'] ?? path.join(dataDir, 'sealed')), out, backupKey, storeId, now, sealedRetention: retention });
       new AuditLog(db).append({

@@ -38,7 +38,7 @@ export const initCommand: Command = {
 
     const db = openDatabase(dataDir);
     try {
-      const { cipher } = await loadPrivacy(db, { dataDir, keyFile: f['data-key-file'], log: createLogger() });
+      const { cipher } = await loadPrivacy({ dataDir, keyFile: f['data-key-file'], log: createLogger() });
       const users = new UserRepo(db, cipher);
       const audit = new AuditLog(db);
       const id = newId('user');
