@@ -66,7 +66,7 @@ export async function composeServer(ctx: AppContext, routers: Routers): Promise<
   registerStatsRoutes(ctx, admin, stats);
   registerHealthRoutes({ admin, delivery }, { sealer: sealing.sealer, stats });
 
-  startRequests(ctx, routers, { cipher: privacy.cipher, smtp: config.privacy?.smtp });
+  startRequests(ctx, routers, { cipher: privacy.cipher, smtp: config.mail });
   registerConsoleConfigRoute(admin, ctx.deliveryBaseUrl);
 
   // Retention runs once now and then on schedule; erased customers leave the delivery index.

@@ -15,7 +15,7 @@ let app: TestApp;
 
 beforeAll(async () => {
   // Every ~1.1 s (the shortest interval the scheduler allows is 1 s), keep 2.
-  app = await startTestApp({ privacy: { backup: { dir: backupDir, everyHours: 0.0003, keep: 2 } } }, { now: () => clock });
+  app = await startTestApp({ backup: { dir: backupDir, everyHours: 0.0003, keep: 2 } }, { now: () => clock });
 });
 afterAll(async () => {
   await app.dispose();
@@ -40,13 +40,13 @@ describe('scheduled backups', () => {
 
   it('refuses a backup directory inside the data directory', async () => {
     const dataDir = fs.mkdtempSync(path.join(root, 'd-'));
-    await expect(startTestApp({ dataDir, privacy: { backup: { dir: path.join(dataDir, 'b'), everyHours: 1, keep: 1 } } })).rejects.toThrow(/must not be inside the data directory/);
+    await expect(startTestApp({ dataDir, backup: { dir: path.join(dataDir, 'b'), everyHours: 1, keep: 1 } })).rejects.toThrow(/must not be inside the data directory/);
   });
 });
 
 describe('sealed logs in backups expire with them', () => {
   it('leaves out expired months, records the earliest expiry, prunes and skips on restore once it passes', async () => {
-    const sealed = app.ctx.config.sealedDir;
+    const sealed = app.ctx.config.sealing.dir;
     for (const month of ['2026-07', '2026-08']) {
       fs.mkdirSync(path.join(sealed, month), { recursive: true });
       fs.writeFileSync(path.join(sealed, month, `${month.replace('-', '')}01T00-test-0.seal`), Buffer.alloc(100, 7));

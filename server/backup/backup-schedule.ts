@@ -35,7 +35,7 @@ export interface BackupSchedule {
   runNow(): Promise<void>;
 }
 
-type BackupSettings = NonNullable<NonNullable<AppContext['config']['privacy']>['backup']>;
+type BackupSettings = NonNullable<AppContext['config']['backup']>;
 
 async function backupOnce(ctx: AppContext, settings: BackupSettings, { backupKey, storeId }: PrivacyServices): Promise<void> {
   const now = ctx.now();
@@ -45,13 +45,13 @@ async function backupOnce(ctx: AppContext, settings: BackupSettings, { backupKey
   const result = await createBackup({
     db: ctx.db,
     dataDir: ctx.config.dataDir,
-    sealedDir: ctx.config.sealedDir,
+    sealedDir: ctx.config.sealing.dir,
     out,
     backupKey,
     storeId,
     now,
     exclude: [settings.dir],
-    sealedRetention: ctx.config.sealedRetention,
+    sealedRetention: ctx.config.sealing.retention,
   });
   ctx.audit.append({
     actor: 'system',
@@ -69,7 +69,7 @@ async function backupOnce(ctx: AppContext, settings: BackupSettings, { backupKey
  * `--backup-keep`), encrypted with the backup subkey of `privacy`; null when none are configured.
  */
 export function startBackups(ctx: AppContext, privacy: PrivacyServices): BackupSchedule | null {
-  const settings = ctx.config.privacy?.backup;
+  const settings = ctx.config.backup;
   if (!settings) return null;
   const inside = path.relative(ctx.config.dataDir, path.resolve(settings.dir));
   if (!inside.startsWith('..') && !path.isAbsolute(inside)) {

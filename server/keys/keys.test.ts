@@ -119,7 +119,7 @@ describe('key ceremony', () => {
     const before = recordsHandedTo(app.services.sealing.sealer);
     await (await fetch(`${app.deliveryUrl}/healthz`, { headers: { 'user-agent': 'AgeCliCheck/1' } })).arrayBuffer();
     await accessRecordsSealed(app.services.sealing.sealer, before, 1);
-    const segment = listSegments(app.ctx.config.sealedDir).find((s) => s.keyId === res.body.keyId)!;
+    const segment = listSegments(app.ctx.config.sealing.dir).find((s) => s.keyId === res.body.keyId)!;
     const frame = [...readSegment(segment.path)][0]!;
     const dir = fs.mkdtempSync(path.join(app.dataDir, 'age-'));
     fs.writeFileSync(path.join(dir, 'id'), ageIdentityFromSecret(secret) + '\n', { mode: 0o600 });

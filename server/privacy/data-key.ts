@@ -58,11 +58,11 @@ export function storeIdOf(dataDir: string): string | null {
 }
 
 /**
- * Finds the data key of a store: the key file when one is configured (flag or environment), else
- * the OS keychain. `create` allows making a new key when none exists (first start only).
+ * Finds the data key of a store: the key file when one is configured (the CLI takes it from the
+ * flag or CREATIVE_ENGINE_DATA_KEY_FILE), else the OS keychain. `create` allows making a new key when none exists (first start only).
  */
 export async function findDataKey(options: { storeId: string; keyFile?: string; dataDir: string; log: Logger; create: boolean }): Promise<{ key: Buffer; source: DataKeySource }> {
-  const keyFile = options.keyFile ?? (process.env[DATA_KEY_FILE_ENV] || undefined);
+  const keyFile = options.keyFile;
   if (keyFile) {
     const key = readKeyFile(path.resolve(keyFile), options.dataDir, options.create, options.log);
     options.log.warn('the data key is read from a key file, not the OS keychain: keep that file on another volume, readable only by this service, and back it up apart from the data');

@@ -37,7 +37,7 @@ export const retentionRunCommand: Command = {
       if (err instanceof RetentionConfigError) throw new UsageError(err.message);
       throw err;
     }
-    const config = resolveConfig({ dataDir, sealedDir: f['sealed-dir'], sealedRetention });
+    const config = resolveConfig({ dataDir, sealing: { dir: f['sealed-dir'], retention: sealedRetention } });
     const log = createLogger();
     const db = openDatabase(dataDir);
     try {

@@ -13,7 +13,7 @@ const MIN_DELAY_MS = 1_000;
  * (timer unref'd). Each run is audited with actor `system`; `onCustomersErased` follows erasures.
  */
 export async function startRetention(ctx: AppContext, onCustomersErased: () => void): Promise<void> {
-  validateSealedRetention(ctx.config.sealedRetention);
+  validateSealedRetention(ctx.config.sealing.retention);
   const env: RetentionEnv = { db: ctx.db, config: ctx.config, log: ctx.log, audit: ctx.audit, actor: 'system', onCustomersErased };
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<void> | null = null;

@@ -77,7 +77,7 @@ describe(`a full sealed-log disk (${MODE})`, () => {
   it('answers 503 on /healthz naming the cause, refuses delivery once the buffer is full, creates no files, and recovers without losing a buffered record', async () => {
     console.log(`full-disk test: ${MODE}`);
     const clock = testClock('2025-06-01T09:10:00Z');
-    app = await startTestApp({ sealedDir, sealBuffer: { records: BUFFER_RECORDS } }, { now: clock.now });
+    app = await startTestApp({ sealing: { dir: sealedDir, buffer: { records: BUFFER_RECORDS } } }, { now: clock.now });
     const id = createTestIdentity();
     const { keyRing, sealer } = app.services.sealing;
     await keyRing.activate(id.recipient, {});

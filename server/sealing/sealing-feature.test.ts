@@ -106,7 +106,7 @@ describe('sealing feature', () => {
   it('refuses to start when the sealed directory cannot be written, naming it', async () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ce-seal-bad-')), 'not-a-dir');
     fs.writeFileSync(file, 'x');
-    await expect(startTestApp({ sealedDir: path.join(file, 'sealed') })).rejects.toThrow(/Cannot write sealed logs to .*not-a-dir\/sealed: .*ENOTDIR/);
+    await expect(startTestApp({ sealing: { dir: path.join(file, 'sealed') } })).rejects.toThrow(/Cannot write sealed logs to .*not-a-dir\/sealed: .*ENOTDIR/);
     fs.rmSync(path.dirname(file), { recursive: true, force: true });
   });
 });

@@ -21,11 +21,11 @@ export async function startSealing(ctx: AppContext, admin: Router<AdminState>): 
   let sealer: Sealer;
   try {
     sealer = await Sealer.start({
-      sealedDir: ctx.config.sealedDir, key, log: ctx.log,
-      maxPendingBytes: ctx.config.sealBuffer?.bytes, maxPendingRecords: ctx.config.sealBuffer?.records,
+      sealedDir: ctx.config.sealing.dir, key, log: ctx.log,
+      maxPendingBytes: ctx.config.sealing.buffer?.bytes, maxPendingRecords: ctx.config.sealing.buffer?.records,
     });
   } catch (err) {
-    throw new Error(`Cannot write sealed logs to ${ctx.config.sealedDir}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    throw new Error(`Cannot write sealed logs to ${ctx.config.sealing.dir}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
   keyRing.onActivate((next) => {
     sealer.useKey(next);
@@ -46,7 +46,7 @@ export async function startSealing(ctx: AppContext, admin: Router<AdminState>): 
     const s = sealer.stats();
     return { ...keyRing.status(), recordsSealed: s.recordsSealed, pendingRecords: s.pendingRecords, droppedRecords: s.droppedRecords, failedRecords: s.failedRecords };
   });
-  return { keyRing, sealer, sealedDir: ctx.config.sealedDir };
+  return { keyRing, sealer, sealedDir: ctx.config.sealing.dir };
 }
 
 /** The delivery listener's finish hook: hands the sealer one access record per response. */
