@@ -1,6 +1,6 @@
 import { startApp } from '../app';
 import { createLogger } from '../log/logger';
-import { parseFlags, type Command } from './args';
+import { parseFlags, type Command } from '../command/args';
 import { configFromFlags, SERVE_FLAGS, SERVE_USAGE } from './serve-config';
 
 /** `serve`: runs both listeners until SIGINT/SIGTERM, then flushes and exits. */

@@ -1,10 +1,10 @@
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DATA_KEY_FILE_ENV } from '../privacy/data-key';
+import { DATA_KEY_FILE_ENV, dataKeyFileFrom } from '../privacy/data-key';
 import { startTestApp } from '../test/test-app';
-import { parseFlags, UsageError } from './args';
-import { configFromFlags, dataKeyFileFrom, SERVE_FLAGS } from './serve-config';
+import { parseFlags, UsageError } from '../command/args';
+import { configFromFlags, SERVE_FLAGS } from './serve-config';
 
 const flags = (...argv: string[]) => parseFlags(argv, SERVE_FLAGS);
 const outside = path.join(os.tmpdir(), 'ce-elsewhere');

@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { resolveConfig, type ServerConfig } from '../config';
-import { DATA_KEY_FILE_ENV } from '../privacy/data-key';
+import { dataKeyFileFrom } from '../privacy/data-key';
 import { parseRetentionFlag, type PrivacyOptions } from '../privacy/privacy-options';
 import { checkSmtpSettings } from '../requests/mailer';
 import { parseSealedRetentionFlags, RetentionConfigError } from '../retention/retention-period';
-import { parsePort, parsePublicOrigin, UsageError } from './args';
+import { parsePort, parsePublicOrigin, UsageError } from '../command/args';
 
 /** Every flag of `serve` (parseFlags options). */
 export const SERVE_FLAGS = {
@@ -38,12 +38,6 @@ export const SERVE_USAGE =
 
 /** Parsed `serve` flags: strings, booleans for switches, undefined when absent. */
 export type ServeFlags = { [K in keyof typeof SERVE_FLAGS]?: (typeof SERVE_FLAGS)[K]['type'] extends 'boolean' ? boolean : string };
-
-/** The data key file from a flag, else CREATIVE_ENGINE_DATA_KEY_FILE (every command that opens the data key). */
-export function dataKeyFileFrom(flag: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
-  const file = flag ?? (env[DATA_KEY_FILE_ENV] || undefined);
-  return file === undefined ? undefined : path.resolve(file);
-}
 
 /**
  * The whole ServerConfig of `serve` from its flags and the environment (CREATIVE_ENGINE_DATA,

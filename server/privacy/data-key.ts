@@ -52,6 +52,12 @@ export async function openDataKey(options: { dataDir: string; keyFile?: string; 
   return { key, source, storeId: ref.storeId };
 }
 
+/** The data key file from a flag, else CREATIVE_ENGINE_DATA_KEY_FILE (every command that opens the data key). */
+export function dataKeyFileFrom(flag: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
+  const file = flag ?? (env[DATA_KEY_FILE_ENV] || undefined);
+  return file === undefined ? undefined : path.resolve(file);
+}
+
 /** The store id recorded in a data directory, or null when it has none yet. */
 export function storeIdOf(dataDir: string): string | null {
   return readRef(path.join(dataDir, DATA_KEY_REF_FILE))?.storeId ?? null;

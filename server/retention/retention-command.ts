@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { AuditLog } from '../audit/audit-log';
-import { parseFlags, required, UsageError, type Command } from '../cli/args';
+import { parseFlags, required, UsageError, type Command } from '../command/args';
 import { resolveConfig } from '../config';
 import { createLogger } from '../log/logger';
 import { openDatabase, STORE_FILE } from '../store/database';

@@ -1,14 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { AuditLog } from '../audit/audit-log';
-import { createBackup } from '../backup/create-backup';
-import { restoreBackup } from '../backup/restore-backup';
+import { createBackup } from './create-backup';
+import { restoreBackup } from './restore-backup';
 import { createLogger } from '../log/logger';
+import { dataKeyFileFrom } from '../privacy/data-key';
 import { loadPrivacy } from '../privacy/privacy-services';
 import { parseSealedRetentionFlags, RetentionConfigError, type SealedRetention } from '../retention/retention-period';
 import { STORE_FILE, openDatabase } from '../store/database';
-import { parseFlags, required, UsageError, type Command } from './args';
-import { dataKeyFileFrom } from './serve-config';
+import { parseFlags, required, UsageError, type Command } from '../command/args';
 
 const KEY_HELP = 'The data key comes from the OS keychain, or from --data-key-file PATH (or CREATIVE_ENGINE_DATA_KEY_FILE) as serve uses it.';
 

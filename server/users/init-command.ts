@@ -3,11 +3,11 @@ import { AuditLog } from '../audit/audit-log';
 import { hashPassword } from '../auth/password';
 import { newId } from '../catalog/new-id';
 import { createLogger } from '../log/logger';
+import { dataKeyFileFrom } from '../privacy/data-key';
 import { loadPrivacy } from '../privacy/privacy-services';
 import { openDatabase } from '../store/database';
-import { UserRepo } from '../users/user-repo';
-import { parseFlags, readStdin, required, UsageError, type Command } from './args';
-import { dataKeyFileFrom } from './serve-config';
+import { UserRepo } from './user-repo';
+import { parseFlags, readStdin, required, UsageError, type Command } from '../command/args';
 
 /**
  * `init`: creates the store and the first admin account (password from standard input). Staff
