@@ -4,35 +4,37 @@ import type { ServerConfig } from './config';
 import type { Router } from './http/router';
 import type { Logger } from './log/logger';
 import type { Db } from './store/database';
-import type { AdminState, SessionResolver } from './admin/admin-route';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AdminState } from './admin/admin-route';
 
-/** Events features use to talk without importing each other. */
+/** Events of the running app (emitted by the catalogue and retention, heard by the delivery index). */
 export interface AppEvents {
   /** Delivery-relevant data (zones, campaigns, creatives, customers) changed: rebuild indexes. */
   'data-changed': [what: string];
 }
 
-/** Shared services every feature receives. */
+/**
+ * The basics every part of the server uses, built first by startApp and never changed afterwards.
+ * Services (privacy, sessions, sealing, statistics, …) are not in here: compose.ts builds them and
+ * passes each feature the ones it needs as parameters.
+ */
 export interface AppContext {
-  config: ServerConfig;
-  db: Db;
-  log: Logger;
-  audit: AuditLog;
+  readonly config: ServerConfig;
+  readonly db: Db;
+  readonly log: Logger;
+  readonly audit: AuditLog;
   /** The clock; tests may replace it. */
   now(): Date;
-  events: EventEmitter<AppEvents>;
-  /** Resolves admin sessions; set by the auth feature. */
-  sessions: SessionResolver;
+  readonly events: EventEmitter<AppEvents>;
   /** Registers work to run at shutdown (flushes), in reverse order of registration. */
   onStop(fn: () => void | Promise<void>): void;
-  /** Hooks called after each delivery response (access records). */
-  deliveryFinishHooks: Array<(req: IncomingMessage, res: ServerResponse, peer: string) => void>;
   /** Public base URL of the delivery listener, known once it is bound. */
   deliveryBaseUrl(): string;
 }
 
-/** A feature wires its routes and services into the app. */
-export type Feature = (ctx: AppContext, routers: { admin: Router<AdminState>; delivery: Router<unknown> }) => void | Promise<void>;
+/** The routers of both listeners, filled by the features. */
+export interface Routers {
+  admin: Router<AdminState>;
+  delivery: Router<unknown>;
+}
 
 export { EventEmitter };

@@ -1,11 +1,9 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AuditLog } from './audit/audit-log';
 import { EventEmitter, type AppContext, type AppEvents } from './app-context';
+import { composeServer, type ComposedServer, type Services } from './compose';
 import type { ServerConfig } from './config';
-import { FEATURES } from './features';
-import { assertEveryRouteRuled, type AdminState, type SessionResolver } from './admin/admin-route';
+import { assertEveryRouteRuled, type AdminState } from './admin/admin-route';
 import { serveConsoleFile } from './admin/console-files';
-import { deliveryGate } from './delivery/delivery-gate';
 import { close, createListener, listen, urlOf } from './http/listener';
 import { Router } from './http/router';
 import { applyAdminHeaders, applyDeliveryHeaders } from './http/security-headers';
@@ -15,6 +13,8 @@ import { openDatabase } from './store/database';
 /** A running server: both listeners, their URLs and a clean stop. */
 export interface App {
   ctx: AppContext;
+  /** The services compose.ts built (tests inspect the sealer, the statistics, the field cipher). */
+  services: Services;
   deliveryUrl: string;
   adminUrl: string;
   /** Every route of each listener, as registered (tests walk them all). */
@@ -23,9 +23,7 @@ export interface App {
   stop(): Promise<void>;
 }
 
-const noSessions: SessionResolver = { resolve: () => null };
-
-/** Opens the store, wires every feature and starts both listeners. */
+/** Opens the store, builds the server (compose.ts) and starts both listeners. */
 export async function startApp(config: ServerConfig, options: { log?: Logger; now?: () => Date } = {}): Promise<App> {
   const log = options.log ?? createLogger({ silent: config.silent });
   const now = options.now ?? (() => new Date());
@@ -39,9 +37,7 @@ export async function startApp(config: ServerConfig, options: { log?: Logger; no
     audit: new AuditLog(db, now),
     now,
     events: new EventEmitter<AppEvents>(),
-    sessions: noSessions,
     onStop: (fn) => stopHooks.push(fn),
-    deliveryFinishHooks: [],
     deliveryBaseUrl: () => deliveryBase,
   };
   const admin = new Router<AdminState>();
@@ -55,11 +51,12 @@ export async function startApp(config: ServerConfig, options: { log?: Logger; no
       }
     }
   };
+  let server: ComposedServer;
   try {
-    for (const feature of FEATURES) await feature(ctx, { admin, delivery });
+    server = await composeServer(ctx, { admin, delivery });
     assertEveryRouteRuled(admin);
   } catch (err) {
-    // Features wired before the failing one may hold workers or timers: stop them too.
+    // Services built before the failing one may hold workers or timers: stop them too.
     await runStopHooks();
     db.close();
     throw err;
@@ -70,19 +67,15 @@ export async function startApp(config: ServerConfig, options: { log?: Logger; no
     router: delivery,
     log,
     applyHeaders: (res) => applyDeliveryHeaders(res, config.tls),
-    createState: deliveryGate(ctx),
-    onFinish: ctx.deliveryFinishHooks.length
-      ? (req: IncomingMessage, res: ServerResponse, peer: string) => {
-          for (const hook of ctx.deliveryFinishHooks) hook(req, res, peer);
-        }
-      : undefined,
+    createState: server.deliveryGate,
+    onFinish: server.onDeliveryFinish,
   });
   const adminServer = createListener<AdminState>({
     name: 'admin',
     router: admin,
     log,
     applyHeaders: (res) => applyAdminHeaders(res, config.tls),
-    createState: () => ({ resolver: ctx.sessions }),
+    createState: () => ({ resolver: server.services.sessions }),
     fallback: (req, res, path) => (path.startsWith('/api/') ? false : serveConsoleFile(config.consoleDir, req, res, path)),
   });
 
@@ -99,7 +92,7 @@ export async function startApp(config: ServerConfig, options: { log?: Logger; no
     const a = await listen(adminServer, config.admin.port, config.admin.host);
     const deliveryUrl = urlOf(d);
     deliveryBase ||= deliveryUrl;
-    return { ctx, deliveryUrl, adminUrl: urlOf(a), routes: { delivery: delivery.routes(), admin: admin.routes() }, stop };
+    return { ctx, services: server.services, deliveryUrl, adminUrl: urlOf(a), routes: { delivery: delivery.routes(), admin: admin.routes() }, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -1,12 +1,28 @@
 import path from 'node:path';
 import type { PrivacyOptions } from './privacy/privacy-options';
+import type { SmtpSettings } from './requests/mailer';
+import type { SealedRetention } from './retention/retention-period';
 
-/** Everything `serve` needs; built from CLI flags and environment by the CLI, or directly by tests. */
+/** Sealed access logs: where they go, how much waits in memory, how long they are kept. */
+export interface SealingConfig {
+  /** Sealed access-log segments; defaults to `<dataDir>/sealed`, may be another volume. */
+  dir: string;
+  /**
+   * Memory for access records that cannot be written yet (a full or failing sealed-log disk):
+   * at most `bytes` (default 64 MiB) and, when given, `records`. Once it is full, delivery answers 503.
+   */
+  buffer?: { bytes?: number; records?: number };
+  /** How long sealed access logs are kept after the end of their month: 1–3 months (default 3) or 0–89 days; longer is refused at start-up. */
+  retention?: SealedRetention;
+}
+
+/**
+ * Every setting of `serve`, grouped by concern. Built from flags and environment in one place
+ * (cli/serve-config.ts) or directly by tests; the server reads nothing else.
+ */
 export interface ServerConfig {
   /** Store, token keys and other state. */
   dataDir: string;
-  /** Sealed access-log segments; defaults to `<dataDir>/sealed`, may be another volume. */
-  sealedDir: string;
   delivery: { host: string; port: number };
   admin: { host: string; port: number };
   /** Peers (CIDRs or addresses) whose X-Forwarded-For is honoured. */
@@ -19,16 +35,21 @@ export interface ServerConfig {
   tls: boolean;
   /** Log nothing (tests). */
   silent?: boolean;
-  /** Data key file, personal-data retention periods, SMTP for forwarding requests, scheduled backups. */
+  sealing: SealingConfig;
+  /** Data key file and personal-data retention periods. */
   privacy?: PrivacyOptions;
-  /** How long sealed access logs are kept after the end of their month: 1–3 months (default 3) or 0–89 days; longer is refused at start-up. */
-  sealedRetention?: { months?: number; days?: number };
-  /**
-   * Memory for access records that cannot be written yet (a full or failing sealed-log disk):
-   * at most `bytes` (default 64 MiB) and, when given, `records`. Once it is full, delivery answers 503.
-   */
-  sealBuffer?: { bytes?: number; records?: number };
+  /** Outgoing mail for forwarding requests to customers; forwarding answers 503 without it. */
+  mail?: SmtpSettings;
+  /** Scheduled encrypted backups written by `serve`. */
+  backup?: { dir: string; everyHours: number; keep: number };
+  /** Unsealing cases: how long a case lives (1 minute to 31 days, default 7) and the most records it keeps (default 500,000). */
+  cases: { ttlMs: number; maxRecords: number };
+  /** Time zone of hour-of-day and weekday targeting (IANA name); default Europe/Berlin, an unknown one falls back with a warning. */
+  timeZone?: string;
 }
+
+/** What resolveConfig accepts: any part of the config, the sealing settings partly too. */
+export type ServerConfigInput = Partial<Omit<ServerConfig, 'sealing'>> & { sealing?: Partial<SealingConfig> };
 
 /** The package root, found from this bundle's location (dist/server/*.js) or the sources (server/*.ts). */
 export function packageRoot(): string {
@@ -37,11 +58,10 @@ export function packageRoot(): string {
 }
 
 /** Fills in defaults for everything not given. */
-export function resolveConfig(partial: Partial<ServerConfig> & { dataDir: string }): ServerConfig {
+export function resolveConfig(partial: ServerConfigInput & { dataDir: string }): ServerConfig {
   const dataDir = path.resolve(partial.dataDir);
   return {
     dataDir,
-    sealedDir: path.resolve(partial.sealedDir ?? path.join(dataDir, 'sealed')),
     delivery: partial.delivery ?? { host: '0.0.0.0', port: 8080 },
     admin: partial.admin ?? { host: '127.0.0.1', port: 8081 },
     trustProxy: partial.trustProxy ?? [],
@@ -49,8 +69,15 @@ export function resolveConfig(partial: Partial<ServerConfig> & { dataDir: string
     consoleDir: partial.consoleDir ?? path.join(packageRoot(), 'dist', 'renderer'),
     tls: partial.tls ?? false,
     silent: partial.silent,
+    sealing: {
+      dir: path.resolve(partial.sealing?.dir ?? path.join(dataDir, 'sealed')),
+      buffer: partial.sealing?.buffer,
+      retention: partial.sealing?.retention,
+    },
     privacy: partial.privacy,
-    sealedRetention: partial.sealedRetention,
-    sealBuffer: partial.sealBuffer,
+    mail: partial.mail,
+    backup: partial.backup,
+    cases: partial.cases ?? { ttlMs: 7 * 86_400_000, maxRecords: 500_000 },
+    timeZone: partial.timeZone,
   };
 }

@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getSealing } from '../../server/sealing/sealing-service';
 import { accessRecordsSealed, recordsHandedTo } from '../../server/sealing/test/unseal-for-tests';
 import { screenshot } from './harness/browser';
 import { expectCleanPage, startConsoleHarness, type ConsoleHarness } from './harness/console-app';
@@ -22,7 +21,7 @@ const berlin = (ms: number) =>
     .replace(' ', 'T');
 
 async function traffic(ip: string, path: string, times: number): Promise<void> {
-  const { sealer } = getSealing(h.app.ctx);
+  const { sealer } = h.app.services.sealing;
   const before = recordsHandedTo(sealer);
   for (let i = 0; i < times; i++) {
     const res = await fetch(h.app.deliveryUrl + path, { headers: { 'x-forwarded-for': ip, 'user-agent': 'CaseJourney/1.0' } });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { adminRoute, type AdminState } from '../admin/admin-route';
-import type { AppContext, Feature } from '../app-context';
+import type { AppContext } from '../app-context';
 import { parseWith } from '../http/body';
 import type { Router } from '../http/router';
 
@@ -29,6 +29,3 @@ export function registerAuditRoutes(ctx: AppContext, admin: Router<AdminState>):
     return { ok: false, count: result.count, badSeq: result.badSeq, reason: result.reason };
   });
 }
-
-/** The audit API as a feature. */
-export const auditFeature: Feature = (ctx, { admin }) => registerAuditRoutes(ctx, admin);

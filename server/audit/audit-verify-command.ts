@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseFlags, required, UsageError, type Command } from '../cli/args';
+import { parseFlags, required, UsageError, type Command } from '../command/args';
 import { openDatabase, STORE_FILE } from '../store/database';
 import { AuditLog } from './audit-log';
 

@@ -1,5 +1,7 @@
-import type { Feature } from '../app-context';
-import { fieldCipherFor } from '../privacy/privacy-services';
+import type { AdminState } from '../admin/admin-route';
+import type { AppContext } from '../app-context';
+import type { Router } from '../http/router';
+import type { FieldCipher } from '../privacy/field-cipher';
 import { UserRepo } from '../users/user-repo';
 import { registerUserRoutes } from '../users/user-routes';
 import { SessionManager } from './session-manager';
@@ -10,12 +12,12 @@ import { registerSetupRoutes } from './setup-routes';
 const PURGE_INTERVAL_MS = 10 * 60 * 1000;
 
 /**
- * Staff accounts and sessions: sign-in, first-run setup, user administration; sets ctx.sessions.
- * Runs after the privacy feature (staff e-mails are encrypted with its field cipher) and first
- * encrypts the e-mails of accounts stored in plain text before migration 033.
+ * Staff accounts and sessions: sign-in, first-run setup, user administration; returns the sessions
+ * the admin listener resolves. Staff e-mails are encrypted with `cipher`; first encrypts the e-mails
+ * of accounts stored in plain text before migration 033.
  */
-export const authFeature: Feature = (ctx, { admin }) => {
-  const users = new UserRepo(ctx.db, fieldCipherFor(ctx.db));
+export function startAuth(ctx: AppContext, admin: Router<AdminState>, cipher: FieldCipher): SessionManager {
+  const users = new UserRepo(ctx.db, cipher);
   const converted = ctx.db.transaction(() => {
     const count = users.encryptLegacyRows();
     if (count > 0) ctx.audit.append({ actor: 'system', action: 'privacy.encrypt-legacy', details: { users: count } });
@@ -27,7 +29,6 @@ export const authFeature: Feature = (ctx, { admin }) => {
     ctx.log.info('encrypted staff e-mails stored in plain text by an older version', { users: converted });
   }
   const sessions = new SessionManager(ctx.db, users, ctx.now, ctx.config.tls);
-  ctx.sessions = sessions;
   sessions.purge();
   const timer = setInterval(() => sessions.purge(), PURGE_INTERVAL_MS);
   timer.unref();
@@ -35,4 +36,5 @@ export const authFeature: Feature = (ctx, { admin }) => {
   registerSessionRoutes(ctx, admin, sessions, users);
   registerSetupRoutes(ctx, admin, sessions, users);
   registerUserRoutes(ctx, admin, sessions, users);
-};
+  return sessions;
+}

@@ -3,10 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../log/logger';
-import { privacyOf } from '../privacy/privacy-services';
 import { startTestApp, type TestApp } from '../test/test-app';
 import { createBackup } from './create-backup';
-import { pruneBackups, runScheduledBackup } from './backup-schedule';
+import { pruneBackups } from './backup-schedule';
 import { readBackupHeader, restoreBackup } from './restore-backup';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ce-backup-sched-'));
@@ -16,7 +15,7 @@ let app: TestApp;
 
 beforeAll(async () => {
   // Every ~1.1 s (the shortest interval the scheduler allows is 1 s), keep 2.
-  app = await startTestApp({ privacy: { backup: { dir: backupDir, everyHours: 0.0003, keep: 2 } } }, { now: () => clock });
+  app = await startTestApp({ backup: { dir: backupDir, everyHours: 0.0003, keep: 2 } }, { now: () => clock });
 });
 afterAll(async () => {
   await app.dispose();
@@ -31,9 +30,9 @@ describe('scheduled backups', () => {
     while (backups().length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     expect(backups()).toEqual(['creative-engine-20261126T100000Z.cebackup']);
     clock = new Date('2026-11-26T11:00:00Z');
-    await runScheduledBackup(app.ctx);
+    await app.services.backups!.runNow();
     clock = new Date('2026-11-26T12:00:00Z');
-    await runScheduledBackup(app.ctx);
+    await app.services.backups!.runNow();
     expect(backups()).toEqual(['creative-engine-20261126T110000Z.cebackup', 'creative-engine-20261126T120000Z.cebackup']);
     expect(app.ctx.audit.list({ limit: 10, actionPrefix: 'backup.create' }).length).toBeGreaterThanOrEqual(3);
     expect(app.ctx.audit.list({ limit: 1, actionPrefix: 'backup.prune' })[0]!.details).toEqual({ deleted: ['creative-engine-20261126T100000Z.cebackup'], keep: 2 });
@@ -41,18 +40,18 @@ describe('scheduled backups', () => {
 
   it('refuses a backup directory inside the data directory', async () => {
     const dataDir = fs.mkdtempSync(path.join(root, 'd-'));
-    await expect(startTestApp({ dataDir, privacy: { backup: { dir: path.join(dataDir, 'b'), everyHours: 1, keep: 1 } } })).rejects.toThrow(/must not be inside the data directory/);
+    await expect(startTestApp({ dataDir, backup: { dir: path.join(dataDir, 'b'), everyHours: 1, keep: 1 } })).rejects.toThrow(/must not be inside the data directory/);
   });
 });
 
 describe('sealed logs in backups expire with them', () => {
   it('leaves out expired months, records the earliest expiry, prunes and skips on restore once it passes', async () => {
-    const sealed = app.ctx.config.sealedDir;
+    const sealed = app.ctx.config.sealing.dir;
     for (const month of ['2026-07', '2026-08']) {
       fs.mkdirSync(path.join(sealed, month), { recursive: true });
       fs.writeFileSync(path.join(sealed, month, `${month.replace('-', '')}01T00-test-0.seal`), Buffer.alloc(100, 7));
     }
-    const { backupKey, storeId } = privacyOf(app.ctx.db);
+    const { backupKey, storeId } = app.services.privacy;
     const out = path.join(root, 'manual', 'sealed.cebackup');
     const result = await createBackup({ db: app.ctx.db, dataDir: app.dataDir, sealedDir: sealed, out, backupKey, storeId, now: clock });
     // 2026-07 was due on 1 Nov 2026 (end of July + 3 months) and is left out; 2026-08 is due on 1 Dec 2026.

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { AppContext, Feature } from '../app-context';
-import { privacyOf } from '../privacy/privacy-services';
+import type { AppContext } from '../app-context';
+import type { PrivacyServices } from '../privacy/privacy-services';
 import { createBackup } from './create-backup';
 import { readBackupHeader } from './restore-backup';
 
@@ -29,21 +29,15 @@ export async function pruneBackups(dir: string, keep: number, now: Date): Promis
   return { deleted };
 }
 
-const inFlight = new WeakMap<AppContext, Promise<void>>();
-
-/** Writes one scheduled backup into the backup directory, prunes old ones, and audits both; runs one at a time. */
-export function runScheduledBackup(ctx: AppContext): Promise<void> {
-  const previous = inFlight.get(ctx) ?? Promise.resolve();
-  const next = previous.then(() => backupOnce(ctx));
-  const tail = next.catch(() => undefined);
-  inFlight.set(ctx, tail);
-  return next;
+/** Scheduled backups of a running server. */
+export interface BackupSchedule {
+  /** Writes one backup now and prunes old ones (after any run in progress; runs never overlap). */
+  runNow(): Promise<void>;
 }
 
-async function backupOnce(ctx: AppContext): Promise<void> {
-  const settings = ctx.config.privacy?.backup;
-  if (!settings) return;
-  const { backupKey, storeId } = privacyOf(ctx.db);
+type BackupSettings = NonNullable<AppContext['config']['backup']>;
+
+async function backupOnce(ctx: AppContext, settings: BackupSettings, { backupKey, storeId }: PrivacyServices): Promise<void> {
   const now = ctx.now();
   fs.mkdirSync(settings.dir, { recursive: true, mode: 0o700 });
   const out = path.join(settings.dir, backupFileName(now));
@@ -51,13 +45,13 @@ async function backupOnce(ctx: AppContext): Promise<void> {
   const result = await createBackup({
     db: ctx.db,
     dataDir: ctx.config.dataDir,
-    sealedDir: ctx.config.sealedDir,
+    sealedDir: ctx.config.sealing.dir,
     out,
     backupKey,
     storeId,
     now,
     exclude: [settings.dir],
-    sealedRetention: ctx.config.sealedRetention,
+    sealedRetention: ctx.config.sealing.retention,
   });
   ctx.audit.append({
     actor: 'system',
@@ -70,18 +64,27 @@ async function backupOnce(ctx: AppContext): Promise<void> {
   ctx.log.info('backup written', { file: path.basename(result.file), bytes: result.bytes, pruned: deleted.length });
 }
 
-/** Runs scheduled backups every `everyHours` while serving (`--backup-dir`, `--backup-every`, `--backup-keep`). */
-export const backupFeature: Feature = (ctx) => {
-  const settings = ctx.config.privacy?.backup;
-  if (!settings) return;
+/**
+ * Runs scheduled backups every `everyHours` while serving (`--backup-dir`, `--backup-every`,
+ * `--backup-keep`), encrypted with the backup subkey of `privacy`; null when none are configured.
+ */
+export function startBackups(ctx: AppContext, privacy: PrivacyServices): BackupSchedule | null {
+  const settings = ctx.config.backup;
+  if (!settings) return null;
   const inside = path.relative(ctx.config.dataDir, path.resolve(settings.dir));
   if (!inside.startsWith('..') && !path.isAbsolute(inside)) {
     throw new Error('The backup directory must not be inside the data directory; choose another place (ideally another volume).');
   }
+  let inFlight: Promise<void> = Promise.resolve();
+  const runNow = (): Promise<void> => {
+    const next = inFlight.then(() => backupOnce(ctx, settings, privacy));
+    inFlight = next.catch(() => undefined);
+    return next;
+  };
   let running: Promise<void> | null = null;
   const tick = () => {
     if (running) return;
-    running = runScheduledBackup(ctx)
+    running = runNow()
       .catch((err: unknown) => {
         ctx.log.error('scheduled backup failed', { error: err instanceof Error ? err.message : String(err) });
         ctx.audit.append({ actor: 'system', action: 'backup.failed', details: { error: err instanceof Error ? err.name : 'error' } });
@@ -93,6 +96,7 @@ export const backupFeature: Feature = (ctx) => {
   ctx.onStop(async () => {
     clearInterval(timer);
     await running;
-    await inFlight.get(ctx);
+    await inFlight;
   });
-};
+  return { runNow };
+}

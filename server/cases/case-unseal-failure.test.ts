@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaseView, MyShares } from '../../common/schemas/cases';
-import { getSealing } from '../sealing/sealing-service';
 import { listSegments } from '../sealing/segment-reader';
 import { createCaseWorld, IDS, waitForCase, type CaseWorld } from './test/case-world';
 import type { StaffClient } from './test/staff-fixture';
@@ -40,7 +39,7 @@ describe('an unsealing that fails while scanning', () => {
     const id = opened.body.id;
     const keyBefore = opened.body.casePublicKey;
     // A segment that cannot be read (a directory in its place): the scan fails after the master key was rebuilt.
-    const segments = listSegments(getSealing(w.app.ctx).sealedDir, { from: new Date(WINDOW.from), to: new Date(WINDOW.to) });
+    const segments = listSegments(w.app.services.sealing.sealedDir, { from: new Date(WINDOW.from), to: new Date(WINDOW.to) });
     expect(segments.length).toBeGreaterThan(0);
     const segment = segments[0]!.path;
     fs.renameSync(segment, `${segment}.bak`);

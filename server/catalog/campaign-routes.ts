@@ -1,3 +1,4 @@
+import type { FieldCipher } from '../privacy/field-cipher';
 import { z } from 'zod';
 import { CAMPAIGN_STATUSES, campaignCreateSchema, campaignPatchSchema, type Campaign } from '../../common/schemas/campaign';
 import { idSchema } from '../../common/schemas/ids';
@@ -37,8 +38,8 @@ const fieldsOf = (c: Campaign): CampaignFields => ({
 });
 
 /** Campaigns: GET/POST /api/campaigns, GET/PATCH /api/campaigns/:id. */
-export function registerCampaignRoutes(ctx: AppContext, admin: Router<AdminState>): void {
-  const customers = new CustomerRepo(ctx.db);
+export function registerCampaignRoutes(ctx: AppContext, admin: Router<AdminState>, cipher: FieldCipher): void {
+  const customers = new CustomerRepo(ctx.db, cipher);
   const campaigns = new CampaignRepo(ctx.db);
   const zones = new ZoneRepo(ctx.db);
   const find = (id: string | undefined) => findOr404('campaign', id, (i) => campaigns.get(i), 'The campaign');

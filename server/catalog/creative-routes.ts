@@ -1,3 +1,4 @@
+import type { FieldCipher } from '../privacy/field-cipher';
 import { z } from 'zod';
 import { CREATIVE_STATUSES, creativeCreateSchema, creativePatchSchema, type Creative } from '../../common/schemas/creative';
 import { CLICK_URL_MACRO } from '../../common/schemas/creative-html';
@@ -34,10 +35,10 @@ const THIRD_PARTY_IMAGE = 'Images must be uploaded (POST /api/assets) so ads loa
 const fieldError = (path: string, message: string) => new HttpError(400, 'validation_failed', message, [{ path, message }]);
 
 /** Creatives: GET/POST /api/creatives, GET/PATCH /api/creatives/:id. */
-export function registerCreativeRoutes(ctx: AppContext, admin: Router<AdminState>): void {
+export function registerCreativeRoutes(ctx: AppContext, admin: Router<AdminState>, cipher: FieldCipher): void {
   const creatives = new CreativeRepo(ctx.db);
   const campaigns = new CampaignRepo(ctx.db);
-  const customers = new CustomerRepo(ctx.db);
+  const customers = new CustomerRepo(ctx.db, cipher);
   const assets = new AssetRepo(ctx.db);
   const toCreative = (c: StoredCreative): Creative => ({ ...c, imageUrl: c.assetId ? assetUrl(ctx, c.assetId) : null });
   const find = (id: string | undefined) => findOr404('creative', id, (i) => creatives.get(i), 'The creative');

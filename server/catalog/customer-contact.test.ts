@@ -7,7 +7,6 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ACTION_ROLES } from '../../common/access';
 import { ROLES, type Role } from '../../common/roles';
 import { CUSTOMER_CONTACT_FIELDS, type Customer } from '../../common/schemas/customer';
-import { privacyOf } from '../privacy/privacy-services';
 import { signInAs, type AdminClient } from '../test/admin-client';
 import { startTestApp, type TestApp } from '../test/test-app';
 
@@ -67,7 +66,7 @@ describe('customers’ contact fields', () => {
   });
 
   it.each(ROLES)('are not even decrypted for %s unless the role may read them', async (role) => {
-    const cipher = privacyOf(app.ctx.db).cipher;
+    const cipher = app.services.privacy.cipher;
     const decrypt = vi.spyOn(cipher, 'decrypt');
     try {
       await raw(role, `/api/customers/${customer.id}`);

@@ -2,7 +2,6 @@ import type { Customer, CustomerBusiness, CustomerCreate, CustomerKind, Customer
 import type { Page } from '../../common/schemas/paging';
 import { customerEmailHash, openCustomerColumns, sealCustomerColumns } from '../privacy/customer-fields';
 import type { FieldCipher } from '../privacy/field-cipher';
-import { privacyOrNull } from '../privacy/privacy-services';
 import type { Db } from '../store/database';
 import { pagedSelect, searchCondition, type Condition } from './list-sql';
 
@@ -73,11 +72,11 @@ export function customerFieldsToRow(
 
 /** Customers (advertisers and publishers): the only SQL on the customers table. */
 export class CustomerRepo {
-  private readonly cipher: FieldCipher | null;
-
-  constructor(private readonly db: Db) {
-    this.cipher = privacyOrNull(db)?.cipher ?? null;
-  }
+  /** `cipher` is null only where no data key is loaded (the `demo` command): contact fields stay empty there. */
+  constructor(
+    private readonly db: Db,
+    private readonly cipher: FieldCipher | null,
+  ) {}
 
   get(id: string): Customer | null {
     const row = this.row(id);

@@ -1,3 +1,4 @@
+import type { FieldCipher } from '../privacy/field-cipher';
 import { z } from 'zod';
 import { can } from '../../common/access';
 import { CUSTOMER_KINDS, CUSTOMER_STATUSES, customerCreateSchema, customerPatchSchema, type Customer } from '../../common/schemas/customer';
@@ -23,8 +24,8 @@ const fieldsOf = (c: Customer): CustomerFields => ({
 });
 
 /** GET/POST /api/customers, GET/PATCH /api/customers/:id. */
-export function registerCustomerRoutes(ctx: AppContext, admin: Router<AdminState>): void {
-  const customers = new CustomerRepo(ctx.db);
+export function registerCustomerRoutes(ctx: AppContext, admin: Router<AdminState>, cipher: FieldCipher): void {
+  const customers = new CustomerRepo(ctx.db, cipher);
   const find = (id: string | undefined) => findOr404('customer', id, (i) => customers.get(i), 'The customer');
 
   // Contact fields only for roles that may read them (common/access.ts); for the others they are not even decrypted.

@@ -38,7 +38,7 @@ export interface DemoResult {
  * Refuses when demo data are already there.
  */
 export function loadDemoData(db: Db, audit: AuditLog, now: Date): DemoResult {
-  const customers = new CustomerRepo(db);
+  const customers = new CustomerRepo(db, null);
   const sites = new SiteRepo(db);
   const zones = new ZoneRepo(db);
   const campaigns = new CampaignRepo(db);

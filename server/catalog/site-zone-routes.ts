@@ -1,3 +1,4 @@
+import type { FieldCipher } from '../privacy/field-cipher';
 import { idSchema } from '../../common/schemas/ids';
 import { siteCreateSchema, sitePatchSchema, type Site } from '../../common/schemas/site';
 import { zoneCreateSchema, zonePatchSchema, type Zone } from '../../common/schemas/zone';
@@ -22,8 +23,8 @@ import { SiteRepo } from './site-repo';
 import { ZoneRepo } from './zone-repo';
 
 /** Sites/apps and their zones: GET/POST /api/sites, GET/PATCH /api/sites/:id, the same for /api/zones. */
-export function registerSiteZoneRoutes(ctx: AppContext, admin: Router<AdminState>): void {
-  const customers = new CustomerRepo(ctx.db);
+export function registerSiteZoneRoutes(ctx: AppContext, admin: Router<AdminState>, cipher: FieldCipher): void {
+  const customers = new CustomerRepo(ctx.db, cipher);
   const sites = new SiteRepo(ctx.db);
   const zones = new ZoneRepo(ctx.db);
   const findSite = (id: string | undefined) => findOr404('site', id, (i) => sites.get(i), 'The site');

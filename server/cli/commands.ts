@@ -1,11 +1,11 @@
-import type { Command } from './args';
+import type { Command } from '../command/args';
 import { serveCommand } from './serve-command';
-import { initCommand } from './init-command';
-import { demoCommand } from './demo-command';
+import { initCommand } from '../users/init-command';
+import { demoCommand } from '../catalog/demo-command';
 import { auditVerifyCommand } from '../audit/audit-verify-command';
 import { approverApproveCommand, approverEnrollCommand } from '../keys/approver-cli';
 import { retentionRunCommand } from '../retention/retention-command';
-import { backupCommand, restoreCommand } from './backup-command';
+import { backupCommand, restoreCommand } from '../backup/backup-command';
 
 /** Every sub-command; `creative-engine <name> --help` prints its usage. */
 export const COMMANDS: readonly Command[] = [serveCommand, initCommand, demoCommand, auditVerifyCommand, approverEnrollCommand, approverApproveCommand, retentionRunCommand, backupCommand, restoreCommand];

@@ -1,4 +1,4 @@
-import { UsageError } from './args';
+import { UsageError } from '../command/args';
 import { COMMANDS } from './commands';
 
 const HELP = () =>

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { parsePublicOrigin } from './args';
+import { parsePublicOrigin } from '../command/args';
 import { main } from './main';
 
 afterEach(() => vi.restoreAllMocks());

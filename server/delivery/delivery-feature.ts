@@ -1,6 +1,6 @@
 import { adminRoute } from '../admin/admin-route';
-import type { Feature } from '../app-context';
-import { statsService } from '../stats/stats-service';
+import type { AppContext, Routers } from '../app-context';
+import type { StatsService } from '../stats/stats-service';
 import { CLICK_TTL_HOURS, DeliveryService, IMPRESSION_TTL_HOURS } from './delivery-service';
 import { registerDeliveryRoutes } from './delivery-routes';
 import { targetingClock } from './local-clock';
@@ -13,9 +13,9 @@ import { ZoneIndex } from './zone-index';
 /**
  * Ad delivery: the in-memory zone index, decisions, signed impression and click tokens, the tag,
  * iframe, pixel and click routes on the delivery listener, and the token-key rotation route.
+ * Counts go to `stats`; the sets of already-counted decisions are written in its flushes.
  */
-export const deliveryFeature: Feature = (ctx, { delivery, admin }) => {
-  const stats = statsService(ctx);
+export function startDelivery(ctx: AppContext, { delivery, admin }: Routers, stats: StatsService): void {
   let keys = loadOrCreateTokenKeys(ctx.config.dataDir);
   const signer = new TokenSigner(keys);
   const nowMs = () => ctx.now().getTime();
@@ -28,7 +28,7 @@ export const deliveryFeature: Feature = (ctx, { delivery, admin }) => {
   stats.addParticipant(seenImpressions);
   stats.addParticipant(seenClicks);
 
-  const clock = targetingClock(process.env, (m) => ctx.log.warn(m));
+  const clock = targetingClock(ctx.config.timeZone, (m) => ctx.log.warn(m));
   const index = new ZoneIndex(ctx, stats.counters);
   const service = new DeliveryService(ctx, stats, index, signer, clock, seenImpressions, seenClicks);
   index.onRebuilt = () => service.prune();
@@ -44,4 +44,4 @@ export const deliveryFeature: Feature = (ctx, { delivery, admin }) => {
     ctx.log.info('delivery token key rotated; the previous key still verifies outstanding tokens');
     return { rotatedAt };
   });
-};
+}

@@ -1,7 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import type { AppContext } from '../app-context';
 import { HttpError } from '../http/http-error';
-import { findSealing } from '../sealing/sealing-service';
+import type { Sealer } from '../sealing/sealer';
 
 /** Seconds a client is asked to wait while delivery is refused. */
 const RETRY_AFTER_SECONDS = 10;
@@ -19,9 +18,7 @@ const isHealthz = (url: string | undefined) => url !== undefined && /^\/healthz(
  * while the sealed-log buffer is full, so no ad is served without its access record (an audit
  * device blocks rather than serve unaudited). /healthz stays reachable. Healthy, it costs one field read.
  */
-export function deliveryGate(ctx: AppContext): (req: IncomingMessage) => undefined {
-  const sealer = findSealing(ctx)?.sealer;
-  if (!sealer) return () => undefined;
+export function deliveryGate(sealer: Pick<Sealer, 'bufferFull'>): (req: IncomingMessage) => undefined {
   return (req) => {
     if (sealer.bufferFull && !isHealthz(req.url)) throw SEALED_LOG_FULL;
     return undefined;

@@ -1,6 +1,12 @@
-import type { AppContext, Feature } from '../app-context';
-import { findSealing } from '../sealing/sealing-service';
-import { findStatsService } from '../stats/stats-service';
+import type { Routers } from '../app-context';
+import type { Sealer } from '../sealing/sealer';
+import type { StatsService } from '../stats/stats-service';
+
+/** What the health check looks at. */
+export interface HealthSources {
+  sealer: Pick<Sealer, 'stats'>;
+  stats: Pick<StatsService, 'flushStatus'>;
+}
 
 /** One reason the server is not healthy, as /healthz names it: codes and fixed text, never paths or record contents. */
 export interface HealthProblem {
@@ -33,24 +39,21 @@ const STATS_ERRORS: ReadonlyArray<readonly [string, string, string]> = [
 ];
 
 /** What keeps the server from working as designed right now; empty when healthy. */
-export function healthProblems(ctx: AppContext): HealthProblem[] {
+export function healthProblems({ sealer, stats }: HealthSources): HealthProblem[] {
   const problems: HealthProblem[] = [];
-  const sealer = findSealing(ctx)?.sealer;
-  if (sealer) {
-    const s = sealer.stats();
-    if (s.writeError) {
-      const [code, message] = SEAL_ERRORS[s.writeError.code] ?? ['write_failed', `Sealed logs cannot be written (${s.writeError.code}). ${KEPT}`];
-      problems.push({ component: 'sealed-log', code, message, since: new Date(s.writeError.since).toISOString() });
-    }
-    if (s.writerDown) {
-      problems.push({ component: 'sealed-log', code: 'writer_down', message: `The sealed-log writer stopped and is being restarted. ${KEPT}` });
-    }
-    if (s.bufferFull) {
-      problems.push({ component: 'sealed-log', code: 'buffer_full', message: 'The memory buffer for access records is full: delivery answers 503 until they are written.' });
-    }
+  const s = sealer.stats();
+  if (s.writeError) {
+    const [code, message] = SEAL_ERRORS[s.writeError.code] ?? ['write_failed', `Sealed logs cannot be written (${s.writeError.code}). ${KEPT}`];
+    problems.push({ component: 'sealed-log', code, message, since: new Date(s.writeError.since).toISOString() });
   }
-  const flush = findStatsService(ctx)?.flushStatus();
-  if (flush?.error) {
+  if (s.writerDown) {
+    problems.push({ component: 'sealed-log', code: 'writer_down', message: `The sealed-log writer stopped and is being restarted. ${KEPT}` });
+  }
+  if (s.bufferFull) {
+    problems.push({ component: 'sealed-log', code: 'buffer_full', message: 'The memory buffer for access records is full: delivery answers 503 until they are written.' });
+  }
+  const flush = stats.flushStatus();
+  if (flush.error) {
     const known = STATS_ERRORS.find(([prefix]) => flush.error!.code.startsWith(prefix));
     const [code, message] = known ? [known[1], known[2]] : ['flush_failed', `Statistics cannot be written (${flush.error.code}). ${COUNTS_KEPT}`];
     problems.push({ component: 'statistics', code, message, since: new Date(flush.error.since).toISOString() });
@@ -62,10 +65,10 @@ export function healthProblems(ctx: AppContext): HealthProblem[] {
  * GET and HEAD /healthz on the delivery listener (for load balancers): 200 `ok` when healthy, else
  * 503 with `{status:"degraded", problems:[…]}` so traffic moves elsewhere. /api/health on the admin one.
  */
-export const healthFeature: Feature = (ctx, { delivery, admin }) => {
+export function registerHealthRoutes({ delivery, admin }: Routers, sources: HealthSources): void {
   delivery.on(['GET', 'HEAD'], '/healthz', ({ res }) => {
     res.setHeader('cache-control', 'no-store');
-    const problems = healthProblems(ctx);
+    const problems = healthProblems(sources);
     // HEAD: node:http sends the status and headers (content-length included) and drops the body.
     if (problems.length === 0) {
       res.setHeader('content-type', 'text/plain; charset=utf-8');
@@ -80,7 +83,7 @@ export const healthFeature: Feature = (ctx, { delivery, admin }) => {
     res.end(body);
   });
   admin.get('/api/health', () => {
-    const problems = healthProblems(ctx);
+    const problems = healthProblems(sources);
     return problems.length === 0 ? { ok: true } : { ok: false, problems };
   });
-};
+}

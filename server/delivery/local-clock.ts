@@ -28,9 +28,9 @@ export class LocalClock {
   }
 }
 
-/** Resolves the targeting time zone from CREATIVE_ENGINE_TIME_ZONE, falling back to Europe/Berlin when unset or unknown. */
-export function targetingClock(env: NodeJS.ProcessEnv, warn: (message: string) => void): LocalClock {
-  const zone = env.CREATIVE_ENGINE_TIME_ZONE?.trim() || DEFAULT_TIME_ZONE;
+/** The clock for the configured targeting time zone (ServerConfig.timeZone), falling back to Europe/Berlin when unset or unknown. */
+export function targetingClock(timeZone: string | undefined, warn: (message: string) => void): LocalClock {
+  const zone = timeZone?.trim() || DEFAULT_TIME_ZONE;
   try {
     return new LocalClock(zone);
   } catch {

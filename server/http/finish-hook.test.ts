@@ -8,7 +8,6 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createListener, listen, close, urlOf } from './listener';
 import { Router } from './router';
-import { getSealing } from '../sealing/sealing-service';
 import { createTestIdentity } from '../sealing/test/test-identity';
 import { memoryLogger, unsealAll } from '../sealing/test/unseal-for-tests';
 import { startTestApp } from '../test/test-app';
@@ -74,7 +73,7 @@ describe('per-request finish hooks', () => {
   it('seals a full record for requests whose socket is gone before the response closes', async () => {
     const app = await startTestApp();
     const id = createTestIdentity();
-    const { keyRing } = getSealing(app.ctx);
+    const { keyRing } = app.services.sealing;
     await keyRing.activate(id.recipient, {});
     // A chunked body past the contact form's 8 KiB limit: 413 with connection: close.
     const refused = await raw(app.deliveryUrl, [chunked('/v1/contact'), bigChunk, '0\r\n\r\n']);

@@ -1,6 +1,6 @@
 import type { CaseView, MyShares } from '../../common/schemas/cases';
 import { createApproverKeychain, KeychainError } from '../../node/approver-keychain';
-import { parseFlags, readStdin, required, UsageError, type Command } from '../cli/args';
+import { parseFlags, readStdin, required, UsageError, type Command } from '../command/args';
 import { AdminApiError, AdminClient } from './admin-client';
 
 const FLAGS = { server: { type: 'string' }, email: { type: 'string' }, 'password-stdin': { type: 'boolean' } } as const;

@@ -5,7 +5,7 @@ import { readJson } from '../http/body';
 import { conflict } from '../http/http-error';
 import { reply } from '../http/listener';
 import type { Router } from '../http/router';
-import { fieldCipherFor } from '../privacy/privacy-services';
+import type { FieldCipher } from '../privacy/field-cipher';
 import { UserRepo } from '../users/user-repo';
 import { ApproverRepo } from './approver-repo';
 import { runCeremony } from './ceremony';
@@ -13,8 +13,8 @@ import { KeyShareRepo } from './key-share-repo';
 import type { SealingKeyRef, SealingKeysPort } from './sealing-keys';
 
 /** POST /api/approvers/enrolment, GET /api/approvers, GET /api/keys, POST /api/keys/ceremony. */
-export function registerKeyRoutes(ctx: AppContext, admin: Router<AdminState>, keys: SealingKeysPort): void {
-  const approvers = new ApproverRepo(ctx.db, new UserRepo(ctx.db, fieldCipherFor(ctx.db)));
+export function registerKeyRoutes(ctx: AppContext, admin: Router<AdminState>, keys: SealingKeysPort, cipher: FieldCipher): void {
+  const approvers = new ApproverRepo(ctx.db, new UserRepo(ctx.db, cipher));
   const shares = new KeyShareRepo(ctx.db);
   // One ceremony at a time: two concurrent ones would race for the active key.
   let ceremonyRunning = false;

@@ -8,7 +8,6 @@ import type { KeysStatus } from '../../common/schemas/keys';
 import { decryptWith, generateX25519Key, importX25519Secret, type X25519Key } from '../../node/age-files';
 import { createStaff, setupAdmin, type StaffClient } from '../cases/test/staff-fixture';
 import { readSegment, listSegments } from '../sealing/segment-reader';
-import { getSealing } from '../sealing/sealing-service';
 import { accessRecordsSealed, recordsHandedTo } from '../sealing/test/unseal-for-tests';
 import { startTestApp, type TestApp } from '../test/test-app';
 
@@ -117,10 +116,10 @@ describe('key ceremony', () => {
     expect((await importX25519Secret(secret)).recipient).toBe(res.body.recipient);
     await expect(combine([shares[0]!])).rejects.toThrow();
     // A frame the server seals from now on opens with the rebuilt key in the independent age CLI.
-    const before = recordsHandedTo(getSealing(app.ctx).sealer);
+    const before = recordsHandedTo(app.services.sealing.sealer);
     await (await fetch(`${app.deliveryUrl}/healthz`, { headers: { 'user-agent': 'AgeCliCheck/1' } })).arrayBuffer();
-    await accessRecordsSealed(getSealing(app.ctx).sealer, before, 1);
-    const segment = listSegments(app.ctx.config.sealedDir).find((s) => s.keyId === res.body.keyId)!;
+    await accessRecordsSealed(app.services.sealing.sealer, before, 1);
+    const segment = listSegments(app.ctx.config.sealing.dir).find((s) => s.keyId === res.body.keyId)!;
     const frame = [...readSegment(segment.path)][0]!;
     const dir = fs.mkdtempSync(path.join(app.dataDir, 'age-'));
     fs.writeFileSync(path.join(dir, 'id'), ageIdentityFromSecret(secret) + '\n', { mode: 0o600 });

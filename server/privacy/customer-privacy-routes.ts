@@ -60,7 +60,7 @@ export function registerCustomerPrivacyRoutes(ctx: AppContext, admin: Router<Adm
 
   adminRoute(admin, 'GET /api/customers/:id/export', ({ params }, session) => {
     const id = idOf(params.id);
-    const customer = new CustomerRepo(ctx.db).get(id);
+    const customer = new CustomerRepo(ctx.db, cipher).get(id);
     const data = erasure.collect(id);
     const counts = Object.fromEntries(Object.entries(data).map(([k, v]) => [k, v.length]));
     ctx.audit.append({ actor: session.userId, action: 'customer.export', target: id, details: counts });

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Logger } from '../log/logger';
-import { DATA_KEY_FILE_ENV, DATA_KEY_REF_FILE, DataKeyError, KEYCHAIN_SERVICE, keychainAccount, openDataKey, storeIdOf } from './data-key';
+import { DATA_KEY_REF_FILE, DataKeyError, KEYCHAIN_SERVICE, keychainAccount, openDataKey, storeIdOf } from './data-key';
 import { KEYRING, missing } from '../../node/test/requirements';
 
 
@@ -55,19 +55,6 @@ describe('data key in a key file', () => {
     const again = await openDataKey({ dataDir: data, keyFile, log });
     expect(again.key.equals(first.key)).toBe(true);
     expect(again.storeId).toBe(first.storeId);
-  });
-
-  it('takes the path from the environment too', async () => {
-    const data = tempDir();
-    const keyFile = path.join(tempDir(), 'env.key');
-    process.env[DATA_KEY_FILE_ENV] = keyFile;
-    try {
-      const { source } = await openDataKey({ dataDir: data, log: captureLog() });
-      expect(source).toBe('file');
-      expect(fs.existsSync(keyFile)).toBe(true);
-    } finally {
-      delete process.env[DATA_KEY_FILE_ENV];
-    }
   });
 
   it('refuses a key file inside the data directory, also through a symlink', async () => {

@@ -52,17 +52,23 @@ export async function openDataKey(options: { dataDir: string; keyFile?: string; 
   return { key, source, storeId: ref.storeId };
 }
 
+/** The data key file from a flag, else CREATIVE_ENGINE_DATA_KEY_FILE (every command that opens the data key). */
+export function dataKeyFileFrom(flag: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
+  const file = flag ?? (env[DATA_KEY_FILE_ENV] || undefined);
+  return file === undefined ? undefined : path.resolve(file);
+}
+
 /** The store id recorded in a data directory, or null when it has none yet. */
 export function storeIdOf(dataDir: string): string | null {
   return readRef(path.join(dataDir, DATA_KEY_REF_FILE))?.storeId ?? null;
 }
 
 /**
- * Finds the data key of a store: the key file when one is configured (flag or environment), else
- * the OS keychain. `create` allows making a new key when none exists (first start only).
+ * Finds the data key of a store: the key file when one is configured (the CLI takes it from the
+ * flag or CREATIVE_ENGINE_DATA_KEY_FILE), else the OS keychain. `create` allows making a new key when none exists (first start only).
  */
 export async function findDataKey(options: { storeId: string; keyFile?: string; dataDir: string; log: Logger; create: boolean }): Promise<{ key: Buffer; source: DataKeySource }> {
-  const keyFile = options.keyFile ?? (process.env[DATA_KEY_FILE_ENV] || undefined);
+  const keyFile = options.keyFile;
   if (keyFile) {
     const key = readKeyFile(path.resolve(keyFile), options.dataDir, options.create, options.log);
     options.log.warn('the data key is read from a key file, not the OS keychain: keep that file on another volume, readable only by this service, and back it up apart from the data');

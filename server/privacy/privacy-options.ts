@@ -25,10 +25,6 @@ export interface PrivacyOptions {
   /** Key file outside the data directory, used when the OS keychain is not wanted or not available. */
   dataKeyFile?: string;
   retention?: Partial<Omit<PersonalDataRetention, 'requestDays'>> & { requestDays?: Partial<Record<RequestKind, number>> };
-  /** Outgoing mail for forwarding requests to customers; forwarding answers 503 without it. */
-  smtp?: { url: string; from: string };
-  /** Scheduled encrypted backups written by `serve`. */
-  backup?: { dir: string; everyHours: number; keep: number };
 }
 
 export const DEFAULT_RETENTION: PersonalDataRetention = {

@@ -5,10 +5,6 @@ import { CustomerPrivacyRepo } from './customer-privacy-repo';
 import { erasureDueAt } from './erasure-schedule';
 import { loadRetentionPolicy } from './privacy-options';
 
-/** Called after customers were erased in a running server (set by the privacy feature: rebuild indexes). */
-const afterErasure = new WeakMap<RetentionEnv['db'], () => void>();
-export const onCustomersErased = (db: RetentionEnv['db'], fn: () => void) => afterErasure.set(db, fn);
-
 function dueCustomers(env: RetentionEnv) {
   const policy = loadRetentionPolicy(env.config);
   return new CustomerPrivacyRepo(env.db, null).restricted().map((c) => ({ ...c, due: erasureDueAt(new Date(c.restrictedAt), c, policy) }));
@@ -50,7 +46,7 @@ export const personalDataRetention: RetentionTask = {
     }
     if (erasedCustomers.length + erasedRequests.length > 0) {
       db.pragma('wal_checkpoint(TRUNCATE)');
-      if (erasedCustomers.length) afterErasure.get(db)?.();
+      if (erasedCustomers.length) env.onCustomersErased?.();
     }
     return { details: { erasedCustomers, erasedRequests }, lines };
   },

@@ -69,7 +69,7 @@ let dpo: AdminClient;
 
 beforeAll(async () => {
   sink = await SmtpSink.start();
-  app = await startTestApp({ privacy: { smtp: { url: `smtp://127.0.0.1:${sink.port}`, from: 'privacy@agency.example' } } });
+  app = await startTestApp({ mail: { url: `smtp://127.0.0.1:${sink.port}`, from: 'privacy@agency.example' } });
   admin = await signInAs(app, 'admin');
   dpo = await signInAs(app, 'dpo');
 });

@@ -4,6 +4,12 @@ import { HttpError } from '../http/http-error';
 import type { Logger } from '../log/logger';
 
 /** One outgoing plain-text message. */
+/** Outgoing mail server (smtp:// or smtps:// URL, credentials inside) and sender address. */
+export interface SmtpSettings {
+  url: string;
+  from: string;
+}
+
 export interface MailMessage {
   to: string;
   subject: string;
@@ -21,7 +27,7 @@ export interface Mailer {
  * timeouts; STARTTLS is used whenever the server offers it. Errors are reported without the
  * addresses involved (nodemailer puts them into its messages).
  */
-export function createMailer(smtp: { url: string; from: string }, log: Logger): Mailer {
+export function createMailer(smtp: SmtpSettings, log: Logger): Mailer {
   const transport = nodemailer.createTransport({ url: smtp.url, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 } as Parameters<typeof nodemailer.createTransport>[0]);
   return {
     async send(message) {

@@ -89,7 +89,7 @@ export function registerRequestRoutes(
     const contact = customers.contact(customerId);
     if (!contact) throw notFound('The customer');
     if (!deps.mailer) throw new HttpError(503, 'unavailable', 'No mail server is configured. Start the server with --smtp-url and --mail-from to forward requests.');
-    const message = forwardMessage(current, contact, ctx.config.privacy?.smtp?.from ?? 'Creative Engine');
+    const message = forwardMessage(current, contact, ctx.config.mail?.from ?? 'Creative Engine');
     await deps.mailer.send({ to: contact.email, ...message });
     ctx.db.transaction(() => {
       repo.markForwarded(current.id, customerId, ctx.now());

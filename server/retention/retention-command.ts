@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { AuditLog } from '../audit/audit-log';
-import { parseFlags, required, UsageError, type Command } from '../cli/args';
+import { parseFlags, required, UsageError, type Command } from '../command/args';
 import { resolveConfig } from '../config';
 import { createLogger } from '../log/logger';
 import { openDatabase, STORE_FILE } from '../store/database';
@@ -37,7 +37,7 @@ export const retentionRunCommand: Command = {
       if (err instanceof RetentionConfigError) throw new UsageError(err.message);
       throw err;
     }
-    const config = resolveConfig({ dataDir, sealedDir: f['sealed-dir'], sealedRetention });
+    const config = resolveConfig({ dataDir, sealing: { dir: f['sealed-dir'], retention: sealedRetention } });
     const log = createLogger();
     const db = openDatabase(dataDir);
     try {

@@ -1,4 +1,4 @@
-import type { Feature } from '../app-context';
+import type { AppContext } from '../app-context';
 import { validateSealedRetention } from './retention-period';
 import { nextRetentionDue, runRetention } from './retention-runner';
 import type { RetentionEnv } from './retention-task';
@@ -10,11 +10,11 @@ const MIN_DELAY_MS = 1_000;
 /**
  * Retention in `serve`: refuses a sealed-log retention longer than the policy at start-up, runs
  * every retention task at start, then hourly and at the exact instant the next month falls due
- * (timer unref'd). Each run is audited with actor `system`.
+ * (timer unref'd). Each run is audited with actor `system`; `onCustomersErased` follows erasures.
  */
-export const retentionFeature: Feature = async (ctx) => {
-  validateSealedRetention(ctx.config.sealedRetention);
-  const env: RetentionEnv = { db: ctx.db, config: ctx.config, log: ctx.log, audit: ctx.audit, actor: 'system' };
+export async function startRetention(ctx: AppContext, onCustomersErased: () => void): Promise<void> {
+  validateSealedRetention(ctx.config.sealing.retention);
+  const env: RetentionEnv = { db: ctx.db, config: ctx.config, log: ctx.log, audit: ctx.audit, actor: 'system', onCustomersErased };
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<void> | null = null;
   let stopped = false;
@@ -47,4 +47,4 @@ export const retentionFeature: Feature = async (ctx) => {
     if (timer) clearTimeout(timer);
     await running;
   });
-};
+}

@@ -11,6 +11,8 @@ export interface RetentionEnv {
   audit: AuditLog;
   /** Who runs it: `system` (the scheduler in serve) or `cli`. */
   actor: 'system' | 'cli';
+  /** Called after customers were erased (serve: the delivery index drops them). */
+  onCustomersErased?: () => void;
 }
 
 /** What one task deleted. */

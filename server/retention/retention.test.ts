@@ -98,7 +98,7 @@ describe('sealed-log retention run', () => {
   it('honours a shorter period', async () => {
     const { dataDir, sealedDir } = dataDirWith(['20250115T10', '20250215T10']);
     const db = openDatabase(dataDir);
-    const env = { db, audit: new AuditLog(db), config: resolveConfig({ dataDir, sealedRetention: { days: 7 } }), log: memoryLogger(), actor: 'cli' as const };
+    const env = { db, audit: new AuditLog(db), config: resolveConfig({ dataDir, sealing: { retention: { days: 7 } } }), log: memoryLogger(), actor: 'cli' as const };
     try {
       await runRetention(env, new Date('2025-02-07T23:59:59.999Z'), SEALED_ONLY);
       expect(listMonths(sealedDir)).toEqual(['2025-01', '2025-02']);
@@ -155,6 +155,6 @@ describe('retention in serve', () => {
     } finally {
       await app.stop();
     }
-    await expect(startTestApp({ dataDir, sealedRetention: { months: 4 } })).rejects.toThrow(/at most 3 months/);
+    await expect(startTestApp({ dataDir, sealing: { retention: { months: 4 } } })).rejects.toThrow(/at most 3 months/);
   });
 });

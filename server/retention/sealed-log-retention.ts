@@ -8,7 +8,7 @@ import type { RetentionTask } from './retention-task';
 export const sealedLogRetention: RetentionTask = {
   name: 'sealed-logs',
   run(env, now) {
-    const { sealedDir, sealedRetention } = env.config;
+    const { dir: sealedDir, retention: sealedRetention } = env.config.sealing;
     const deletedMonths: string[] = [];
     let files = 0;
     let bytes = 0;
@@ -36,8 +36,8 @@ export const sealedLogRetention: RetentionTask = {
   },
   nextDue(env, now) {
     let next: Date | null = null;
-    for (const month of listMonths(env.config.sealedDir)) {
-      const due = sealedDeletionTime(month, env.config.sealedRetention);
+    for (const month of listMonths(env.config.sealing.dir)) {
+      const due = sealedDeletionTime(month, env.config.sealing.retention);
       if (due && due > now && (!next || due < next)) next = due;
     }
     return next;

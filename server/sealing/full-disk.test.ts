@@ -5,7 +5,6 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { json, refreshIndex, Seeder, testClock } from '../delivery/test/seed';
 import { startTestApp, type TestApp } from '../test/test-app';
-import { getSealing } from './sealing-service';
 import { createTestIdentity } from './test/test-identity';
 import { unsealAll } from './test/unseal-for-tests';
 
@@ -78,9 +77,9 @@ describe(`a full sealed-log disk (${MODE})`, () => {
   it('answers 503 on /healthz naming the cause, refuses delivery once the buffer is full, creates no files, and recovers without losing a buffered record', async () => {
     console.log(`full-disk test: ${MODE}`);
     const clock = testClock('2025-06-01T09:10:00Z');
-    app = await startTestApp({ sealedDir, sealBuffer: { records: BUFFER_RECORDS } }, { now: clock.now });
+    app = await startTestApp({ sealing: { dir: sealedDir, buffer: { records: BUFFER_RECORDS } } }, { now: clock.now });
     const id = createTestIdentity();
-    const { keyRing, sealer } = getSealing(app.ctx);
+    const { keyRing, sealer } = app.services.sealing;
     await keyRing.activate(id.recipient, {});
     const ad = new Seeder(app.ctx.db, clock.now()).simple();
     await refreshIndex(app);

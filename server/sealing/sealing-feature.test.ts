@@ -9,7 +9,6 @@ import { anonymousClient, signInAs } from '../test/admin-client';
 import { findPlainText } from '../test/find-plain-text';
 import { startTestApp } from '../test/test-app';
 import { THROWAWAY_WARNING } from './key-ring';
-import { getSealing } from './sealing-service';
 import { listSegments } from './segment-reader';
 import { createTestIdentity } from './test/test-identity';
 import { memoryLogger, unsealAll } from './test/unseal-for-tests';
@@ -37,7 +36,7 @@ describe('sealing feature', () => {
     const app = await startApp(config(), { log });
     try {
       expect(log.lines.filter((l) => l.level === 'warn').map((l) => l.message)).toContain(THROWAWAY_WARNING);
-      const { keyRing } = getSealing(app.ctx);
+      const { keyRing } = app.services.sealing;
       const status = keyRing.status()!;
       expect(status).toMatchObject({ sealing: 'throwaway', keyId: expect.stringMatching(/^sk_[a-z2-7]{16}$/) });
       expect(keyRing.history()).toHaveLength(1);
@@ -53,7 +52,7 @@ describe('sealing feature', () => {
     // A restart keeps the same throwaway key (its private half is still gone) and warns again.
     const log2 = memoryLogger();
     const again = await startApp(config(), { log: log2 });
-    expect(getSealing(again.ctx).keyRing.history()).toHaveLength(1);
+    expect(again.services.sealing.keyRing.history()).toHaveLength(1);
     expect(log2.lines.some((l) => l.message === THROWAWAY_WARNING)).toBe(true);
     await again.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
@@ -63,7 +62,7 @@ describe('sealing feature', () => {
   it('seals every delivery request and leaves no plaintext IP, user agent or referrer in the data directory', async () => {
     const app = await startTestApp({ trustProxy: ['127.0.0.1', '::1'] });
     const id = createTestIdentity();
-    const { keyRing, sealer } = getSealing(app.ctx);
+    const { keyRing, sealer } = app.services.sealing;
     const key = await keyRing.activate(id.recipient, {});
     expect(keyRing.status()).toMatchObject({ sealing: 'ceremony', keyId: key.id });
     expect(keyRing.history().map((k) => [k.kind, k.retiredAt === null])).toEqual([['throwaway', false], ['ceremony', true]]);
@@ -107,7 +106,7 @@ describe('sealing feature', () => {
   it('refuses to start when the sealed directory cannot be written, naming it', async () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ce-seal-bad-')), 'not-a-dir');
     fs.writeFileSync(file, 'x');
-    await expect(startTestApp({ sealedDir: path.join(file, 'sealed') })).rejects.toThrow(/Cannot write sealed logs to .*not-a-dir\/sealed: .*ENOTDIR/);
+    await expect(startTestApp({ sealing: { dir: path.join(file, 'sealed') } })).rejects.toThrow(/Cannot write sealed logs to .*not-a-dir\/sealed: .*ENOTDIR/);
     fs.rmSync(path.dirname(file), { recursive: true, force: true });
   });
 });

@@ -1,18 +1,19 @@
-import type { Feature } from '../app-context';
-import { adminRoute } from '../admin/admin-route';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { adminRoute, type AdminState } from '../admin/admin-route';
+import type { AppContext } from '../app-context';
 import { createClientIpResolver } from '../http/client-ip';
+import type { Router } from '../http/router';
 import { accessRecordOf } from './access-record';
 import { KeyRing, THROWAWAY_WARNING } from './key-ring';
 import { Sealer } from './sealer';
-import { provideSealing } from './sealing-service';
+import type { SealingService } from './sealing-service';
 
 /**
  * Sealed access logs: every delivery request leaves an access record that is batched, encrypted
  * to the key ring's current public key by the seal worker thread, and appended to
  * `<sealedDir>/YYYY-MM/*.seal`. The last batch is flushed at shutdown, after the listeners closed.
  */
-export const sealingFeature: Feature = async (ctx, { admin }) => {
-  const clientIp = createClientIpResolver(ctx.config.trustProxy);
+export async function startSealing(ctx: AppContext, admin: Router<AdminState>): Promise<SealingService> {
   const keyRing = new KeyRing(ctx.db, () => ctx.now());
   const key = keyRing.ensureCurrent();
   if (key.kind === 'throwaway') ctx.log.warn(THROWAWAY_WARNING);
@@ -20,19 +21,17 @@ export const sealingFeature: Feature = async (ctx, { admin }) => {
   let sealer: Sealer;
   try {
     sealer = await Sealer.start({
-      sealedDir: ctx.config.sealedDir, key, log: ctx.log,
-      maxPendingBytes: ctx.config.sealBuffer?.bytes, maxPendingRecords: ctx.config.sealBuffer?.records,
+      sealedDir: ctx.config.sealing.dir, key, log: ctx.log,
+      maxPendingBytes: ctx.config.sealing.buffer?.bytes, maxPendingRecords: ctx.config.sealing.buffer?.records,
     });
   } catch (err) {
-    throw new Error(`Cannot write sealed logs to ${ctx.config.sealedDir}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    throw new Error(`Cannot write sealed logs to ${ctx.config.sealing.dir}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
   keyRing.onActivate((next) => {
     sealer.useKey(next);
     ctx.log.info('sealing access logs to a new key', { keyId: next.id, kind: next.kind });
   });
-  provideSealing(ctx, { keyRing, sealer, sealedDir: ctx.config.sealedDir });
 
-  ctx.deliveryFinishHooks.push((req, res, peer) => sealer.push(accessRecordOf(req, res, clientIp, ctx.now().getTime(), peer)));
   // Stop hooks run after both listeners have closed; let the last responses' close events fire first.
   ctx.onStop(async () => {
     await new Promise((resolve) => setImmediate(resolve));
@@ -47,4 +46,11 @@ export const sealingFeature: Feature = async (ctx, { admin }) => {
     const s = sealer.stats();
     return { ...keyRing.status(), recordsSealed: s.recordsSealed, pendingRecords: s.pendingRecords, droppedRecords: s.droppedRecords, failedRecords: s.failedRecords };
   });
-};
+  return { keyRing, sealer, sealedDir: ctx.config.sealing.dir };
+}
+
+/** The delivery listener's finish hook: hands the sealer one access record per response. */
+export function accessRecorder(ctx: AppContext, sealer: Sealer): (req: IncomingMessage, res: ServerResponse, peer: string) => void {
+  const clientIp = createClientIpResolver(ctx.config.trustProxy);
+  return (req, res, peer) => sealer.push(accessRecordOf(req, res, clientIp, ctx.now().getTime(), peer));
+}

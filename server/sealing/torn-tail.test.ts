@@ -6,7 +6,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startTestApp } from '../test/test-app';
 import { AgeX25519Encryptor } from './age-encrypt';
 import { FrameSink } from './frame-sink';
-import { getSealing } from './sealing-service';
 import { hourBucket, hourKey, monthOfHour } from './segment-names';
 import { OPEN_SEGMENT_FILE } from './segment-writer';
 import { createTestIdentity } from './test/test-identity';
@@ -56,7 +55,7 @@ describe('setting a torn tail aside at start-up', () => {
 
     const app = await startTestApp({ dataDir });
     try {
-      expect(getSealing(app.ctx).sealer.stats().recovered).toEqual([
+      expect(app.services.sealing.sealer.stats().recovered).toEqual([
         { segment, tornFile: `${segment}.torn`, tail: { offset: whole, bytes: torn.length, reason: 'partial-frame' } },
       ]);
       expect((await fetch(`${app.deliveryUrl}/healthz`)).status).toBe(200);
@@ -73,7 +72,7 @@ describe('setting a torn tail aside at start-up', () => {
     const before = sha256(segment);
     const app = await startTestApp({ dataDir });
     try {
-      expect(getSealing(app.ctx).sealer.stats().recovered).toEqual([]);
+      expect(app.services.sealing.sealer.stats().recovered).toEqual([]);
     } finally {
       await app.stop();
     }
@@ -92,7 +91,7 @@ describe('setting a torn tail aside at start-up', () => {
     fs.writeFileSync(segment, '');
     const app = await startTestApp({ dataDir });
     try {
-      expect(getSealing(app.ctx).sealer.stats().recovered).toEqual([]);
+      expect(app.services.sealing.sealer.stats().recovered).toEqual([]);
     } finally {
       await app.stop();
     }

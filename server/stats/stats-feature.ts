@@ -1,17 +1,16 @@
 import { STATS_MAX_RANGE_DAYS, statsQuerySchema, statsSummaryQuerySchema } from '../../common/schemas/stats';
-import { adminRoute } from '../admin/admin-route';
-import type { Feature } from '../app-context';
+import { adminRoute, type AdminState } from '../admin/admin-route';
+import type { AppContext } from '../app-context';
 import { parseWith } from '../http/body';
 import { badRequest, notFound } from '../http/http-error';
 import { campaignSeries, statsSummary } from './stats-query';
-import { statsService } from './stats-service';
+import type { Router } from '../http/router';
+import type { StatsService } from './stats-service';
 
 const DAY_MS = 86_400_000;
 
 /** The statistics API on the admin listener (any signed-in role may read statistics). */
-export const statsFeature: Feature = (ctx, { admin }) => {
-  const stats = statsService(ctx);
-
+export function registerStatsRoutes(ctx: AppContext, admin: Router<AdminState>, stats: StatsService): void {
   adminRoute(admin, 'GET /api/stats', ({ query }) => {
     const q = parseWith(statsQuerySchema, Object.fromEntries(query));
     if (!stats.repo.campaignExists(q.campaignId)) throw notFound('The campaign');
@@ -30,4 +29,4 @@ export const statsFeature: Feature = (ctx, { admin }) => {
     stats.flush();
     return statsSummary(stats.repo, from, to);
   });
-};
+}

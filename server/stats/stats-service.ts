@@ -33,7 +33,7 @@ export interface StatsFlushStatus {
   droppedCounts: number;
 }
 
-/** The statistics module: in-memory counters, a flush every second and at shutdown, the rollup store. */
+/** The statistics module: in-memory counters, a flush every second and at shutdown, the rollup store (one per app, built by compose.ts). */
 export class StatsService {
   readonly counters = new StatsCounters();
   readonly repo: StatsRepo;
@@ -113,21 +113,4 @@ export class StatsService {
       });
     }
   }
-}
-
-const services = new WeakMap<AppContext, StatsService>();
-
-/** The statistics service of an app if one was created (the health check asks without creating it). */
-export function findStatsService(ctx: AppContext): StatsService | null {
-  return services.get(ctx) ?? null;
-}
-
-/** The one statistics service of an app (created on first use, so features may ask in any order). */
-export function statsService(ctx: AppContext): StatsService {
-  let s = services.get(ctx);
-  if (!s) {
-    s = new StatsService(ctx);
-    services.set(ctx, s);
-  }
-  return s;
 }

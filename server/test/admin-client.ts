@@ -13,7 +13,6 @@ import { CSRF_HEADER_VALUE } from '../../common/roles';
 import type { Me } from '../../common/schemas/user';
 import { hashPassword } from '../auth/password';
 import { newId } from '../catalog/new-id';
-import { fieldCipherFor } from '../privacy/privacy-services';
 import { UserRepo } from '../users/user-repo';
 import type { TestApp } from './test-app';
 
@@ -95,14 +94,14 @@ let counter = 0;
 
 /** Creates a staff account straight in the store (no HTTP, no audit entry); returns its id and e-mail. */
 export async function createTestUser(
-  app: Pick<TestApp, 'ctx'>,
+  app: Pick<TestApp, 'ctx' | 'services'>,
   options: { roles: Role[]; email?: string; name?: string; password?: string },
 ): Promise<{ id: string; email: string; password: string }> {
   const id = newId('user');
   const email = (options.email ?? `${options.roles.join('-')}-${++counter}-${id.slice(-6)}@test.invalid`).toLowerCase();
   const password = options.password ?? TEST_PASSWORD;
   const at = app.ctx.now().toISOString();
-  new UserRepo(app.ctx.db, fieldCipherFor(app.ctx.db)).insert({ id, email, name: options.name ?? `Test ${options.roles.join('+')}`, passwordHash: await hashPassword(password), roles: options.roles, at });
+  new UserRepo(app.ctx.db, app.services.privacy.cipher).insert({ id, email, name: options.name ?? `Test ${options.roles.join('+')}`, passwordHash: await hashPassword(password), roles: options.roles, at });
   return { id, email, password };
 }
 
@@ -115,7 +114,7 @@ export async function signIn(app: Pick<TestApp, 'adminUrl'>, email: string, pass
 }
 
 /** Creates a fresh account with the given role(s) and signs it in. */
-export async function signInAs(app: Pick<TestApp, 'adminUrl' | 'ctx'>, roles: Role | Role[], options: { email?: string; name?: string } = {}): Promise<AdminClient> {
+export async function signInAs(app: Pick<TestApp, 'adminUrl' | 'ctx' | 'services'>, roles: Role | Role[], options: { email?: string; name?: string } = {}): Promise<AdminClient> {
   const user = await createTestUser(app, { roles: Array.isArray(roles) ? roles : [roles], ...options });
   return signIn(app, user.email, user.password);
 }

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startApp, type App } from '../app';
-import { resolveConfig, type ServerConfig } from '../config';
+import { resolveConfig, type ServerConfigInput } from '../config';
 
 /** A real server on ephemeral loopback ports over a fresh temporary data directory. */
 export interface TestApp extends App {
@@ -12,7 +12,7 @@ export interface TestApp extends App {
 }
 
 /** Starts the real app for a test; pass `now` to control the clock. */
-export async function startTestApp(overrides: Partial<ServerConfig> = {}, options: { now?: () => Date } = {}): Promise<TestApp> {
+export async function startTestApp(overrides: ServerConfigInput = {}, options: { now?: () => Date } = {}): Promise<TestApp> {
   const dataDir = overrides.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'ce-test-'));
   // The data key lives in the OS keychain; outside the keychain test session (scripts/test.sh) there
   // is none, so the key goes to a file beside (never inside) the data directory, stable across restarts.

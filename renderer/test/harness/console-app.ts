@@ -1,5 +1,5 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { ServerConfig } from '../../../server/config';
+import type { ServerConfigInput } from '../../../server/config';
 import { startTestApp, type TestApp } from '../../../server/test/test-app';
 import { launchChromium, watchPage, type PageWatch } from './browser';
 import { CONSOLE_DIR, ensureConsoleBuilt } from './console-build';
@@ -15,7 +15,7 @@ export interface ConsoleHarness {
 }
 
 /** Starts everything a browser test needs; call close() in afterAll. */
-export async function startConsoleHarness(options: { now?: () => Date; overrides?: Partial<ServerConfig> } = {}): Promise<ConsoleHarness> {
+export async function startConsoleHarness(options: { now?: () => Date; overrides?: ServerConfigInput } = {}): Promise<ConsoleHarness> {
   await ensureConsoleBuilt();
   const app = await startTestApp({ ...options.overrides, consoleDir: CONSOLE_DIR }, { now: options.now });
   const browser = await launchChromium();

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { decryptWith, encryptTo, generateX25519Key, type X25519Key } from '../../../node/age-files';
 import { createApproverKeychain, type ApproverKeychain } from '../../../node/approver-keychain';
-import { getSealing } from '../../sealing/sealing-service';
 import { startTestApp, type TestApp } from '../../test/test-app';
 import { createStaff, setupAdmin, signIn, type StaffClient } from './staff-fixture';
 import { KEYRING as KEYRING_PART } from '../../../node/test/requirements';
@@ -92,7 +91,7 @@ export async function createCaseWorld(startIso: string): Promise<CaseWorld> {
         await res.arrayBuffer();
       }
       await new Promise((r) => setTimeout(r, 20)); // let the responses' close events hand records to the sealer
-      await getSealing(world.app.ctx).sealer.drain();
+      await world.app.services.sealing.sealer.drain();
     },
     async resignIn() {
       world.admin = await signIn(world.app.adminUrl, world.admin.email);

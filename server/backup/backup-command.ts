@@ -1,13 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { AuditLog } from '../audit/audit-log';
-import { createBackup } from '../backup/create-backup';
-import { restoreBackup } from '../backup/restore-backup';
+import { createBackup } from './create-backup';
+import { restoreBackup } from './restore-backup';
 import { createLogger } from '../log/logger';
+import { dataKeyFileFrom } from '../privacy/data-key';
 import { loadPrivacy } from '../privacy/privacy-services';
 import { parseSealedRetentionFlags, RetentionConfigError, type SealedRetention } from '../retention/retention-period';
 import { STORE_FILE, openDatabase } from '../store/database';
-import { parseFlags, required, UsageError, type Command } from './args';
+import { parseFlags, required, UsageError, type Command } from '../command/args';
 
 const KEY_HELP = 'The data key comes from the OS keychain, or from --data-key-file PATH (or CREATIVE_ENGINE_DATA_KEY_FILE) as serve uses it.';
 
@@ -47,7 +48,7 @@ export const backupCommand: Command = {
     const log = createLogger();
     const db = openDatabase(dataDir);
     try {
-      const { backupKey, storeId } = await loadPrivacy(db, { dataDir, keyFile: f['data-key-file'], log });
+      const { backupKey, storeId } = await loadPrivacy({ dataDir, keyFile: dataKeyFileFrom(f['data-key-file'], process.env), log });
       const now = new Date();
       const result = await createBackup({ db, dataDir, sealedDir: path.resolve(f['sealed-dir'] ?? path.join(dataDir, 'sealed')), out, backupKey, storeId, now, sealedRetention: retention });
       new AuditLog(db).append({
@@ -84,7 +85,7 @@ export const restoreCommand: Command = {
     const retention = sealedRetention(f['sealed-retention-months'], f['sealed-retention-days']);
     if (!fs.existsSync(from)) throw new UsageError(`${from} does not exist.`);
     if (inside(from, dataDir)) throw new UsageError('--from must be outside the data directory being restored.');
-    const result = await restoreBackup({ from, dataDir, force: f.force ?? false, keyFile: f['data-key-file'], log: createLogger(), now: new Date(), sealedRetention: retention });
+    const result = await restoreBackup({ from, dataDir, force: f.force ?? false, keyFile: dataKeyFileFrom(f['data-key-file'], process.env), log: createLogger(), now: new Date(), sealedRetention: retention });
     const skipped = result.expiredSealedMonths.length ? `; left out sealed logs past their retention: ${result.expiredSealedMonths.join(', ')}` : '';
     console.log(`restored ${result.dataDir} from the backup of ${result.createdAt.toISOString()} (${result.files} files${skipped})`);
     return 0;

@@ -3,10 +3,11 @@ import { AuditLog } from '../audit/audit-log';
 import { hashPassword } from '../auth/password';
 import { newId } from '../catalog/new-id';
 import { createLogger } from '../log/logger';
+import { dataKeyFileFrom } from '../privacy/data-key';
 import { loadPrivacy } from '../privacy/privacy-services';
 import { openDatabase } from '../store/database';
-import { UserRepo } from '../users/user-repo';
-import { parseFlags, readStdin, required, UsageError, type Command } from './args';
+import { UserRepo } from './user-repo';
+import { parseFlags, readStdin, required, UsageError, type Command } from '../command/args';
 
 /**
  * `init`: creates the store and the first admin account (password from standard input). Staff
@@ -38,7 +39,7 @@ export const initCommand: Command = {
 
     const db = openDatabase(dataDir);
     try {
-      const { cipher } = await loadPrivacy(db, { dataDir, keyFile: f['data-key-file'], log: createLogger() });
+      const { cipher } = await loadPrivacy({ dataDir, keyFile: dataKeyFileFrom(f['data-key-file'], process.env), log: createLogger() });
       const users = new UserRepo(db, cipher);
       const audit = new AuditLog(db);
       const id = newId('user');

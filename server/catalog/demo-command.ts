@@ -1,7 +1,7 @@
-import { loadDemoData } from '../catalog/demo-data';
+import { loadDemoData } from './demo-data';
 import { AuditLog } from '../audit/audit-log';
 import { openDatabase } from '../store/database';
-import { parseFlags, parsePublicOrigin, required, type Command } from './args';
+import { parseFlags, parsePublicOrigin, required, type Command } from '../command/args';
 
 /** `demo`: loads the clearly labelled demo data set and prints the tags to paste into a page. */
 export const demoCommand: Command = {

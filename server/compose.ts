@@ -1,0 +1,81 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AppContext, Routers } from './app-context';
+import { registerConsoleConfigRoute } from './admin/config-route';
+import { registerAuditRoutes } from './audit/audit-routes';
+import { startAuth } from './auth/auth-feature';
+import type { SessionManager } from './auth/session-manager';
+import { startBackups, type BackupSchedule } from './backup/backup-schedule';
+import { startCases } from './cases/cases-feature';
+import { registerCatalogRoutes } from './catalog/catalog-feature';
+import { startDelivery } from './delivery/delivery-feature';
+import { deliveryGate } from './delivery/delivery-gate';
+import { registerHealthRoutes } from './delivery/health';
+import { registerKeyRoutes } from './keys/key-routes';
+import { startPrivacy } from './privacy/privacy-feature';
+import type { PrivacyServices } from './privacy/privacy-services';
+import { startRequests } from './requests/requests-feature';
+import { startRetention } from './retention/retention-feature';
+import { accessRecorder, startSealing } from './sealing/sealing-feature';
+import type { SealingService } from './sealing/sealing-service';
+import { registerStatsRoutes } from './stats/stats-feature';
+import { StatsService } from './stats/stats-service';
+
+/** The services of a running server (tests reach them through App.services). */
+export interface Services {
+  privacy: PrivacyServices;
+  sessions: SessionManager;
+  sealing: SealingService;
+  stats: StatsService;
+  /** Null when no scheduled backups are configured. */
+  backups: BackupSchedule | null;
+}
+
+/** What the listeners need from the composed server. */
+export interface ComposedServer {
+  services: Services;
+  /** Per-request state of the delivery listener: refuses delivery while the sealed-log buffer is full. */
+  deliveryGate: (req: IncomingMessage) => undefined;
+  /** After each delivery response: its access record goes to the sealer. */
+  onDeliveryFinish: (req: IncomingMessage, res: ServerResponse, peer: string) => void;
+}
+
+/**
+ * The whole server in one place: builds every service in dependency order over the store and
+ * audit log of `ctx` and hands each feature exactly what it needs. Shutdown work registered with
+ * ctx.onStop runs in reverse order (so the sealer, built early, closes after everything that feeds it).
+ */
+export async function composeServer(ctx: AppContext, routers: Routers): Promise<ComposedServer> {
+  const { admin, delivery } = routers;
+  const { config } = ctx;
+
+  // Personal data: the data key opens the field cipher; nothing that reads customers starts before it.
+  const privacy = await startPrivacy(ctx, admin);
+  const sessions = startAuth(ctx, admin, privacy.cipher);
+
+  // Sealed access logs: key ring and sealer; delivery refuses to serve while the sealer cannot keep up.
+  const sealing = await startSealing(ctx, admin);
+  registerKeyRoutes(ctx, admin, sealing.keyRing, privacy.cipher);
+  startCases(ctx, admin, { keyRing: sealing.keyRing, settings: { sealedDir: sealing.sealedDir, ...config.cases } });
+
+  registerAuditRoutes(ctx, admin);
+  registerCatalogRoutes(ctx, routers, privacy.cipher);
+
+  // Delivery counts into the statistics; both report to the health check.
+  const stats = new StatsService(ctx);
+  startDelivery(ctx, routers, stats);
+  registerStatsRoutes(ctx, admin, stats);
+  registerHealthRoutes({ admin, delivery }, { sealer: sealing.sealer, stats });
+
+  startRequests(ctx, routers, { cipher: privacy.cipher, smtp: config.mail });
+  registerConsoleConfigRoute(admin, ctx.deliveryBaseUrl);
+
+  // Retention runs once now and then on schedule; erased customers leave the delivery index.
+  await startRetention(ctx, () => ctx.events.emit('data-changed', 'customer'));
+  const backups = startBackups(ctx, privacy);
+
+  return {
+    services: { privacy, sessions, sealing, stats, backups },
+    deliveryGate: deliveryGate(sealing.sealer),
+    onDeliveryFinish: accessRecorder(ctx, sealing.sealer),
+  };
+}
