@@ -17,8 +17,8 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 }
 
 /**
- * The one place that turns anything thrown into a response: HttpErrors keep their status and safe
- * message; anything else becomes a 500 with a generic message, logged without request data.
+ * The one place that turns anything thrown into a response (`ErrorBody` of common/error-codes.ts):
+ * HttpErrors keep their status, safe message and params; anything else becomes a 500 with a generic message, logged without request data.
  */
 export function sendError(res: ServerResponse, err: unknown, log: Logger): void {
   if (res.headersSent) {
@@ -33,6 +33,7 @@ export function sendError(res: ServerResponse, err: unknown, log: Logger): void 
     // The client went away mid-request: nobody reads the answer, and nothing went wrong here.
     if (err.code === 'request_aborted') log.debug?.('client aborted a request', { status: err.status });
     const error: Record<string, unknown> = { code: err.code, message: err.message };
+    if (err.params && Object.keys(err.params).length) error.params = err.params;
     if (err.details?.length) error.details = err.details;
     sendJson(res, err.status, { error }, err.headers ? { ...err.headers } : undefined);
     return;
