@@ -3,6 +3,7 @@ import { adminRoute } from '../admin/admin-route';
 import type { Feature } from '../app-context';
 import { parseWith } from '../http/body';
 import { badRequest, notFound } from '../http/http-error';
+import { registerCustomerTotalsRoute } from './customer-totals-route';
 import { campaignSeries, statsSummary } from './stats-query';
 import { statsService } from './stats-service';
 
@@ -30,4 +31,6 @@ export const statsFeature: Feature = (ctx, { admin }) => {
     stats.flush();
     return statsSummary(stats.repo, from, to);
   });
+
+  registerCustomerTotalsRoute(admin, stats);
 };
