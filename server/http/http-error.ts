@@ -1,7 +1,5 @@
 import type { ErrorCode, ErrorDetail, ErrorParams } from '../../common/error-codes';
 
-export type { ErrorCode } from '../../common/error-codes';
-
 /**
  * The one error type of the server: status, a code of the catalogue (common/error-codes.ts) and an
  * English message safe to send to the caller.
