@@ -89,6 +89,8 @@ export const ADMIN_ROUTES = {
   'GET /api/customers/:id/records': 'readCustomerRetention',
   'PUT /api/customers/:id/records': 'manageCustomerAccount',
   'GET /api/customers/:id/export': 'exportCustomer',
+  // Traffic totals of the customer's campaigns: statistics, which every signed-in role reads.
+  'GET /api/customers/:id/totals': 'signedIn',
 
   'GET /api/sites': 'signedIn',
   'GET /api/sites/:id': 'signedIn',
@@ -122,6 +124,7 @@ export const ADMIN_ROUTES = {
   'POST /api/delivery/token-key/rotate': 'rotateTokenKey',
 
   'GET /api/cases': 'readCases',
+  'GET /api/cases/waiting-for-me': 'approveCase',
   'POST /api/cases': 'openCase',
   'GET /api/cases/:id': 'readCases',
   'POST /api/cases/:id/customer-involvement': 'openCase',

@@ -84,7 +84,14 @@ export interface UnsealedRecord {
   userAgent: string | null;
 }
 
+/** Answer of `GET /api/cases/waiting-for-me`: the cases awaiting the signed-in approver's approval. */
+export interface CasesWaiting {
+  count: number;
+  ids: string[];
+}
+
 /** A case as GET /api/cases/:id shows it. */
+
 export interface CaseView {
   id: string;
   status: CaseStatus;

@@ -40,19 +40,34 @@ export const statsQuerySchema = z
   });
 export type StatsQuery = z.output<typeof statsQuerySchema>;
 
+/** Checks a totals range [from, to) when both ends are given: `to` after `from`, at most the daily maximum. */
+function checkTotalsRange(q: { from?: number; to?: number }, issue: z.RefinementCtx): void {
+  if (q.from === undefined || q.to === undefined) return;
+  if (q.to <= q.from) issue.addIssue({ code: 'custom', path: ['to'], message: 'to must be later than from.' });
+  else if (q.to - q.from > STATS_MAX_RANGE_DAYS.day * DAY_MS) {
+    issue.addIssue({ code: 'custom', path: ['to'], message: `The range may span at most ${STATS_MAX_RANGE_DAYS.day} days.` });
+  }
+}
+
 /** Query of `GET /api/stats/summary`: totals per campaign over [from, to); defaults to today (UTC) so far. */
 export const statsSummaryQuerySchema = z
   .object({ from: isoInstantSchema.optional(), to: isoInstantSchema.optional() })
   .strict()
-  .superRefine((q, issue) => {
-    if (q.from !== undefined && q.to !== undefined) {
-      if (q.to <= q.from) issue.addIssue({ code: 'custom', path: ['to'], message: 'to must be later than from.' });
-      else if (q.to - q.from > STATS_MAX_RANGE_DAYS.day * DAY_MS) {
-        issue.addIssue({ code: 'custom', path: ['to'], message: `The range may span at most ${STATS_MAX_RANGE_DAYS.day} days.` });
-      }
-    }
-  });
+  .superRefine(checkTotalsRange);
 export type StatsSummaryQuery = z.output<typeof statsSummaryQuerySchema>;
+
+/** Query of `GET /api/customers/:id/totals`: the range [from, to), both required. */
+export const customerTotalsQuerySchema = z.object({ from: isoInstantSchema, to: isoInstantSchema }).strict().superRefine(checkTotalsRange);
+
+/** Answer of `GET /api/customers/:id/totals`: what the customer's campaigns did in [from, to). */
+export interface CustomerTotals {
+  customerId: string;
+  from: string;
+  to: string;
+  served: number;
+  impressions: number;
+  clicks: number;
+}
 
 /** Counts of one bucket; `t` is the bucket's start (ISO, UTC). */
 export interface StatsPoint {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MainLogger } from './logger';
 import { isPortFree, ServerStartError, startServerProcess } from './server-process';
-import { CONSOLE_CSP } from './window-options';
+import { CONSOLE_CSP } from '../../common/csp';
 
 // The real server bundle (npm test builds it first; alone: `node scripts/build.mjs server`).
 const CLI = path.resolve(__dirname, '../../dist/server/cli.js');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CONSOLE_CSP, consoleWindowOptions, originOf, withConsoleCsp } from './window-options';
+import { CONSOLE_CSP } from '../../common/csp';
+import { consoleWindowOptions, originOf, withConsoleCsp } from './window-options';
 
 const ADMIN = 'http://127.0.0.1:43123';
 

@@ -1,13 +1,6 @@
 import type { BrowserWindowConstructorOptions } from 'electron';
+import { CONSOLE_CSP } from '../../common/csp';
 
-/**
- * The console's Content-Security-Policy: the same policy the admin listener sends (server/http/
- * security-headers.ts, checked equal by a test against the real server), enforced again by the
- * main process so that the window stays locked down even if a response lacks the header.
- */
-export const CONSOLE_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
-  "font-src 'self'; connect-src 'self'; frame-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /** Options of the console window, hardened per Electron's security checklist. */
 export function consoleWindowOptions(opts: { preloadPath: string; devTools: boolean }): BrowserWindowConstructorOptions {
@@ -39,8 +32,9 @@ export function consoleWindowOptions(opts: { preloadPath: string; devTools: bool
 }
 
 /**
- * Response headers with the console CSP added to every response from the admin origin; other
- * responses pass unchanged. A CSP the server sent is kept (both policies apply), never replaced.
+ * Response headers with the console CSP (common/csp.ts, the same policy the admin listener sends)
+ * added to every response from the admin origin, so that the window stays locked down even if a
+ * response lacks the header; other responses pass unchanged. A CSP the server sent is kept (both policies apply), never replaced.
  */
 export function withConsoleCsp(
   url: string,

@@ -164,4 +164,24 @@ describe('the admin views', () => {
     expect(focused).toEqual({ text: 'Creative Engine', outline: 'solid' });
     expectCleanPage(watch);
   }, 60_000);
+
+  it("says in the user's language, with the server's numbers, how long a locked sign-in must wait", async () => {
+    await createStaff(h.app.adminUrl, cookie, { email: 'lena@example.test', name: 'Lena Locked', password: PASSWORD, roles: ['analyst'] });
+    // Five free failures, then each failure after its lock doubles the lock: 1 s, 2 s, 4 s, then 8 s for the console.
+    const fail = () => fetch(`${h.app.adminUrl}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-requested-with': 'creative-engine' }, body: JSON.stringify({ email: 'lena@example.test', password: 'wrong password!!' }) });
+    for (let i = 0; i < 5; i++) expect((await fail()).status).toBe(401);
+    for (const lockMs of [1000, 2000, 4000]) {
+      await new Promise((resolve) => setTimeout(resolve, lockMs + 100));
+      expect((await fail()).status).toBe(401);
+    }
+    const { page, watch } = await h.newPage();
+    watch.expectHttpError({ path: '/api/me', status: 401 });
+    watch.expectHttpError({ path: '/api/session', status: 429 });
+    await page.goto(`${h.app.adminUrl}/sign-in`);
+    await page.getByLabel('E-Mail-Adresse').fill('lena@example.test');
+    await page.getByLabel('Passwort').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Anmelden' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/^Zu viele Versuche\. Bitte [1-8] Sekunden? warten und erneut versuchen\.$/);
+    expectCleanPage(watch);
+  }, 60_000);
 });

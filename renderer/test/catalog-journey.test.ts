@@ -37,6 +37,7 @@ describe('a new account manager sets up an advertiser and a publisher, and sees 
     await page.getByRole('button', { name: 'Anlegen' }).click();
     await expectHeading(page, 'Nordlicht Media GmbH');
     await screenshot(page, '10-customer-detail');
+    const customerUrl = page.url();
 
     // Site and zone with its tag
     await page.getByTestId('nav-sites').click();
@@ -125,6 +126,10 @@ describe('a new account manager sets up an advertiser and a publisher, and sees 
     const csv = fs.readFileSync((await (await download).path())!, 'utf8').split('\r\n');
     expect(csv[0]).toBe('creative,name,time,served,impressions,clicks,ctr');
     expect(csv.filter((l) => /^crv_[a-z2-7]{16},Herbstaktion bei Nordlicht \(300 × 250\),[^,]+,1,1,0,0\.000000$/.test(l))).toHaveLength(1);
+
+    // The customer's page counts it among the customer's totals (summed by the server).
+    await page.goto(customerUrl);
+    await expect.poll(() => page.getByTestId('customer-totals').textContent()).toMatch(/Ausgeliefert\s*1\s*Einblendungen\s*1\s*Klicks\s*0/);
 
     // The dashboard shows today's impression and the active campaign.
     await page.getByTestId('nav-dashboard').click();

@@ -44,6 +44,17 @@ describe('console messages', () => {
     }
   });
 
+  it('has a German and an English text for every error code, and fills in every param the server sends', async () => {
+    const { ERROR_CODES } = await import('../../common/error-codes');
+    const { CONSOLE_ERROR_CODES } = await import('../src/api/client');
+    const keys = [...ERROR_CODES, ...CONSOLE_ERROR_CODES].map((c) => `errors.${c}`);
+    expect(keys.filter((k) => typeof lookup(de, k) !== 'string' || typeof lookup(en, k) !== 'string')).toEqual([]);
+    // The texts of codes with params show them (as the words use-error-text makes of them).
+    for (const [code, placeholder] of [['payload_too_large', '{size}'], ['too_many_requests', '{wait}']] as const) {
+      expect([lookup(de, `errors.${code}`), lookup(en, `errors.${code}`)].every((text) => String(text).includes(placeholder))).toBe(true);
+    }
+  });
+
   it('names every role, status and kind the dynamic keys use', async () => {
     const { ROLES } = await import('../../common/roles');
     const { CAMPAIGN_STATUSES } = await import('../../common/schemas/campaign');

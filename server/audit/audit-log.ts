@@ -1,17 +1,6 @@
 import { createHash } from 'node:crypto';
+import type { AuditEntry } from '../../common/schemas/audit';
 import type { Db } from '../store/database';
-
-/** One audit entry as stored and as served by GET /api/audit. */
-export interface AuditEntry {
-  seq: number;
-  at: string;
-  actor: string;
-  action: string;
-  target: string | null;
-  details: Record<string, unknown>;
-  prevHash: string;
-  hash: string;
-}
 
 /** What a caller records: who did what to which thing. Details must hold no personal data. */
 export interface AuditEvent {

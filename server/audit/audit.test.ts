@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createStaff, setupAdmin, type StaffClient } from '../cases/test/staff-fixture';
 import { startTestApp, type TestApp } from '../test/test-app';
-import { entryHash, type AuditEntry } from './audit-log';
+import type { AuditEntry, AuditPage } from '../../common/schemas/audit';
+import { entryHash } from './audit-log';
 
 let app: TestApp;
 let admin: StaffClient;
@@ -28,7 +29,7 @@ afterAll(() => app?.dispose());
 
 describe('GET /api/audit', () => {
   it('lists newest first, pages with before and filters by action, for admin, DPO and management only', async () => {
-    const first = await staff.dpo!.call<{ items: AuditEntry[]; nextBefore: number | null }>('GET', '/api/audit?limit=3');
+    const first = await staff.dpo!.call<AuditPage>('GET', '/api/audit?limit=3');
     expect(first.status).toBe(200);
     const seqs = first.body.items.map((e) => e.seq);
     expect(seqs).toEqual([...seqs].sort((a, b) => b - a));

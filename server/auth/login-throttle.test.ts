@@ -23,6 +23,7 @@ describe('login throttling over HTTP', () => {
     expect(locked.body.error.code).toBe('too_many_requests');
     expect(locked.body.error.message).toMatch(/Too many failed sign-ins\. Wait \d+ seconds?, then try again\./);
     expect(Number(locked.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(locked.body.error.params).toEqual({ retryAfterSeconds: Number(locked.headers.get('retry-after')) });
     clock += 2000;
     expect((await anon.post('/api/session', { email: user.email, password: TEST_PASSWORD })).status).toBe(200);
   });

@@ -3,7 +3,7 @@ import { loginSchema } from '../../common/schemas/user';
 import { adminRoute, type AdminState, type Session } from '../admin/admin-route';
 import type { AppContext } from '../app-context';
 import { readJson } from '../http/body';
-import { HttpError } from '../http/http-error';
+import { HttpError, tooManyRequests } from '../http/http-error';
 import { reply } from '../http/listener';
 import type { Router } from '../http/router';
 import type { UserRepo } from '../users/user-repo';
@@ -23,7 +23,7 @@ export const meOf = (s: Session): Me => ({ id: s.userId, email: s.email, name: s
 function tooManyAttempts(waitMs: number): HttpError {
   const seconds = Math.max(1, Math.ceil(waitMs / 1000));
   const wait = seconds >= 120 ? `${Math.ceil(seconds / 60)} minutes` : `${seconds} second${seconds === 1 ? '' : 's'}`;
-  return new HttpError(429, 'too_many_requests', `Too many failed sign-ins. Wait ${wait}, then try again.`, undefined, { 'retry-after': String(seconds) });
+  return tooManyRequests(seconds, `Too many failed sign-ins. Wait ${wait}, then try again.`);
 }
 
 /** POST /api/session (sign in), DELETE /api/session (sign out), GET /api/me. */

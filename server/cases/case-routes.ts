@@ -5,7 +5,7 @@ import { parseWith, readJson } from '../http/body';
 import { reply } from '../http/listener';
 import type { Router } from '../http/router';
 import { approveCase, sharesFor } from './case-approval';
-import { closeCase, createCase, findCase, listCases, recordInvolvement, resultsFor } from './case-service';
+import { casesWaitingFor, closeCase, createCase, findCase, listCases, recordInvolvement, resultsFor } from './case-service';
 import { pageRecords, streamExport } from './case-results';
 import { caseView, type CaseContext } from './case-state';
 
@@ -20,6 +20,8 @@ export function registerCaseRoutes(c: CaseContext, admin: Router<AdminState>): v
   adminRoute(admin, 'POST /api/cases', async ({ req }, session) => reply(201, await createCase(c, await readJson(req, caseCreateSchema), session)));
 
   adminRoute(admin, 'GET /api/cases', ({ query }) => listCases(c, parseWith(listSchema, Object.fromEntries(query))));
+
+  adminRoute(admin, 'GET /api/cases/waiting-for-me', (_ctx, session) => casesWaitingFor(c, session.userId));
 
   adminRoute(admin, 'GET /api/cases/:id', ({ params }) => caseView(c, findCase(c, params.id)));
 

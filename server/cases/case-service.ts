@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { can } from '../../common/access';
-import type { CaseCreateInput, CaseView } from '../../common/schemas/cases';
+import type { CaseCreateInput, CasesWaiting, CaseView } from '../../common/schemas/cases';
 import type { Page } from '../../common/schemas/paging';
 import { generateX25519Key } from '../../node/age-files';
 import type { Session } from '../admin/admin-route';
@@ -117,6 +117,24 @@ export function listCases(c: CaseContext, q: { limit: number; offset: number; st
   sweep(c);
   const page = c.repo.list(q);
   return { ...page, items: page.items.map((rec) => caseView(c, rec)) };
+}
+
+/**
+ * The cases still collecting approvals in which `userId` holds a share of a key and has not yet
+ * approved for it (what the dashboard counts), oldest first.
+ */
+export function casesWaitingFor(c: CaseContext, userId: string): CasesWaiting {
+  sweep(c);
+  const ids = c.repo
+    .open()
+    .filter((rec) => rec.status === 'awaiting_approval')
+    .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id))
+    .filter((rec) => {
+      const approvals = c.repo.approvals(rec.id);
+      return rec.keyIds.some((keyId) => c.shares.shares(keyId).some((s) => s.userId === userId) && !approvals.some((a) => a.userId === userId && a.keyId === keyId));
+    })
+    .map((rec) => rec.id);
+  return { count: ids.length, ids };
 }
 
 /** Records that the affected customer was involved (required before approvals when one is named). */

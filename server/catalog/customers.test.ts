@@ -98,6 +98,8 @@ describe('customers', () => {
     const big = await manager.post('/api/customers', { ...acme, notes: 'n'.repeat(70 * 1024) });
     expect(big.status).toBe(413);
     expect(big.body.error.code).toBe('payload_too_large');
+    // The console states the limit in its own words: the number travels as a parameter.
+    expect(big.body.error.params).toEqual({ limit: expect.any(Number) });
     const array = await manager.post('/api/customers', [acme]);
     expect(array.status).toBe(400);
   });

@@ -4,7 +4,8 @@ import { asciiOrigin, isSafeHeaderValue, locationValue } from '../http/header-va
 import { HttpError } from '../http/http-error';
 import type { Router } from '../http/router';
 import { DECISION_HEADERS, parseKeywords, type DeliveryService, type Served } from './delivery-service';
-import { frameCsp, framePage } from './frame-page';
+import { framePage } from './frame-page';
+import { adFrameCsp } from '../../common/csp';
 import { tagScript } from './tag-script';
 
 /** The 43-byte transparent 1×1 GIF answered by the impression pixel. */
@@ -81,7 +82,7 @@ export function registerDeliveryRoutes(ctx: AppContext, delivery: Router<unknown
     const zone = service.zone(params.id, base);
     const served = service.serve(zone, parseKeywords(query.get('kw')), req.headers['user-agent'], base);
     // The CSP is a header: the configured base URL goes in as its ASCII origin (an IDN host in punycode).
-    const csp = frameCsp(asciiOrigin(base) ?? "'self'");
+    const csp = adFrameCsp(asciiOrigin(base) ?? "'self'");
     send(res, 200, 'text/html; charset=utf-8', framePage(served), { 'cache-control': NO_STORE, 'content-security-policy': csp });
   });
 

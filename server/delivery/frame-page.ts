@@ -2,14 +2,6 @@ import { CLICK_URL_MACRO } from '../../common/schemas/creative-html';
 import { escapeHtml } from './tag-script';
 import type { Served } from './delivery-service';
 
-/**
- * CSP of the iframe document: images only from the delivery server, no scripts, and the document
- * sandboxed (links may open a new window, nothing else).
- */
-export function frameCsp(baseUrl: string): string {
-  return `default-src 'none'; img-src ${baseUrl} data:; style-src 'unsafe-inline'; font-src ${baseUrl}; base-uri 'none'; form-action 'none'; sandbox allow-popups allow-popups-to-escape-sandbox`;
-}
-
 const HEAD =
   '<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>Advertisement</title>' +
   '<style>html,body{margin:0;padding:0;overflow:hidden;background:transparent}img{display:block;border:0}</style></head><body>';

@@ -1,3 +1,5 @@
+import { htmlCreativeCsp } from '../../common/csp';
+
 /** Escapes text for an HTML attribute or element. */
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -13,7 +15,7 @@ const jsString = (s: string) => JSON.stringify(s).replace(/</g, '\\u003c');
 export function htmlCreativeHead(baseUrl: string): string {
   const origin = escapeHtml(baseUrl);
   return (
-    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src ${origin} data:; style-src 'unsafe-inline'; font-src ${origin}; base-uri ${origin}; form-action 'none'">` +
+    `<meta http-equiv="Content-Security-Policy" content="${htmlCreativeCsp(origin)}">` +
     `<base href="${origin}/" target="_blank"><style>html,body{margin:0;padding:0;overflow:hidden}</style>`
   );
 }

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { z } from 'zod';
-import { HttpError } from './http-error';
+import { HttpError, payloadTooLarge } from './http-error';
 import { validationError } from './validation';
 
 /** Default cap for JSON request bodies. */
@@ -11,7 +11,7 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
   const declared = req.headers['content-length'];
   if (declared !== undefined && Number(declared) > limit) {
     req.resume();
-    throw tooLarge(limit);
+    throw payloadTooLarge(limit);
   }
   const chunks: Buffer[] = [];
   let size = 0;
@@ -20,7 +20,7 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
       size += chunk.length;
       if (size > limit) {
         req.resume();
-        throw tooLarge(limit);
+        throw payloadTooLarge(limit);
       }
       chunks.push(chunk);
     }
@@ -32,9 +32,6 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
   return Buffer.concat(chunks, size);
 }
 
-function tooLarge(limit: number): HttpError {
-  return new HttpError(413, 'payload_too_large', `The request body is larger than the limit of ${limit} bytes.`, undefined, { connection: 'close' });
-}
 
 /** Reads a JSON body and validates it with a zod schema. */
 export async function readJson<S extends z.ZodType>(req: IncomingMessage, schema: S, limit = JSON_BODY_LIMIT): Promise<z.output<S>> {

@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import type { ErrorBody } from '../../common/error-codes';
 import { HttpError } from './http-error';
 import type { Logger } from '../log/logger';
 
@@ -17,8 +18,8 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 }
 
 /**
- * The one place that turns anything thrown into a response: HttpErrors keep their status and safe
- * message; anything else becomes a 500 with a generic message, logged without request data.
+ * The one place that turns anything thrown into a response (`ErrorBody` of common/error-codes.ts):
+ * HttpErrors keep their status, safe message and params; anything else becomes a 500 with a generic message, logged without request data.
  */
 export function sendError(res: ServerResponse, err: unknown, log: Logger): void {
   if (res.headersSent) {
@@ -32,13 +33,14 @@ export function sendError(res: ServerResponse, err: unknown, log: Logger): void 
   if (err instanceof HttpError) {
     // The client went away mid-request: nobody reads the answer, and nothing went wrong here.
     if (err.code === 'request_aborted') log.debug?.('client aborted a request', { status: err.status });
-    const error: Record<string, unknown> = { code: err.code, message: err.message };
-    if (err.details?.length) error.details = err.details;
-    sendJson(res, err.status, { error }, err.headers ? { ...err.headers } : undefined);
+    const error: ErrorBody['error'] = { code: err.code, message: err.message };
+    if (err.params && Object.keys(err.params).length) error.params = err.params;
+    if (err.details?.length) error.details = [...err.details];
+    sendJson(res, err.status, { error } satisfies ErrorBody, err.headers ? { ...err.headers } : undefined);
     return;
   }
   log.error('unhandled error', { error: err instanceof Error ? `${err.name}: ${err.message}` : 'non-error thrown', stack: err instanceof Error ? err.stack : undefined });
-  sendJson(res, 500, { error: { code: 'internal_error', message: 'Something went wrong on the server. The error was logged.' } });
+  sendJson(res, 500, { error: { code: 'internal_error', message: 'Something went wrong on the server. The error was logged.' } } satisfies ErrorBody);
 }
 
 const SECURITY_HEADER_NAMES = new Set([

@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { CONSOLE_CSP } from '../../common/csp';
 
 /** Headers every response of both listeners carries. */
 const COMMON: ReadonlyArray<[string, string]> = [
@@ -7,15 +8,12 @@ const COMMON: ReadonlyArray<[string, string]> = [
   ['permissions-policy', 'camera=(), microphone=(), geolocation=(), interest-cohort=()'],
 ];
 
-/** The admin listener serves the console: same-origin only, nothing from third parties. */
-export const ADMIN_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
-  "font-src 'self'; connect-src 'self'; frame-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /** Applies the headers for the admin listener (console + API). */
 export function applyAdminHeaders(res: ServerResponse, tls: boolean): void {
   for (const [k, v] of COMMON) res.setHeader(k, v);
-  res.setHeader('content-security-policy', ADMIN_CSP);
+  // The admin listener serves the console: its policy is the console's (common/csp.ts).
+  res.setHeader('content-security-policy', CONSOLE_CSP);
   res.setHeader('x-frame-options', 'DENY');
   res.setHeader('cross-origin-opener-policy', 'same-origin');
   res.setHeader('cross-origin-resource-policy', 'same-origin');

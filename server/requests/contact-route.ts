@@ -2,7 +2,7 @@ import { CONTACT_BODY_LIMIT, contactSubmissionSchema } from '../../common/schema
 import type { AppContext } from '../app-context';
 import { readJson } from '../http/body';
 import { createClientIpResolver } from '../http/client-ip';
-import { HttpError } from '../http/http-error';
+import { HttpError, tooManyRequests } from '../http/http-error';
 import { reply } from '../http/listener';
 import type { Router } from '../http/router';
 import { PrefixRateLimiter } from './rate-limiter';
@@ -41,7 +41,7 @@ export function registerContactRoute(
       const wait = limiter.hit(clientIp(req));
       if (wait > 0) {
         req.resume();
-        throw new HttpError(429, 'too_many_requests', `Too many messages from your network. Try again in ${Math.ceil(wait / 60)} minutes.`, undefined, { 'retry-after': String(wait) });
+        throw tooManyRequests(wait, `Too many messages from your network. Try again in ${Math.ceil(wait / 60)} minutes.`);
       }
       const input = await readJson(req, contactSubmissionSchema, CONTACT_BODY_LIMIT);
       // An unknown customer id is dropped, not refused: the answer must not reveal which ids exist.
@@ -54,7 +54,7 @@ export function registerContactRoute(
       })();
       return reply(202, { id }, CORS);
     } catch (err) {
-      if (err instanceof HttpError) throw new HttpError(err.status, err.code, err.message, err.details, { ...err.headers, ...CORS });
+      if (err instanceof HttpError) throw new HttpError(err.status, err.code, err.message, err.details, { ...err.headers, ...CORS }, err.params);
       throw err;
     }
   });

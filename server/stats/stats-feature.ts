@@ -3,6 +3,7 @@ import { adminRoute, type AdminState } from '../admin/admin-route';
 import type { AppContext } from '../app-context';
 import { parseWith } from '../http/body';
 import { badRequest, notFound } from '../http/http-error';
+import { registerCustomerTotalsRoute } from './customer-totals-route';
 import { campaignSeries, statsSummary } from './stats-query';
 import type { Router } from '../http/router';
 import type { StatsService } from './stats-service';
@@ -29,4 +30,6 @@ export function registerStatsRoutes(ctx: AppContext, admin: Router<AdminState>, 
     stats.flush();
     return statsSummary(stats.repo, from, to);
   });
+
+  registerCustomerTotalsRoute(admin, stats);
 }

@@ -1,4 +1,4 @@
-import type { CampaignTotals, StatsPoint, StatsQuery, StatsResponse, StatsSummary } from '../../common/schemas/stats';
+import type { CampaignTotals, CustomerTotals, StatsPoint, StatsQuery, StatsResponse, StatsSummary } from '../../common/schemas/stats';
 import type { BucketRow, StatsRepo } from './stats-repo';
 
 const BUCKET_SECONDS = { hour: 3_600, day: 86_400 } as const;
@@ -32,11 +32,20 @@ export function campaignSeries(repo: StatsRepo, q: StatsQuery): StatsResponse {
   return { series };
 }
 
+/** The hours of a totals range [from, to) (ms): from the start of `from`'s hour, in epoch seconds. */
+function hourRange(fromMs: number, toMs: number): { from: number; to: number } {
+  return { from: Math.floor(fromMs / 1000 / BUCKET_SECONDS.hour) * BUCKET_SECONDS.hour, to: Math.ceil(toMs / 1000) };
+}
+
+/** Totals of one customer's campaigns for [from, to) (ms). */
+export function customerTotals(repo: StatsRepo, customerId: string, fromMs: number, toMs: number): CustomerTotals {
+  const { from, to } = hourRange(fromMs, toMs);
+  return { customerId, from: new Date(from * 1000).toISOString(), to: new Date(toMs).toISOString(), ...repo.customerSum(customerId, from, to) };
+}
+
 /** Totals per campaign for [from, to) (ms), plus the grand total. */
 export function statsSummary(repo: StatsRepo, fromMs: number, toMs: number): StatsSummary {
-  const hour = 3_600;
-  const from = Math.floor(fromMs / 1000 / hour) * hour;
-  const to = Math.ceil(toMs / 1000);
+  const { from, to } = hourRange(fromMs, toMs);
   const campaigns: CampaignTotals[] = repo.summary(from, to);
   const total = { served: 0, impressions: 0, clicks: 0 };
   for (const c of campaigns) {

@@ -45,6 +45,8 @@ export class StatsRepo {
   private readonly servedTotalsStmt;
   private readonly summaryStmt;
   private readonly campaignStmt;
+  private readonly customerStmt;
+  private readonly customerSumStmt;
   private readonly seriesStmts = new Map<string, Statement<[string, number, number]>>();
 
   constructor(private readonly db: Db) {
@@ -63,6 +65,11 @@ export class StatsRepo {
        FROM stats_hourly WHERE hour >= ? AND hour < ? GROUP BY campaign_id ORDER BY campaign_id`,
     );
     this.campaignStmt = db.prepare('SELECT 1 FROM campaigns WHERE id = ?').pluck();
+    this.customerStmt = db.prepare('SELECT 1 FROM customers WHERE id = ?').pluck();
+    this.customerSumStmt = db.prepare(
+      `SELECT COALESCE(SUM(s.served), 0) AS served, COALESCE(SUM(s.impressions), 0) AS impressions, COALESCE(SUM(s.clicks), 0) AS clicks
+       FROM stats_hourly s JOIN campaigns c ON c.id = s.campaign_id WHERE c.customer_id = ? AND s.hour >= ? AND s.hour < ?`,
+    );
   }
 
   /** Runs `fn` in one transaction (the flush: every delta plus whatever participants persist). */
@@ -100,6 +107,16 @@ export class StatsRepo {
   /** Totals per campaign for [from, to) in unix seconds. */
   summary(from: number, to: number): CampaignSumRow[] {
     return this.summaryStmt.all(from, to) as CampaignSumRow[];
+  }
+
+  /** Totals of all of a customer's campaigns for hours in [from, to) (epoch seconds). */
+  customerSum(customerId: string, from: number, to: number): Omit<CampaignSumRow, 'campaignId'> {
+    return this.customerSumStmt.get(customerId, from, to) as Omit<CampaignSumRow, 'campaignId'>;
+  }
+
+  /** Whether a customer with this id exists (any status). */
+  customerExists(id: string): boolean {
+    return this.customerStmt.get(id) !== undefined;
   }
 
   /** Whether a campaign with this id exists (any status). */

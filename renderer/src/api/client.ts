@@ -1,19 +1,21 @@
 import axios, { AxiosError, type AxiosRequestConfig } from 'axios';
+import type { ErrorDetail } from '../../../common/error-codes';
 import { CSRF_HEADER_VALUE } from '../../../common/roles';
 
-/** A field-level problem reported by the server (`error.details`). */
-export interface FieldProblem {
-  path: string;
-  message: string;
-}
+/** Codes the console gives failures that never got an answer from the server (translated like the server's). */
+export const CONSOLE_ERROR_CODES = ['network', 'timeout', 'client_error'] as const;
 
-/** An admin API failure with the server's code and a message a person can act on. */
+/**
+ * An admin API failure: a code of the catalogue (common/error-codes.ts) or of CONSOLE_ERROR_CODES,
+ * the server's English message (for logs), and the params the console's own text fills in.
+ */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
-    readonly details: FieldProblem[] = [],
+    readonly details: ErrorDetail[] = [],
+    readonly params: Readonly<Record<string, unknown>> = {},
   ) {
     super(message);
     this.name = 'ApiError';
@@ -54,11 +56,12 @@ export function toApiError(err: unknown): ApiError {
   if (err instanceof AxiosError) {
     const res = err.response;
     if (!res) return new ApiError(0, err.code === 'ECONNABORTED' ? 'timeout' : 'network', err.message);
-    const body = res.data as { error?: { code?: unknown; message?: unknown; details?: unknown } } | undefined;
+    const body = res.data as { error?: { code?: unknown; message?: unknown; details?: unknown; params?: unknown } } | undefined;
     const e = body?.error;
     if (e && typeof e.code === 'string' && typeof e.message === 'string') {
-      const details = Array.isArray(e.details) ? (e.details as FieldProblem[]).filter((d) => typeof d?.path === 'string') : [];
-      return new ApiError(res.status, e.code, e.message, details);
+      const details = Array.isArray(e.details) ? (e.details as ErrorDetail[]).filter((d) => typeof d?.path === 'string') : [];
+      const params = e.params && typeof e.params === 'object' ? (e.params as Record<string, unknown>) : {};
+      return new ApiError(res.status, e.code, e.message, details, params);
     }
     return new ApiError(res.status, res.status >= 500 ? 'internal_error' : 'bad_request', `HTTP ${res.status}`);
   }

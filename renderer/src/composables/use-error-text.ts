@@ -1,28 +1,32 @@
 import { useI18n } from 'vue-i18n';
 import type { ApiError } from '../api/client';
 
-// Codes whose meaning does not depend on the request: shown in the user's language. Other codes
-// (forbidden, conflict, bad_request, not_found …) carry the server's specific message, which says
-// exactly what is refused and what to do (it is written in English).
-const GENERIC = new Set([
-  'network',
-  'timeout',
-  'unauthenticated',
-  'csrf_header_missing',
-  'too_many_requests',
-  'payload_too_large',
-  'unsupported_media_type',
-  'internal_error',
-  'unavailable',
-  'method_not_allowed',
-]);
-
-/** Turns an API error into a sentence the user can act on, in their language where we know the case. */
+/**
+ * Turns an API error into a sentence the user can act on, in their language: the console's own
+ * text for the code (every code of common/error-codes.ts has one), filled in from the error's
+ * params. The server's English message is shown only for a code the console does not know.
+ */
 export function useErrorText() {
-  const { t } = useI18n();
+  const { t, te, locale } = useI18n();
   return (err: ApiError): string => {
-    if (GENERIC.has(err.code)) return t(`errors.${err.code}`);
-    if (err.code === 'validation_failed' && err.details.length) return t('errors.validation_failed');
-    return err.message || t('errors.internal_error');
+    const key = `errors.${err.code}`;
+    if (!te(key)) return err.message || t('errors.internal_error');
+    return t(key, textParams(err.params, locale.value));
   };
+}
+
+/** The error's params in words: a byte limit as a size, a wait in seconds as seconds or minutes. */
+function textParams(params: Readonly<Record<string, unknown>>, locale: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const { limit, retryAfterSeconds } = params;
+  if (typeof limit === 'number') {
+    const mb = limit >= 1024 * 1024;
+    out.size = new Intl.NumberFormat(locale, { style: 'unit', unit: mb ? 'megabyte' : 'kilobyte', maximumFractionDigits: 1 }).format(limit / (mb ? 1024 * 1024 : 1024));
+  }
+  if (typeof retryAfterSeconds === 'number') {
+    const minutes = retryAfterSeconds >= 120;
+    const unit = minutes ? 'minute' : 'second';
+    out.wait = new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'long' }).format(minutes ? Math.ceil(retryAfterSeconds / 60) : retryAfterSeconds);
+  }
+  return out;
 }

@@ -23,13 +23,20 @@ export const en: Messages = {
     reason: 'Reason', from: 'From', to: 'To', roles: 'Roles', size: 'Size', creativeName: 'Label',
   },
   errors: {
+    // One text per code of common/error-codes.ts and CONSOLE_ERROR_CODES; {size} and {wait} come from the error's params.
     network: 'The server cannot be reached. Is Creative Engine still running?', timeout: 'The server did not answer in time. Please try again.',
-    unauthenticated: 'Please sign in.',
+    client_error: 'Something went wrong in the console. Please reload the page.',
+    bad_request: 'The server could not process this request. Please check your input and try again.',
+    invalid_json: 'The request was malformed. Please reload the page and try again.',
+    validation_failed: 'Please check the marked fields.', unauthenticated: 'Please sign in.', forbidden: 'Your role does not allow this action.',
     csrf_header_missing: 'The request was refused (security check). Please reload the page.',
-    too_many_requests: 'Too many attempts. Wait a moment, then try again.', payload_too_large: 'The file or input is too large.',
+    not_found: 'This item does not exist (any more). Please reload the page.', method_not_allowed: 'This action is not possible here.',
+    conflict: 'This is not possible in the current state (it may already exist or have been changed meanwhile). Please reload and check.',
+    payload_too_large: 'The file or input is too large (at most {size}).', request_aborted: 'The request did not arrive completely. Please try again.',
     unsupported_media_type: 'This file type is not supported (PNG, JPEG, GIF or WebP).',
+    too_many_requests: 'Too many attempts. Wait {wait}, then try again.', gone: 'This is no longer available.',
+    locked: 'This record is locked and cannot be changed (for example a customer account restricted after a deletion request).',
     internal_error: 'Something went wrong on the server; the error was logged.', unavailable: 'The server is busy. Please try again in a moment.',
-    method_not_allowed: 'This action is not possible here.', validation_failed: 'Please check the marked fields.',
   },
   validation: {
     required: 'Please fill this in.', minChars: 'At least {n} characters.', maxChars: 'At most {n} characters.', minItems: 'Choose at least {n}.',

@@ -1,21 +1,8 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
+import type { AuditEntry, AuditPage, AuditVerification } from '../../../common/schemas/audit';
 import { apiGet } from '../api/client';
 import { requestState } from './request-state';
-
-/** One audit entry as GET /api/audit serves it. */
-export interface AuditEntry {
-  seq: number;
-  at: string;
-  actor: string;
-  action: string;
-  target: string | null;
-  details: Record<string, unknown>;
-  hash: string;
-}
-
-/** Result of GET /api/audit/verify. */
-export type AuditVerification = { ok: true; count: number } | { ok: false; count: number; badSeq: number; reason: string };
 
 /** The audit log, newest first, paged by sequence number, and its chain verification. */
 export const useAuditStore = defineStore('audit', () => {
@@ -27,7 +14,7 @@ export const useAuditStore = defineStore('audit', () => {
   /** Loads the newest entries (or, with `more`, the next older page). */
   async function load(options: { action?: string; more?: boolean } = {}): Promise<void> {
     const before = options.more ? (nextBefore.value ?? undefined) : undefined;
-    const page = await run(() => apiGet<{ items: AuditEntry[]; nextBefore: number | null }>('/api/audit', { limit: 100, before, action: options.action }));
+    const page = await run(() => apiGet<AuditPage>('/api/audit', { limit: 100, before, action: options.action }));
     if (!page) return;
     items.value = options.more ? [...items.value, ...page.items] : page.items;
     nextBefore.value = page.nextBefore;

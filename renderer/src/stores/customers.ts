@@ -4,8 +4,10 @@ import type { Customer, CustomerCreate, CustomerPatch, CustomerView } from '../.
 import type { CustomerRetention } from '../../../common/schemas/privacy';
 import { apiGet, apiPatch, apiPost } from '../api/client';
 import { downloadBlob } from '../composables/download';
+import { ACTION_ROLES } from '../access';
 import { pagedList } from './paged-list';
 import { requestState } from './request-state';
+import { useSessionStore } from './session';
 
 /** Customers: the paged list, the one being viewed, create/edit, deletion request and data export. */
 export const useCustomerStore = defineStore('customer', () => {
@@ -18,9 +20,9 @@ export const useCustomerStore = defineStore('customer', () => {
     current.value = null;
     retention.value = null;
     current.value = (await run(() => apiGet<CustomerView>(`/api/customers/${encodeURIComponent(id)}`))) ?? null;
-    // When the account is restricted, say when it will be erased.
-    if (current.value?.status === 'restricted') {
-      retention.value = await apiGet<CustomerRetention>(`/api/customers/${encodeURIComponent(id)}/records`).catch(() => null);
+    // When the account is restricted, say when it will be erased (to the roles that may read it).
+    if (current.value?.status === 'restricted' && useSessionStore().hasAnyRole(ACTION_ROLES.readCustomerRetention)) {
+      retention.value = (await run(() => apiGet<CustomerRetention>(`/api/customers/${encodeURIComponent(id)}/records`))) ?? null;
     }
   }
 

@@ -32,12 +32,5 @@ export const useRequestStore = defineStore('request', () => {
     list.page.items = list.page.items.map((r) => (r.id === saved.id ? saved : r));
   }
 
-  /** Requests due within `days` that are not closed (for the dashboard). */
-  async function countDueWithin(days: number, now = Date.now()): Promise<number | null> {
-    const dueBefore = new Date(now + days * 86_400_000).toISOString();
-    const page = await apiGet<{ items: DataRequest[]; total: number }>('/api/requests', { dueBefore, limit: 200 }).catch(() => null);
-    return page ? page.items.filter((r) => r.status !== 'closed').length : null;
-  }
-
-  return { list, current, loading, error, open, update, forward, countDueWithin };
+  return { list, current, loading, error, open, update, forward };
 });

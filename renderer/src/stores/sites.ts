@@ -22,7 +22,8 @@ export const useSiteStore = defineStore('site', () => {
     current.value = null;
     const result = await run(() => Promise.all([apiGet<Site>(`/api/sites/${encodeURIComponent(id)}`), fetchAll<Zone>('/api/zones', { siteId: id })]));
     if (result) [current.value, zones.value] = result;
-    owner.value = current.value ? await apiGet<CustomerView>(`/api/customers/${encodeURIComponent(current.value.customerId)}`).catch(() => null) : null;
+    const customerId = current.value?.customerId;
+    owner.value = customerId ? ((await run(() => apiGet<CustomerView>(`/api/customers/${encodeURIComponent(customerId)}`))) ?? null) : null;
   }
 
   async function loadConfig(): Promise<void> {

@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { adFrameCsp, CONSOLE_CSP, htmlCreativeCsp } from './csp';
+
+const ORIGIN = 'https://ads.example.org';
+
+describe('content security policies', () => {
+  it("keeps the console on its own origin, without inline scripts or framing", () => {
+    expect(CONSOLE_CSP.split('; ')).toEqual(expect.arrayContaining(["default-src 'self'", "script-src 'self'", "object-src 'none'", "frame-ancestors 'none'"]));
+    expect(CONSOLE_CSP).not.toMatch(/https?:|unsafe-eval|\*/);
+  });
+
+  it('lets ad documents load images and fonts from the delivery server only, and run no script', () => {
+    for (const csp of [adFrameCsp(ORIGIN), htmlCreativeCsp(ORIGIN)]) {
+      const directives = csp.split('; ');
+      expect(directives).toEqual(expect.arrayContaining(["default-src 'none'", `img-src ${ORIGIN} data:`, `font-src ${ORIGIN}`, "form-action 'none'"]));
+      expect(csp).not.toMatch(/script-src|unsafe-eval|\*/);
+    }
+    expect(adFrameCsp(ORIGIN)).toContain('sandbox allow-popups allow-popups-to-escape-sandbox');
+    expect(htmlCreativeCsp(ORIGIN)).toContain(`base-uri ${ORIGIN}`);
+  });
+});

@@ -1,0 +1,49 @@
+/**
+ * The one home of the Content-Security-Policies. The admin listener sends CONSOLE_CSP
+ * (server/http/security-headers.ts), Electron's main process adds it to every admin-origin
+ * response (electron/main/window-options.ts), and the delivery listener builds the ad documents'
+ * policies here. Change a policy here, nowhere else.
+ */
+
+/** Joins directives into one policy string. */
+const policy = (directives: readonly string[]): string => directives.join('; ');
+
+/** The console (admin listener and Electron window): same origin only, nothing from third parties. */
+export const CONSOLE_CSP = policy([
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "frame-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+]);
+
+/** What every ad document may load: images and fonts from the delivery server, inline styles, no scripts. */
+const adDirectives = (origin: string): string[] => [
+  "default-src 'none'",
+  `img-src ${origin} data:`,
+  "style-src 'unsafe-inline'",
+  `font-src ${origin}`,
+];
+
+/**
+ * CSP header of the delivery's iframe document: the ad only, sandboxed (links may open a new
+ * window, nothing else). `origin` is the delivery server's ASCII origin.
+ */
+export function adFrameCsp(origin: string): string {
+  return policy([...adDirectives(origin), "base-uri 'none'", "form-action 'none'", 'sandbox allow-popups allow-popups-to-escape-sandbox']);
+}
+
+/**
+ * CSP (for a <meta> element) of an HTML creative inside its sandboxed srcdoc frame: it loads only
+ * from the delivery server, and relative URLs resolve there. `origin` must already be escaped for
+ * an HTML attribute.
+ */
+export function htmlCreativeCsp(origin: string): string {
+  return policy([...adDirectives(origin), `base-uri ${origin}`, "form-action 'none'"]);
+}

@@ -1,0 +1,54 @@
+/**
+ * The one catalogue of the API's error codes. The server answers `{error: {code, message,
+ * params?, details?}}`: `message` is English, for API users and logs; the console shows its own
+ * text for each code (renderer/src/i18n), filled in from `params`. Add a code here, and its
+ * German and English text, nowhere else.
+ */
+export const ERROR_CODES = [
+  'bad_request',
+  'invalid_json',
+  'validation_failed',
+  'unauthenticated',
+  'forbidden',
+  'csrf_header_missing',
+  'not_found',
+  'method_not_allowed',
+  'conflict',
+  'payload_too_large',
+  'request_aborted',
+  'unsupported_media_type',
+  'too_many_requests',
+  'gone',
+  'locked',
+  'internal_error',
+  'unavailable',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** The parameters of the codes whose message names a number: what the console's text fills in. */
+export interface ErrorParamsByCode {
+  /** The body limit in bytes. */
+  payload_too_large: { limit: number };
+  /** How long to wait before the next attempt (also the Retry-After header). */
+  too_many_requests: { retryAfterSeconds: number };
+}
+
+/** The parameters a code carries (an empty object for codes without any). */
+export type ErrorParams<C extends ErrorCode = ErrorCode> = C extends keyof ErrorParamsByCode ? ErrorParamsByCode[C] : Record<string, never>;
+
+/** A field-level problem of a validation error: the field's path and a message, never the input. */
+export interface ErrorDetail {
+  path: string;
+  message: string;
+}
+
+/** The body of every error answer of the admin and delivery APIs. */
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; params?: ErrorParams; details?: ErrorDetail[] };
+}
+
+/** Whether a string is a code of the catalogue. */
+export function isErrorCode(code: string): code is ErrorCode {
+  return (ERROR_CODES as readonly string[]).includes(code);
+}
