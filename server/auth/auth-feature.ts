@@ -1,7 +1,7 @@
 import type { Feature } from '../app-context';
 import { fieldCipherFor } from '../privacy/privacy-services';
 import { UserRepo } from '../users/user-repo';
-import { registerUserRoutes } from '../users/user-routes';
+import { registerUserRoutes } from './user-routes';
 import { SessionManager } from './session-manager';
 import { registerSessionRoutes } from './session-routes';
 import { registerSetupRoutes } from './setup-routes';

@@ -3,7 +3,7 @@ import { serveCommand } from './serve-command';
 import { initCommand } from './init-command';
 import { demoCommand } from './demo-command';
 import { auditVerifyCommand } from '../audit/audit-verify-command';
-import { approverApproveCommand, approverEnrollCommand } from '../keys/approver-cli';
+import { approverApproveCommand, approverEnrollCommand } from '../admin-client/approver-cli';
 import { retentionRunCommand } from '../retention/retention-command';
 import { backupCommand, restoreCommand } from './backup-command';
 

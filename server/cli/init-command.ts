@@ -1,7 +1,7 @@
 import { emailSchema, passwordSchema } from '../../common/schemas/user';
 import { AuditLog } from '../audit/audit-log';
 import { hashPassword } from '../auth/password';
-import { newId } from '../catalog/new-id';
+import { newId } from '../store/new-id';
 import { createLogger } from '../log/logger';
 import { loadPrivacy } from '../privacy/privacy-services';
 import { openDatabase } from '../store/database';

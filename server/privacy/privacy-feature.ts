@@ -2,7 +2,7 @@ import type { Feature } from '../app-context';
 import { registerCustomerPrivacyRoutes } from './customer-privacy-routes';
 import { CustomerPrivacyRepo } from './customer-privacy-repo';
 import { retentionPolicy, saveRetentionPolicy } from './privacy-options';
-import { onCustomersErased } from './privacy-retention';
+import { onCustomersErased } from './erasure-hook';
 import { loadPrivacy } from './privacy-services';
 
 /**

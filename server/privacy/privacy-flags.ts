@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { UsageError } from '../cli/args';
-import { checkSmtpSettings } from '../requests/mailer';
+import { checkSmtpSettings } from '../mail/mailer';
 import { DATA_KEY_FILE_ENV } from './data-key';
 import { parseRetentionFlag, type PrivacyOptions } from './privacy-options';
 

@@ -2,7 +2,7 @@ import type { Feature } from '../app-context';
 import { CustomerPrivacyRepo } from '../privacy/customer-privacy-repo';
 import { privacyOf } from '../privacy/privacy-services';
 import { registerContactRoute } from './contact-route';
-import { createMailer } from './mailer';
+import { createMailer } from '../mail/mailer';
 import { RequestRepo } from './request-repo';
 import { registerRequestRoutes } from './request-routes';
 

@@ -1,13 +1,10 @@
 import { RequestRepo } from '../requests/request-repo';
-import type { RetentionEnv, RetentionTask } from '../retention/retention-task';
-import { CustomerErasureRepo } from './customer-erasure-repo';
-import { CustomerPrivacyRepo } from './customer-privacy-repo';
-import { erasureDueAt } from './erasure-schedule';
-import { loadRetentionPolicy } from './privacy-options';
-
-/** Called after customers were erased in a running server (set by the privacy feature: rebuild indexes). */
-const afterErasure = new WeakMap<RetentionEnv['db'], () => void>();
-export const onCustomersErased = (db: RetentionEnv['db'], fn: () => void) => afterErasure.set(db, fn);
+import type { RetentionEnv, RetentionTask } from './retention-task';
+import { CustomerErasureRepo } from '../privacy/customer-erasure-repo';
+import { CustomerPrivacyRepo } from '../privacy/customer-privacy-repo';
+import { afterErasure } from '../privacy/erasure-hook';
+import { erasureDueAt } from '../privacy/erasure-schedule';
+import { loadRetentionPolicy } from '../privacy/privacy-options';
 
 function dueCustomers(env: RetentionEnv) {
   const policy = loadRetentionPolicy(env.config);
