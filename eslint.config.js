@@ -2,6 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import vue from 'eslint-plugin-vue';
 import globals from 'globals';
+import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 
 // Import boundaries (STYLE.md): imports point down only. common/ imports nothing of ours and no
 // runtime; nothing imports server/ or renderer/; the renderer reaches the server over HTTP alone.
@@ -33,9 +34,21 @@ export default tseslint.config(
   {
     files: ['**/*.ts', '**/*.vue'],
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ['renderer/vite.config.ts', 'vitest.config.ts'] }, tsconfigRootDir: import.meta.dirname, extraFileExtensions: ['.vue'] },
+      parserOptions: { projectService: { allowDefaultProject: ['renderer/vite.config.ts', 'vitest.config.ts', 'scripts/*.test.ts'] }, tsconfigRootDir: import.meta.dirname, extraFileExtensions: ['.vue'] },
     },
     rules: { '@typescript-eslint/no-floating-promises': 'error', '@typescript-eslint/no-misused-promises': 'error' },
+  },
+  // No import cycle between files: a cycle means two modules need each other, and the shared piece
+  // belongs one floor down. (Cycles between server/ folders: server/layering.test.ts.)
+  {
+    files: ['server/**/*.ts', 'common/**/*.ts', 'node/**/*.ts', 'electron/**/*.ts', 'renderer/src/**/*.{ts,vue}'],
+    plugins: { 'import-x': importX },
+    settings: {
+      // .vue files are linted themselves, but not read as dependencies (the TS parser cannot read them).
+      'import-x/extensions': ['.ts', '.mjs', '.js'],
+      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.vue', '.mjs', '.js', '.json'] })],
+    },
+    rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
   },
   {
     files: ['common/**'],

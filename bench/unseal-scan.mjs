@@ -26,7 +26,7 @@ async function loadModules() {
     export { hourKey, hourBucket } from './server/sealing/segment-names';
     export { scanSegments } from './server/cases/case-scan';
     export { recordMatcher } from './server/cases/record-filter';
-    export { createAgeDecryptor } from './node/age-native-decrypt';
+    export { createAgeDecryptor } from './server/sealing/age-native-decrypt';
     export { importX25519Secret } from './node/age-files';
     export { parseCidr } from './common/cidr';
   `;

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { PrivacyOptions } from './privacy/privacy-options';
-import type { SmtpSettings } from './requests/mailer';
+import type { SmtpSettings } from './mail/mailer';
 import type { SealedRetention } from './retention/retention-period';
 
 /** Sealed access logs: where they go, how much waits in memory, how long they are kept. */

@@ -3,7 +3,7 @@ import type { AppContext } from '../app-context';
 import type { Router } from '../http/router';
 import type { FieldCipher } from '../privacy/field-cipher';
 import { UserRepo } from '../users/user-repo';
-import { registerUserRoutes } from '../users/user-routes';
+import { registerUserRoutes } from './user-routes';
 import { SessionManager } from './session-manager';
 import { registerSessionRoutes } from './session-routes';
 import { registerSetupRoutes } from './setup-routes';

@@ -1,7 +1,7 @@
 import { setupSchema, type Me, type SetupStatus } from '../../common/schemas/user';
 import { adminRoute, type AdminState } from '../admin/admin-route';
 import type { AppContext } from '../app-context';
-import { newId } from '../catalog/new-id';
+import { newId } from '../store/new-id';
 import { readJson } from '../http/body';
 import { conflict, forbidden } from '../http/http-error';
 import { reply } from '../http/listener';

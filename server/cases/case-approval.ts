@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { combine } from 'shamir-secret-sharing';
 import type { ApprovalInput, CaseView, MyShares } from '../../common/schemas/cases';
 import { decodeBase64, importX25519Secret } from '../../node/age-files';
-import { createAgeDecryptor, type AgeFileDecryptor } from '../../node/age-native-decrypt';
+import { createAgeDecryptor, type AgeFileDecryptor } from '../sealing/age-native-decrypt';
 import type { Session } from '../admin/admin-route';
 import { conflict, forbidden, HttpError } from '../http/http-error';
 import type { CaseRecord } from './case-repo';

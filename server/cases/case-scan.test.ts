@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateX25519Key, type X25519Key } from '../../node/age-files';
-import { createAgeDecryptor } from '../../node/age-native-decrypt';
+import { createAgeDecryptor } from '../sealing/age-native-decrypt';
 import { AgeX25519Encryptor } from '../sealing/age-encrypt';
 import { accessRecordLine } from '../sealing/sealer';
 import { hourBucket, hourKey } from '../sealing/segment-names';

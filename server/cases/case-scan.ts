@@ -1,6 +1,6 @@
 import { isAscii } from 'node:buffer';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import type { AgeFileDecryptor } from '../../node/age-native-decrypt';
+import type { AgeFileDecryptor } from '../sealing/age-native-decrypt';
 import { listSegments, readSegment, type SegmentInfo } from '../sealing/segment-reader';
 import { RecordStore } from './record-store';
 

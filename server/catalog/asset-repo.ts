@@ -1,7 +1,7 @@
 import type { AssetContentType } from '../../common/schemas/asset';
 import type { Page } from '../../common/schemas/paging';
 import type { Db } from '../store/database';
-import { pagedSelect, searchCondition } from './list-sql';
+import { pagedSelect, searchCondition } from '../store/list-sql';
 
 /** An asset's metadata as stored (without its bytes). */
 export interface AssetMeta {

@@ -13,7 +13,7 @@ import { AssetCache } from './asset-cache';
 import { AssetRepo, type AssetMeta } from './asset-repo';
 import { commitChange, findOr404, parseListQuery } from './catalog-support';
 import { readImageInfo } from './image-info';
-import { newId } from './new-id';
+import { newId } from '../store/new-id';
 
 /** Largest image side we accept (2× a 4000 px creative would be silly; this leaves room for retina). */
 const MAX_IMAGE_SIDE = 8000;

@@ -2,7 +2,7 @@ import type { Campaign, CampaignCreate, CampaignStatus } from '../../common/sche
 import type { Page } from '../../common/schemas/paging';
 import type { Targeting } from '../../common/schemas/targeting';
 import type { Db } from '../store/database';
-import { pagedSelect, searchCondition, type Condition } from './list-sql';
+import { pagedSelect, searchCondition, type Condition } from '../store/list-sql';
 
 interface CampaignRow {
   id: string;

@@ -18,8 +18,8 @@ import {
   parseListQuery,
 } from './catalog-support';
 import { CampaignRepo, type CampaignFields } from './campaign-repo';
-import { CustomerRepo } from './customer-repo';
-import { newId } from './new-id';
+import { CustomerRepo } from '../privacy/customer-repo';
+import { newId } from '../store/new-id';
 import { ZoneRepo } from './zone-repo';
 
 const EDITABLE = ['name', 'startsAt', 'endsAt', 'zoneIds', 'status', 'impressionGoal', 'dailyCap', 'priority', 'weight', 'targeting'] as const;

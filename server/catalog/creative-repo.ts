@@ -1,7 +1,7 @@
 import type { Creative, CreativeStatus } from '../../common/schemas/creative';
 import type { Page } from '../../common/schemas/paging';
 import type { Db } from '../store/database';
-import { pagedSelect, searchCondition, type Condition } from './list-sql';
+import { pagedSelect, searchCondition, type Condition } from '../store/list-sql';
 
 interface CreativeRow {
   id: string;

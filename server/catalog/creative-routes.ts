@@ -23,9 +23,9 @@ import {
   parseListQuery,
 } from './catalog-support';
 import { CreativeRepo, type StoredCreative } from './creative-repo';
-import { CustomerRepo } from './customer-repo';
+import { CustomerRepo } from '../privacy/customer-repo';
 import { findHtmlCreativeProblem } from './html-creative-policy';
-import { newId } from './new-id';
+import { newId } from '../store/new-id';
 
 /** HTML creatives may be up to 64 KiB; JSON escaping can make the body several times larger. */
 const CREATIVE_BODY_LIMIT = 512 * 1024;

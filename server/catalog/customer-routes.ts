@@ -9,8 +9,8 @@ import { notFound } from '../http/http-error';
 import { reply } from '../http/listener';
 import type { Router } from '../http/router';
 import { assertCustomerActive, changedFields, commitChange, definedOnly, findOr404, parseListQuery } from './catalog-support';
-import { CustomerRepo, type CustomerFields } from './customer-repo';
-import { newId } from './new-id';
+import { CustomerRepo, type CustomerFields } from '../privacy/customer-repo';
+import { newId } from '../store/new-id';
 
 const EDITABLE = ['name', 'email', 'phone', 'address', 'contactPerson', 'kind', 'notes'] as const;
 const fieldsOf = (c: Customer): CustomerFields => ({

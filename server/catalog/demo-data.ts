@@ -6,9 +6,9 @@ import type { Db } from '../store/database';
 import { AssetRepo } from './asset-repo';
 import { CampaignRepo } from './campaign-repo';
 import { CreativeRepo } from './creative-repo';
-import { CustomerRepo } from './customer-repo';
+import { CustomerRepo } from '../privacy/customer-repo';
 import { demoBannerPng } from './demo-images';
-import { newId } from './new-id';
+import { newId } from '../store/new-id';
 import { SiteRepo } from './site-repo';
 import { ZoneRepo } from './zone-repo';
 

@@ -1,7 +1,7 @@
 import type { Page } from '../../common/schemas/paging';
 import type { Site, SiteCreate, SiteKind } from '../../common/schemas/site';
 import type { Db } from '../store/database';
-import { pagedSelect, searchCondition } from './list-sql';
+import { pagedSelect, searchCondition } from '../store/list-sql';
 
 interface SiteRow {
   id: string;

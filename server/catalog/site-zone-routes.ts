@@ -17,8 +17,8 @@ import {
   missingReference,
   parseListQuery,
 } from './catalog-support';
-import { CustomerRepo } from './customer-repo';
-import { newId } from './new-id';
+import { CustomerRepo } from '../privacy/customer-repo';
+import { newId } from '../store/new-id';
 import { SiteRepo } from './site-repo';
 import { ZoneRepo } from './zone-repo';
 

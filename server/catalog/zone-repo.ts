@@ -1,7 +1,7 @@
 import type { Page } from '../../common/schemas/paging';
 import type { Zone, ZoneCreate } from '../../common/schemas/zone';
 import type { Db } from '../store/database';
-import { pagedSelect, searchCondition } from './list-sql';
+import { pagedSelect, searchCondition } from '../store/list-sql';
 
 interface ZoneRow {
   id: string;

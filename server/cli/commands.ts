@@ -1,9 +1,9 @@
 import type { Command } from '../command/args';
 import { serveCommand } from './serve-command';
-import { initCommand } from '../users/init-command';
+import { initCommand } from '../auth/init-command';
 import { demoCommand } from '../catalog/demo-command';
 import { auditVerifyCommand } from '../audit/audit-verify-command';
-import { approverApproveCommand, approverEnrollCommand } from '../keys/approver-cli';
+import { approverApproveCommand, approverEnrollCommand } from '../admin-client/approver-cli';
 import { retentionRunCommand } from '../retention/retention-command';
 import { backupCommand, restoreCommand } from '../backup/backup-command';
 

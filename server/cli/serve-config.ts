@@ -2,7 +2,7 @@ import path from 'node:path';
 import { resolveConfig, type ServerConfig } from '../config';
 import { dataKeyFileFrom } from '../privacy/data-key';
 import { parseRetentionFlag, type PrivacyOptions } from '../privacy/privacy-options';
-import { checkSmtpSettings } from '../requests/mailer';
+import { checkSmtpSettings } from '../mail/mailer';
 import { parseSealedRetentionFlags, RetentionConfigError } from '../retention/retention-period';
 import { parsePort, parsePublicOrigin, UsageError } from '../command/args';
 

@@ -2,7 +2,7 @@ import { isId } from '../../common/schemas/ids';
 import { customerDeletionSchema, customerRecordsSchema, type CustomerRetention } from '../../common/schemas/privacy';
 import { adminRoute, type AdminState } from '../admin/admin-route';
 import type { AppContext } from '../app-context';
-import { CustomerRepo } from '../catalog/customer-repo';
+import { CustomerRepo } from './customer-repo';
 import { readJson } from '../http/body';
 import { notFound } from '../http/http-error';
 import type { Router } from '../http/router';

@@ -13,7 +13,7 @@ import { parseWith, readJson } from '../http/body';
 import { HttpError, conflict, notFound } from '../http/http-error';
 import type { Router } from '../http/router';
 import { retentionPolicy } from '../privacy/privacy-options';
-import { forwardMessage, type Mailer } from './mailer';
+import { forwardMessage, type Mailer } from '../mail/mailer';
 import type { RequestRepo } from './request-repo';
 
 /** Looks up customers for linking and forwarding (implemented over the encrypted customer store). */

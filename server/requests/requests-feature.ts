@@ -2,7 +2,7 @@ import type { AppContext, Routers } from '../app-context';
 import { CustomerPrivacyRepo } from '../privacy/customer-privacy-repo';
 import type { FieldCipher } from '../privacy/field-cipher';
 import { registerContactRoute } from './contact-route';
-import { createMailer, type SmtpSettings } from './mailer';
+import { createMailer, type SmtpSettings } from '../mail/mailer';
 import { RequestRepo } from './request-repo';
 import { registerRequestRoutes } from './request-routes';
 

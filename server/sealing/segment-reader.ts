@@ -5,7 +5,7 @@ import { MONTH_PATTERN, hourStart, parseSegmentFileName, type SegmentName } from
 
 // Reads sealed segments: a sequence of frames `u32be length ‖ age file`. Only the length prefixes
 // and each frame's age intro are interpreted here; the header and payload are the decryptor's job
-// (node/age-header.ts, node/age-native-decrypt.ts).
+// (node/age-header.ts, server/sealing/age-native-decrypt.ts).
 // A tail that is not a whole frame (a crash mid-write, or the frame being appended right now) is
 // reported, never returned as a frame.
 

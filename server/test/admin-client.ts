@@ -12,7 +12,7 @@ import type { Role } from '../../common/roles';
 import { CSRF_HEADER_VALUE } from '../../common/roles';
 import type { Me } from '../../common/schemas/user';
 import { hashPassword } from '../auth/password';
-import { newId } from '../catalog/new-id';
+import { newId } from '../store/new-id';
 import { UserRepo } from '../users/user-repo';
 import type { TestApp } from './test-app';
 

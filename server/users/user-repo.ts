@@ -1,7 +1,7 @@
 import type { Role } from '../../common/roles';
 import type { Page } from '../../common/schemas/paging';
 import type { User } from '../../common/schemas/user';
-import { pagedSelect } from '../catalog/list-sql';
+import { pagedSelect } from '../store/list-sql';
 import type { FieldCipher } from '../privacy/field-cipher';
 import type { Db } from '../store/database';
 import { openStaffEmail, sealStaffEmail, staffEmailHash } from './staff-email-fields';

@@ -1,9 +1,9 @@
 import { RequestRepo } from '../requests/request-repo';
-import type { RetentionEnv, RetentionTask } from '../retention/retention-task';
-import { CustomerErasureRepo } from './customer-erasure-repo';
-import { CustomerPrivacyRepo } from './customer-privacy-repo';
-import { erasureDueAt } from './erasure-schedule';
-import { loadRetentionPolicy } from './privacy-options';
+import type { RetentionEnv, RetentionTask } from './retention-task';
+import { CustomerErasureRepo } from '../privacy/customer-erasure-repo';
+import { CustomerPrivacyRepo } from '../privacy/customer-privacy-repo';
+import { erasureDueAt } from '../privacy/erasure-schedule';
+import { loadRetentionPolicy } from '../privacy/privacy-options';
 
 function dueCustomers(env: RetentionEnv) {
   const policy = loadRetentionPolicy(env.config);

@@ -2,9 +2,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { inflateSync } from 'node:zlib';
 import * as vectors from 'cctv-age';
 import { describe, expect, it } from 'vitest';
-import { ageIdentitySecret } from '../common/age-keys';
-import { AgeError } from './age-error';
-import { importX25519Secret } from './age-files';
+import { ageIdentitySecret } from '../../common/age-keys';
+import { AgeError } from '../../node/age-error';
+import { importX25519Secret } from '../../node/age-files';
 import { createAgeDecryptor } from './age-native-decrypt';
 
 // C2SP's age test vectors (CCTV, the `cctv-age` package) run through the native decryptor. Each

@@ -5,11 +5,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { Encrypter, generateIdentity, identityToRecipient } from 'age-encryption';
 import { describe, expect, it } from 'vitest';
-import { ageIdentitySecret, isAgeRecipient } from '../common/age-keys';
-import { AgeError } from './age-error';
-import { decodeBase64, decryptWith, encryptTo, generateX25519Key, importX25519Secret } from './age-files';
+import { ageIdentitySecret, isAgeRecipient } from '../../common/age-keys';
+import { AgeError } from '../../node/age-error';
+import { decodeBase64, decryptWith, encryptTo, generateX25519Key, importX25519Secret } from '../../node/age-files';
 import { createAgeDecryptor } from './age-native-decrypt';
-import { AGE_CLI, missing } from './test/requirements';
+import { AGE_CLI, missing } from '../../node/test/requirements';
 
 
 describe('age helpers', () => {

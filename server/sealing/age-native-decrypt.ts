@@ -1,6 +1,6 @@
 import { createDecipheriv, createHmac, createPublicKey, diffieHellman, hkdfSync, timingSafeEqual, type KeyObject } from 'node:crypto';
-import { AgeError } from './age-error';
-import { X25519_LABEL, parseAgeHeader, parseX25519Stanza, type X25519Stanza } from './age-header';
+import { AgeError } from '../../node/age-error';
+import { X25519_LABEL, parseAgeHeader, parseX25519Stanza, type X25519Stanza } from '../../node/age-header';
 
 /**
  * Decrypts age files (age-encryption.org/v1, X25519 recipients) with node:crypto's native

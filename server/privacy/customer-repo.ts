@@ -1,9 +1,9 @@
 import type { Customer, CustomerBusiness, CustomerCreate, CustomerKind, CustomerStatus, CustomerView } from '../../common/schemas/customer';
 import type { Page } from '../../common/schemas/paging';
-import { customerEmailHash, openCustomerColumns, sealCustomerColumns } from '../privacy/customer-fields';
-import type { FieldCipher } from '../privacy/field-cipher';
+import { customerEmailHash, openCustomerColumns, sealCustomerColumns } from './customer-fields';
+import type { FieldCipher } from './field-cipher';
 import type { Db } from '../store/database';
-import { pagedSelect, searchCondition, type Condition } from './list-sql';
+import { pagedSelect, searchCondition, type Condition } from '../store/list-sql';
 
 /**
  * The customers table as stored. Contact fields (email, phone, address, contact_person, notes) are

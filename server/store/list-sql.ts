@@ -1,5 +1,5 @@
 import type { Page } from '../../common/schemas/paging';
-import type { Db } from '../store/database';
+import type { Db } from './database';
 
 /** One optional filter of a list query: SQL condition with `?` placeholders and its values. */
 export interface Condition {

@@ -1,12 +1,12 @@
 import { emailSchema, passwordSchema } from '../../common/schemas/user';
 import { AuditLog } from '../audit/audit-log';
-import { hashPassword } from '../auth/password';
-import { newId } from '../catalog/new-id';
+import { hashPassword } from './password';
+import { newId } from '../store/new-id';
 import { createLogger } from '../log/logger';
 import { dataKeyFileFrom } from '../privacy/data-key';
 import { loadPrivacy } from '../privacy/privacy-services';
 import { openDatabase } from '../store/database';
-import { UserRepo } from './user-repo';
+import { UserRepo } from '../users/user-repo';
 import { parseFlags, readStdin, required, UsageError, type Command } from '../command/args';
 
 /**

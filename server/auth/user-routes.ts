@@ -3,14 +3,14 @@ import { isId } from '../../common/schemas/ids';
 import { userCreateSchema, userPatchSchema, type User } from '../../common/schemas/user';
 import { adminRoute, type AdminState } from '../admin/admin-route';
 import type { AppContext } from '../app-context';
-import { hashPassword } from '../auth/password';
-import type { SessionManager } from '../auth/session-manager';
-import { newId } from '../catalog/new-id';
+import { hashPassword } from './password';
+import type { SessionManager } from './session-manager';
+import { newId } from '../store/new-id';
 import { parseWith, readJson } from '../http/body';
 import { conflict, notFound } from '../http/http-error';
 import { reply } from '../http/listener';
 import type { Router } from '../http/router';
-import type { UserRepo } from './user-repo';
+import type { UserRepo } from '../users/user-repo';
 
 const emailTaken = () => conflict('An account with this e-mail address already exists.');
 
