@@ -3,6 +3,7 @@ import { ageIdentitySecret, isAgeIdentity } from '../common/age-keys';
 import { MAX_WRAPPED_SHARE_BASE64 } from '../common/schemas/cases';
 import { AgeError } from './age-error';
 import { assertAgeRecipient, decodeBase64, decryptWith, encryptTo, importX25519Secret } from './age-files';
+import { httpOriginOf } from './http-origin';
 
 /** An approver's personal X25519 identity in the OS keychain; the identity never leaves this module. */
 export interface ApproverKeychain {
@@ -52,14 +53,8 @@ function loadKeytar(): Promise<Keytar> {
 
 /** The keychain account of one user on one server: `${origin}|${email in lower case}`. */
 export function keychainAccount(serverUrl: string, email: string): string {
-  let origin: string;
-  try {
-    const url = new URL(serverUrl);
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('scheme');
-    origin = url.origin;
-  } catch {
-    throw new KeychainError('invalid_input', 'The server URL must be an http(s) URL.');
-  }
+  const origin = httpOriginOf(serverUrl);
+  if (!origin) throw new KeychainError('invalid_input', 'The server URL must be an http(s) URL.');
   const mail = typeof email === 'string' ? email.trim().toLowerCase() : '';
   if (mail.length > 254 || !/^[^\s@]+@[^\s@]+$/.test(mail)) throw new KeychainError('invalid_input', 'The e-mail address is not valid.');
   return `${origin}|${mail}`;

@@ -1,4 +1,5 @@
 import { CSRF_HEADER, CSRF_HEADER_VALUE } from '../../common/roles';
+import { httpOriginOf } from '../../node/http-origin';
 
 /** A failed admin API call: HTTP status, the server's error code and its one-line message. */
 export class AdminApiError extends Error {
@@ -16,14 +17,8 @@ export class AdminClient {
 
   /** Signs in; throws AdminApiError (401 for a wrong e-mail or password) or a one-line connection error. */
   static async signIn(serverUrl: string, email: string, password: string): Promise<AdminClient> {
-    let origin: string;
-    try {
-      const url = new URL(serverUrl);
-      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('scheme');
-      origin = url.origin;
-    } catch {
-      throw new AdminApiError(0, 'bad_url', `--server must be the console's http(s) URL, like http://127.0.0.1:8081.`);
-    }
+    const origin = httpOriginOf(serverUrl);
+    if (!origin) throw new AdminApiError(0, 'bad_url', `--server must be the console's http(s) URL, like http://127.0.0.1:8081.`);
     const client = new AdminClient(origin);
     const res = await client.raw('POST', '/api/session', { email, password });
     if (res.status === 401) throw new AdminApiError(401, 'unauthenticated', 'wrong e-mail or password');

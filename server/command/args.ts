@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { httpOriginOf } from '../../node/http-origin';
 
 /** A CLI mistake: printed as one line, exit code 2. */
 export class UsageError extends Error {
@@ -51,8 +52,9 @@ export async function readStdin(): Promise<string> {
  * punycode, so it can stand in headers (CSP) and tags. Anything with a path, query or credentials is refused.
  */
 export function parsePublicOrigin(value: string, name: string): string {
-  const url = URL.canParse(value) ? new URL(value) : null;
-  if (!url || !/^https?:$/.test(url.protocol) || url.username || url.password || url.search || url.hash || (url.pathname !== '/' && url.pathname !== '')) {
+  const origin = httpOriginOf(value);
+  const url = origin === null ? null : new URL(value);
+  if (!url || url.username || url.password || url.search || url.hash || (url.pathname !== '/' && url.pathname !== '')) {
     throw new UsageError(`${name} must be an http(s) origin like https://ads.example.com, not "${value}".`);
   }
   return url.origin;

@@ -4,6 +4,8 @@
  * value from data is either brought into printable ASCII here or not sent at all.
  */
 
+import { httpOriginOf } from '../../node/http-origin';
+
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 /** RFC 9110 entity-tag characters (no quote, no space). */
 const ETAG_CHARS = /^[\x21\x23-\x7e]+$/;
@@ -30,13 +32,8 @@ export function locationValue(url: string): string | null {
 
 /** The ASCII origin of an http(s) URL for a CSP source list (punycode host), or null when it has none. */
 export function asciiOrigin(url: string): string | null {
-  try {
-    const parsed = new URL(url);
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return null;
-    return isSafeHeaderValue(parsed.origin) ? parsed.origin : null;
-  } catch {
-    return null;
-  }
+  const origin = httpOriginOf(url);
+  return origin !== null && isSafeHeaderValue(origin) ? origin : null;
 }
 
 /** A strong ETag for an opaque tag, or null when the tag has characters an ETag cannot carry. */
