@@ -74,6 +74,7 @@ export const ADMIN_ROUTES = {
   'DELETE /api/session': 'signedIn',
   'GET /api/me': 'signedIn',
   'GET /api/config': 'signedIn',
+  'GET /api/server-info': 'public',
 
   'GET /api/users': 'manageUsers',
   'GET /api/users/:id': 'manageUsers',

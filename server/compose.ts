@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppContext, Routers } from './app-context';
 import { registerConsoleConfigRoute } from './admin/config-route';
+import { registerServerInfoRoute } from './admin/server-info-route';
+import { SettingsRepo } from './store/settings-repo';
 import { registerAuditRoutes } from './audit/audit-routes';
 import { startAuth } from './auth/auth-feature';
 import type { SessionManager } from './auth/session-manager';
@@ -68,6 +70,7 @@ export async function composeServer(ctx: AppContext, routers: Routers): Promise<
 
   startRequests(ctx, routers, { cipher: privacy.cipher, smtp: config.mail });
   registerConsoleConfigRoute(admin, ctx.deliveryBaseUrl);
+  registerServerInfoRoute(admin, new SettingsRepo(ctx.db));
 
   // Retention runs once now and then on schedule; erased customers leave the delivery index.
   await startRetention(ctx, () => ctx.events.emit('data-changed', 'customer'));

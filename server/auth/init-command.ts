@@ -6,6 +6,7 @@ import { createLogger } from '../log/logger';
 import { dataKeyFileFrom } from '../privacy/data-key';
 import { loadPrivacy } from '../privacy/privacy-services';
 import { openDatabase } from '../store/database';
+import { SettingsRepo } from '../store/settings-repo';
 import { UserRepo } from '../users/user-repo';
 import { parseFlags, readStdin, required, UsageError, type Command } from '../command/args';
 
@@ -50,7 +51,7 @@ export const initCommand: Command = {
         users.insert({ id, email: email.data, name, passwordHash, roles: ['admin'], at: new Date().toISOString() });
         audit.append({ actor: 'cli', action: 'user.create', target: id, details: { fields: ['email', 'name', 'password', 'roles'], roles: ['admin'], via: 'init' } });
       }).immediate();
-      console.log(`Created the store in ${dataDir} and the admin account ${id}. Start the server with: creative-engine serve --data ${dataDir}`);
+      console.log(`Created the store in ${dataDir} (installation ${new SettingsRepo(db).get('installation_id')}) and the admin account ${id}. Start the server with: creative-engine serve --data ${dataDir}`);
       return 0;
     } finally {
       db.close();

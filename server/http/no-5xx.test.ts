@@ -127,6 +127,7 @@ const ROUTES: Route[] = [
   ...([
     ['GET', '/api/health'],
     ['GET', '/api/config'],
+    ['GET', '/api/server-info'],
     ['GET', '/api/setup'],
     ['POST', '/api/setup'],
     ['POST', '/api/session'],
