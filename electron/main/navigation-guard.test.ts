@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkExternalLink, MAX_EXTERNAL_URL, navigationDecision, windowOpenDecision } from './navigation-guard';
+import { checkExternalLink, frameNavigationDecision, MAX_EXTERNAL_URL, navigationDecision, windowOpenDecision } from './navigation-guard';
 
 const ADMIN = 'http://127.0.0.1:43123';
 
@@ -66,5 +66,29 @@ describe('checkExternalLink', () => {
     expect(checkExternalLink(`https://example.com/${'a'.repeat(MAX_EXTERNAL_URL)}`, ADMIN).ok).toBe(false);
     expect(checkExternalLink(42, ADMIN).ok).toBe(false);
     expect(checkExternalLink(undefined, ADMIN).ok).toBe(false);
+  });
+});
+
+describe('frameNavigationDecision (will-frame-navigate)', () => {
+  it('lets sub-frames show the admin origin and inline previews only, never opening the browser', () => {
+    expect(frameNavigationDecision(`${ADMIN}/preview`, ADMIN, false)).toEqual({ action: 'allow' });
+    expect(frameNavigationDecision('about:srcdoc', ADMIN, false)).toEqual({ action: 'allow' });
+    expect(frameNavigationDecision('about:blank', ADMIN, false)).toEqual({ action: 'allow' });
+    expect(frameNavigationDecision('https://example.com/', ADMIN, false).action).toBe('block');
+    expect(frameNavigationDecision('http://127.0.0.1:8080/v1/zone/z/frame', ADMIN, false).action).toBe('block');
+    expect(frameNavigationDecision('javascript:alert(1)', ADMIN, false).action).toBe('block');
+    expect(frameNavigationDecision('data:text/html,x', ADMIN, false).action).toBe('block');
+    expect(frameNavigationDecision(`${ADMIN}/`, '', false).action).toBe('block');
+  });
+  it('treats the main frame like will-navigate', () => {
+    expect(frameNavigationDecision(`${ADMIN}/`, ADMIN, true)).toEqual({ action: 'allow' });
+    expect(frameNavigationDecision('https://example.com/', ADMIN, true)).toEqual({ action: 'open-external', url: 'https://example.com/' });
+    expect(frameNavigationDecision('about:srcdoc', ADMIN, true).action).toBe('block');
+  });
+  it('works for a remote https admin origin (connect mode)', () => {
+    const REMOTE = 'https://ads.example.eu';
+    expect(frameNavigationDecision(`${REMOTE}/x`, REMOTE, false)).toEqual({ action: 'allow' });
+    expect(navigationDecision(`${REMOTE}/campaigns`, REMOTE)).toEqual({ action: 'allow' });
+    expect(navigationDecision('https://ads.example.eu.evil.example/', REMOTE).action).not.toBe('allow');
   });
 });

@@ -61,3 +61,16 @@ function isLoopbackHost(hostname: string): boolean {
     /^::ffff:7f[0-9a-f]{2}:/.test(host)
   );
 }
+
+/**
+ * `will-frame-navigate` for sub-frames (the main frame goes through navigationDecision): a frame
+ * may show the admin origin or an inline document (`about:srcdoc`, the HTML creative preview;
+ * `about:blank`), nothing else — in particular no remote page inside the console, and no link
+ * from inside an ad frame opened in the browser behind the user's back.
+ */
+export function frameNavigationDecision(url: string, adminOrigin: string, isMainFrame: boolean): NavigationDecision {
+  if (isMainFrame) return navigationDecision(url, adminOrigin);
+  if (url === 'about:srcdoc' || url === 'about:blank') return { action: 'allow' };
+  if (originOf(url) === adminOrigin && adminOrigin !== '') return { action: 'allow' };
+  return { action: 'block', reason: 'frames show only the console or inline previews' };
+}
