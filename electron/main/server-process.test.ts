@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MainLogger } from './logger';
-import { isPortFree, ServerStartError, startServerProcess } from './server-process';
+import { isPortFree, nodeServerLauncher, ServerStartError, startServerProcess, type ServerLauncher } from './server-process';
 import { CONSOLE_CSP } from '../../common/csp';
 
 // The real server bundle (npm test builds it first; alone: `node scripts/build.mjs server`).
@@ -116,5 +116,28 @@ describe('startServerProcess failures', () => {
     const err = await startServerProcess({ execPath: path.join(tmp, 'no-such-binary'), cliPath: CLI, dataDir: tmp, deliveryPort: 0, log: collectingLog() }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ServerStartError);
     expect((err as Error).message).toMatch(/could not be started: .*ENOENT/);
+  });
+});
+
+describe('the injectable launcher (utilityProcess in the app, node here)', () => {
+  it('starts the real server through the given launcher, binds delivery to 127.0.0.1 by default, and stops it', async () => {
+    const calls: { modulePath: string; args: string[] }[] = [];
+    const node = nodeServerLauncher(process.execPath);
+    const launch: ServerLauncher = (modulePath, args, env) => {
+      calls.push({ modulePath, args });
+      return node(modulePath, args, env);
+    };
+    const server = await startServerProcess({ launch, cliPath: CLI, dataDir: path.join(tmp, 'launcher'), deliveryPort: 0, log: collectingLog() });
+    try {
+      expect(calls).toHaveLength(1);
+      expect(calls[0]!.modulePath).toBe(CLI);
+      expect(calls[0]!.args.slice(0, 3)).toEqual(['serve', '--data', path.join(tmp, 'launcher')]);
+      expect(calls[0]!.args).toEqual(expect.arrayContaining(['--delivery-host', '127.0.0.1', '--admin-host', '127.0.0.1']));
+      expect(server.deliveryUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect((await fetch(`${server.deliveryUrl}/healthz`)).status).toBe(200);
+    } finally {
+      await server.stop();
+    }
+    expect(await server.exited).toMatchObject({ code: 0 }); // SIGTERM: flushed and stopped cleanly
   });
 });

@@ -1,20 +1,54 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import net from 'node:net';
 import readline from 'node:readline';
 import type { MainLogger } from './logger';
 
+/** How the server process ended; `error` when it could not be started at all. */
+export interface ServerExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  error?: Error;
+}
+
+/** A launched server process, whatever started it (Electron's utilityProcess or child_process). */
+export interface LaunchedServer {
+  readonly pid: number | undefined;
+  readonly stdout: NodeJS.ReadableStream;
+  readonly stderr: NodeJS.ReadableStream;
+  /** Settles once, when the process has exited or could not be started. */
+  readonly exited: Promise<ServerExit>;
+  /** SIGTERM asks the server to flush and stop; SIGKILL ends it. */
+  kill(signal: 'SIGTERM' | 'SIGKILL'): void;
+}
+
+/** Starts `modulePath` (the bundled CLI) with `args` as a Node process. */
+export type ServerLauncher = (modulePath: string, args: string[], env: NodeJS.ProcessEnv) => LaunchedServer;
+
+/** Launches with a Node binary through child_process: tests and `npm start` (node_modules/ holds Node builds of the natives). */
+export function nodeServerLauncher(execPath: string): ServerLauncher {
+  return (modulePath, args, env) => {
+    const child = spawn(execPath, [modulePath, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+    const exited = new Promise<ServerExit>((resolve) => {
+      child.once('exit', (code, signal) => resolve({ code, signal }));
+      child.once('error', (error) => resolve({ code: null, signal: null, error }));
+    });
+    return { pid: child.pid, stdout: child.stdout, stderr: child.stderr, exited, kill: (signal) => void child.kill(signal) };
+  };
+}
+
 export interface ServerProcessOptions {
-  /** Runs the server: Electron's own binary (with `runAsNode`) when packaged, or node. */
-  execPath: string;
+  /** Starts the server process; the packaged app passes a utilityProcess launcher (electron/main/utility-launcher.ts). */
+  launch?: ServerLauncher;
+  /** Node binary for the default launcher (nodeServerLauncher) when `launch` is not given. */
+  execPath?: string;
   /** The bundled CLI, dist/server/cli.js. */
   cliPath: string;
   /** The store and sealed logs; the desktop app passes `<userData>/data`. */
   dataDir: string;
   /** Wanted delivery port (default 8080); when it is taken, a free one is used and the log says so. */
   deliveryPort?: number;
+  /** Default 127.0.0.1; `0.0.0.0` only when the user chose to serve ads to the network. */
   deliveryHost?: string;
-  /** Sets ELECTRON_RUN_AS_NODE=1 so that Electron's binary behaves as plain Node. */
-  runAsNode?: boolean;
   env?: NodeJS.ProcessEnv;
   readyTimeoutMs?: number;
   stopTimeoutMs?: number;
@@ -31,7 +65,7 @@ export interface ServerProcess {
   deliveryPortFallback: boolean;
   pid: number;
   /** Settles when the process has exited, for whatever reason. */
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  exited: Promise<ServerExit>;
   /** SIGTERM (the server flushes statistics and sealed logs), SIGKILL if it has not exited in time. */
   stop(): Promise<void>;
 }
@@ -44,7 +78,7 @@ const STDERR_NOISE = /^\s*$|^\s+at |^Node\.js v\d|^\s*[\^~]+\s*$|^\s*[{}]\s*$|^\
 /** Starts `cli.js serve` as a child process and resolves once both listeners are up. */
 export async function startServerProcess(options: ServerProcessOptions): Promise<ServerProcess> {
   const wanted = options.deliveryPort ?? 8080;
-  const host = options.deliveryHost ?? '0.0.0.0';
+  const host = options.deliveryHost ?? '127.0.0.1';
   if (wanted !== 0 && !(await isPortFree(wanted, host))) {
     options.log.warn(`delivery port ${wanted} is in use; using a free port instead (publishers' tags must use the printed URL)`);
     return { ...(await spawnServer(options, 0, host)), deliveryPortFallback: true };
@@ -81,28 +115,26 @@ export function isPortFree(port: number, host: string): Promise<boolean> {
 
 async function spawnServer(options: ServerProcessOptions, deliveryPort: number, deliveryHost: string): Promise<ServerProcess> {
   const { log } = options;
-  const args = [options.cliPath, 'serve', '--data', options.dataDir, '--admin-host', '127.0.0.1', '--admin-port', '0'];
+  const args = ['serve', '--data', options.dataDir, '--admin-host', '127.0.0.1', '--admin-port', '0'];
   args.push('--delivery-host', deliveryHost, '--delivery-port', String(deliveryPort));
   const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
-  if (options.runAsNode) env.ELECTRON_RUN_AS_NODE = '1';
-  const child = spawn(options.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
-
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.once('exit', (code, signal) => resolve({ code, signal }));
-    child.once('error', () => resolve({ code: null, signal: null }));
-  });
+  const launch = options.launch ?? nodeServerLauncher(options.execPath ?? process.execPath);
+  const child = launch(options.cliPath, args, env);
+  const { exited } = child;
+  let ended = false;
+  void exited.then(() => (ended = true));
   let lastError = '';
   let adminUrl: string | undefined;
   let deliveryUrl: string | undefined;
   let onReady: (() => void) | undefined;
 
-  readline.createInterface({ input: child.stdout! }).on('line', (line) => {
+  readline.createInterface({ input: child.stdout }).on('line', (line) => {
     log.info(`server: ${line}`);
     adminUrl ??= ADMIN_LINE.exec(line)?.[1];
     deliveryUrl ??= DELIVERY_LINE.exec(line)?.[1];
     if (adminUrl && deliveryUrl) onReady?.();
   });
-  readline.createInterface({ input: child.stderr! }).on('line', (line) => {
+  readline.createInterface({ input: child.stderr }).on('line', (line) => {
     log.warn(`server: ${line}`);
     if (!STDERR_NOISE.test(line)) lastError = line.trim();
   });
@@ -115,18 +147,15 @@ async function spawnServer(options: ServerProcessOptions, deliveryPort: number, 
         clearTimeout(timer);
         resolve();
       };
-      child.once('error', (err) => {
+      void exited.then(({ code, signal, error }) => {
         clearTimeout(timer);
-        reject(new ServerStartError(`The embedded server could not be started: ${err.message}`));
-      });
-      void exited.then(({ code, signal }) => {
-        clearTimeout(timer);
+        if (error) return reject(new ServerStartError(`The embedded server could not be started: ${error.message}`));
         const said = lastError ? `: ${lastError}` : '.';
         reject(new ServerStartError(`The embedded server stopped before it was ready (${signal ?? `exit code ${code}`})${said}`, /EADDRINUSE/.test(lastError)));
       });
     });
   } catch (err) {
-    await terminate(child, exited, options.stopTimeoutMs ?? 10_000, log);
+    await terminate(child, () => ended, exited, options.stopTimeoutMs ?? 10_000, log);
     throw err;
   }
 
@@ -140,12 +169,12 @@ async function spawnServer(options: ServerProcessOptions, deliveryPort: number, 
     deliveryPortFallback: false,
     pid: child.pid!,
     exited,
-    stop: () => (stopping ??= terminate(child, exited, options.stopTimeoutMs ?? 10_000, log)),
+    stop: () => (stopping ??= terminate(child, () => ended, exited, options.stopTimeoutMs ?? 10_000, log)),
   };
 }
 
-async function terminate(child: ChildProcess, exited: Promise<unknown>, timeoutMs: number, log: MainLogger): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+async function terminate(child: LaunchedServer, ended: () => boolean, exited: Promise<unknown>, timeoutMs: number, log: MainLogger): Promise<void> {
+  if (ended() || child.pid === undefined) return;
   child.kill('SIGTERM');
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), timeoutMs)));

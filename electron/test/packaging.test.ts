@@ -31,6 +31,24 @@ describe('electron-builder configuration', () => {
     expect(config.mac?.target).toEqual(['dmg']);
   });
 
+  it('flips the fuses that keep the packaged binary from being used as a plain Node or loading another app', async () => {
+    const { getConfig } = await import('app-builder-lib/out/util/config/config');
+    const config = await getConfig(ROOT, CONFIG, null);
+    expect(config.electronFuses).toEqual({
+      runAsNode: false,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableCookieEncryption: true,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+      grantFileProtocolExtraPrivileges: false,
+    });
+    // With runAsNode off, nothing may rely on ELECTRON_RUN_AS_NODE any more.
+    for (const file of ['electron/main/main.ts', 'electron/main/server-process.ts']) {
+      expect(fs.readFileSync(path.join(ROOT, file), 'utf8')).not.toMatch(/ELECTRON_RUN_AS_NODE|runAsNode/);
+    }
+  });
+
   it('ships the natives as dependencies (rebuilt for Electron) and Electron only as a dev dependency', () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as Record<string, Record<string, string> | string>;
     expect(pkg.main).toBe('dist/electron/main.cjs');
