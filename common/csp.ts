@@ -47,3 +47,19 @@ export function adFrameCsp(origin: string): string {
 export function htmlCreativeCsp(origin: string): string {
   return policy([...adDirectives(origin), `base-uri ${origin}`, "form-action 'none'"]);
 }
+
+/**
+ * The first-start setup page (ce-setup://, electron/setup/): its own bundled script and styles
+ * only; it talks to nothing over the network (the main process probes the server).
+ */
+export const SETUP_CSP = policy([
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self'",
+  "connect-src 'none'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+]);
