@@ -1,7 +1,7 @@
 // Builds everything `npm start`, `npm test` and packaging need into dist/:
 // dist/server/cli.js (bundled server + CLI), dist/electron/*.cjs, dist/renderer/ (the console).
 import { build } from 'esbuild';
-import { existsSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -35,6 +35,10 @@ if (want('electron') && existsSync(r('electron/main/main.ts'))) {
   const common = { bundle: true, platform: 'node', target: 'node22', format: 'cjs', sourcemap: true, external, logLevel: 'warning', outExtension: { '.js': '.cjs' } };
   await build({ ...common, entryPoints: { main: r('electron/main/main.ts') }, outdir: r('dist/electron') });
   await build({ ...common, entryPoints: { preload: r('electron/preload/preload.ts') }, outdir: r('dist/electron') });
+  await build({ ...common, entryPoints: { 'setup-preload': r('electron/preload/setup-preload.ts') }, outdir: r('dist/electron') });
+  // The first-start setup page, served from ce-setup:// (electron/main/setup-protocol.ts).
+  await build({ entryPoints: { setup: r('electron/setup/setup.ts') }, outdir: r('dist/electron/setup'), bundle: true, platform: 'browser', target: 'chrome130', format: 'iife', logLevel: 'warning' });
+  for (const file of ['index.html', 'setup.css']) copyFileSync(r(`electron/setup/${file}`), r(`dist/electron/setup/${file}`));
 }
 if (want('renderer') && existsSync(r('renderer/index.html'))) {
   const { build: viteBuild } = await import('vite');
