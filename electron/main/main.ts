@@ -1,14 +1,25 @@
 // The desktop app's main process. It only wires the plain, unit-tested modules beside it to
-// Electron: single instance, embedded server, hardened window and session, IPC, clean quit.
-import { app, BrowserWindow, dialog, ipcMain, session, shell, type WebContents } from 'electron';
+// Electron: single instance, the connection choice (embedded server or the agency's server),
+// hardened window and session, certificate pinning, IPC, clean quit.
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, shell, type WebContents } from 'electron';
+import fs from 'node:fs';
 import path from 'node:path';
+import { SETUP_CHANNELS } from '../../common/setup-channels';
 import { createApproverKeychain } from '../../node/approver-keychain';
+import { approvalDialogOptions, approvedByDialog, createAdminCall, fetchInstallationId } from './admin-call';
+import { appMenuTemplate } from './app-menu';
+import { certificateDecision, fingerprintOfPem, type PinnedServer } from './certificate-pinning';
+import { loadConnectionSettings, saveConnectionSettings, type ConnectionSettings } from './connection-settings';
 import { registerIpcHandlers } from './ipc-handlers';
 import { createMainLogger, errorMessage } from './logger';
-import { navigationDecision, windowOpenDecision } from './navigation-guard';
+import { frameNavigationDecision, navigationDecision, windowOpenDecision } from './navigation-guard';
 import { permissionCheckDecision, permissionRequestDecision } from './permissions';
 import { createQuitGuard } from './quit-guard';
-import { startServerProcess, type ServerProcess } from './server-process';
+import { probeServer } from './server-probe';
+import { nodeServerLauncher, startServerProcess, type ServerProcess } from './server-process';
+import { createSetupHandlers, SETUP_URL } from './setup-ipc';
+import { SETUP_SCHEME, setupAsset } from './setup-protocol';
+import { utilityServerLauncher } from './utility-launcher';
 import { consoleWindowOptions, withConsoleCsp } from './window-options';
 
 /**
@@ -19,11 +30,22 @@ import { consoleWindowOptions, withConsoleCsp } from './window-options';
 const EMBEDDED_KEYCHAIN_SERVER = 'http://embedded.creative-engine.localhost';
 
 const log = createMainLogger({ file: path.join(app.getPath('logs'), 'main.log') });
+const userData = app.getPath('userData');
+let settings: ConnectionSettings | null = null;
 let server: ServerProcess | undefined;
 let mainWindow: BrowserWindow | undefined;
+let setupWindow: BrowserWindow | undefined;
+let started = false;
 let quitting = false;
+const warnedFingerprints = new Set<string>();
 
-const adminOrigin = () => server?.adminOrigin ?? null;
+/** The one origin the console window, its IPC and the keychain bridge trust: the embedded server's or the agency's. */
+const adminOrigin = (): string | null => (settings?.mode === 'connect' ? settings.adminOrigin : (server?.adminOrigin ?? null));
+const pinnedServer = (): PinnedServer | null =>
+  settings?.mode === 'connect' ? { adminOrigin: settings.adminOrigin, pinnedFingerprint: settings.pinnedFingerprint } : null;
+
+// Before `ready`: the setup page's scheme behaves like https (a real origin, secure context).
+protocol.registerSchemesAsPrivileged([{ scheme: SETUP_SCHEME, privileges: { standard: true, secure: true } }]);
 
 if (!app.requestSingleInstanceLock()) {
   log.info('another instance is running; handing over to it');
@@ -31,9 +53,10 @@ if (!app.requestSingleInstanceLock()) {
 } else {
   app.enableSandbox(); // every renderer, whatever its options say
   app.on('second-instance', () => {
-    if (!mainWindow) return;
-    if (mainWindow.isMinimized()) mainWindow.restore();
-    mainWindow.focus();
+    const win = mainWindow ?? setupWindow;
+    if (!win) return;
+    if (win.isMinimized()) win.restore();
+    win.focus();
   });
   app.on('web-contents-created', (_event, contents) => hardenContents(contents));
   const guard = createQuitGuard({ stop: async () => server?.stop(), quit: () => app.quit(), log });
@@ -45,32 +68,76 @@ if (!app.requestSingleInstanceLock()) {
     if (process.platform !== 'darwin') app.quit();
   });
   app.on('activate', () => {
-    if (!mainWindow && server) openConsoleWindow(server.adminUrl);
+    const origin = adminOrigin();
+    if (!mainWindow && !setupWindow && origin) openConsoleWindow(`${origin}/`);
   });
-  app.whenReady().then(start, (err: unknown) => fatal('Electron did not start', err));
+  app.whenReady().then(ready, (err: unknown) => fatal('Electron did not start', err));
 }
 
-async function start(): Promise<void> {
+async function ready(): Promise<void> {
   hardenSession();
+  serveSetupPage();
+  registerSetupIpc();
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(appMenuTemplate({ isMac: process.platform === 'darwin', devTools: !app.isPackaged, onConnection: openSetupWindow })),
+  );
+  const loaded = loadConnectionSettings(userData);
+  if (loaded.state === 'ok') return start(loaded.settings);
+  if (loaded.state === 'invalid') log.warn('connection settings unusable; asking again', { reason: loaded.reason });
+  openSetupWindow(); // first start (or a broken file): ask, then start() from the setup handler
+}
+
+/** Starts in the chosen mode, once per run; a later change relaunches the app. */
+async function start(chosen: ConnectionSettings): Promise<void> {
+  started = true;
+  settings = chosen;
+  const windowSession = session.defaultSession;
+  const adminCall = createAdminCall((url, init) => windowSession.fetch(url, init), adminOrigin);
   registerIpcHandlers(ipcMain, {
     adminOrigin,
     keychain: createApproverKeychain(),
-    keychainServerUrl: EMBEDDED_KEYCHAIN_SERVER,
+    keychainServerUrl: chosen.mode === 'connect' ? chosen.adminOrigin : EMBEDDED_KEYCHAIN_SERVER,
     version: { app: app.getVersion(), electron: process.versions.electron ?? '', platform: process.platform },
     openExternal: confirmAndOpenExternal,
     log,
   });
-  const dataDir = path.join(app.getPath('userData'), 'data');
-  // Packaged, Electron's own binary runs the server as Node (the native modules are rebuilt for it).
+
+  // LEAD: approval deps — hand these to registerIpcHandlers as `approval` (or however the approver
+  // branch names it) once it is merged; `Cases:approve` receives `adminCall` as deps.adminCall.
+  const approvalDeps = {
+    adminCall,
+    installationId: () => fetchInstallationId(adminCall),
+    confirmApproval: async (summary: string): Promise<boolean> => {
+      const options = approvalDialogOptions(summary);
+      const { response } = mainWindow ? await dialog.showMessageBox(mainWindow, options) : await dialog.showMessageBox(options);
+      return approvedByDialog(response);
+    },
+    // Keychain entries made before installation ids existed were filed under these names.
+    legacyOrigins: chosen.mode === 'connect' ? [chosen.adminOrigin] : [EMBEDDED_KEYCHAIN_SERVER],
+  };
+  void approvalDeps;
+
+  if (chosen.mode === 'connect') {
+    log.info('connecting to the agency server', { admin: chosen.adminOrigin, pinned: chosen.pinnedFingerprint !== null });
+    openConsoleWindow(`${chosen.adminOrigin}/`);
+    return;
+  }
+  await startEmbedded(chosen.serveAdsToNetwork);
+}
+
+async function startEmbedded(serveAdsToNetwork: boolean): Promise<void> {
+  const dataDir = path.join(userData, 'data');
+  // Packaged, the server runs in Electron's utilityProcess (natives rebuilt for Electron).
   // `npm start` passes plain node instead, because node_modules/ holds Node builds of them.
   const devNode = app.isPackaged ? undefined : process.env.CREATIVE_ENGINE_SERVER_NODE;
   try {
     server = await startServerProcess({
-      execPath: devNode ?? process.execPath,
-      runAsNode: devNode === undefined,
+      launch: devNode ? nodeServerLauncher(devNode) : utilityServerLauncher,
       cliPath: path.join(app.getAppPath(), 'dist', 'server', 'cli.js'),
       dataDir,
       deliveryPort: portFromEnv('CREATIVE_ENGINE_DELIVERY_PORT', 8080),
+      // Ads reach publishers' pages only when the user chose so; otherwise only this computer.
+      deliveryHost: serveAdsToNetwork ? '0.0.0.0' : '127.0.0.1',
       log,
     });
   } catch (err) {
@@ -84,10 +151,10 @@ async function start(): Promise<void> {
   if (server.deliveryPortFallback) {
     log.warn(`delivery listener on ${server.deliveryUrl} (port ${process.env.CREATIVE_ENGINE_DELIVERY_PORT ?? 8080} was taken)`);
   }
-  openConsoleWindow(server.adminUrl);
+  openConsoleWindow(`${server.adminUrl}/`);
 }
 
-function openConsoleWindow(adminUrl: string): void {
+function openConsoleWindow(url: string): void {
   const win = new BrowserWindow(
     consoleWindowOptions({ preloadPath: path.join(__dirname, 'preload.cjs'), devTools: !app.isPackaged }),
   );
@@ -96,12 +163,78 @@ function openConsoleWindow(adminUrl: string): void {
   win.on('closed', () => {
     if (mainWindow === win) mainWindow = undefined;
   });
-  win.loadURL(`${adminUrl}/`).catch((err: unknown) => log.error('the console did not load', { error: errorMessage(err) }));
+  win.loadURL(url).catch((err: unknown) => log.error('the console did not load', { error: errorMessage(err) }));
 }
 
-/** Session-wide: the console CSP on admin-origin responses; permissions denied but for the allow-list. */
+/** The setup page: first start, a broken settings file, or "Connection…" in the menu. */
+function openSetupWindow(): void {
+  if (setupWindow) return setupWindow.focus();
+  const base = consoleWindowOptions({ preloadPath: path.join(__dirname, 'setup-preload.cjs'), devTools: !app.isPackaged });
+  const win = new BrowserWindow({ ...base, title: 'Creative Engine – Connection', width: 720, height: 640, minWidth: 560, minHeight: 520, parent: mainWindow, modal: mainWindow !== undefined });
+  setupWindow = win;
+  win.once('ready-to-show', () => win.show());
+  win.on('closed', () => {
+    if (setupWindow === win) setupWindow = undefined;
+    if (!started && !quitting) app.quit(); // closed on first start without a choice
+  });
+  win.loadURL(SETUP_URL).catch((err: unknown) => log.error('the setup page did not load', { error: errorMessage(err) }));
+}
+
+function serveSetupPage(): void {
+  const dir = path.join(__dirname, 'setup');
+  protocol.handle(SETUP_SCHEME, async (request) => {
+    const asset = setupAsset(request.url);
+    if (!asset) return new Response('Not found', { status: 404, headers: { 'content-type': 'text/plain' } });
+    const body = await fs.promises.readFile(path.join(dir, asset.file));
+    return new Response(body, { status: 200, headers: asset.headers });
+  });
+}
+
+function registerSetupIpc(): void {
+  const handlers = createSetupHandlers({
+    current: () => settings ?? (() => {
+      const loaded = loadConnectionSettings(userData);
+      return loaded.state === 'ok' ? loaded.settings : null;
+    })(),
+    probe: (url) => probeServer(url),
+    save: (chosen) => saveConnectionSettings(userData, chosen),
+    chosen: (chosen) => {
+      log.info('connection chosen', { mode: chosen.mode });
+      setupWindow?.close();
+      if (!started) {
+        void start(chosen);
+        return;
+      }
+      // A running console (and maybe an embedded server) cannot switch in place: restart cleanly.
+      app.relaunch();
+      app.quit();
+    },
+  });
+  for (const channel of SETUP_CHANNELS) {
+    ipcMain.handle(channel, (event, ...args: unknown[]) => {
+      if (!setupWindow || event.sender !== setupWindow.webContents || event.senderFrame?.parent) {
+        return { ok: false, message: 'Not allowed from this page.' };
+      }
+      return handlers[channel](event.senderFrame?.url ?? '', ...args);
+    });
+  }
+}
+
+/** Session-wide: certificate pinning, the console CSP on admin-origin responses, permissions denied but for the allow-list. */
 function hardenSession(): void {
   const ses = session.defaultSession;
+  ses.setCertificateVerifyProc((request, callback) => {
+    const fingerprint = fingerprintOfPem(request.certificate.data);
+    const decision = certificateDecision({ hostname: request.hostname, fingerprint, caTrusted: request.verificationResult === 'net::OK', server: pinnedServer() });
+    if (decision.accept) return callback(0);
+    callback(-2);
+    log.warn('certificate refused', { host: request.hostname, fingerprint });
+    const key = `${request.hostname} ${fingerprint}`;
+    if (!warnedFingerprints.has(key)) {
+      warnedFingerprints.add(key);
+      void dialog.showMessageBox({ type: 'warning', title: 'Creative Engine', message: 'Connection refused', detail: decision.warning, buttons: ['OK'] });
+    }
+  });
   ses.webRequest.onHeadersReceived((details, callback) => {
     const origin = adminOrigin();
     callback({ responseHeaders: origin ? withConsoleCsp(details.url, details.responseHeaders, origin) : details.responseHeaders });
@@ -117,24 +250,29 @@ function hardenSession(): void {
   ses.setDevicePermissionHandler(() => false);
 }
 
-/** Per web contents: no webviews, navigation only within the admin origin, no new windows. */
+/** Per web contents: no webviews, navigation (main frame and sub-frames) only within the admin origin, no new windows. */
 function hardenContents(contents: WebContents): void {
   contents.on('will-attach-webview', (event) => event.preventDefault());
-  const guardNavigation = (event: { preventDefault(): void }, url: string) => {
-    const decision = navigationDecision(url, adminOrigin() ?? '');
+  const isSetup = () => setupWindow !== undefined && contents === setupWindow.webContents;
+  const guard = (event: { preventDefault(): void }, url: string, isMainFrame: boolean) => {
+    // The setup page never navigates: it is one document.
+    const decision = isSetup() ? ({ action: 'block', reason: 'the setup page does not navigate' } as const) : frameNavigationDecision(url, adminOrigin() ?? '', isMainFrame);
     if (decision.action === 'allow') return;
     event.preventDefault();
     if (decision.action === 'open-external') void confirmAndOpenExternal(decision.url);
     else log.warn('navigation blocked', { reason: decision.reason });
   };
-  contents.on('will-navigate', (event) => guardNavigation(event, event.url));
+  contents.on('will-navigate', (event) => guard(event, event.url, true));
+  contents.on('will-frame-navigate', (event) => {
+    if (!event.isMainFrame) guard(event, event.url, false); // the main frame: will-navigate above
+  });
   contents.on('will-redirect', (event) => {
-    if (event.isMainFrame) guardNavigation(event, event.url);
+    if (event.isMainFrame) guard(event, event.url, true);
   });
   contents.setWindowOpenHandler(({ url }) => {
     const decision = windowOpenDecision(url, adminOrigin() ?? '');
-    if (decision.action === 'open-external') void confirmAndOpenExternal(decision.url);
-    else log.warn('new window blocked', { reason: decision.reason });
+    if (decision.action === 'open-external' && !isSetup()) void confirmAndOpenExternal(decision.url);
+    else log.warn('new window blocked', { reason: decision.action === 'block' ? decision.reason : 'from the setup page' });
     return { action: 'deny' };
   });
 }
