@@ -12,7 +12,7 @@ import { certificateDecision, fingerprintOfPem, type PinnedServer } from './cert
 import { loadConnectionSettings, saveConnectionSettings, type ConnectionSettings } from './connection-settings';
 import { registerIpcHandlers } from './ipc-handlers';
 import { createMainLogger, errorMessage } from './logger';
-import { frameNavigationDecision, navigationDecision, windowOpenDecision } from './navigation-guard';
+import { frameNavigationDecision, windowOpenDecision } from './navigation-guard';
 import { permissionCheckDecision, permissionRequestDecision } from './permissions';
 import { createQuitGuard } from './quit-guard';
 import { probeServer } from './server-probe';
