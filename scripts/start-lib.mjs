@@ -9,7 +9,7 @@ export const SOURCES = ['server', 'common', 'node', 'electron', 'renderer/src', 
 /** What scripts/build.mjs produces, each only when its entry exists. */
 export function buildOutputs(root) {
   const outputs = ['dist/server/cli.js'];
-  if (fs.existsSync(path.join(root, 'electron/main/main.ts'))) outputs.push('dist/electron/main.cjs', 'dist/electron/preload.cjs');
+  if (fs.existsSync(path.join(root, 'electron/main/main.ts'))) outputs.push('dist/electron/main.cjs', 'dist/electron/preload.cjs', 'dist/electron/setup-preload.cjs', 'dist/electron/setup/setup.js');
   if (fs.existsSync(path.join(root, 'renderer/index.html'))) outputs.push('dist/renderer/index.html');
   return outputs;
 }

@@ -35,7 +35,7 @@ describe('needsBuild', () => {
     write(root, 'server/app.ts', 1000);
     write(root, 'electron/main/main.ts', 1000);
     write(root, 'renderer/index.html', 1000);
-    expect(buildOutputs(root)).toEqual(['dist/server/cli.js', 'dist/electron/main.cjs', 'dist/electron/preload.cjs', 'dist/renderer/index.html']);
+    expect(buildOutputs(root)).toEqual(['dist/server/cli.js', 'dist/electron/main.cjs', 'dist/electron/preload.cjs', 'dist/electron/setup-preload.cjs', 'dist/electron/setup/setup.js', 'dist/renderer/index.html']);
     expect(needsBuild(root)).toEqual({ build: true, reason: 'dist/server/cli.js is missing' });
     for (const output of buildOutputs(root)) write(root, output, 2000);
     expect(needsBuild(root)).toEqual({ build: false, reason: 'the build is up to date' });
