@@ -9,8 +9,8 @@ import { Router } from './http/router';
 import { applyAdminHeaders, applyDeliveryHeaders } from './http/security-headers';
 import { createLogger, type Logger } from './log/logger';
 import { openDatabase } from './store/database';
-import { adminExposureProblem } from './tls/exposure';
-import { loadTlsPair, TlsFilesError, type TlsPair } from './tls/tls-files';
+import { AdminExposureError, adminExposureProblem } from './tls/exposure';
+import { loadTlsPair, type TlsPair } from './tls/tls-files';
 import type { BoundListener } from '../common/listen-line';
 import type { TlsFingerprint } from '../common/tls-fingerprint';
 
@@ -49,7 +49,7 @@ export async function startApp(config: ServerConfig, options: { log?: Logger; no
   const now = options.now ?? (() => new Date());
   // Both checks come before the store opens: a refused start leaves nothing behind.
   const exposure = adminExposureProblem(config.admin.host, config.tls);
-  if (exposure) throw new TlsFilesError(exposure);
+  if (exposure) throw new AdminExposureError(exposure);
   let tlsPair: TlsPair | undefined = config.tlsFiles && loadTlsPair(config.tlsFiles, now());
   if (tlsPair?.warning) log.warn(tlsPair.warning);
   const db = openDatabase(config.dataDir);

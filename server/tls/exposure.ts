@@ -1,6 +1,11 @@
 // Which hosts count as "this computer only", and the rule that the admin API leaves it only under TLS.
 import { isIP } from 'node:net';
 
+/** The admin listener would leave this computer without TLS: `serve` stops with this one line. */
+export class AdminExposureError extends Error {
+  override name = 'AdminExposureError';
+}
+
 /** Whether binding `host` keeps a listener reachable from this computer only (127.0.0.0/8, ::1, localhost). */
 export function isLoopbackHost(host: string): boolean {
   const h = host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
