@@ -11,7 +11,7 @@ import { assertNoSelfSignedPair, writeSelfSignedPair } from '../tls/self-signed-
 export const initWithTlsCommand: Command = {
   ...initCommand,
   usage:
-    `${initCommand.usage.replace(/^init /, 'init [--tls-self-signed HOST,… [--force]] ')}\n\n` +
+    `${initCommand.usage.replace(/^([^\n]*)/, '$1 [--tls-self-signed HOST,… [--force]]\n    or: creative-engine init --data DIR --tls-self-signed HOST,… [--force]')}\n\n` +
     '--tls-self-signed writes a self-signed certificate for those host names and IP addresses (about two years) to DIR/tls/cert.pem and DIR/tls/key.pem, ' +
     'alone on an existing data directory or together with the other flags; --force replaces an existing pair.',
   async run(argv) {
