@@ -77,7 +77,7 @@ function serve(dataDir) {
     const timer = setTimeout(() => reject(new Error(`serve did not start:\n${out}`)), 30_000);
     const seen = (d) => {
       out += d;
-      const m = /console and admin API on (http:\/\/[^\s/]+)/.exec(out);
+      const m = /admin listening on (http:\/\/[^\s/]+)/.exec(out); // format: common/listen-line.ts
       if (m) {
         clearTimeout(timer);
         resolve({ child, adminUrl: m[1] });

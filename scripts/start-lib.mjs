@@ -104,10 +104,14 @@ export function electronEnv(env, nodePath) {
   return out;
 }
 
-/** The console URL from the server's log line `… console and admin API on URL/`, or null. */
+/**
+ * The console URL from the server's log line `… admin listening on URL` (or, for a wildcard address,
+ * `… admin listening on 0.0.0.0:PORT (all interfaces; URL from this computer)`), or null. The format is
+ * common/listen-line.ts's; this plain script runs before any build, so it cannot import the TypeScript.
+ */
 export function consoleUrlFrom(line) {
-  const match = /console and admin API on (https?:\/\/\S+?)\/?$/.exec(line);
-  return match ? `${match[1]}/` : null;
+  const match = /\badmin listening on (?:(https?:\/\/\S+?)\/?(?:\s|$)|\S+ \(all interfaces; (https?:\/\/\S+?)\/? from this computer\))/.exec(line);
+  return match ? `${match[1] ?? match[2]}/` : null;
 }
 
 /** What to tell the user once the console is up: its URL, and how to create the first admin on an empty store. */

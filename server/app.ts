@@ -9,6 +9,22 @@ import { Router } from './http/router';
 import { applyAdminHeaders, applyDeliveryHeaders } from './http/security-headers';
 import { createLogger, type Logger } from './log/logger';
 import { openDatabase } from './store/database';
+import { AdminExposureError, adminExposureProblem } from './tls/exposure';
+import { loadTlsPair, type TlsPair } from './tls/tls-files';
+import type { BoundListener } from '../common/listen-line';
+import type { TlsFingerprint } from '../common/tls-fingerprint';
+
+/** What a certificate reload did: the new fingerprint, or why the old pair stays. */
+export type TlsReloadResult = { ok: true; fingerprint: TlsFingerprint } | { ok: false; error: string };
+
+/** Native TLS of a running app: the certificate served now, and a reload from the same files (SIGHUP). */
+export interface AppTls {
+  readonly fingerprint: TlsFingerprint;
+  /** `CN=…; DNS:…, IP Address:…` of the certificate served now. */
+  readonly summary: string;
+  /** Re-reads both files and swaps the pair on every listener without dropping connections; a bad pair keeps the old one and logs one line. */
+  reload(): TlsReloadResult;
+}
 
 /** A running server: both listeners, their URLs and a clean stop. */
 export interface App {
@@ -17,6 +33,10 @@ export interface App {
   services: Services;
   deliveryUrl: string;
   adminUrl: string;
+  /** The addresses really bound, for the "listening on" lines (common/listen-line.ts). */
+  listeners: BoundListener[];
+  /** Set under native TLS (`config.tlsFiles`). */
+  tls?: AppTls;
   /** Every route of each listener, as registered (tests walk them all). */
   routes: { delivery: ReadonlyArray<{ method: string; path: string }>; admin: ReadonlyArray<{ method: string; path: string }> };
   /** Stops both listeners, waits for requests in flight, then runs every flush hook and closes the store. */
@@ -27,6 +47,11 @@ export interface App {
 export async function startApp(config: ServerConfig, options: { log?: Logger; now?: () => Date } = {}): Promise<App> {
   const log = options.log ?? createLogger({ silent: config.silent });
   const now = options.now ?? (() => new Date());
+  // Both checks come before the store opens: a refused start leaves nothing behind.
+  const exposure = adminExposureProblem(config.admin.host, config.tls);
+  if (exposure) throw new AdminExposureError(exposure);
+  let tlsPair: TlsPair | undefined = config.tlsFiles && loadTlsPair(config.tlsFiles, now());
+  if (tlsPair?.warning) log.warn(tlsPair.warning);
   const db = openDatabase(config.dataDir);
   const stopHooks: Array<() => void | Promise<void>> = [];
   let deliveryBase = config.publicUrl ?? '';
@@ -69,6 +94,7 @@ export async function startApp(config: ServerConfig, options: { log?: Logger; no
     applyHeaders: (res) => applyDeliveryHeaders(res, config.tls),
     createState: server.deliveryGate,
     onFinish: server.onDeliveryFinish,
+    tls: tlsPair,
   });
   const adminServer = createListener<AdminState>({
     name: 'admin',
@@ -77,7 +103,35 @@ export async function startApp(config: ServerConfig, options: { log?: Logger; no
     applyHeaders: (res) => applyAdminHeaders(res, config.tls),
     createState: () => ({ resolver: server.services.sessions }),
     fallback: (req, res, path) => (path.startsWith('/api/') ? false : serveConsoleFile(config.consoleDir, req, res, path)),
+    tls: tlsPair,
   });
+  const tlsFiles = config.tlsFiles;
+  const tls: AppTls | undefined =
+    tlsFiles && tlsPair
+      ? {
+          get fingerprint() {
+            return tlsPair!.fingerprint;
+          },
+          get summary() {
+            return tlsPair!.summary;
+          },
+          reload() {
+            let next: TlsPair;
+            try {
+              next = loadTlsPair(tlsFiles, now());
+            } catch (err) {
+              const error = err instanceof Error ? err.message : String(err);
+              log.error(`TLS reload failed, still serving ${tlsPair!.fingerprint}: ${error}`);
+              return { ok: false, error };
+            }
+            for (const s of [deliveryServer, adminServer]) if ('setSecureContext' in s) s.setSecureContext({ cert: next.cert, key: next.key });
+            tlsPair = next;
+            if (next.warning) log.warn(next.warning);
+            log.info(`TLS certificate reloaded: ${next.fingerprint} (${next.summary})`);
+            return { ok: true, fingerprint: next.fingerprint };
+          },
+        }
+      : undefined;
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
@@ -90,9 +144,14 @@ export async function startApp(config: ServerConfig, options: { log?: Logger; no
   try {
     const d = await listen(deliveryServer, config.delivery.port, config.delivery.host);
     const a = await listen(adminServer, config.admin.port, config.admin.host);
-    const deliveryUrl = urlOf(d);
+    const scheme = tls ? 'https' : 'http';
+    const deliveryUrl = urlOf(d, scheme);
     deliveryBase ||= deliveryUrl;
-    return { ctx, services: server.services, deliveryUrl, adminUrl: urlOf(a), routes: { delivery: delivery.routes(), admin: admin.routes() }, stop };
+    const listeners: BoundListener[] = [
+      { name: 'delivery', scheme, address: d.address, port: d.port },
+      { name: 'admin', scheme, address: a.address, port: a.port },
+    ];
+    return { ctx, services: server.services, deliveryUrl, adminUrl: urlOf(a, scheme), listeners, tls, routes: { delivery: delivery.routes(), admin: admin.routes() }, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { PrivacyOptions } from './privacy/privacy-options';
 import type { SmtpSettings } from './mail/mailer';
 import type { SealedRetention } from './retention/retention-period';
+import type { TlsFiles } from './tls/tls-files';
 
 /** Sealed access logs: where they go, how much waits in memory, how long they are kept. */
 export interface SealingConfig {
@@ -31,8 +32,13 @@ export interface ServerConfig {
   publicUrl?: string;
   /** Built console files served at `/` by the admin listener. */
   consoleDir: string;
-  /** Whether the listeners sit behind TLS (adds Secure to cookies, HSTS). */
+  /**
+   * Whether clients reach the listeners over HTTPS (adds Secure to cookies, HSTS): true with native TLS
+   * (`tlsFiles`) and in the proxy mode (`--tls`, a TLS proxy in front).
+   */
   tls: boolean;
+  /** Native TLS: every listener serves HTTPS with this PEM pair, re-read on SIGHUP. */
+  tlsFiles?: TlsFiles;
   /** Log nothing (tests). */
   silent?: boolean;
   sealing: SealingConfig;
@@ -67,7 +73,8 @@ export function resolveConfig(partial: ServerConfigInput & { dataDir: string }):
     trustProxy: partial.trustProxy ?? [],
     publicUrl: partial.publicUrl,
     consoleDir: partial.consoleDir ?? path.join(packageRoot(), 'dist', 'renderer'),
-    tls: partial.tls ?? false,
+    tls: (partial.tls ?? false) || partial.tlsFiles !== undefined,
+    tlsFiles: partial.tlsFiles,
     silent: partial.silent,
     sealing: {
       dir: path.resolve(partial.sealing?.dir ?? path.join(dataDir, 'sealed')),

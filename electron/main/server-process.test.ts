@@ -76,7 +76,7 @@ describe('startServerProcess with the real server', () => {
 
 describe('startServerProcess failures', () => {
   const READY =
-    "console.log('x INFO  delivery listening on http://0.0.0.0:1/'); console.log('x INFO  console and admin API on http://127.0.0.1:2/');";
+    "console.log('x INFO  delivery listening on 0.0.0.0:1 (all interfaces; http://127.0.0.1:1 from this computer)'); console.log('x INFO  admin listening on http://127.0.0.1:2');";
 
   it('rejects with what the server said when it exits before it is ready', async () => {
     const cli = script('exits.mjs', "console.error('creative-engine serve: cannot open the store: disk full'); process.exit(1);");

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import net from 'node:net';
 import readline from 'node:readline';
 import type { MainLogger } from './logger';
+import { listenerUrlFrom } from '../../common/listen-line';
 
 /** How the server process ended; `error` when it could not be started at all. */
 export interface ServerExit {
@@ -70,8 +71,6 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-const ADMIN_LINE = /console and admin API on (https?:\/\/\S+?)\/?$/;
-const DELIVERY_LINE = /delivery listening on (https?:\/\/\S+?)\/?$/;
 // What Node prints around an uncaught error besides the message: stack frames, carets, its version.
 const STDERR_NOISE = /^\s*$|^\s+at |^Node\.js v\d|^\s*[\^~]+\s*$|^\s*[{}]\s*$|^\s+\w+: /;
 
@@ -130,8 +129,9 @@ async function spawnServer(options: ServerProcessOptions, deliveryPort: number, 
 
   readline.createInterface({ input: child.stdout }).on('line', (line) => {
     log.info(`server: ${line}`);
-    adminUrl ??= ADMIN_LINE.exec(line)?.[1];
-    deliveryUrl ??= DELIVERY_LINE.exec(line)?.[1];
+    const listener = listenerUrlFrom(line);
+    if (listener?.name === 'admin') adminUrl ??= listener.url;
+    if (listener?.name === 'delivery') deliveryUrl ??= listener.url;
     if (adminUrl && deliveryUrl) onReady?.();
   });
   readline.createInterface({ input: child.stderr }).on('line', (line) => {

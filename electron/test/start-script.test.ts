@@ -106,8 +106,10 @@ describe('headlessCommand', () => {
 
 describe('readiness output', () => {
   it('reads the console URL from the serve log line and tells the user what to do', () => {
-    expect(consoleUrlFrom('2025-01-01T00:00:00.000Z INFO  console and admin API on http://127.0.0.1:8081/')).toBe('http://127.0.0.1:8081/');
-    expect(consoleUrlFrom('2025-01-01T00:00:00.000Z INFO  delivery listening on http://0.0.0.0:8080')).toBeNull();
+    expect(consoleUrlFrom('2025-01-01T00:00:00.000Z INFO  admin listening on http://127.0.0.1:8081')).toBe('http://127.0.0.1:8081/');
+    expect(consoleUrlFrom('2025-01-01T00:00:00.000Z INFO  admin listening on https://[::1]:8081')).toBe('https://[::1]:8081/');
+    expect(consoleUrlFrom('x INFO  admin listening on 0.0.0.0:8081 (all interfaces; https://127.0.0.1:8081 from this computer)')).toBe('https://127.0.0.1:8081/');
+    expect(consoleUrlFrom('2025-01-01T00:00:00.000Z INFO  delivery listening on 0.0.0.0:8080 (all interfaces; http://127.0.0.1:8080 from this computer)')).toBeNull();
     expect(readyMessage('http://127.0.0.1:8081/', { needsSetup: false }, '/d')).toBe('Open the console: http://127.0.0.1:8081/');
     expect(readyMessage('http://127.0.0.1:8081/', null, '/d')).toBe('Open the console: http://127.0.0.1:8081/');
     expect(readyMessage('http://127.0.0.1:8081/', { needsSetup: true }, '/d').split('\n')[1]).toMatch(/first-run page creates the first admin .*creative-engine init --data "\/d"/);

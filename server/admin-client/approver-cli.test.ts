@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaseView, UnsealedRecord } from '../../common/schemas/cases';
+import { listenerUrlsIn } from '../../common/listen-line';
 import { createApproverKeychain } from '../../node/approver-keychain';
 import { KEYRING, waitForCase } from '../cases/test/case-world';
 import { KEYRING as KEYRING_PART, missing } from '../../node/test/requirements';
@@ -41,8 +42,7 @@ async function startServer(): Promise<void> {
     const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 30_000);
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
-      deliveryUrl = /delivery listening on (\S+)/.exec(out)?.[1] ?? '';
-      adminUrl = /admin API on (\S+?)\/?\s/.exec(out)?.[1] ?? '';
+      ({ delivery: deliveryUrl = '', admin: adminUrl = '' } = listenerUrlsIn(out));
       if (deliveryUrl && adminUrl) {
         clearTimeout(timer);
         resolve();

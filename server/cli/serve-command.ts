@@ -2,6 +2,7 @@ import { startApp } from '../app';
 import { createLogger } from '../log/logger';
 import { parseFlags, type Command } from '../command/args';
 import { configFromFlags, SERVE_FLAGS, SERVE_USAGE } from './serve-config';
+import { listenLine } from '../../common/listen-line';
 
 /** `serve`: runs both listeners until SIGINT/SIGTERM, then flushes and exits. */
 export const serveCommand: Command = {
@@ -14,8 +15,12 @@ export const serveCommand: Command = {
     // Debug lines note harmless events (clients that went away); never personal data.
     const log = createLogger({ debug: f['log-debug'] ?? false });
     const app = await startApp(config, { log });
-    log.info(`delivery listening on ${app.deliveryUrl}`);
-    log.info(`console and admin API on ${app.adminUrl}/`);
+    if (app.tls) log.info(`TLS certificate ${app.tls.fingerprint} (${app.tls.summary})`);
+    for (const listener of app.listeners) log.info(listenLine(listener));
+    // SIGHUP re-reads the certificate files (renewals) without dropping connections.
+    const tls = app.tls;
+    const onHangup = () => void tls?.reload();
+    if (tls) process.on('SIGHUP', onHangup);
     await new Promise<void>((resolve) => {
       const shutdown = (signal: string) => {
         log.info(`${signal} received, flushing and stopping`);
@@ -27,6 +32,7 @@ export const serveCommand: Command = {
       process.once('SIGINT', () => shutdown('SIGINT'));
       process.once('SIGTERM', () => shutdown('SIGTERM'));
     });
+    process.off('SIGHUP', onHangup);
     log.info('stopped');
     return 0;
   },

@@ -18,6 +18,8 @@ export const SERVE_FLAGS = {
   'public-url': { type: 'string' },
   'console-dir': { type: 'string' },
   tls: { type: 'boolean' },
+  'tls-cert': { type: 'string' },
+  'tls-key': { type: 'string' },
   'log-debug': { type: 'boolean' },
   'sealed-retention-months': { type: 'string' },
   'sealed-retention-days': { type: 'string' },
@@ -33,7 +35,7 @@ export const SERVE_FLAGS = {
 } as const;
 
 export const SERVE_USAGE =
-  'serve [--data DIR] [--sealed-dir DIR] [--delivery-port N] [--delivery-host H] [--admin-port N] [--admin-host H] [--trust-proxy CIDR,…] [--public-url URL] [--tls] [--sealed-retention-months 1-3 | --sealed-retention-days 0-89] [--seal-buffer-mb N] [--seal-buffer-records N] [--log-debug] ' +
+  'serve [--data DIR] [--sealed-dir DIR] [--delivery-port N] [--delivery-host H] [--admin-port N] [--admin-host H] [--trust-proxy CIDR,…] [--public-url URL] [--tls-cert FILE --tls-key FILE | --tls] [--sealed-retention-months 1-3 | --sealed-retention-days 0-89] [--seal-buffer-mb N] [--seal-buffer-records N] [--log-debug] ' +
   '[--data-key-file PATH] [--personal-data-retention contracts=6y,invoices=10y,contact=0d,requests=0d] [--smtp-url smtp://HOST:PORT --mail-from ADDRESS] [--backup-dir DIR --backup-every HOURS --backup-keep N]';
 
 /** Parsed `serve` flags: strings, booleans for switches, undefined when absent. */
@@ -62,6 +64,7 @@ export function configFromFlags(f: ServeFlags, env: NodeJS.ProcessEnv): ServerCo
     publicUrl,
     consoleDir: f['console-dir'],
     tls: f.tls ?? false,
+    tlsFiles: tlsFilesFrom(f),
     sealing: {
       dir: f['sealed-dir'],
       retention: sealedRetention,
@@ -76,6 +79,15 @@ export function configFromFlags(f: ServeFlags, env: NodeJS.ProcessEnv): ServerCo
     cases: casesFrom(env),
     timeZone: env.CREATIVE_ENGINE_TIME_ZONE?.trim() || undefined,
   });
+}
+
+/** Native TLS: both PEM files or neither. */
+function tlsFilesFrom(f: ServeFlags): ServerConfig['tlsFiles'] {
+  const cert = f['tls-cert'];
+  const key = f['tls-key'];
+  if (cert === undefined && key === undefined) return undefined;
+  if (!cert || !key) throw new UsageError('native TLS needs both --tls-cert FILE and --tls-key FILE (PEM).');
+  return { certFile: path.resolve(cert), keyFile: path.resolve(key) };
 }
 
 /** A whole number ≥ 1 (at most 2^31) times `unit`, or null when the flag is absent. */

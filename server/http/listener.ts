@@ -1,4 +1,5 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { HttpError } from './http-error';
 import { sendError, sendJson } from './respond';
@@ -28,7 +29,12 @@ export interface ListenerOptions<S> {
   onFinish?(req: IncomingMessage, res: ServerResponse, peer: string): void;
   /** Answers paths that no route matches (static files); returns false to fall through to 404. */
   fallback?(req: IncomingMessage, res: ServerResponse, path: string): boolean | Promise<boolean>;
+  /** PEM certificate and key: serve HTTPS natively (the pair can be swapped later with setSecureContext). */
+  tls?: { cert: string; key: string };
 }
+
+/** A listener's server: node:http, or node:https under native TLS. */
+export type NodeServer = http.Server | https.Server;
 
 /** Limits that keep slow or huge clients from exhausting the server. */
 export const LISTENER_LIMITS = {
@@ -39,31 +45,39 @@ export const LISTENER_LIMITS = {
   maxRequestsPerSocket: 10_000,
 };
 
-/** Creates a node:http server that routes, applies headers and turns every failure into JSON. */
-export function createListener<S>(options: ListenerOptions<S>): http.Server {
+/** Creates a node:http (or, with `tls`, node:https) server that routes, applies headers and turns every failure into JSON. */
+export function createListener<S>(options: ListenerOptions<S>): NodeServer {
   const { router, log } = options;
-  const server = http.createServer(
-    { maxHeaderSize: LISTENER_LIMITS.maxHeaderSize, requestTimeout: LISTENER_LIMITS.requestTimeoutMs, headersTimeout: LISTENER_LIMITS.headersTimeoutMs, keepAliveTimeout: LISTENER_LIMITS.keepAliveTimeoutMs },
-    (req, res) => {
-      if (onFinish) {
-        const peer = req.socket.remoteAddress ?? '';
-        res.once('close', () => {
-          try {
-            onFinish(req, res, peer);
-          } catch (err) {
-            // Runs from the response's close event: a throw here would stop the whole process.
-            log.error('per-request finish hook failed', { listener: options.name, error: errorName(err) });
-          }
-        });
-      }
-      try {
-        const pending = handle(req, res);
-        if (pending) pending.catch((err: unknown) => answerError(res, err));
-      } catch (err) {
-        answerError(res, err);
-      }
-    },
-  );
+  const serverOptions = { maxHeaderSize: LISTENER_LIMITS.maxHeaderSize, requestTimeout: LISTENER_LIMITS.requestTimeoutMs, headersTimeout: LISTENER_LIMITS.headersTimeoutMs, keepAliveTimeout: LISTENER_LIMITS.keepAliveTimeoutMs };
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+    if (onFinish) {
+      const peer = req.socket.remoteAddress ?? '';
+      res.once('close', () => {
+        try {
+          onFinish(req, res, peer);
+        } catch (err) {
+          // Runs from the response's close event: a throw here would stop the whole process.
+          log.error('per-request finish hook failed', { listener: options.name, error: errorName(err) });
+        }
+      });
+    }
+    try {
+      const pending = handle(req, res);
+      if (pending) pending.catch((err: unknown) => answerError(res, err));
+    } catch (err) {
+      answerError(res, err);
+    }
+  };
+  const server: NodeServer = options.tls
+    ? https.createServer({ ...serverOptions, cert: options.tls.cert, key: options.tls.key, minVersion: 'TLSv1.2' }, onRequest)
+    : http.createServer(serverOptions, onRequest);
+  if (server instanceof https.Server) {
+    // A failed handshake (a port scanner, a client speaking plain HTTP) is the client's business.
+    server.on('tlsClientError', (err, socket) => {
+      log.debug?.('TLS handshake failed', { listener: options.name, error: (err as NodeJS.ErrnoException).code ?? err.name });
+      socket.destroy();
+    });
+  }
   const { onFinish } = options;
   /** sendError, but never throwing: a response that cannot even carry an error is dropped. */
   const answerError = (res: ServerResponse, err: unknown) => {
@@ -153,7 +167,7 @@ class Context<S> implements RouteContext<S> {
 
 
 /** Starts listening and resolves with the bound address (port 0 picks a free port). */
-export function listen(server: http.Server, port: number, host: string): Promise<AddressInfo> {
+export function listen(server: NodeServer, port: number, host: string): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
     const onError = (err: Error) => reject(err);
     server.once('error', onError);
@@ -165,7 +179,7 @@ export function listen(server: http.Server, port: number, host: string): Promise
 }
 
 /** Stops accepting connections and closes idle ones; resolves when all requests have finished (or after `graceMs`). */
-export function close(server: http.Server, graceMs = 5_000): Promise<void> {
+export function close(server: NodeServer, graceMs = 5_000): Promise<void> {
   return new Promise((resolve) => {
     if (!server.listening) return resolve();
     const timer = setTimeout(() => server.closeAllConnections(), graceMs);

@@ -11,6 +11,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listenerUrlsIn } from '../../common/listen-line';
 import { packageRoot } from '../config';
 import { signIn, type AdminClient } from '../test/admin-client';
 import { seedCatalog } from '../test/catalog-fixture';
@@ -125,9 +126,8 @@ beforeAll(async () => {
   server.stderr!.on('data', (c: Buffer) => (output += c.toString()));
   urls = await new Promise((resolve, reject) => {
     const check = () => {
-      const d = /delivery listening on (\S+)/.exec(output);
-      const a = /admin API on (\S+?)\/?\s/.exec(output);
-      if (d && a) resolve({ delivery: new URL(d[1]!), admin: new URL(a[1]!) });
+      const { delivery: d, admin: a } = listenerUrlsIn(output);
+      if (d && a) resolve({ delivery: new URL(d), admin: new URL(a) });
     };
     server.stdout!.on('data', check);
     server.once('exit', () => reject(new Error(`serve exited:\n${output}`)));
