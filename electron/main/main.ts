@@ -4,6 +4,7 @@ import { app, BrowserWindow, dialog, ipcMain, session, shell, type WebContents }
 import path from 'node:path';
 import { createApproverKeychain } from '../../node/approver-keychain';
 import { registerIpcHandlers } from './ipc-handlers';
+import { createSessionAdminCall, installationIdFrom } from './session-admin-call';
 import { createMainLogger, errorMessage } from './logger';
 import { navigationDecision, windowOpenDecision } from './navigation-guard';
 import { permissionCheckDecision, permissionRequestDecision } from './permissions';
@@ -50,12 +51,26 @@ if (!app.requestSingleInstanceLock()) {
   app.whenReady().then(start, (err: unknown) => fatal('Electron did not start', err));
 }
 
+// Approver wiring (approver branch): the main process calls the server as the console session, and
+// asks before approving; the electron branch may replace both.
+const adminCall = createSessionAdminCall({ origin: adminOrigin, fetch: (url, init) => session.defaultSession.fetch(url, init) });
+
+async function confirmApproval(summary: string): Promise<boolean> {
+  const options = { type: 'warning' as const, buttons: ['Cancel', 'Approve'], defaultId: 0, cancelId: 0, noLink: true, title: 'Creative Engine', message: 'Approve unsealing this case?', detail: summary };
+  const { response } = mainWindow ? await dialog.showMessageBox(mainWindow, options) : await dialog.showMessageBox(options);
+  return response === 1;
+}
+
 async function start(): Promise<void> {
   hardenSession();
   registerIpcHandlers(ipcMain, {
     adminOrigin,
     keychain: createApproverKeychain(),
-    keychainServerUrl: EMBEDDED_KEYCHAIN_SERVER,
+    adminCall,
+    installationId: installationIdFrom(adminCall, adminOrigin),
+    confirmApproval,
+    // Identities filed by earlier versions under the embedded server's stable name move to the installation id.
+    legacyOrigins: () => [EMBEDDED_KEYCHAIN_SERVER],
     version: { app: app.getVersion(), electron: process.versions.electron ?? '', platform: process.platform },
     openExternal: confirmAndOpenExternal,
     log,
