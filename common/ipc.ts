@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { ageRecipientSchema } from './schemas/keys';
 import { CASE_STATUSES } from './schemas/cases';
-import type { IpcChannel } from './ipc-channels';
+import { IPC_ERROR_CODES, type IpcChannel, type IpcErrorCode } from './ipc-channels';
 
-export { IPC_CHANNELS, isIpcChannel, type IpcChannel } from './ipc-channels';
+export { IPC_CHANNELS, IPC_ERROR_CODES, isIpcChannel, type IpcChannel, type IpcErrorCode } from './ipc-channels';
 
 // The desktop app's IPC surface: every channel the preload may invoke, named `Service:method`,
 // with a schema for its one argument and its result. The main process parses arguments with these
@@ -45,24 +45,6 @@ export const IPC = {
 export type IpcArgs<C extends IpcChannel> = z.input<(typeof IPC)[C]['args']>;
 export type IpcResult<C extends IpcChannel> = z.output<(typeof IPC)[C]['result']>;
 
-/** Error codes a handler may answer with; each comes with a message a person can act on. */
-export const IPC_ERROR_CODES = [
-  'bad_request',
-  'forbidden',
-  'not_enrolled',
-  'keychain_unavailable',
-  'share_invalid',
-  'failed',
-  /** The console session is gone: sign in again. */
-  'not_signed_in',
-  /** The server refused or the case cannot be approved (not found, not awaiting approval, not an approver, two different keys). */
-  'case_refused',
-  /** The approver said no in the confirmation dialog. */
-  'declined',
-  /** The server did not answer. */
-  'server_unavailable',
-] as const;
-export type IpcErrorCode = (typeof IPC_ERROR_CODES)[number];
 
 /**
  * What every handler answers: never a thrown error (Electron would prefix it with internals),

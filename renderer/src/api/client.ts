@@ -1,6 +1,6 @@
 import axios, { AxiosError, type AxiosRequestConfig } from 'axios';
 import type { ErrorDetail } from '../../../common/error-codes';
-import { IPC_ERROR_CODES } from '../../../common/ipc';
+import { IPC_ERROR_CODES } from '../../../common/ipc-channels';
 import { CSRF_HEADER_VALUE } from '../../../common/roles';
 
 /** Codes the console gives failures that never got an answer from the server (translated like the server's). */
