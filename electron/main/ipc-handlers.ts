@@ -90,6 +90,7 @@ async function handleCall<C extends IpcChannel>(
     }
     const status = statusOf(err);
     if (status === 401) return fail('not_signed_in', 'Your session has ended: sign in again.');
+    if (status === 403 && channel !== 'Cases:approve') return fail('forbidden', safeServerMessage(err));
     if (status === 403 || status === 404 || status === 409) return fail('case_refused', safeServerMessage(err));
     if (status === 0 || (status !== undefined && status >= 500) || (status === undefined && isNetworkError(err))) {
       deps.log.warn('server call failed', { channel, status: status ?? 0 });
