@@ -1,44 +1,34 @@
 import { z } from 'zod';
 import { ageRecipientSchema } from './schemas/keys';
-import { MAX_WRAPPED_SHARE_BASE64 } from './schemas/cases';
-import { emailSchema } from './schemas/user';
-import type { IpcChannel } from './ipc-channels';
+import { CASE_STATUSES } from './schemas/cases';
+import { IPC_ERROR_CODES, type IpcChannel, type IpcErrorCode } from './ipc-channels';
 
-export { IPC_CHANNELS, isIpcChannel, type IpcChannel } from './ipc-channels';
+export { IPC_CHANNELS, IPC_ERROR_CODES, isIpcChannel, type IpcChannel, type IpcErrorCode } from './ipc-channels';
 
 // The desktop app's IPC surface: every channel the preload may invoke, named `Service:method`,
 // with a schema for its one argument and its result. The main process parses arguments with these
 // before use and results before they leave it; the preload refuses any channel not listed here.
-// The approver identity never crosses: only public keys and shares re-wrapped to a case key do.
+// The approver identity never crosses, nor does any share: only public keys and a case id do.
 
-const base64 = (max: number) =>
-  z
-    .string()
-    .max(max, 'The share is too large.')
-    .regex(/^[A-Za-z0-9+/]+={0,2}$/, 'Expected base64.');
-
-/** Which approver identity: the signed-in user's e-mail (the server part is decided by the main process). */
-const approverSchema = z.strictObject({ email: emailSchema });
+const caseIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'Expected a case id.');
 
 const keychainStatusResult = z.strictObject({ enrolled: z.boolean(), publicKey: ageRecipientSchema.nullable() });
 const noArgs = z.undefined();
 
 /** Every IPC channel with the schema of its argument and of its result. */
 export const IPC = {
-  /** Whether this user has an approver identity in the OS keychain, and its public key. */
-  'Keychain:status': { args: approverSchema, result: keychainStatusResult },
-  /** Creates (or keeps) the approver identity and returns only its public key, for POST /api/approvers/enrolment. */
-  'Keychain:enroll': { args: approverSchema, result: z.strictObject({ publicKey: ageRecipientSchema }) },
-  /** Decrypts this user's key share inside the main process and re-encrypts it to the case key. */
-  'Keychain:rewrapShare': {
-    args: z.strictObject({
-      email: emailSchema,
-      /** The share as stored on the server: an age file encrypted to this approver, base64. */
-      encryptedShare: base64(MAX_WRAPPED_SHARE_BASE64),
-      /** The case's ephemeral public key (GET /api/cases/:id → casePublicKey). */
-      caseRecipient: ageRecipientSchema,
-    }),
-    result: z.strictObject({ rewrappedShare: base64(MAX_WRAPPED_SHARE_BASE64) }),
+  /** Whether the signed-in user has an approver identity in this computer's keychain for this server (the main process asks the server who and which installation). */
+  'Keychain:status': { args: noArgs, result: keychainStatusResult },
+  /** Creates (or keeps) the signed-in user's approver identity and registers its public key with the server (POST /api/approvers/enrolment, from the main process). */
+  'Keychain:enroll': { args: noArgs, result: z.strictObject({ publicKey: ageRecipientSchema, created: z.boolean() }) },
+  /**
+   * Approves a case: the main process fetches the case and its key from the server itself, shows
+   * them in a native confirmation and only then re-wraps this user's shares. The page names the
+   * case and nothing else (no key, no share: any other field is refused).
+   */
+  'Cases:approve': {
+    args: z.strictObject({ caseId: caseIdSchema }),
+    result: z.strictObject({ submitted: z.number().int().min(0).max(100), status: z.enum(CASE_STATUSES) }),
   },
   /** Versions of the desktop app, for the about box and bug reports. */
   'App:version': {
@@ -55,9 +45,6 @@ export const IPC = {
 export type IpcArgs<C extends IpcChannel> = z.input<(typeof IPC)[C]['args']>;
 export type IpcResult<C extends IpcChannel> = z.output<(typeof IPC)[C]['result']>;
 
-/** Error codes a handler may answer with; each comes with a message a person can act on. */
-export const IPC_ERROR_CODES = ['bad_request', 'forbidden', 'not_enrolled', 'keychain_unavailable', 'share_invalid', 'failed'] as const;
-export type IpcErrorCode = (typeof IPC_ERROR_CODES)[number];
 
 /**
  * What every handler answers: never a thrown error (Electron would prefix it with internals),
@@ -81,10 +68,14 @@ export interface EngineApi {
   /** Always true: lets the console tell the desktop app from a browser. */
   readonly desktop: true;
   readonly keychain: {
-    status(email: string): Promise<KeychainStatus>;
-    /** Returns the public key to register; the identity stays in the OS keychain. */
-    enroll(email: string): Promise<{ publicKey: string }>;
-    rewrapShare(input: IpcArgs<'Keychain:rewrapShare'>): Promise<{ rewrappedShare: string }>;
+    /** For the signed-in user and this server. */
+    status(): Promise<KeychainStatus>;
+    /** Creates (or keeps) the identity and registers its public key; the identity stays in the OS keychain. */
+    enroll(): Promise<{ publicKey: string; created: boolean }>;
+  };
+  readonly cases: {
+    /** Shows the case in a native confirmation and approves it with this computer's keychain. */
+    approve(caseId: string): Promise<IpcResult<'Cases:approve'>>;
   };
   readonly app: {
     version(): Promise<AppVersion>;

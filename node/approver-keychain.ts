@@ -3,18 +3,30 @@ import { ageIdentitySecret, isAgeIdentity } from '../common/age-keys';
 import { MAX_WRAPPED_SHARE_BASE64 } from '../common/schemas/cases';
 import { AgeError } from './age-error';
 import { assertAgeRecipient, decodeBase64, decryptWith, encryptTo, importX25519Secret } from './age-files';
+import { isInstallationId } from '../common/schemas/server-info';
 import { httpOriginOf } from './http-origin';
+
+/**
+ * Whose identity: the installation (GET /api/server-info → installationId) and the user's e-mail.
+ * `legacyOrigins` lists the server origins under which an older version filed this identity
+ * (`${origin}|${email}`); an identity found there is moved to the installation's account on first use.
+ */
+export interface ApproverAccount {
+  installationId: string;
+  email: string;
+  legacyOrigins?: readonly string[];
+}
 
 /** An approver's personal X25519 identity in the OS keychain; the identity never leaves this module. */
 export interface ApproverKeychain {
-  /** Creates (if missing) this user's X25519 identity for this server in the OS keychain; returns the age recipient (age1…). */
-  enroll(serverUrl: string, email: string): Promise<{ publicKey: string; created: boolean }>;
+  /** Creates (if missing) this user's X25519 identity for this installation in the OS keychain; returns the age recipient (age1…). */
+  enroll(who: ApproverAccount): Promise<{ publicKey: string; created: boolean }>;
   /** The stored identity's recipient, or null. */
-  publicKey(serverUrl: string, email: string): Promise<string | null>;
+  publicKey(who: ApproverAccount): Promise<string | null>;
   /** Decrypts an encrypted share (base64 of an age file) with the keychain identity and re-encrypts it to the case recipient; returns base64 of the new age file. Never exposes the identity or plaintext share. */
-  rewrapShare(serverUrl: string, email: string, encryptedShare: string, caseRecipient: string): Promise<string>;
-  /** Removes the identity (tests, un-enrolment). */
-  remove(serverUrl: string, email: string): Promise<boolean>;
+  rewrapShare(who: ApproverAccount, encryptedShare: string, caseRecipient: string): Promise<string>;
+  /** Removes the identity (tests, un-enrolment); legacy entries named in `who` too. */
+  remove(who: ApproverAccount): Promise<boolean>;
 }
 
 export type KeychainErrorCode = 'invalid_input' | 'not_enrolled' | 'not_a_share' | 'unavailable';
@@ -51,13 +63,23 @@ function loadKeytar(): Promise<Keytar> {
   return keytarPromise;
 }
 
-/** The keychain account of one user on one server: `${origin}|${email in lower case}`. */
-export function keychainAccount(serverUrl: string, email: string): string {
-  const origin = httpOriginOf(serverUrl);
-  if (!origin) throw new KeychainError('invalid_input', 'The server URL must be an http(s) URL.');
+function normalEmail(email: unknown): string {
   const mail = typeof email === 'string' ? email.trim().toLowerCase() : '';
   if (mail.length > 254 || !/^[^\s@]+@[^\s@]+$/.test(mail)) throw new KeychainError('invalid_input', 'The e-mail address is not valid.');
-  return `${origin}|${mail}`;
+  return mail;
+}
+
+/** The keychain account of one user of one installation: `${installationId}|${email in lower case}`; never a URL. */
+export function keychainAccount(installationId: string, email: string): string {
+  if (!isInstallationId(installationId)) throw new KeychainError('invalid_input', 'The installation id is not valid (expected ins_ and 32 hex digits).');
+  return `${installationId}|${normalEmail(email)}`;
+}
+
+/** The account an older version used: `${server origin}|${email}`; only read to move it. */
+export function legacyKeychainAccount(serverUrl: string, email: string): string {
+  const origin = httpOriginOf(serverUrl);
+  if (!origin) throw new KeychainError('invalid_input', 'A legacy server origin must be an http(s) URL.');
+  return `${origin}|${normalEmail(email)}`;
 }
 
 /** Creates the approver keychain over keytar (service `creative-engine` unless given). */
@@ -87,6 +109,36 @@ export function createApproverKeychain(options: { service?: string } = {}): Appr
     return stored;
   }
 
+  async function deleteEntry(account: string): Promise<boolean> {
+    try {
+      return await (await loadKeytar()).deletePassword(service, account);
+    } catch {
+      throw new KeychainError('unavailable', 'The OS keychain could not be changed (is it unlocked?).');
+    }
+  }
+
+  /** The identity under the installation's account; one filed under a legacy origin is moved there first (write new, then delete old). */
+  function identityOf(who: ApproverAccount): Promise<{ account: string; identity: string | null }> {
+    const account = keychainAccount(who.installationId, who.email);
+    const legacy = [...new Set((who.legacyOrigins ?? []).map((o) => legacyKeychainAccount(o, who.email)))];
+    return serial(account, async () => {
+      const current = await storedIdentity(account);
+      if (current || legacy.length === 0) return { account, identity: current };
+      for (const old of legacy) {
+        const identity = await storedIdentity(old);
+        if (!identity) continue;
+        try {
+          await (await loadKeytar()).setPassword(service, account, identity);
+        } catch {
+          throw new KeychainError('unavailable', 'The OS keychain refused to store the identity (is it unlocked?).');
+        }
+        await deleteEntry(old);
+        return { account, identity };
+      }
+      return { account, identity: null };
+    });
+  }
+
   const recipientOf = async (identity: string): Promise<string> => {
     const secret = ageIdentitySecret(identity);
     try {
@@ -100,11 +152,11 @@ export function createApproverKeychain(options: { service?: string } = {}): Appr
   };
 
   return {
-    enroll(serverUrl, email) {
-      const account = keychainAccount(serverUrl, email);
+    async enroll(who) {
+      const { account, identity: existing } = await identityOf(who);
       return serial(account, async () => {
-        const existing = await storedIdentity(account);
-        if (existing) return { publicKey: await recipientOf(existing), created: false };
+        const stored = existing ?? (await storedIdentity(account));
+        if (stored) return { publicKey: await recipientOf(stored), created: false };
         const identity = await generateIdentity();
         const publicKey = await recipientOf(identity);
         try {
@@ -116,13 +168,13 @@ export function createApproverKeychain(options: { service?: string } = {}): Appr
       });
     },
 
-    async publicKey(serverUrl, email) {
-      const identity = await storedIdentity(keychainAccount(serverUrl, email));
+    async publicKey(who) {
+      const { identity } = await identityOf(who);
       return identity ? recipientOf(identity) : null;
     },
 
-    async rewrapShare(serverUrl, email, encryptedShare, caseRecipient) {
-      const account = keychainAccount(serverUrl, email);
+    async rewrapShare(who, encryptedShare, caseRecipient) {
+      keychainAccount(who.installationId, who.email);
       try {
         assertAgeRecipient(caseRecipient, 'The case key');
       } catch (err) {
@@ -134,7 +186,7 @@ export function createApproverKeychain(options: { service?: string } = {}): Appr
       } catch (err) {
         throw new KeychainError('invalid_input', (err as Error).message);
       }
-      const identity = await storedIdentity(account);
+      const { identity } = await identityOf(who);
       if (!identity) throw new KeychainError('not_enrolled', 'Not enrolled: this computer holds no approver identity for this server and user.');
       let share: Uint8Array | undefined;
       try {
@@ -152,14 +204,13 @@ export function createApproverKeychain(options: { service?: string } = {}): Appr
       }
     },
 
-    async remove(serverUrl, email) {
-      const account = keychainAccount(serverUrl, email);
+    async remove(who) {
+      const account = keychainAccount(who.installationId, who.email);
+      const legacy = (who.legacyOrigins ?? []).map((o) => legacyKeychainAccount(o, who.email));
       return serial(account, async () => {
-        try {
-          return await (await loadKeytar()).deletePassword(service, account);
-        } catch {
-          throw new KeychainError('unavailable', 'The OS keychain could not be changed (is it unlocked?).');
-        }
+        let removed = await deleteEntry(account);
+        for (const old of legacy) removed = (await deleteEntry(old)) || removed;
+        return removed;
       });
     },
   };

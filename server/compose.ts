@@ -21,6 +21,7 @@ import { accessRecorder, startSealing } from './sealing/sealing-feature';
 import type { SealingService } from './sealing/sealing-service';
 import { registerStatsRoutes } from './stats/stats-feature';
 import { StatsService } from './stats/stats-service';
+import { UserRepo } from './users/user-repo';
 
 /** The services of a running server (tests reach them through App.services). */
 export interface Services {
@@ -57,7 +58,13 @@ export async function composeServer(ctx: AppContext, routers: Routers): Promise<
   // Sealed access logs: key ring and sealer; delivery refuses to serve while the sealer cannot keep up.
   const sealing = await startSealing(ctx, admin);
   registerKeyRoutes(ctx, admin, sealing.keyRing, privacy.cipher);
-  startCases(ctx, admin, { keyRing: sealing.keyRing, settings: { sealedDir: sealing.sealedDir, ...config.cases } });
+  // Approvers see who opened a case by name and e-mail (GET /api/cases/:id → openedBy).
+  const staff = new UserRepo(ctx.db, privacy.cipher);
+  const staffName = (userId: string) => {
+    const user = staff.get(userId);
+    return user ? { name: user.name, email: user.email } : null;
+  };
+  startCases(ctx, admin, { keyRing: sealing.keyRing, settings: { sealedDir: sealing.sealedDir, ...config.cases }, staffName });
 
   registerAuditRoutes(ctx, admin);
   registerCatalogRoutes(ctx, routers, privacy.cipher);

@@ -100,6 +100,8 @@ export interface CaseView {
   filters: CaseFilters;
   affectedCustomerId: string | null;
   createdBy: string;
+  /** Who opened the case, by name and e-mail (null when the account is gone), so approvers see it. */
+  openedBy: { name: string; email: string } | null;
   createdAt: string;
   expiresAt: string | null;
   approvals: Array<{ userId: string; keyId: string; at: string }>;

@@ -13,6 +13,7 @@ export class AdminCallError extends Error {
   override name = 'AdminCallError';
   constructor(
     message: string,
+    /** The HTTP status; 0 when no answer came, null when the call never left (not an admin path). */
     readonly status: number | null,
     readonly code: string | null,
   ) {
@@ -29,7 +30,7 @@ const MAX_ANSWER = 4 * 1024 * 1024;
 export function createAdminCall(fetchFn: SessionFetch, activeOrigin: () => string | null): AdminCall {
   return async <T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> => {
     const origin = activeOrigin();
-    if (!origin) throw new AdminCallError('Not connected to a server.', null, null);
+    if (!origin) throw new AdminCallError('Not connected to a server.', 0, null);
     if (!/^\/api\/[A-Za-z0-9/_\-.?=&%]*$/.test(path) || path.includes('..') || path.includes('//')) {
       throw new AdminCallError('Not an admin API path.', null, null);
     }
@@ -46,7 +47,7 @@ export function createAdminCall(fetchFn: SessionFetch, activeOrigin: () => strin
         redirect: 'error',
       });
     } catch (err) {
-      throw new AdminCallError(`The server could not be reached: ${(err as Error).message}`, null, null);
+      throw new AdminCallError(`The server could not be reached: ${(err as Error).message}`, 0, null);
     }
     const text = await res.text();
     if (text.length > MAX_ANSWER) throw new AdminCallError('The server answered with too much data.', res.status, null);
@@ -73,6 +74,20 @@ export async function fetchInstallationId(call: AdminCall): Promise<string> {
   const info = await call<{ installationId?: unknown }>('GET', '/api/server-info');
   if (!isInstallationId(info?.installationId)) throw new AdminCallError('The server did not name its installation.', 200, null);
   return info.installationId;
+}
+
+/** fetchInstallationId asked once per active origin (a failed answer is asked again next time). */
+export function installationIdOf(call: AdminCall, activeOrigin: () => string | null): () => Promise<string> {
+  let cached: { origin: string; id: Promise<string> } | undefined;
+  return () => {
+    const origin = activeOrigin() ?? '';
+    if (!cached || cached.origin !== origin) {
+      const id = fetchInstallationId(call);
+      id.catch(() => (cached = undefined));
+      cached = { origin, id };
+    }
+    return cached.id;
+  };
 }
 
 /** Options of the native "approve this case?" dialog: Approve or Cancel, Cancel by default (Enter and Escape cancel). */

@@ -1,13 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { generateIdentity, identityToRecipient } from 'age-encryption';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { IPC_CHANNELS } from '../../common/ipc';
-import { createApproverKeychain, SHARE_BYTES } from '../../node/approver-keychain';
-import { decryptWith, encryptTo } from '../../node/age-files';
+import type { AdminCall } from '../../node/admin-call';
+import { createApproverKeychain } from '../../node/approver-keychain';
 import { createInProcessIpc } from '../test/in-process-ipc';
 import { registerIpcHandlers } from './ipc-handlers';
 import type { MainLogger } from './logger';
-import { KEYRING, missing } from '../../node/test/requirements';
 
 const ADMIN = 'http://127.0.0.1:43123';
 const SERVER = 'http://embedded.creative-engine.localhost';
@@ -22,15 +20,24 @@ function setup(options: { adminOrigin?: string | null } = {}) {
   const opened: string[] = [];
   // A keychain service of its own per run: the real Secret Service of the test D-Bus session.
   const keychain = createApproverKeychain({ service: `creative-engine-test-${randomBytes(4).toString('hex')}` });
+  // No server behind these: calls that would reach it fail as "server unavailable" (renderer/test/desktop-approve.test.ts runs them against a real one).
+  const calls: string[] = [];
+  const adminCall: AdminCall = async (method, path) => {
+    calls.push(`${method} ${path}`);
+    throw Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } });
+  };
   const unregister = registerIpcHandlers(ipc, {
     adminOrigin: () => (options.adminOrigin === undefined ? ADMIN : options.adminOrigin),
     keychain,
-    keychainServerUrl: SERVER,
+    adminCall,
+    installationId: async () => 'ins_0123456789abcdef0123456789abcdef',
+    confirmApproval: async () => true,
+    legacyOrigins: () => [SERVER],
     version: { app: '0.1.0', electron: '45.5.0', platform: 'linux' },
     openExternal: async (url) => (opened.push(url), true),
     log,
   });
-  return { ipc, lines, opened, keychain, unregister };
+  return { ipc, lines, opened, keychain, unregister, calls };
 }
 
 describe('registerIpcHandlers: sender and arguments', () => {
@@ -67,14 +74,15 @@ describe('registerIpcHandlers: sender and arguments', () => {
   });
 
   it.each([
-    ['Keychain:enroll', [{ email: 'not-an-email' }], 'email: Enter a valid e-mail address.'],
-    ['Keychain:enroll', [{ email: 'dpo@example.com', server: 'http://x' }], /server/],
-    ['Keychain:enroll', ['dpo@example.com'], /expected object/i],
-    ['Keychain:enroll', [], /expected object/i],
-    ['Keychain:status', [{ email: 'a@b.c' }, { email: 'a@b.c' }], 'Expected a single argument.'],
-    ['Keychain:rewrapShare', [{ email: 'dpo@example.com', encryptedShare: 'AAAA', caseRecipient: 'age1nope' }], /^caseRecipient: Expected an age X25519 public key/],
-    ['Keychain:rewrapShare', [{ email: 'dpo@example.com', encryptedShare: 'not base64!', caseRecipient: RECIPIENT }], 'encryptedShare: Expected base64.'],
-    ['Keychain:rewrapShare', [{ email: 'dpo@example.com', encryptedShare: 'A'.repeat(5000), caseRecipient: RECIPIENT }], 'encryptedShare: The share is too large.'],
+    // The page names no server, user or key: the main process asks the server for all of them.
+    ['Keychain:enroll', [{ email: 'dpo@example.com' }], /expected undefined/i],
+    ['Keychain:enroll', [{ server: 'http://x' }], /expected undefined/i],
+    ['Keychain:status', [{ email: 'a@b.c' }], /expected undefined/i],
+    ['Keychain:status', [undefined, undefined], 'Expected a single argument.'],
+    ['Cases:approve', [{ caseId: 'cas_1', casePublicKey: RECIPIENT }], /casePublicKey/],
+    ['Cases:approve', [{ caseId: 'cas_1', encryptedShare: 'AAAA' }], /encryptedShare/],
+    ['Cases:approve', [{ caseId: '../keys' }], /^caseId: Expected a case id/],
+    ['Cases:approve', ['cas_1'], /expected object/i],
     ['App:version', [{ anything: 1 }], /expected undefined/i],
     ['App:openExternal', [{ url: 42 }], /^url: /],
   ])('%s refuses bad arguments %j with a safe message', async (channel, args, message) => {
@@ -86,6 +94,15 @@ describe('registerIpcHandlers: sender and arguments', () => {
     expect(reply.error.message).not.toContain('not base64!');
   });
 
+  it('reaches the server for who and which case, and says so plainly when it is not there', async () => {
+    const { ipc, calls } = setup();
+    expect(await ipc.invoke(console_, 'Cases:approve', { caseId: 'cas_1' })).toEqual({
+      ok: false,
+      error: { code: 'server_unavailable', message: 'The server did not answer; try again in a moment.' },
+    });
+    expect(calls).toContain('GET /api/me');
+  });
+
   it('opens only checked https links, through the confirmation the main process gives', async () => {
     const { ipc, opened } = setup();
     expect(await ipc.invoke(console_, 'App:openExternal', { url: 'https://example.com/docs' })).toEqual({ ok: true, value: { opened: true } });
@@ -93,60 +110,5 @@ describe('registerIpcHandlers: sender and arguments', () => {
       expect(await ipc.invoke(console_, 'App:openExternal', { url })).toEqual({ ok: true, value: { opened: false } });
     }
     expect(opened).toEqual(['https://example.com/docs']);
-  });
-});
-
-describe.skipIf(missing(KEYRING))('registerIpcHandlers with the real OS keychain (skipped outside scripts/test.sh: no D-Bus keyring)', () => {
-  let ctx: ReturnType<typeof setup>;
-  const email = 'dpo@example.com';
-  beforeAll(() => {
-    ctx = setup();
-  });
-  afterAll(async () => {
-    await ctx.keychain.remove(SERVER, email);
-  });
-
-  it('enrols, reports the status and returns only the public key', async () => {
-    const { ipc } = ctx;
-    expect(await ipc.invoke(console_, 'Keychain:status', { email })).toEqual({ ok: true, value: { enrolled: false, publicKey: null } });
-    const enrolled = (await ipc.invoke(console_, 'Keychain:enroll', { email: ' DPO@Example.com ' })) as { ok: true; value: { publicKey: string } };
-    expect(enrolled.ok).toBe(true);
-    expect(Object.keys(enrolled.value)).toEqual(['publicKey']);
-    expect(enrolled.value.publicKey).toMatch(/^age1[0-9a-z]{58}$/);
-    expect(JSON.stringify(enrolled)).not.toMatch(/AGE-SECRET-KEY/i);
-    expect(await ipc.invoke(console_, 'Keychain:status', { email })).toEqual({ ok: true, value: { enrolled: true, publicKey: enrolled.value.publicKey } });
-    // Filed under the embedded server's stable name, not under the admin URL of this start.
-    expect(await ctx.keychain.publicKey(SERVER, email)).toBe(enrolled.value.publicKey);
-    expect(await ctx.keychain.publicKey(ADMIN, email)).toBeNull();
-  });
-
-  it('re-wraps a share to the case key; the case key holder can read it, nothing secret crosses', async () => {
-    const { ipc } = ctx;
-    const { publicKey } = (await ctx.keychain.enroll(SERVER, email));
-    const share = randomBytes(SHARE_BYTES);
-    const encryptedShare = Buffer.from(await encryptTo(publicKey, share)).toString('base64');
-    const caseIdentity = await generateIdentity();
-    const caseRecipient = await identityToRecipient(caseIdentity);
-    const reply = (await ipc.invoke(console_, 'Keychain:rewrapShare', { email, encryptedShare, caseRecipient })) as { ok: true; value: { rewrappedShare: string } };
-    expect(reply.ok).toBe(true);
-    const back = await decryptWith(caseIdentity, Buffer.from(reply.value.rewrappedShare, 'base64'));
-    expect(Buffer.from(back).equals(share)).toBe(true);
-    expect(JSON.stringify(reply)).not.toContain(share.toString('base64'));
-  });
-
-  it('turns keychain failures into safe, actionable errors', async () => {
-    const { ipc, lines } = ctx;
-    const stranger = await identityToRecipient(await generateIdentity());
-    const caseRecipient = await identityToRecipient(await generateIdentity());
-    const foreign = Buffer.from(await encryptTo(stranger, randomBytes(SHARE_BYTES))).toString('base64');
-    expect(await ipc.invoke(console_, 'Keychain:rewrapShare', { email, encryptedShare: foreign, caseRecipient })).toMatchObject({
-      ok: false,
-      error: { code: 'share_invalid', message: expect.stringMatching(/not encrypted to this approver/) },
-    });
-    expect(await ipc.invoke(console_, 'Keychain:rewrapShare', { email: 'new@example.com', encryptedShare: foreign, caseRecipient })).toMatchObject({
-      ok: false,
-      error: { code: 'not_enrolled', message: expect.stringMatching(/^Not enrolled/) },
-    });
-    expect(lines.join('\n')).not.toMatch(/@example\.com|AGE-SECRET-KEY/i);
   });
 });

@@ -1,6 +1,9 @@
 import type { z } from 'zod';
 import { IPC, IPC_CHANNELS, type IpcChannel, type IpcErrorCode, type IpcReply, type IpcResult, type AppVersion } from '../../common/ipc';
-import { KeychainError, type ApproverKeychain, type KeychainErrorCode } from '../../node/approver-keychain';
+import { isInstallationId } from '../../common/schemas/server-info';
+import type { AdminCall } from '../../node/admin-call';
+import { KeychainError, type ApproverAccount, type ApproverKeychain, type KeychainErrorCode } from '../../node/approver-keychain';
+import { approveCase, CaseApprovalError } from '../../node/case-approval';
 import { checkExternalLink } from './navigation-guard';
 import { errorMessage, type MainLogger } from './logger';
 import { originOf } from './window-options';
@@ -20,8 +23,14 @@ export interface IpcHandlerDeps {
   /** The console's origin; null while the embedded server is not up (every call is then refused). */
   adminOrigin: () => string | null;
   keychain: ApproverKeychain;
-  /** Names the server in the keychain account (see main.ts for why it is not the admin URL). */
-  keychainServerUrl: string;
+  /** Calls the server as the signed-in console session (the main process fetches what it acts on itself). */
+  adminCall: AdminCall;
+  /** The connected server's installation id (GET /api/server-info): names the keychain entries. */
+  installationId: () => Promise<string>;
+  /** Shows the case summary in a native dialog; resolves whether the approver confirmed. */
+  confirmApproval: (summary: string) => Promise<boolean>;
+  /** Server origins an older version filed keychain identities under; moved to the installation id on first use. */
+  legacyOrigins: () => string[];
   version: AppVersion;
   /** Opens an already checked https link in the system browser; resolves whether it did. */
   openExternal: (url: string) => Promise<boolean>;
@@ -75,6 +84,18 @@ async function handleCall<C extends IpcChannel>(
       deps.log.warn('keychain call failed', { channel, code: err.code });
       return fail(KEYCHAIN_CODES[err.code], err.message);
     }
+    if (err instanceof CaseApprovalError) {
+      deps.log.info('case not approved', { channel, code: err.code });
+      return fail(err.code === 'declined' ? 'declined' : 'case_refused', err.message);
+    }
+    const status = statusOf(err);
+    if (status === 401) return fail('not_signed_in', 'Your session has ended: sign in again.');
+    if (status === 403 && channel !== 'Cases:approve') return fail('forbidden', safeServerMessage(err));
+    if (status === 403 || status === 404 || status === 409) return fail('case_refused', safeServerMessage(err));
+    if (status === 0 || (status !== undefined && status >= 500) || (status === undefined && isNetworkError(err))) {
+      deps.log.warn('server call failed', { channel, status: status ?? 0 });
+      return fail('server_unavailable', 'The server did not answer; try again in a moment.');
+    }
     deps.log.error('IPC handler failed', { channel, error: errorMessage(err) });
     return fail('failed', 'The desktop app could not do this; its log has the details.');
   }
@@ -94,26 +115,58 @@ const KEYCHAIN_CODES: Record<KeychainErrorCode, IpcErrorCode> = {
   unavailable: 'keychain_unavailable',
 };
 
+function statusOf(err: unknown): number | undefined {
+  const status = (err as { status?: unknown } | null)?.status;
+  return typeof status === 'number' ? status : undefined;
+}
+
+// An AdminCall that never reached the server throws without a status (fetch's TypeError, a net error code).
+function isNetworkError(err: unknown): boolean {
+  const e = err as { name?: unknown; code?: unknown; cause?: { code?: unknown } } | null;
+  return e?.name === 'TypeError' || typeof e?.code === 'string' || typeof e?.cause?.code === 'string';
+}
+
+// The server's own one-line message (its API messages are safe to show), bounded.
+function safeServerMessage(err: unknown): string {
+  const message = err instanceof Error ? err.message.split('\n')[0]!.slice(0, 300) : '';
+  return message || 'The server refused this.';
+}
+
 function fail(code: IpcErrorCode, message: string): { ok: false; error: { code: IpcErrorCode; message: string } } {
   return { ok: false, error: { code, message } };
 }
 
 function implementations(deps: IpcHandlerDeps): Implementations {
-  const server = deps.keychainServerUrl;
+  // Who and where come from the server itself, as the signed-in session sees them; never from the page.
+  const account = async (): Promise<ApproverAccount> => {
+    const [installationId, me] = await Promise.all([deps.installationId(), deps.adminCall<{ email?: unknown }>('GET', '/api/me')]);
+    if (!isInstallationId(installationId)) throw new Error('the server named no valid installation id');
+    if (typeof me?.email !== 'string') throw new Error('the server named no signed-in user');
+    return { installationId, email: me.email, legacyOrigins: deps.legacyOrigins() };
+  };
   return {
-    'Keychain:status': async ({ email }) => {
-      const publicKey = await deps.keychain.publicKey(server, email);
+    'Keychain:status': async () => {
+      const publicKey = await deps.keychain.publicKey(await account());
       return { enrolled: publicKey !== null, publicKey };
     },
-    'Keychain:enroll': async ({ email }) => {
-      const { publicKey, created } = await deps.keychain.enroll(server, email);
-      deps.log.info(created ? 'approver identity created in the OS keychain' : 'approver identity already in the OS keychain');
-      return { publicKey };
+    'Keychain:enroll': async () => {
+      const who = await account();
+      const { publicKey, created } = await deps.keychain.enroll(who);
+      try {
+        await deps.adminCall('POST', '/api/approvers/enrolment', { publicKey });
+      } catch (err) {
+        // An identity the server refused would only lie around in the keychain: take it back.
+        if (created) await deps.keychain.remove({ installationId: who.installationId, email: who.email }).catch(() => false);
+        throw err;
+      }
+      deps.log.info(created ? 'approver identity created in the OS keychain and registered' : 'approver identity already in the OS keychain; registered again');
+      return { publicKey, created };
     },
-    'Keychain:rewrapShare': async ({ email, encryptedShare, caseRecipient }) => {
-      const rewrappedShare = await deps.keychain.rewrapShare(server, email, encryptedShare, caseRecipient);
-      deps.log.info('key share re-wrapped to a case key');
-      return { rewrappedShare };
+    'Cases:approve': async ({ caseId }) => {
+      const who = await account();
+      const { submitted, view } = await approveCase({ adminCall: deps.adminCall, keychain: deps.keychain, ...who, caseId, confirm: deps.confirmApproval });
+      deps.log.info(submitted ? 'case approved with the keychain identity' : 'case already approved by this user', { submitted });
+      return { submitted, status: view.status };
     },
     'App:version': async () => deps.version,
     'App:openExternal': async ({ url }) => {

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { SETUP_CHANNELS } from '../../common/setup-channels';
 import { createApproverKeychain } from '../../node/approver-keychain';
-import { approvalDialogOptions, approvedByDialog, createAdminCall, fetchInstallationId } from './admin-call';
+import { approvalDialogOptions, approvedByDialog, createAdminCall, installationIdOf } from './admin-call';
 import { appMenuTemplate } from './app-menu';
 import { certificateDecision, fingerprintOfPem, type PinnedServer } from './certificate-pinning';
 import { loadConnectionSettings, saveConnectionSettings, type ConnectionSettings } from './connection-settings';
@@ -23,9 +23,9 @@ import { utilityServerLauncher } from './utility-launcher';
 import { consoleWindowOptions, withConsoleCsp } from './window-options';
 
 /**
- * The keychain account names a server by origin, but the embedded server's admin port is chosen
- * anew at each start. One OS user has one embedded server (its data live under userData), so its
- * approver identity is filed under this stable name instead.
+ * Before installation ids, the keychain account named a server by origin, and the embedded server's
+ * identity was filed under this stable name (its admin port changes at each start). Identities found
+ * under it are moved to the installation id on first use.
  */
 const EMBEDDED_KEYCHAIN_SERVER = 'http://embedded.creative-engine.localhost';
 
@@ -96,26 +96,20 @@ async function start(chosen: ConnectionSettings): Promise<void> {
   registerIpcHandlers(ipcMain, {
     adminOrigin,
     keychain: createApproverKeychain(),
-    keychainServerUrl: chosen.mode === 'connect' ? chosen.adminOrigin : EMBEDDED_KEYCHAIN_SERVER,
-    version: { app: app.getVersion(), electron: process.versions.electron ?? '', platform: process.platform },
-    openExternal: confirmAndOpenExternal,
-    log,
-  });
-
-  // LEAD: approval deps — hand these to registerIpcHandlers as `approval` (or however the approver
-  // branch names it) once it is merged; `Cases:approve` receives `adminCall` as deps.adminCall.
-  const approvalDeps = {
     adminCall,
-    installationId: () => fetchInstallationId(adminCall),
+    installationId: installationIdOf(adminCall, adminOrigin),
     confirmApproval: async (summary: string): Promise<boolean> => {
       const options = approvalDialogOptions(summary);
       const { response } = mainWindow ? await dialog.showMessageBox(mainWindow, options) : await dialog.showMessageBox(options);
       return approvedByDialog(response);
     },
-    // Keychain entries made before installation ids existed were filed under these names.
-    legacyOrigins: chosen.mode === 'connect' ? [chosen.adminOrigin] : [EMBEDDED_KEYCHAIN_SERVER],
-  };
-  void approvalDeps;
+    // Keychain entries made before installation ids existed were filed under these names; they move on first use.
+    legacyOrigins: () => (chosen.mode === 'connect' ? [chosen.adminOrigin] : [EMBEDDED_KEYCHAIN_SERVER]),
+    version: { app: app.getVersion(), electron: process.versions.electron ?? '', platform: process.platform },
+    openExternal: confirmAndOpenExternal,
+    log,
+  });
+
 
   if (chosen.mode === 'connect') {
     log.info('connecting to the agency server', { admin: chosen.adminOrigin, pinned: chosen.pinnedFingerprint !== null });

@@ -14,7 +14,12 @@ function engineFor(frameUrl: string) {
   registerIpcHandlers(ipc, {
     adminOrigin: () => ADMIN,
     keychain: createApproverKeychain({ service: 'creative-engine-test-unused' }),
-    keychainServerUrl: 'http://embedded.creative-engine.localhost',
+    adminCall: async () => {
+      throw new Error('no server in this test');
+    },
+    installationId: async () => 'ins_0123456789abcdef0123456789abcdef',
+    confirmApproval: async () => false,
+    legacyOrigins: () => [],
     version: { app: '0.1.0', electron: '45.5.0', platform: 'linux' },
     openExternal: async () => true,
     log: createMainLogger({ quiet: true }),
@@ -30,11 +35,12 @@ function engineFor(frameUrl: string) {
 describe('createEngineApi (window.engine)', () => {
   it('exposes only the typed, frozen API', () => {
     const { api } = engineFor(`${ADMIN}/`);
-    expect(Object.keys(api).sort()).toEqual(['app', 'desktop', 'keychain']);
-    expect(Object.keys(api.keychain).sort()).toEqual(['enroll', 'rewrapShare', 'status']);
+    expect(Object.keys(api).sort()).toEqual(['app', 'cases', 'desktop', 'keychain']);
+    expect(Object.keys(api.keychain).sort()).toEqual(['enroll', 'status']);
+    expect(Object.keys(api.cases)).toEqual(['approve']);
     expect(Object.keys(api.app).sort()).toEqual(['openExternal', 'version']);
     expect(api.desktop).toBe(true);
-    expect(Object.isFrozen(api) && Object.isFrozen(api.keychain) && Object.isFrozen(api.app)).toBe(true);
+    expect(Object.isFrozen(api) && Object.isFrozen(api.keychain) && Object.isFrozen(api.cases) && Object.isFrozen(api.app)).toBe(true);
     expect(() => Object.assign(api.keychain, { invoke: () => 1 })).toThrow();
   });
 
@@ -48,13 +54,13 @@ describe('createEngineApi (window.engine)', () => {
 
   it("rejects with the main process's safe message and code", async () => {
     const { api } = engineFor(`${ADMIN}/`);
-    const err = await api.keychain.enroll('nobody').catch((e: unknown) => e);
+    const err = await api.cases.approve('../x').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Error);
-    expect((err as Error).message).toBe('email: Enter a valid e-mail address.');
+    expect((err as Error).message).toBe('caseId: Expected a case id.');
     expect((err as Error).name).toBe('bad_request');
-    // Only the declared fields are sent, whatever else the page passes along.
-    const extra = { email: 'dpo@example.com', encryptedShare: 'AAAA', caseRecipient: 'age1x', evil: true } as never;
-    await expect(api.keychain.rewrapShare(extra)).rejects.toThrow(/^caseRecipient: /);
+    // Only the case id is sent, whatever else the page passes along.
+    const failed = await api.cases.approve({ caseId: 'cas_1', casePublicKey: 'age1x' } as never).catch((e: Error) => e);
+    expect((failed as Error).name).toBe('bad_request');
   });
 
   it('is refused from anywhere but the console', async () => {

@@ -25,10 +25,12 @@ export function createEngineApi(invoke: Invoke): EngineApi {
   return Object.freeze({
     desktop: true as const,
     keychain: Object.freeze({
-      status: (email: string) => call('Keychain:status', { email }),
-      enroll: (email: string) => call('Keychain:enroll', { email }),
-      rewrapShare: (input: IpcArgs<'Keychain:rewrapShare'>) =>
-        call('Keychain:rewrapShare', { email: input.email, encryptedShare: input.encryptedShare, caseRecipient: input.caseRecipient }),
+      status: () => call('Keychain:status'),
+      enroll: () => call('Keychain:enroll'),
+    }),
+    cases: Object.freeze({
+      // Only the case id crosses: the main process fetches the case and its key from the server itself.
+      approve: (caseId: string) => call('Cases:approve', { caseId }),
     }),
     app: Object.freeze({
       version: () => call('App:version'),

@@ -55,7 +55,7 @@ describe.skipIf(missing(KEYRING))('abuse case with the desktop keychain (needs s
       await expectHeading(s.page, 'Schlüssel');
       await s.page.getByRole('button', { name: 'Meinen Schlüssel im Schlüsselbund erzeugen und registrieren' }).click();
       await expect.poll(() => s.page.getByTestId('my-enrolment').textContent()).toContain('Ihr Schlüssel ist registriert.');
-      expect(await bridge.keychain.publicKey(h.app.adminUrl, email)).toMatch(/^age1/);
+      expect(await bridge.keychain.publicKey({ installationId: await bridge.installationId(), email })).toMatch(/^age1/);
       if (name === 'dora') await screenshot(s.page, '20-keys-approver');
       approvers.push(s);
     }
@@ -116,6 +116,12 @@ describe.skipIf(missing(KEYRING))('abuse case with the desktop keychain (needs s
     await mia.page.goto(caseUrl);
     await mia.page.getByRole('button', { name: 'Mit Schlüsselbund freigeben' }).click();
     await expect.poll(() => mia.page.getByTestId('case-approval').textContent()).toContain('Ihre Freigabe wurde übermittelt.');
+    // The native confirmation showed what the main process fetched itself: reason, who opened it, filters, the case key.
+    expect(bridge.summaries).toHaveLength(1);
+    expect(bridge.summaries[0]).toContain('Reason: Auffällig viele Abrufe aus 203.0.113.0/24');
+    expect(bridge.summaries[0]).toContain('Opened by: Rolf Reviewer <rolf@example.test>');
+    expect(bridge.summaries[0]).toContain('ipPrefix=203.0.113.0/24');
+    expect(bridge.summaries[0]).toMatch(/Case key fingerprint: [0-9a-f]{4}( [0-9a-f]{4}){7}/);
     await screenshot(mia.page, '23-case-approved-once');
 
     // DPO approves: the quorum is reached, the logs are unsealed, the DPO reads the in-scope records.

@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,6 +12,7 @@ import { KEYRING, waitForCase } from '../cases/test/case-world';
 import { KEYRING as KEYRING_PART, missing } from '../../node/test/requirements';
 import { until } from '../../node/test/until';
 import { createStaff, PASSWORD, setupAdmin, type StaffClient } from '../cases/test/staff-fixture';
+import { httpsFront, selfSignedCert, type TlsFront } from './test/tls-fixture';
 
 // End to end against the real built server: `node bin/creative-engine.js serve`, then the CLI
 // commands `approver enroll`, `approver approve` and `audit verify` as separate processes.
@@ -24,10 +25,27 @@ let adminUrl = '';
 let deliveryUrl = '';
 let admin: StaffClient;
 let staff: Record<string, StaffClient>;
+let front: TlsFront;
+let installationId = '';
+const account = (who: string) => ({ installationId, email: `${who}@example.com` });
 
-function cli(args: string[], stdin = ''): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [bin, ...args], { input: stdin, encoding: 'utf8', timeout: 60_000, env: process.env });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+// `setsid` runs the CLI without a controlling terminal, as a script or a CI job would. Async, so
+// that the HTTPS front in this process can answer while the CLI runs.
+function cliRun(args: string[], stdin = ''): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('setsid', ['-w', process.execPath, bin, ...args], { env: process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.once('error', reject);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, stdout, stderr });
+    });
+    child.stdin.end(stdin);
+  });
 }
 
 async function startServer(): Promise<void> {
@@ -67,13 +85,16 @@ beforeAll(async () => {
   await startServer();
   admin = await setupAdmin(adminUrl);
   staff = await createStaff(adminUrl, admin, { boss: ['management'], dpo: ['dpo'], rev: ['reviewer'] });
+  installationId = ((await (await fetch(`${adminUrl}/api/server-info`)).json()) as { installationId: string }).installationId;
+  front = await httpsFront(adminUrl);
 }, 120_000);
 
 afterAll(async () => {
+  await front?.close();
   await stopServer();
   if (KEYRING) {
     const keychain = createApproverKeychain();
-    for (const who of ['boss', 'dpo']) await keychain.remove(adminUrl, `${who}@example.com`).catch(() => false);
+    for (const who of ['boss', 'dpo']) await keychain.remove(account(who)).catch(() => false);
   }
   if (dataDir) {
     fs.rmSync(dataDir, { recursive: true, force: true });
@@ -82,35 +103,47 @@ afterAll(async () => {
 });
 
 describe('CLI usage errors', () => {
-  it('answers bad arguments with one line and exit 2', () => {
+  it('answers bad arguments with one line and exit 2', async () => {
     for (const args of [['approver', 'enroll'], ['approver', 'approve', '--server', 'http://x', '--email', 'a@b.c', '--password-stdin'], ['audit', 'verify'], ['approver', 'enroll', '--nope']]) {
-      const r = cli(args);
+      const r = await cliRun(args);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
     }
-    expect(cli(['audit', 'verify', '--data', path.join(dataDir, 'missing')]).code).toBe(2);
+    expect((await cliRun(['audit', 'verify', '--data', path.join(dataDir, 'missing')])).code).toBe(2);
   });
 });
 
 describe.skipIf(missing(KEYRING_PART))('approver enroll / approve (real OS keychain; skipped outside scripts/test.sh: no D-Bus keyring)', () => {
-  const base = (who: string) => ['--server', adminUrl, '--email', `${who}@example.com`, '--password-stdin'];
+  const base = (who: string) => ['--server', front.url, '--tls-fingerprint', front.cert.fingerprint, '--email', `${who}@example.com`, '--password-stdin'];
   let caseId: string;
 
   it('enrols approvers from the keychain, with one-line errors', async () => {
-    const wrong = cli(['approver', 'enroll', ...base('boss')], 'not the password');
+    const wrong = await cliRun(['approver', 'enroll', ...base('boss')], 'not the password');
     expect(wrong).toMatchObject({ code: 1 });
     expect(wrong.stderr).toContain('wrong e-mail or password');
-    const noRole = cli(['approver', 'enroll', ...base('rev')], PASSWORD);
+    const noRole = await cliRun(['approver', 'enroll', ...base('rev')], PASSWORD);
     expect(noRole.code).toBe(1);
     expect(noRole.stderr).toContain('no approver role');
-    expect(await createApproverKeychain().publicKey(adminUrl, 'rev@example.com')).toBeNull(); // the refused identity was taken back
+    expect(await createApproverKeychain().publicKey(account('rev'))).toBeNull(); // the refused identity was taken back
     for (const who of ['boss', 'dpo']) {
-      const r = cli(['approver', 'enroll', ...base(who)], PASSWORD + '\n');
+      const r = await cliRun(['approver', 'enroll', ...base(who)], PASSWORD + '\n');
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toMatch(/enrolled.*age1[0-9a-z]{58}/);
       expect(r.stdout + r.stderr).not.toMatch(/AGE-SECRET-KEY/i);
     }
-    const unreachable = cli(['approver', 'enroll', '--server', 'http://127.0.0.1:9', '--email', 'boss@example.com', '--password-stdin'], PASSWORD);
+    const wrongPin = await cliRun(['approver', 'enroll', '--server', front.url, '--tls-fingerprint', selfSignedCert().fingerprint, '--email', 'boss@example.com', '--password-stdin'], PASSWORD);
+    expect(wrongPin.code).toBe(1);
+    expect(wrongPin.stderr.trim()).toMatch(/^creative-engine approver enroll: the server's certificate SHA256:[0-9a-f]{64} does not match the pinned SHA256:[0-9a-f]{64}$/);
+    const untrusted = await cliRun(['approver', 'enroll', '--server', front.url, '--email', 'boss@example.com', '--password-stdin'], PASSWORD);
+    expect(untrusted.code).toBe(1);
+    expect(untrusted.stderr).toContain('not trusted');
+    const viaCa = await cliRun(['approver', 'enroll', '--server', front.url, '--ca', front.cert.certFile, '--email', 'boss@example.com', '--password-stdin'], PASSWORD);
+    expect(viaCa.code, viaCa.stderr).toBe(0);
+    expect(viaCa.stdout).toContain('existing keychain identity');
+    const plain = await cliRun(['approver', 'enroll', '--server', 'http://ads.example.com:8081', '--email', 'boss@example.com', '--password-stdin'], PASSWORD);
+    expect(plain.code).toBe(1);
+    expect(plain.stderr).toContain('refusing plain http');
+    const unreachable = await cliRun(['approver', 'enroll', '--server', 'http://127.0.0.1:9', '--email', 'boss@example.com', '--password-stdin'], PASSWORD);
     expect(unreachable.code).toBe(1);
     expect(unreachable.stderr).toContain('cannot reach the server');
   });
@@ -129,21 +162,27 @@ describe.skipIf(missing(KEYRING_PART))('approver enroll / approve (real OS keych
     expect(open.status).toBe(201);
     caseId = open.body.id;
 
-    expect(cli(['approver', 'approve', ...base('boss'), '--case', 'cas_00000000000000000000'], PASSWORD).stderr).toContain('case not found');
-    const notEnrolled = cli(['approver', 'approve', '--server', adminUrl, '--email', 'rev@example.com', '--password-stdin', '--case', caseId], PASSWORD);
+    expect((await cliRun(['approver', 'approve', ...base('boss'), '--case', 'cas_00000000000000000000', '--yes'], PASSWORD)).stderr).toContain('was not found');
+    const notEnrolled = await cliRun(['approver', 'approve', ...base('rev'), '--case', caseId, '--yes'], PASSWORD);
     expect(notEnrolled.code).toBe(1);
-    expect(notEnrolled.stderr).toContain('not enrolled');
+    expect(notEnrolled.stderr).toMatch(/not enrolled/i);
 
-    const first = cli(['approver', 'approve', ...base('boss'), '--case', caseId], PASSWORD);
+    const noTty = await cliRun(['approver', 'approve', ...base('boss'), '--case', caseId], PASSWORD);
+    expect(noTty.code).toBe(2);
+    expect(noTty.stderr.trim().split('\n')).toHaveLength(1);
+    expect(noTty.stderr).toContain('--yes');
+    const first = await cliRun(['approver', 'approve', ...base('boss'), '--case', caseId, '--yes'], PASSWORD);
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toContain('status awaiting_approval');
-    const second = cli(['approver', 'approve', ...base('dpo'), '--case', caseId], PASSWORD);
+    expect(first.stdout).toContain('Reason: CLI end-to-end check of the approval flow');
+    expect(first.stdout).toMatch(/Opened by: .*<rev@example.com>/);
+    const second = await cliRun(['approver', 'approve', ...base('dpo'), '--case', caseId, '--yes'], PASSWORD);
     expect(second.code, second.stderr).toBe(0);
     expect(second.stdout).toMatch(/status (unsealing|ready)/);
     expect(await waitForCase<CaseView>(staff.rev!, caseId)).toMatchObject({ status: 'ready' });
     const records = await staff.rev!.call<{ items: UnsealedRecord[] }>('GET', `/api/cases/${caseId}/records`);
     expect(records.body.items.map((r) => r.ip).sort()).toEqual(['203.0.113.50', '203.0.113.51']);
-    const again = cli(['approver', 'approve', ...base('dpo'), '--case', caseId], PASSWORD);
+    const again = await cliRun(['approver', 'approve', ...base('dpo'), '--case', caseId, '--yes'], PASSWORD);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('ready');
   });
@@ -151,7 +190,7 @@ describe.skipIf(missing(KEYRING_PART))('approver enroll / approve (real OS keych
 
 describe('audit verify', () => {
   it('exits 0 on an intact chain and names the first bad entry after tampering', async () => {
-    const ok = cli(['audit', 'verify', '--data', dataDir]);
+    const ok = await cliRun(['audit', 'verify', '--data', dataDir]);
     expect(ok.code, ok.stderr).toBe(0);
     expect(ok.stdout).toMatch(/intact: \d+ entries/);
     await stopServer();
@@ -159,7 +198,7 @@ describe('audit verify', () => {
     db.exec('DROP TRIGGER audit_log_no_update');
     db.prepare("UPDATE audit_log SET action = 'session.logout' WHERE seq = 2").run();
     db.close();
-    const bad = cli(['audit', 'verify', '--data', dataDir]);
+    const bad = await cliRun(['audit', 'verify', '--data', dataDir]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('entry 2 was altered');
   });

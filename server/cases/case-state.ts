@@ -47,9 +47,11 @@ export interface CaseContext {
   shares: KeyShareRepo;
   scope: CaseScopeRepo;
   runtimes: Map<string, CaseRuntime>;
+  /** A staff member's name and e-mail by user id (for `openedBy`), or null. */
+  staffName: (userId: string) => { name: string; email: string } | null;
 }
 
-export function createCaseContext(deps: Pick<CaseContext, 'db' | 'audit' | 'log' | 'now' | 'keys' | 'settings'>): CaseContext {
+export function createCaseContext(deps: Pick<CaseContext, 'db' | 'audit' | 'log' | 'now' | 'keys' | 'settings' | 'staffName'>): CaseContext {
   return { ...deps, repo: new CaseRepo(deps.db), shares: new KeyShareRepo(deps.db), scope: new CaseScopeRepo(deps.db), runtimes: new Map() };
 }
 
@@ -100,6 +102,7 @@ export function caseView(c: CaseContext, rec: CaseRecord): CaseView {
     filters: rec.filters,
     affectedCustomerId: rec.affectedCustomerId,
     createdBy: rec.createdBy,
+    openedBy: c.staffName(rec.createdBy),
     createdAt: rec.createdAt,
     expiresAt: open ? rec.expiresAt : null,
     approvals: approvals.map((a) => ({ userId: a.userId, keyId: a.keyId, at: a.at })),

@@ -1,5 +1,6 @@
 import axios, { AxiosError, type AxiosRequestConfig } from 'axios';
 import type { ErrorDetail } from '../../../common/error-codes';
+import { IPC_ERROR_CODES } from '../../../common/ipc-channels';
 import { CSRF_HEADER_VALUE } from '../../../common/roles';
 
 /** Codes the console gives failures that never got an answer from the server (translated like the server's). */
@@ -66,6 +67,12 @@ export function toApiError(err: unknown): ApiError {
     return new ApiError(res.status, res.status >= 500 ? 'internal_error' : 'bad_request', `HTTP ${res.status}`);
   }
   return new ApiError(0, 'client_error', err instanceof Error ? err.message : String(err));
+}
+
+/** Turns a failed desktop call (window.engine: an Error named by its IPC error code) into an ApiError the views translate. */
+export function toEngineError(err: unknown): ApiError {
+  if (err instanceof Error && (IPC_ERROR_CODES as readonly string[]).includes(err.name)) return new ApiError(0, err.name, err.message);
+  return toApiError(err);
 }
 
 /** GET a JSON resource. */

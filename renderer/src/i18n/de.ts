@@ -36,6 +36,15 @@ export const de = {
     too_many_requests: 'Zu viele Versuche. Bitte {wait} warten und erneut versuchen.', gone: 'Das ist nicht mehr verfügbar.',
     locked: 'Dieser Datensatz ist gesperrt und kann nicht geändert werden (etwa ein Kundenkonto, das nach einem Löschantrag eingeschränkt ist).',
     internal_error: 'Auf dem Server ist ein Fehler aufgetreten; er wurde protokolliert.', unavailable: 'Der Server ist gerade ausgelastet. Bitte gleich erneut versuchen.',
+    // Codes of the desktop app (common/ipc.ts IPC_ERROR_CODES) beyond those above.
+    not_enrolled: 'Auf diesem Computer liegt kein Freigabeschlüssel für Sie und diesen Server. Bitte zuerst unter „Schlüssel“ registrieren.',
+    keychain_unavailable: 'Der Schlüsselbund des Betriebssystems ist nicht erreichbar. Ist er entsperrt?',
+    share_invalid: 'Ihr Schlüsselteil passt nicht zum Schlüssel in diesem Schlüsselbund (oder ist beschädigt).',
+    failed: 'Die Desktop-App konnte das nicht ausführen; Einzelheiten stehen in ihrem Protokoll.',
+    not_signed_in: 'Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an.',
+    case_refused: 'Der Server hat die Freigabe abgelehnt (Fall nicht gefunden, nicht mehr offen oder Sie halten keinen Schlüsselteil).',
+    declined: 'Nicht freigegeben: Sie haben die Freigabe im Bestätigungsdialog abgelehnt.',
+    server_unavailable: 'Der Server antwortet nicht. Bitte gleich erneut versuchen.',
   },
   validation: {
     required: 'Bitte ausfüllen.', minChars: 'Mindestens {n} Zeichen.', maxChars: 'Höchstens {n} Zeichen.', minItems: 'Mindestens {n} auswählen.',

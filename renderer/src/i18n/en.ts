@@ -37,6 +37,15 @@ export const en: Messages = {
     too_many_requests: 'Too many attempts. Wait {wait}, then try again.', gone: 'This is no longer available.',
     locked: 'This record is locked and cannot be changed (for example a customer account restricted after a deletion request).',
     internal_error: 'Something went wrong on the server; the error was logged.', unavailable: 'The server is busy. Please try again in a moment.',
+    // Codes of the desktop app (common/ipc.ts IPC_ERROR_CODES) beyond those above.
+    not_enrolled: 'This computer holds no approver key for you and this server. Register one under “Keys” first.',
+    keychain_unavailable: 'The operating system keychain cannot be reached. Is it unlocked?',
+    share_invalid: 'Your key share does not match the key in this keychain (or it is damaged).',
+    failed: 'The desktop app could not do this; its log has the details.',
+    not_signed_in: 'Your session has ended. Please sign in again.',
+    case_refused: 'The server refused the approval (case not found, no longer open, or you hold no key share).',
+    declined: 'Not approved: you declined in the confirmation dialog.',
+    server_unavailable: 'The server does not answer. Please try again in a moment.',
   },
   validation: {
     required: 'Please fill this in.', minChars: 'At least {n} characters.', maxChars: 'At most {n} characters.', minItems: 'Choose at least {n}.',

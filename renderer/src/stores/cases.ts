@@ -1,8 +1,8 @@
 import { defineStore } from 'pinia';
 import { reactive, ref } from 'vue';
 import type { Page } from '../../../common/schemas/paging';
-import type { CaseCreateInput, CaseView, MyShares, UnsealedRecord } from '../../../common/schemas/cases';
-import { apiGet, apiPost, http, toApiError } from '../api/client';
+import type { CaseCreateInput, CaseView, UnsealedRecord } from '../../../common/schemas/cases';
+import { apiGet, apiPost, http, toApiError, toEngineError } from '../api/client';
 import { downloadBlob } from '../composables/download';
 import { pagedList } from './paged-list';
 import { requestState } from './request-state';
@@ -49,25 +49,16 @@ export const useCaseStore = defineStore('case', () => {
   }
 
   /**
-   * Approves with the desktop keychain: fetches this approver's encrypted shares, has the main
-   * process re-wrap each to the case key (window.engine), and submits them. No share is ever
-   * plaintext here.
+   * Approves with the desktop keychain: the page names only the case. The main process fetches the
+   * case and its key from the server itself, shows them in a native confirmation, re-wraps this
+   * approver's shares and submits them; then the case is read again.
    */
-  async function approveWithKeychain(id: string, email: string): Promise<boolean> {
+  async function approveWithKeychain(id: string): Promise<boolean> {
     const engine = window.engine;
     if (!engine) return false;
     const view = await run(async () => {
-      const mine = await apiGet<MyShares>(path(id, '/shares/mine'));
-      let last: CaseView | undefined;
-      for (const share of mine.shares.filter((s) => !s.approved)) {
-        const { rewrappedShare } = await engine.keychain
-          .rewrapShare({ email, encryptedShare: share.encryptedShare, caseRecipient: mine.casePublicKey })
-          .catch((err: unknown) => {
-            throw toApiError(err);
-          });
-        last = await apiPost<CaseView>(path(id, '/approvals'), { keyId: share.keyId, rewrappedShare });
-      }
-      return last ?? apiGet<CaseView>(path(id));
+      await engine.cases.approve(id).catch((err: unknown) => Promise.reject(toEngineError(err)));
+      return apiGet<CaseView>(path(id));
     });
     if (view) current.value = view;
     return Boolean(view);

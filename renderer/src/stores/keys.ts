@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { CeremonyInput, KeysStatus } from '../../../common/schemas/keys';
-import { apiGet, apiPost, toApiError } from '../api/client';
+import { apiGet, apiPost, toEngineError } from '../api/client';
 import { requestState } from './request-state';
 
 /** Sealing keys and approvers: status, enrolment through the desktop keychain, the ceremony. */
@@ -16,18 +16,14 @@ export const useKeyStore = defineStore('key', () => {
   }
 
   /**
-   * Desktop only: creates (or keeps) this user's approver identity in the OS keychain through
-   * window.engine and registers its public key. The identity itself never leaves the main process.
+   * Desktop only: the main process creates (or keeps) the signed-in user's approver identity in the
+   * OS keychain, filed under this server's installation id, and registers its public key itself.
+   * The identity never leaves the main process.
    */
-  async function enrol(email: string): Promise<boolean> {
+  async function enrol(): Promise<boolean> {
     const engine = window.engine;
     if (!engine) return false;
-    const done = await run(async () => {
-      const { publicKey } = await engine.keychain.enroll(email).catch((err: unknown) => {
-        throw toApiError(err);
-      });
-      return apiPost('/api/approvers/enrolment', { publicKey });
-    });
+    const done = await run(() => engine.keychain.enroll().catch((err: unknown) => Promise.reject(toEngineError(err))));
     if (done !== undefined) await load();
     return done !== undefined;
   }

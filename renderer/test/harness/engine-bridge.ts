@@ -4,6 +4,7 @@ import { build } from 'esbuild';
 import type { Page } from 'playwright-core';
 import { registerIpcHandlers } from '../../../electron/main/ipc-handlers';
 import { createMainLogger } from '../../../electron/main/logger';
+import { createAdminCall, installationIdOf } from '../../../electron/main/admin-call';
 import { createInProcessIpc } from '../../../electron/test/in-process-ipc';
 import { createApproverKeychain, type ApproverKeychain } from '../../../node/approver-keychain';
 
@@ -12,6 +13,10 @@ const root = path.resolve(import.meta.dirname, '../../..');
 /** The desktop app's IPC, main-process handlers and real OS keychain, for browser tests. */
 export interface EngineBridge {
   keychain: ApproverKeychain;
+  /** What the native confirmation was shown, in order. */
+  summaries: string[];
+  /** The server's installation id (names the keychain entries). */
+  installationId(): Promise<string>;
   /** Gives `page` a `window.engine` built by the real preload code over the real main-process handlers. */
   attach(page: Page): Promise<void>;
   /** Removes the test identities from the keychain. */
@@ -36,26 +41,45 @@ function enginePreload(): Promise<string> {
 }
 
 /**
- * Wires the console to the desktop app's keychain bridge as the preload would: the page's
- * `window.engine` calls travel (with the sending frame's URL, which the handlers check) to the
- * handlers main.ts registers, which use the real keychain module over the OS keychain
- * (D-Bus Secret Service in scripts/test.sh). Identities go to a per-run keychain service.
+ * Wires the console to the desktop app's IPC as the preload would: the page's `window.engine` calls
+ * travel (with the sending frame's URL, which the handlers check) to the handlers main.ts
+ * registers, which use the real keychain module over the OS keychain (D-Bus Secret Service in
+ * scripts/test.sh) and call the real server as the page's signed-in session (its cookie), as
+ * main.ts does with the console window's session. Identities go to a per-run keychain service;
+ * the native confirmation answers yes and keeps the summaries it was shown.
  */
 export function createEngineBridge(adminUrl: string): EngineBridge {
   const adminOrigin = new URL(adminUrl).origin;
   const keychain = createApproverKeychain({ service: `creative-engine-console-test-${randomBytes(4).toString('hex')}` });
-  const ipc = createInProcessIpc();
-  registerIpcHandlers(ipc, {
-    adminOrigin: () => adminOrigin,
-    keychain,
-    keychainServerUrl: adminUrl,
-    version: { app: 'test', electron: '45', platform: process.platform },
-    openExternal: async () => false,
-    log: createMainLogger({ quiet: true }),
-  });
+  const summaries: string[] = [];
+  let installationId: Promise<string> | undefined;
   return {
     keychain,
+    summaries,
+    installationId: () =>
+      (installationId ??= fetch(`${adminOrigin}/api/server-info`)
+        .then((r) => r.json() as Promise<{ installationId: string }>)
+        .then((i) => i.installationId)),
     async attach(page) {
+      const ipc = createInProcessIpc();
+      const adminCall = createAdminCall(
+        async (url, init) => {
+          const cookie = (await page.context().cookies(adminOrigin)).map((c) => `${c.name}=${c.value}`).join('; ');
+          return fetch(url, { ...init, headers: { ...init.headers, cookie } });
+        },
+        () => adminOrigin,
+      );
+      registerIpcHandlers(ipc, {
+        adminOrigin: () => adminOrigin,
+        keychain,
+        adminCall,
+        installationId: installationIdOf(adminCall, () => adminOrigin),
+        confirmApproval: async (summary) => (summaries.push(summary), true),
+        legacyOrigins: () => [],
+        version: { app: 'test', electron: '45', platform: process.platform },
+        openExternal: async () => false,
+        log: createMainLogger({ quiet: true }),
+      });
       await page.exposeBinding('__ceIpc', (source, channel: string, ...args: unknown[]) =>
         ipc.invoke({ url: source.frame.url(), parent: source.frame.parentFrame() }, channel, ...args),
       );
@@ -65,7 +89,8 @@ export function createEngineBridge(adminUrl: string): EngineBridge {
 Object.defineProperty(window, 'engine', { value: __ceEngineApi.createEngineApi((channel, ...args) => window.__ceIpc(channel, ...args)), enumerable: true });`);
     },
     async dispose(emails) {
-      for (const e of emails) await keychain.remove(adminUrl, e).catch(() => false);
+      const id = await this.installationId();
+      for (const e of emails) await keychain.remove({ installationId: id, email: e }).catch(() => false);
     },
   };
 }

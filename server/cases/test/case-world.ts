@@ -54,12 +54,12 @@ export async function createCaseWorld(startIso: string): Promise<CaseWorld> {
 
   const keychain = KEYRING ? createApproverKeychain({ service: `creative-engine-test-${randomBytes(4).toString('hex')}` }) : null;
   const identities = new Map<string, X25519Key>();
-  // The keychain account is per server: keep the first URL, since a restart binds new ephemeral ports.
-  const firstUrl = app.adminUrl;
-  const serverUrl = () => firstUrl;
+  // The keychain account is per installation (stable across restarts, unlike the ephemeral ports).
+  const { installationId } = (await (await fetch(`${app.adminUrl}/api/server-info`)).json()) as { installationId: string };
+  const account = (email: string) => ({ installationId, email });
   for (const who of [staff.boss, staff.dpo]) {
     let publicKey: string;
-    if (keychain) publicKey = (await keychain.enroll(serverUrl(), who.email)).publicKey;
+    if (keychain) publicKey = (await keychain.enroll(account(who.email))).publicKey;
     else {
       const { key, secret } = await generateX25519Key();
       secret.fill(0);
@@ -70,7 +70,7 @@ export async function createCaseWorld(startIso: string): Promise<CaseWorld> {
     if (res.status !== 201) throw new Error(`enrolment failed: ${res.status}`);
   }
   const rewrap: Rewrap = async (who, encryptedShare, caseRecipient) => {
-    if (keychain) return keychain.rewrapShare(serverUrl(), who.email, encryptedShare, caseRecipient);
+    if (keychain) return keychain.rewrapShare(account(who.email), encryptedShare, caseRecipient);
     const share = await decryptWith(identities.get(who.email)!.cryptoKey, Buffer.from(encryptedShare, 'base64'));
     const out = Buffer.from(await encryptTo(caseRecipient, share)).toString('base64');
     share.fill(0);
@@ -108,7 +108,7 @@ export async function createCaseWorld(startIso: string): Promise<CaseWorld> {
       const fs = await import('node:fs');
       fs.rmSync(dataDir, { recursive: true, force: true });
       fs.rmSync(`${dataDir}.data-key`, { force: true }); // startTestApp's data key file outside the keychain session
-      if (keychain) for (const who of [staff.boss, staff.dpo]) await keychain.remove(serverUrl(), who.email).catch(() => false);
+      if (keychain) for (const who of [staff.boss, staff.dpo]) await keychain.remove(account(who.email)).catch(() => false);
     },
   };
   return world;
