@@ -16,12 +16,17 @@ export class AdminClient {
   private constructor(readonly origin: string) {}
 
   /** Signs in; throws AdminApiError (401 for a wrong e-mail or password) or a one-line connection error. */
-  static async signIn(serverUrl: string, email: string, password: string): Promise<AdminClient> {
+  static async signIn(serverUrl: string, email: string, password: string, totp?: string): Promise<AdminClient> {
     const origin = httpOriginOf(serverUrl);
     if (!origin) throw new AdminApiError(0, 'bad_url', `--server must be the console's http(s) URL, like http://127.0.0.1:8081.`);
     const client = new AdminClient(origin);
-    const res = await client.raw('POST', '/api/session', { email, password });
-    if (res.status === 401) throw new AdminApiError(401, 'unauthenticated', 'wrong e-mail or password');
+    const res = await client.raw('POST', '/api/session', { email, password, ...(totp === undefined ? {} : { totp }) });
+    if (res.status === 401) {
+      const code = ((await res.json().catch(() => null)) as { error?: { code?: string } } | null)?.error?.code;
+      if (code === 'totp_required') throw new AdminApiError(401, code, 'two-factor sign-in is on: give the current code as the second line of standard input');
+      if (code === 'totp_invalid') throw new AdminApiError(401, code, 'the two-factor code is wrong or was used already');
+      throw new AdminApiError(401, 'unauthenticated', 'wrong e-mail or password');
+    }
     await client.parse(res); // throws the server's message for any other failure
     const setCookie = res.headers.get('set-cookie') ?? '';
     const sid = /(?:^|,\s*)sid=([^;]+)/.exec(setCookie)?.[1];

@@ -11,6 +11,7 @@ import { KEYRING, waitForCase } from '../cases/test/case-world';
 import { KEYRING as KEYRING_PART, missing } from '../../node/test/requirements';
 import { until } from '../../node/test/until';
 import { createStaff, PASSWORD, setupAdmin, type StaffClient } from '../cases/test/staff-fixture';
+import { nextTotpCodeFor } from '../test/totp-fixture';
 
 // End to end against the real built server: `node bin/creative-engine.js serve`, then the CLI
 // commands `approver enroll`, `approver approve` and `audit verify` as separate processes.
@@ -94,9 +95,12 @@ describe('CLI usage errors', () => {
 
 describe.skipIf(missing(KEYRING_PART))('approver enroll / approve (real OS keychain; skipped outside scripts/test.sh: no D-Bus keyring)', () => {
   const base = (who: string) => ['--server', adminUrl, '--email', `${who}@example.com`, '--password-stdin'];
+  // Approvers sign in with two factors: standard input is the password, then the current TOTP code.
+  const withCode = async (who: string) => `${PASSWORD}\n${await nextTotpCodeFor(`${who}@example.com`)}\n`;
   let caseId: string;
 
-  it('enrols approvers from the keychain, with one-line errors', async () => {
+  // Each sign-in uses up a TOTP step: up to three fit one 30-second step, then the helper waits for the next.
+  it('enrols approvers from the keychain, with one-line errors', { timeout: 120_000 }, async () => {
     const wrong = cli(['approver', 'enroll', ...base('boss')], 'not the password');
     expect(wrong).toMatchObject({ code: 1 });
     expect(wrong.stderr).toContain('wrong e-mail or password');
@@ -105,7 +109,7 @@ describe.skipIf(missing(KEYRING_PART))('approver enroll / approve (real OS keych
     expect(noRole.stderr).toContain('no approver role');
     expect(await createApproverKeychain().publicKey(adminUrl, 'rev@example.com')).toBeNull(); // the refused identity was taken back
     for (const who of ['boss', 'dpo']) {
-      const r = cli(['approver', 'enroll', ...base(who)], PASSWORD + '\n');
+      const r = cli(['approver', 'enroll', ...base(who)], await withCode(who));
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toMatch(/enrolled.*age1[0-9a-z]{58}/);
       expect(r.stdout + r.stderr).not.toMatch(/AGE-SECRET-KEY/i);
@@ -115,7 +119,7 @@ describe.skipIf(missing(KEYRING_PART))('approver enroll / approve (real OS keych
     expect(unreachable.stderr).toContain('cannot reach the server');
   });
 
-  it('approves a case as both approvers and the server unseals it', async () => {
+  it('approves a case as both approvers and the server unseals it', { timeout: 120_000 }, async () => {
     expect((await admin.call('POST', '/api/keys/ceremony', {})).status).toBe(201);
     const sealed = async () => (await admin.call<{ recordsSealed: number }>('GET', '/api/keys/status')).body.recordsSealed;
     const before = await sealed();
@@ -129,21 +133,24 @@ describe.skipIf(missing(KEYRING_PART))('approver enroll / approve (real OS keych
     expect(open.status).toBe(201);
     caseId = open.body.id;
 
-    expect(cli(['approver', 'approve', ...base('boss'), '--case', 'cas_00000000000000000000'], PASSWORD).stderr).toContain('case not found');
+    const withoutCode = cli(['approver', 'approve', ...base('boss'), '--case', 'cas_00000000000000000000'], PASSWORD);
+    expect(withoutCode.code).toBe(1);
+    expect(withoutCode.stderr).toContain('two-factor');
+    expect(cli(['approver', 'approve', ...base('boss'), '--case', 'cas_00000000000000000000'], await withCode('boss')).stderr).toContain('case not found');
     const notEnrolled = cli(['approver', 'approve', '--server', adminUrl, '--email', 'rev@example.com', '--password-stdin', '--case', caseId], PASSWORD);
     expect(notEnrolled.code).toBe(1);
     expect(notEnrolled.stderr).toContain('not enrolled');
 
-    const first = cli(['approver', 'approve', ...base('boss'), '--case', caseId], PASSWORD);
+    const first = cli(['approver', 'approve', ...base('boss'), '--case', caseId], await withCode('boss'));
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toContain('status awaiting_approval');
-    const second = cli(['approver', 'approve', ...base('dpo'), '--case', caseId], PASSWORD);
+    const second = cli(['approver', 'approve', ...base('dpo'), '--case', caseId], await withCode('dpo'));
     expect(second.code, second.stderr).toBe(0);
     expect(second.stdout).toMatch(/status (unsealing|ready)/);
     expect(await waitForCase<CaseView>(staff.rev!, caseId)).toMatchObject({ status: 'ready' });
     const records = await staff.rev!.call<{ items: UnsealedRecord[] }>('GET', `/api/cases/${caseId}/records`);
     expect(records.body.items.map((r) => r.ip).sort()).toEqual(['203.0.113.50', '203.0.113.51']);
-    const again = cli(['approver', 'approve', ...base('dpo'), '--case', caseId], PASSWORD);
+    const again = cli(['approver', 'approve', ...base('dpo'), '--case', caseId], await withCode('dpo'));
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('ready');
   });

@@ -9,9 +9,10 @@ async function signIn(f: { server?: string; email?: string; 'password-stdin'?: b
   const server = required(f.server, '--server');
   const email = required(f.email, '--email').trim().toLowerCase();
   if (!f['password-stdin']) throw new UsageError('--password-stdin is required: pipe the password into standard input.');
-  const password = await readStdin();
+  // Line 1 the password, line 2 (where two-factor sign-in is on) the current TOTP code.
+  const [password, totp] = (await readStdin()).split(/\r?\n/);
   if (!password) throw new UsageError('The password on standard input is empty.');
-  return { client: await AdminClient.signIn(server, email, password), server, email };
+  return { client: await AdminClient.signIn(server, email, password, totp?.trim() || undefined), server, email };
 }
 
 /** Runs a command body, turning API and keychain failures into one line and exit code 1. */
