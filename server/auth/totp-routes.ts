@@ -86,6 +86,10 @@ export function registerTotpRoutes(ctx: AppContext, admin: Router<AdminState>, s
 
   adminRoute(admin, 'PUT /api/settings/security', async ({ req }, session): Promise<SecuritySettings> => {
     const input = await readJson(req, securitySettingsSchema);
+    // Requiring it of everyone would otherwise lock the admin who asks out of this very setting.
+    if (input.totpRequiredForAll && !twoFactor.enabled(session.userId)) {
+      throw conflict('Set up two-factor sign-in for your own account before requiring it of everyone.');
+    }
     ctx.db.transaction(() => {
       twoFactor.setRequiredForAll(input.totpRequiredForAll);
       ctx.audit.append({ actor: session.userId, action: 'settings.security', details: { totpRequiredForAll: input.totpRequiredForAll } });
