@@ -53,12 +53,9 @@ export function registerTotpRoutes(ctx: AppContext, admin: Router<AdminState>, s
     if (!twoFactor.enabled(session.userId)) throw conflict('Two-factor sign-in is not on.');
     if (twoFactor.required(session.roles)) throw conflict('Your role requires two-factor sign-in; it cannot be switched off.');
     charge(session.userId);
-    let ok = false;
-    if (input.code !== undefined) ok = twoFactor.check(session.userId, input.code) !== 'invalid';
-    else {
-      const user = users.getForLogin(session.email);
-      ok = user !== null && (await verifyPassword(input.password!, user.passwordHash));
-    }
+    const user = input.code === undefined ? users.getForLogin(session.email) : null;
+    const ok =
+      input.code !== undefined ? twoFactor.check(session.userId, input.code) !== 'invalid' : user !== null && (await verifyPassword(input.password!, user.passwordHash));
     if (!ok) {
       ctx.audit.append({ actor: session.userId, action: 'totp.disable_failed', target: session.userId, details: { with: input.code !== undefined ? 'code' : 'password' } });
       if (input.code !== undefined) throw wrongCode();
