@@ -1,4 +1,4 @@
-import { APPROVER_ROLES, type Role } from './roles';
+import { APPROVER_ROLES, TOTP_ENROLMENT_ROUTES, type Role } from './roles';
 
 /**
  * The one role/access table (least privilege). The server enforces it (server/admin/admin-route.ts
@@ -80,6 +80,14 @@ export const ADMIN_ROUTES = {
   'GET /api/users/:id': 'manageUsers',
   'POST /api/users': 'manageUsers',
   'PATCH /api/users/:id': 'manageUsers',
+  'DELETE /api/users/:id/totp': 'manageUsers',
+  'GET /api/settings/security': 'manageUsers',
+  'PUT /api/settings/security': 'manageUsers',
+
+  // One's own two-factor sign-in (TOTP): enrolment, confirmation, switching it off.
+  'POST /api/me/totp': 'signedIn',
+  'POST /api/me/totp/confirm': 'signedIn',
+  'DELETE /api/me/totp': 'signedIn',
 
   // Everyone reads customers' business fields; contact fields only with readCustomerContact.
   'GET /api/customers': 'signedIn',
@@ -147,6 +155,14 @@ export const ADMIN_ROUTES = {
 } as const satisfies Record<string, RouteRule>;
 
 export type AdminRouteKey = keyof typeof ADMIN_ROUTES;
+
+// Typed as admin routes, so a typo there (which would lock enrolment-due users out) does not compile.
+const ENROLMENT_ROUTES: readonly AdminRouteKey[] = TOTP_ENROLMENT_ROUTES;
+
+/** Whether a session that still has to set up two-factor sign-in may call a route. */
+export function allowedWhileEnrolmentDue(route: AdminRouteKey): boolean {
+  return ENROLMENT_ROUTES.includes(route);
+}
 
 /** Whether someone holding these roles may do an action. */
 export function can(roles: readonly Role[], action: Action): boolean {

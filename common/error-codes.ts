@@ -22,6 +22,9 @@ export const ERROR_CODES = [
   'locked',
   'internal_error',
   'unavailable',
+  'totp_required',
+  'totp_invalid',
+  'totp_enrolment_required',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

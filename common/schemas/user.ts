@@ -23,6 +23,8 @@ const rolesSchema = z
 export const loginSchema = z.strictObject({
   email: z.string().trim().toLowerCase().min(1, 'Enter your e-mail address.').max(254),
   password: z.string().min(1, 'Enter your password.').max(PASSWORD_MAX),
+  /** The current TOTP code, or one of the recovery codes, when the account has two-factor sign-in on. */
+  totp: z.string().trim().min(1, 'Enter the code.').max(64).optional(),
 });
 export type LoginInput = z.infer<typeof loginSchema>;
 
@@ -47,6 +49,37 @@ export interface Me {
   name: string;
   roles: Role[];
 }
+
+/** The two-factor state of the signed-in user (GET /api/me, POST /api/session). */
+export interface TotpStatus {
+  enabled: boolean;
+  /** Their role (or the setting for everyone) requires it; while required and not enabled, only enrolment is allowed. */
+  required: boolean;
+  recoveryCodesLeft: number;
+}
+
+/** GET /api/me: the user and their two-factor state. */
+export interface MeWithTotp extends Me {
+  totp: TotpStatus;
+}
+
+/** POST /api/me/totp/confirm {code}. */
+export const totpConfirmSchema = z.strictObject({ code: z.string().trim().min(1, 'Enter the code.').max(64) });
+
+/** DELETE /api/me/totp: the current code (or a recovery code) or the password. */
+export const totpDisableSchema = z
+  .strictObject({ code: z.string().trim().min(1).max(64).optional(), password: z.string().min(1).max(PASSWORD_MAX).optional() })
+  .refine((v) => v.code !== undefined || v.password !== undefined, 'Send the current code or your password.');
+
+/** POST /api/me/totp: the secret to put into an authenticator app (not active until confirmed). */
+export interface TotpEnrolment {
+  secret: string;
+  otpauthUri: string;
+}
+
+/** GET/PUT /api/settings/security. */
+export const securitySettingsSchema = z.strictObject({ totpRequiredForAll: z.boolean() });
+export type SecuritySettings = z.infer<typeof securitySettingsSchema>;
 
 /** A staff account as listed by GET /api/users. */
 export interface User extends Me {

@@ -34,6 +34,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/requests', name: 'requests', component: () => import('./views/RequestsView.vue'), meta: area('requests', 'requests.title') },
   { path: '/audit', name: 'audit', component: () => import('./views/AuditView.vue'), meta: area('audit', 'audit.title') },
   { path: '/users', name: 'users', component: () => import('./views/UsersView.vue'), meta: area('users', 'users.title') },
+  { path: '/account/security', name: 'account-security', component: () => import('./views/AccountSecurityView.vue'), meta: { title: 'security.title' } },
   { path: '/not-allowed', name: 'not-allowed', component: () => import('./views/NotAllowedView.vue'), meta: { title: 'notAllowed.title' } },
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue'), meta: { title: 'notFound.title' } },
 ];
@@ -44,8 +45,9 @@ export const router = createRouter({
   scrollBehavior: () => ({ top: 0 }),
 });
 
-// Guards: find out who is signed in once, send the signed-out to sign-in (or first run), and keep
-// each role to the areas it may use.
+// Guards: find out who is signed in once, send the signed-out to sign-in (or first run), those who
+// must still set up two-factor sign-in to their account security page, and keep each role to the
+// areas it may use.
 router.beforeEach(async (to) => {
   const session = useSessionStore();
   if (!session.checked) await session.load();
@@ -56,6 +58,8 @@ router.beforeEach(async (to) => {
     if (needsSetup) return { name: 'first-run' };
     return { name: 'sign-in', query: to.fullPath === '/' ? {} : { next: to.fullPath } };
   }
+  // Two-factor sign-in required and not set up: the server refuses everything else, so go where it is set up.
+  if (session.enrolmentDue && to.name !== 'account-security') return { name: 'account-security' };
   if (to.meta.area && !session.hasAnyRole(AREA_ROLES[to.meta.area])) return { name: 'not-allowed', query: { from: to.fullPath } };
   return true;
 });

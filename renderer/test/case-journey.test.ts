@@ -34,8 +34,10 @@ describe.skipIf(missing(KEYRING))('abuse case with the desktop keychain (needs s
   beforeAll(async () => {
     h = await startConsoleHarness({ now: () => new Date(Date.now() + offset), overrides: { trustProxy: ['127.0.0.1'] } });
     const admin = await createFirstAdmin(h.app.adminUrl, 'ada@example.test', PASSWORD);
-    await createStaff(h.app.adminUrl, admin, { email: 'mia@example.test', name: 'Mia Management', password: PASSWORD, roles: ['management'] });
-    await createStaff(h.app.adminUrl, admin, { email: 'dora@example.test', name: 'Dora DPO', password: PASSWORD, roles: ['dpo'] });
+    // Management and DPO must sign in with two factors: the harness sets up TOTP on the server's clock.
+    const serverClock = () => new Date(Date.now() + offset);
+    await createStaff(h.app.adminUrl, admin, { email: 'mia@example.test', name: 'Mia Management', password: PASSWORD, roles: ['management'] }, serverClock);
+    await createStaff(h.app.adminUrl, admin, { email: 'dora@example.test', name: 'Dora DPO', password: PASSWORD, roles: ['dpo'] }, serverClock);
     await createStaff(h.app.adminUrl, admin, { email: 'rolf@example.test', name: 'Rolf Reviewer', password: PASSWORD, roles: ['reviewer'] });
     bridge = createEngineBridge(h.app.adminUrl);
   }, 120_000);

@@ -13,6 +13,7 @@ import { KEYRING as KEYRING_PART, missing } from '../../node/test/requirements';
 import { until } from '../../node/test/until';
 import { createStaff, PASSWORD, setupAdmin, type StaffClient } from '../cases/test/staff-fixture';
 import { httpsFront, selfSignedCert, type TlsFront } from './test/tls-fixture';
+import { nextTotpCodeFor } from '../test/totp-fixture';
 
 // End to end against the real built server: `node bin/creative-engine.js serve`, then the CLI
 // commands `approver enroll`, `approver approve` and `audit verify` as separate processes.
@@ -115,9 +116,12 @@ describe('CLI usage errors', () => {
 
 describe.skipIf(missing(KEYRING_PART))('approver enroll / approve (real OS keychain; skipped outside scripts/test.sh: no D-Bus keyring)', () => {
   const base = (who: string) => ['--server', front.url, '--tls-fingerprint', front.cert.fingerprint, '--email', `${who}@example.com`, '--password-stdin'];
+  // Approvers sign in with two factors: standard input is the password, then the current TOTP code.
+  const withCode = async (who: string) => `${PASSWORD}\n${await nextTotpCodeFor(`${who}@example.com`)}\n`;
   let caseId: string;
 
-  it('enrols approvers from the keychain, with one-line errors', async () => {
+  // Each sign-in uses up a TOTP step: up to three fit one 30-second step, then the helper waits for the next.
+  it('enrols approvers from the keychain, with one-line errors', { timeout: 120_000 }, async () => {
     const wrong = await cliRun(['approver', 'enroll', ...base('boss')], 'not the password');
     expect(wrong).toMatchObject({ code: 1 });
     expect(wrong.stderr).toContain('wrong e-mail or password');
@@ -126,7 +130,7 @@ describe.skipIf(missing(KEYRING_PART))('approver enroll / approve (real OS keych
     expect(noRole.stderr).toContain('no approver role');
     expect(await createApproverKeychain().publicKey(account('rev'))).toBeNull(); // the refused identity was taken back
     for (const who of ['boss', 'dpo']) {
-      const r = await cliRun(['approver', 'enroll', ...base(who)], PASSWORD + '\n');
+      const r = await cliRun(['approver', 'enroll', ...base(who)], await withCode(who));
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toMatch(/enrolled.*age1[0-9a-z]{58}/);
       expect(r.stdout + r.stderr).not.toMatch(/AGE-SECRET-KEY/i);
@@ -137,7 +141,7 @@ describe.skipIf(missing(KEYRING_PART))('approver enroll / approve (real OS keych
     const untrusted = await cliRun(['approver', 'enroll', '--server', front.url, '--email', 'boss@example.com', '--password-stdin'], PASSWORD);
     expect(untrusted.code).toBe(1);
     expect(untrusted.stderr).toContain('not trusted');
-    const viaCa = await cliRun(['approver', 'enroll', '--server', front.url, '--ca', front.cert.certFile, '--email', 'boss@example.com', '--password-stdin'], PASSWORD);
+    const viaCa = await cliRun(['approver', 'enroll', '--server', front.url, '--ca', front.cert.certFile, '--email', 'boss@example.com', '--password-stdin'], await withCode('boss'));
     expect(viaCa.code, viaCa.stderr).toBe(0);
     expect(viaCa.stdout).toContain('existing keychain identity');
     const plain = await cliRun(['approver', 'enroll', '--server', 'http://ads.example.com:8081', '--email', 'boss@example.com', '--password-stdin'], PASSWORD);
@@ -148,7 +152,7 @@ describe.skipIf(missing(KEYRING_PART))('approver enroll / approve (real OS keych
     expect(unreachable.stderr).toContain('cannot reach the server');
   });
 
-  it('approves a case as both approvers and the server unseals it', async () => {
+  it('approves a case as both approvers and the server unseals it', { timeout: 120_000 }, async () => {
     expect((await admin.call('POST', '/api/keys/ceremony', {})).status).toBe(201);
     const sealed = async () => (await admin.call<{ recordsSealed: number }>('GET', '/api/keys/status')).body.recordsSealed;
     const before = await sealed();
@@ -162,27 +166,30 @@ describe.skipIf(missing(KEYRING_PART))('approver enroll / approve (real OS keych
     expect(open.status).toBe(201);
     caseId = open.body.id;
 
-    expect((await cliRun(['approver', 'approve', ...base('boss'), '--case', 'cas_00000000000000000000', '--yes'], PASSWORD)).stderr).toContain('was not found');
+    const withoutCode = await cliRun(['approver', 'approve', ...base('boss'), '--case', 'cas_00000000000000000000', '--yes'], PASSWORD);
+    expect(withoutCode.code).toBe(1);
+    expect(withoutCode.stderr).toContain('two-factor');
+    expect((await cliRun(['approver', 'approve', ...base('boss'), '--case', 'cas_00000000000000000000', '--yes'], await withCode('boss'))).stderr).toContain('was not found');
     const notEnrolled = await cliRun(['approver', 'approve', ...base('rev'), '--case', caseId, '--yes'], PASSWORD);
     expect(notEnrolled.code).toBe(1);
     expect(notEnrolled.stderr).toMatch(/not enrolled/i);
 
-    const noTty = await cliRun(['approver', 'approve', ...base('boss'), '--case', caseId], PASSWORD);
+    const noTty = await cliRun(['approver', 'approve', ...base('boss'), '--case', caseId], PASSWORD); // refused before anything is sent
     expect(noTty.code).toBe(2);
     expect(noTty.stderr.trim().split('\n')).toHaveLength(1);
     expect(noTty.stderr).toContain('--yes');
-    const first = await cliRun(['approver', 'approve', ...base('boss'), '--case', caseId, '--yes'], PASSWORD);
+    const first = await cliRun(['approver', 'approve', ...base('boss'), '--case', caseId, '--yes'], await withCode('boss'));
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toContain('status awaiting_approval');
     expect(first.stdout).toContain('Reason: CLI end-to-end check of the approval flow');
     expect(first.stdout).toMatch(/Opened by: .*<rev@example.com>/);
-    const second = await cliRun(['approver', 'approve', ...base('dpo'), '--case', caseId, '--yes'], PASSWORD);
+    const second = await cliRun(['approver', 'approve', ...base('dpo'), '--case', caseId, '--yes'], await withCode('dpo'));
     expect(second.code, second.stderr).toBe(0);
     expect(second.stdout).toMatch(/status (unsealing|ready)/);
     expect(await waitForCase<CaseView>(staff.rev!, caseId)).toMatchObject({ status: 'ready' });
     const records = await staff.rev!.call<{ items: UnsealedRecord[] }>('GET', `/api/cases/${caseId}/records`);
     expect(records.body.items.map((r) => r.ip).sort()).toEqual(['203.0.113.50', '203.0.113.51']);
-    const again = await cliRun(['approver', 'approve', ...base('dpo'), '--case', caseId, '--yes'], PASSWORD);
+    const again = await cliRun(['approver', 'approve', ...base('dpo'), '--case', caseId, '--yes'], await withCode('dpo'));
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('ready');
   });

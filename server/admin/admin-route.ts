@@ -1,6 +1,6 @@
 import type { HTTPMethod } from 'find-my-way';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ADMIN_ROUTES, rolesFor, type AdminRouteKey, type RouteRule } from '../../common/access';
+import { ADMIN_ROUTES, allowedWhileEnrolmentDue, rolesFor, type AdminRouteKey, type RouteRule } from '../../common/access';
 import { CSRF_HEADER, CSRF_HEADER_VALUE, type Role } from '../../common/roles';
 import { HttpError, forbidden, unauthenticated } from '../http/http-error';
 import type { RouteContext, Router } from '../http/router';
@@ -11,6 +11,8 @@ export interface Session {
   email: string;
   name: string;
   roles: Role[];
+  /** Their role (or the setting for everyone) requires two-factor sign-in and they have not set it up: only enrolment routes are open. */
+  totpEnrolmentDue?: boolean;
 }
 
 /** Resolves the session cookie of a request (and refreshes its idle expiry); null when not signed in. */
@@ -45,6 +47,9 @@ export function adminRoute<K extends AdminRouteKey>(router: Router<AdminState>, 
     if (rule === 'public') return (handler as PublicHandler)(ctx);
     const session = ctx.state.resolver.resolve(ctx.req, ctx.res);
     if (!session) throw unauthenticated();
+    if (session.totpEnrolmentDue && !allowedWhileEnrolmentDue(route)) {
+      throw new HttpError(403, 'totp_enrolment_required', 'Set up two-factor sign-in first (POST /api/me/totp, then /api/me/totp/confirm).');
+    }
     if (allowed && !session.roles.some((r) => allowed.includes(r))) throw forbidden();
     return (handler as AdminHandler)(ctx, session);
   });

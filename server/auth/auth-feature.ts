@@ -7,6 +7,8 @@ import { registerUserRoutes } from './user-routes';
 import { SessionManager } from './session-manager';
 import { registerSessionRoutes } from './session-routes';
 import { registerSetupRoutes } from './setup-routes';
+import { registerTotpRoutes } from './totp-routes';
+import { TwoFactor } from './two-factor';
 
 /** Expired sessions are purged this often (and at each sign-in). */
 const PURGE_INTERVAL_MS = 10 * 60 * 1000;
@@ -28,12 +30,14 @@ export function startAuth(ctx: AppContext, admin: Router<AdminState>, cipher: Fi
     ctx.db.pragma('wal_checkpoint(TRUNCATE)');
     ctx.log.info('encrypted staff e-mails stored in plain text by an older version', { users: converted });
   }
-  const sessions = new SessionManager(ctx.db, users, ctx.now, ctx.config.tls);
+  const twoFactor = new TwoFactor(ctx.db, cipher, ctx.now);
+  const sessions = new SessionManager(ctx.db, users, ctx.now, ctx.config.tls, twoFactor);
   sessions.purge();
   const timer = setInterval(() => sessions.purge(), PURGE_INTERVAL_MS);
   timer.unref();
   ctx.onStop(() => clearInterval(timer));
-  registerSessionRoutes(ctx, admin, sessions, users);
+  registerSessionRoutes(ctx, admin, sessions, users, twoFactor);
+  registerTotpRoutes(ctx, admin, sessions, users, twoFactor);
   registerSetupRoutes(ctx, admin, sessions, users);
   registerUserRoutes(ctx, admin, sessions, users);
   return sessions;

@@ -4,6 +4,7 @@ import type { Session, SessionResolver } from '../admin/admin-route';
 import type { Db } from '../store/database';
 import type { UserRepo } from '../users/user-repo';
 import { SessionRepo } from './session-repo';
+import type { TwoFactor } from './two-factor';
 
 /** A session ends after 2 h without requests, and 12 h after sign-in at the latest. */
 export const SESSION_IDLE_MS = 2 * 60 * 60 * 1000;
@@ -32,7 +33,7 @@ export function readSessionCookie(req: IncomingMessage): string | null {
 export class SessionManager implements SessionResolver {
   private readonly repo: SessionRepo;
 
-  constructor(db: Db, private readonly users: UserRepo, private readonly now: () => Date, private readonly tls: boolean) {
+  constructor(db: Db, private readonly users: UserRepo, private readonly now: () => Date, private readonly tls: boolean, private readonly twoFactor: TwoFactor) {
     this.repo = new SessionRepo(db);
   }
 
@@ -65,7 +66,8 @@ export class SessionManager implements SessionResolver {
       return null;
     }
     if (now - idleSince >= TOUCH_INTERVAL_MS) this.repo.touch(idHash, new Date(now).toISOString());
-    return { userId: user.id, email: user.email, name: user.name, roles: user.roles };
+    // Read per request, so confirming an enrolment lifts the restriction at once, and a new requirement applies at once.
+    return { userId: user.id, email: user.email, name: user.name, roles: user.roles, totpEnrolmentDue: this.twoFactor.enrolmentDue(user.id, user.roles) };
   }
 
   /** Ends the session named by the request's cookie (logout). */

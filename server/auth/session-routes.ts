@@ -1,4 +1,4 @@
-import type { Me } from '../../common/schemas/user';
+import type { Me, MeWithTotp } from '../../common/schemas/user';
 import { loginSchema } from '../../common/schemas/user';
 import { adminRoute, type AdminState, type Session } from '../admin/admin-route';
 import type { AppContext } from '../app-context';
@@ -12,6 +12,7 @@ import { throttleKeyOfAddress } from './client-address';
 import { verifyDummy, verifyPassword } from './password';
 import type { SessionManager } from './session-manager';
 import { SignInLimiter } from './sign-in-limiter';
+import type { TwoFactor } from './two-factor';
 
 const WRONG_CREDENTIALS = 'The e-mail address or password is wrong.';
 /** scrypt holds 32 MiB while it runs; more parallel sign-ins than this wait for the next try. */
@@ -27,7 +28,7 @@ function tooManyAttempts(waitMs: number): HttpError {
 }
 
 /** POST /api/session (sign in), DELETE /api/session (sign out), GET /api/me. */
-export function registerSessionRoutes(ctx: AppContext, admin: Router<AdminState>, sessions: SessionManager, users: UserRepo): void {
+export function registerSessionRoutes(ctx: AppContext, admin: Router<AdminState>, sessions: SessionManager, users: UserRepo, twoFactor: TwoFactor): void {
   const limits = new SignInLimiter(() => ctx.now().getTime());
   // Behind a trusted proxy (--trust-proxy) the client is the address it forwards; otherwise every
   // sign-in through the proxy would share one address and one stranger could lock everyone out.
@@ -61,12 +62,28 @@ export function registerSessionRoutes(ctx: AppContext, admin: Router<AdminState>
       ctx.audit.append({ actor: user.id, action: 'session.login_failed', target: user.id, details: { reason: 'disabled' } });
       throw new HttpError(403, 'forbidden', 'This account is disabled. Ask an administrator to enable it.');
     }
+    if (twoFactor.enabled(user.id)) {
+      if (input.totp === undefined) {
+        limits.refund(input.email, address);
+        throw new HttpError(401, 'totp_required', 'Enter the code of your authenticator app (or a recovery code).');
+      }
+      const factor = twoFactor.check(user.id, input.totp);
+      if (factor === 'invalid') {
+        // The attempt's charge stays: wrong codes count like wrong passwords.
+        ctx.audit.append({ actor: user.id, action: 'session.login_failed', target: user.id, details: { reason: 'totp_invalid' } });
+        throw new HttpError(401, 'totp_invalid', 'The code is wrong or was used already. Wait for the next code and try again.');
+      }
+      if (factor === 'recovery_code') {
+        ctx.audit.append({ actor: user.id, action: 'totp.recovery_code_used', target: user.id, details: { left: twoFactor.status(user.id, user.roles).recoveryCodesLeft } });
+      }
+    }
     limits.succeeded(input.email, address);
     sessions.end(req); // a session the browser still had is replaced, never reused
     sessions.purge();
     const cookie = sessions.create(user.id);
-    ctx.audit.append({ actor: user.id, action: 'session.login', target: user.id });
-    const me: Me = { id: user.id, email: user.email, name: user.name, roles: user.roles };
+    const totp = twoFactor.status(user.id, user.roles);
+    ctx.audit.append({ actor: user.id, action: 'session.login', target: user.id, details: { secondFactor: totp.enabled, ...(totp.required && !totp.enabled ? { totpEnrolmentDue: true } : {}) } });
+    const me: MeWithTotp = { id: user.id, email: user.email, name: user.name, roles: user.roles, totp };
     return reply(200, me, { 'set-cookie': cookie, 'cache-control': 'no-store' });
   });
 
@@ -76,5 +93,5 @@ export function registerSessionRoutes(ctx: AppContext, admin: Router<AdminState>
     return reply(204, undefined, { 'set-cookie': sessions.clearCookie() });
   });
 
-  adminRoute(admin, 'GET /api/me', (_ctx, session) => meOf(session));
+  adminRoute(admin, 'GET /api/me', (_ctx, session): MeWithTotp => ({ ...meOf(session), totp: twoFactor.status(session.userId, session.roles) }));
 }

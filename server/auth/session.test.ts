@@ -18,7 +18,7 @@ describe('sign-in and sign-out', () => {
     const user = await createTestUser(app, { roles: ['analyst'], name: 'Ana Lyst' });
     const res = await anonymousClient(app).post('/api/session', { email: user.email.toUpperCase(), password: TEST_PASSWORD });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ id: user.id, email: user.email, name: 'Ana Lyst', roles: ['analyst'] });
+    expect(res.body).toEqual({ id: user.id, email: user.email, name: 'Ana Lyst', roles: ['analyst'], totp: { enabled: false, required: false, recoveryCodesLeft: 0 } });
     const cookie = res.headers.get('set-cookie')!;
     expect(cookie).toMatch(/^sid=[A-Za-z0-9_-]{43}; HttpOnly; SameSite=Strict; Path=\/$/);
     expect(cookie).not.toContain('Secure');

@@ -46,6 +46,17 @@ export class SignInLimiter {
     this.accounts.fail(account);
   }
 
+  /**
+   * The password was right but the second factor was not sent yet (totp_required): takes back only
+   * this attempt's charge and keeps earlier failures, so asking without a code cannot reset the
+   * count of wrong codes.
+   */
+  refund(account: string, address: string): void {
+    this.pairs.undo(pairKey(account, address));
+    this.addresses.undo(address);
+    this.accounts.undo(account);
+  }
+
   /** The attempt succeeded: forgets this address's failures on the account and gives the rest back. */
   succeeded(account: string, address: string): void {
     this.pairs.reset(pairKey(account, address));

@@ -12,9 +12,11 @@ import type { Role } from '../../common/roles';
 import { CSRF_HEADER_VALUE } from '../../common/roles';
 import type { Me } from '../../common/schemas/user';
 import { hashPassword } from '../auth/password';
+import { TwoFactor } from '../auth/two-factor';
 import { newId } from '../store/new-id';
 import { UserRepo } from '../users/user-repo';
 import type { TestApp } from './test-app';
+import { nextTotpCodeFor, rememberTotp, waitForFreshTotpCode } from './totp-fixture';
 
 /** A password that satisfies the rules; every account the helper creates uses it unless told otherwise. */
 export const TEST_PASSWORD = 'correct horse battery staple';
@@ -92,22 +94,42 @@ export function anonymousClient(app: Pick<TestApp, 'adminUrl'>): AdminClient {
 
 let counter = 0;
 
-/** Creates a staff account straight in the store (no HTTP, no audit entry); returns its id and e-mail. */
+/**
+ * Creates a staff account straight in the store (no HTTP, no audit entry); returns its id and e-mail.
+ * Accounts that must use two-factor sign-in (management, DPO, everyone under the setting) get TOTP
+ * set up too, so `signIn` can send a code; `totp` overrides (false: leave it enrolment-due).
+ */
 export async function createTestUser(
   app: Pick<TestApp, 'ctx' | 'services'>,
-  options: { roles: Role[]; email?: string; name?: string; password?: string },
-): Promise<{ id: string; email: string; password: string }> {
+  options: { roles: Role[]; email?: string; name?: string; password?: string; totp?: boolean },
+): Promise<{ id: string; email: string; password: string; totpSecret?: string }> {
   const id = newId('user');
   const email = (options.email ?? `${options.roles.join('-')}-${++counter}-${id.slice(-6)}@test.invalid`).toLowerCase();
   const password = options.password ?? TEST_PASSWORD;
   const at = app.ctx.now().toISOString();
   new UserRepo(app.ctx.db, app.services.privacy.cipher).insert({ id, email, name: options.name ?? `Test ${options.roles.join('+')}`, passwordHash: await hashPassword(password), roles: options.roles, at });
-  return { id, email, password };
+  const twoFactor = new TwoFactor(app.ctx.db, app.services.privacy.cipher, app.ctx.now);
+  if (!(options.totp ?? twoFactor.required(options.roles))) return { id, email, password };
+  const totpSecret = await enrolTotpInStore(app, twoFactor, id, email);
+  return { id, email, password, totpSecret };
 }
 
-/** Signs in over HTTP with e-mail and password; throws unless the server answers 200. */
-export async function signIn(app: Pick<TestApp, 'adminUrl'>, email: string, password: string): Promise<AdminClient> {
-  const res = await anonymousClient(app).post('/api/session', { email, password });
+/** Sets up TOTP for an account through the real enrolment code (no HTTP, no audit entry) and registers it for `signIn`. */
+async function enrolTotpInStore(app: Pick<TestApp, 'ctx'>, twoFactor: TwoFactor, id: string, email: string): Promise<string> {
+  const { secret } = twoFactor.begin(id, email)!;
+  const { code, step } = await waitForFreshTotpCode(secret, null, app.ctx.now);
+  if (!Array.isArray(twoFactor.confirm(id, code))) throw new Error(`TOTP enrolment of ${email} failed`);
+  rememberTotp(email, secret, step, app.ctx.now);
+  return secret;
+}
+
+/**
+ * Signs in over HTTP with e-mail and password (and a fresh TOTP code for accounts the fixtures
+ * enrolled, unless `totp` is given); throws unless the server answers 200.
+ */
+export async function signIn(app: Pick<TestApp, 'adminUrl'>, email: string, password: string, totp?: string): Promise<AdminClient> {
+  const code = totp ?? (await nextTotpCodeFor(email));
+  const res = await anonymousClient(app).post('/api/session', { email, password, ...(code === undefined ? {} : { totp: code }) });
   if (res.status !== 200) throw new Error(`sign-in failed with ${res.status}: ${JSON.stringify(res.body)}`);
   const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]!;
   return new AdminClient(app.adminUrl, cookie, res.body as Me);

@@ -45,6 +45,8 @@ export const de = {
     case_refused: 'Der Server hat die Freigabe abgelehnt (Fall nicht gefunden, nicht mehr offen oder Sie halten keinen Schlüsselteil).',
     declined: 'Nicht freigegeben: Sie haben die Freigabe im Bestätigungsdialog abgelehnt.',
     server_unavailable: 'Der Server antwortet nicht. Bitte gleich erneut versuchen.',
+    totp_required: 'Bitte geben Sie den Code aus Ihrer Authenticator-App ein.', totp_invalid: 'Der Code ist falsch oder wurde schon verwendet. Bitte den nächsten Code abwarten und erneut versuchen.',
+    totp_enrolment_required: 'Richten Sie zuerst die Zwei-Faktor-Anmeldung ein (Konto › Sicherheit).',
   },
   validation: {
     required: 'Bitte ausfüllen.', minChars: 'Mindestens {n} Zeichen.', maxChars: 'Höchstens {n} Zeichen.', minItems: 'Mindestens {n} auswählen.',
@@ -54,7 +56,11 @@ export const de = {
     toAfterFrom: '„Bis“ muss nach „Von“ liegen (höchstens {n} Tage).', oneContent: 'Bitte ein Bild hochladen oder HTML eingeben.',
   },
   pager: { label: 'Seiten', range: '{from}–{to} von {total}', previous: 'Zurück', next: 'Weiter' },
-  signIn: { title: 'Anmelden', intro: 'Melden Sie sich mit Ihrem Konto bei Creative Engine an.', submit: 'Anmelden', failed: 'E-Mail-Adresse oder Passwort ist falsch.', disabled: 'Dieses Konto ist gesperrt. Bitte wenden Sie sich an die Administration.' },
+  signIn: { title: 'Anmelden', intro: 'Melden Sie sich mit Ihrem Konto bei Creative Engine an.', submit: 'Anmelden', failed: 'E-Mail-Adresse oder Passwort ist falsch.', disabled: 'Dieses Konto ist gesperrt. Bitte wenden Sie sich an die Administration.',
+    code: 'Bestätigungscode', codeIntro: 'Ihr Konto ist mit Zwei-Faktor-Anmeldung geschützt. Geben Sie den 6-stelligen Code aus Ihrer Authenticator-App ein.',
+    codeHint: 'Kein Zugriff auf die App? Geben Sie stattdessen einen Ihrer Wiederherstellungscodes ein (jeder gilt nur einmal).', codeSubmit: 'Bestätigen',
+    codeWrong: 'Der Code ist falsch oder wurde schon verwendet. Bitte den nächsten Code abwarten.', back: 'Zurück',
+  },
   firstRun: {
     title: 'Willkommen bei Creative Engine', intro: 'Noch gibt es kein Konto. Legen Sie das erste Administrationskonto an; weitere Konten legen Sie danach unter „Benutzer“ an.',
     notHere: 'Das erste Konto kann nur auf dem Server-Rechner selbst angelegt werden (Konsole über localhost öffnen oder „creative-engine init“ verwenden).',
@@ -149,6 +155,20 @@ export const de = {
   users: {
     title: 'Benutzer', new: 'Neues Konto', caption: 'Konten', disabled: 'gesperrt', active: 'aktiv', enable: 'Entsperren', disable: 'Sperren',
     created: 'Konto angelegt.', saved: 'Gespeichert.', editRoles: 'Rollen ändern', initialPassword: 'Anfangspasswort', self: '(Sie)',
+    resetTotp: 'Zwei-Faktor zurücksetzen', resetTotpConfirm: 'Zwei-Faktor-Anmeldung von {name} zurücksetzen? Alle Sitzungen dieses Kontos enden; wo nötig, richtet die Person sie neu ein.',
+    totpReset: 'Zwei-Faktor-Anmeldung zurückgesetzt.', security: 'Sicherheit', requireAll: 'Zwei-Faktor-Anmeldung für alle Konten verlangen',
+    requireAllHint: 'Geschäftsleitung und Datenschutz brauchen sie immer. Richten Sie sie zuerst für Ihr eigenes Konto ein.', securitySaved: 'Sicherheitseinstellung gespeichert.',
+  },
+  security: {
+    title: 'Kontosicherheit', nav: 'Mein Konto', status: 'Zwei-Faktor-Anmeldung', on: 'eingeschaltet', off: 'ausgeschaltet', codesLeft: 'Noch {n} Wiederherstellungscodes übrig.',
+    due: 'Für Ihre Rolle ist die Zwei-Faktor-Anmeldung vorgeschrieben. Richten Sie sie jetzt ein – erst danach sind die übrigen Bereiche freigeschaltet.',
+    intro: 'Mit einer Authenticator-App (z. B. Aegis, FreeOTP, Google Authenticator) schützt ein zweiter, wechselnder Code Ihr Konto, auch wenn jemand Ihr Passwort kennt.',
+    start: 'Zwei-Faktor-Anmeldung einrichten', scan: 'Scannen Sie den QR-Code mit Ihrer Authenticator-App oder geben Sie den Schlüssel von Hand ein.',
+    qr: 'QR-Code für die Authenticator-App', secret: 'Schlüssel', code: 'Code aus der App', confirm: 'Bestätigen und einschalten',
+    codesTitle: 'Ihre Wiederherstellungscodes', codesIntro: 'Bewahren Sie diese Codes sicher auf. Jeder Code ersetzt einmal den App-Code. Sie werden nur jetzt angezeigt.',
+    copyCodes: 'Codes kopieren', downloadCodes: 'Als Datei speichern', codesDone: 'Ich habe die Codes gespeichert', enabled: 'Die Zwei-Faktor-Anmeldung ist eingeschaltet.',
+    disableTitle: 'Zwei-Faktor-Anmeldung ausschalten', disableHint: 'Bestätigen Sie mit dem aktuellen Code oder Ihrem Passwort.', disable: 'Ausschalten',
+    disabled: 'Die Zwei-Faktor-Anmeldung ist ausgeschaltet.', requiredNoDisable: 'Für Ihre Rolle vorgeschrieben; sie kann nicht ausgeschaltet werden.',
   },
 };
 

@@ -46,6 +46,8 @@ export const en: Messages = {
     case_refused: 'The server refused the approval (case not found, no longer open, or you hold no key share).',
     declined: 'Not approved: you declined in the confirmation dialog.',
     server_unavailable: 'The server does not answer. Please try again in a moment.',
+    totp_required: 'Please enter the code from your authenticator app.', totp_invalid: 'The code is wrong or was used already. Wait for the next code and try again.',
+    totp_enrolment_required: 'Set up two-factor sign-in first (Account › Security).',
   },
   validation: {
     required: 'Please fill this in.', minChars: 'At least {n} characters.', maxChars: 'At most {n} characters.', minItems: 'Choose at least {n}.',
@@ -55,7 +57,11 @@ export const en: Messages = {
     toAfterFrom: '“To” must be after “From” (at most {n} days).', oneContent: 'Upload an image or enter HTML.',
   },
   pager: { label: 'Pages', range: '{from}–{to} of {total}', previous: 'Previous', next: 'Next' },
-  signIn: { title: 'Sign in', intro: 'Sign in to Creative Engine with your account.', submit: 'Sign in', failed: 'The e-mail address or password is wrong.', disabled: 'This account is disabled. Ask an administrator to enable it.' },
+  signIn: { title: 'Sign in', intro: 'Sign in to Creative Engine with your account.', submit: 'Sign in', failed: 'The e-mail address or password is wrong.', disabled: 'This account is disabled. Ask an administrator to enable it.',
+    code: 'Verification code', codeIntro: 'Your account is protected by two-factor sign-in. Enter the 6-digit code from your authenticator app.',
+    codeHint: 'No access to the app? Enter one of your recovery codes instead (each works once).', codeSubmit: 'Verify',
+    codeWrong: 'The code is wrong or was used already. Wait for the next code.', back: 'Back',
+  },
   firstRun: {
     title: 'Welcome to Creative Engine', intro: 'There is no account yet. Create the first admin account; add further accounts under “Users” afterwards.',
     notHere: 'The first account can only be created on the server machine itself (open the console via localhost, or use “creative-engine init”).',
@@ -150,5 +156,19 @@ export const en: Messages = {
   users: {
     title: 'Users', new: 'New account', caption: 'Accounts', disabled: 'disabled', active: 'active', enable: 'Enable', disable: 'Disable',
     created: 'Account created.', saved: 'Saved.', editRoles: 'Change roles', initialPassword: 'Initial password', self: '(you)',
+    resetTotp: 'Reset two-factor', resetTotpConfirm: 'Reset the two-factor sign-in of {name}? All sessions of this account end; where required, they set it up again.',
+    totpReset: 'Two-factor sign-in reset.', security: 'Security', requireAll: 'Require two-factor sign-in for every account',
+    requireAllHint: 'Management and data protection always need it. Set it up for your own account first.', securitySaved: 'Security setting saved.',
+  },
+  security: {
+    title: 'Account security', nav: 'My account', status: 'Two-factor sign-in', on: 'on', off: 'off', codesLeft: '{n} recovery codes left.',
+    due: 'Your role requires two-factor sign-in. Set it up now – the other areas open once it is on.',
+    intro: 'With an authenticator app (e.g. Aegis, FreeOTP, Google Authenticator) a second, changing code protects your account even if someone knows your password.',
+    start: 'Set up two-factor sign-in', scan: 'Scan the QR code with your authenticator app, or type in the key by hand.',
+    qr: 'QR code for the authenticator app', secret: 'Key', code: 'Code from the app', confirm: 'Confirm and turn on',
+    codesTitle: 'Your recovery codes', codesIntro: 'Keep these codes safe. Each one replaces the app’s code once. They are shown only now.',
+    copyCodes: 'Copy codes', downloadCodes: 'Save as a file', codesDone: 'I have saved the codes', enabled: 'Two-factor sign-in is on.',
+    disableTitle: 'Turn off two-factor sign-in', disableHint: 'Confirm with the current code or your password.', disable: 'Turn off',
+    disabled: 'Two-factor sign-in is off.', requiredNoDisable: 'Required for your role; it cannot be turned off.',
   },
 };

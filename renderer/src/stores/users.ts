@@ -1,11 +1,11 @@
 import { defineStore } from 'pinia';
-import { reactive } from 'vue';
-import type { User, UserCreate, UserPatch } from '../../../common/schemas/user';
-import { apiPatch, apiPost } from '../api/client';
+import { reactive, ref } from 'vue';
+import type { SecuritySettings, User, UserCreate, UserPatch } from '../../../common/schemas/user';
+import { apiDelete, apiGet, apiPatch, apiPost, http } from '../api/client';
 import { pagedList } from './paged-list';
 import { requestState } from './request-state';
 
-/** Staff accounts (admin only): list, create, change roles, disable and enable. */
+/** Staff accounts (admin only): list, create, change roles, disable and enable, reset two-factor; the security setting. */
 export const useUserStore = defineStore('user', () => {
   const list = reactive(pagedList<User>('/api/users', 50));
   const { loading, error, run } = requestState();
@@ -22,5 +22,23 @@ export const useUserStore = defineStore('user', () => {
     return user;
   }
 
-  return { list, loading, error, create, update };
+  /** Removes someone's second factor (a lost phone); their sessions end. */
+  async function resetTotp(id: string): Promise<boolean> {
+    return (await run(async () => (await apiDelete(`/api/users/${encodeURIComponent(id)}/totp`), true))) ?? false;
+  }
+
+  const security = ref<SecuritySettings | null>(null);
+
+  async function loadSecurity(): Promise<void> {
+    const settings = await run(() => apiGet<SecuritySettings>('/api/settings/security'));
+    if (settings) security.value = settings;
+  }
+
+  async function saveSecurity(settings: SecuritySettings): Promise<boolean> {
+    const saved = await run(async () => (await http.put<SecuritySettings>('/api/settings/security', settings)).data);
+    if (saved) security.value = saved;
+    return Boolean(saved);
+  }
+
+  return { list, loading, error, create, update, resetTotp, security, loadSecurity, saveSecurity };
 });

@@ -49,7 +49,7 @@ export async function createCaseWorld(startIso: string): Promise<CaseWorld> {
     boss2: ['management'],
     dpo: ['dpo'],
     analyst: ['analyst'],
-  })) as CaseWorld['staff'];
+  }, options.now)) as CaseWorld['staff'];
   seedCatalogue(app);
 
   const keychain = KEYRING ? createApproverKeychain({ service: `creative-engine-test-${randomBytes(4).toString('hex')}` }) : null;

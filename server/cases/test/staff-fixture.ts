@@ -1,4 +1,5 @@
-import type { Role } from '../../../common/roles';
+import { TOTP_REQUIRED_ROLES, type Role } from '../../../common/roles';
+import { enrolTotpOverHttp, nextTotpCodeFor } from '../../test/totp-fixture';
 
 /** A signed-in staff member talking to the real admin API over HTTP. */
 export interface StaffClient {
@@ -9,12 +10,13 @@ export interface StaffClient {
 
 export const PASSWORD = 'correct horse battery staple';
 
-/** Signs in with e-mail and password; the cookie is kept for later calls. */
+/** Signs in with e-mail and password (and a fresh TOTP code when the fixtures enrolled the account); the cookie is kept for later calls. */
 export async function signIn(adminUrl: string, email: string, password = PASSWORD): Promise<StaffClient> {
+  const totp = await nextTotpCodeFor(email);
   const res = await fetch(`${adminUrl}/api/session`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-requested-with': 'creative-engine' },
-    body: JSON.stringify({ email, password }),
+    body: JSON.stringify({ email, password, ...(totp === undefined ? {} : { totp }) }),
   });
   if (res.status !== 200) throw new Error(`sign-in of ${email} failed: ${res.status} ${await res.text()}`);
   const me = (await res.json()) as { id: string };
@@ -72,14 +74,21 @@ export async function setupAdmin(adminUrl: string, email = 'admin@example.com'):
   return signIn(adminUrl, email);
 }
 
-/** Creates staff accounts through the users API (admin) and signs each in. */
-export async function createStaff(adminUrl: string, admin: StaffClient, people: Record<string, Role[]>): Promise<Record<string, StaffClient>> {
+/**
+ * Creates staff accounts through the users API (admin) and signs each in; those whose role requires
+ * two-factor sign-in (management, DPO) enrol TOTP over HTTP right after, on the server's clock `now`.
+ */
+export async function createStaff(adminUrl: string, admin: StaffClient, people: Record<string, Role[]>, now: () => Date = () => new Date()): Promise<Record<string, StaffClient>> {
   const out: Record<string, StaffClient> = {};
   for (const [name, roles] of Object.entries(people)) {
     const email = `${name}@example.com`;
     const res = await admin.call('POST', '/api/users', { email, name, password: PASSWORD, roles });
     if (res.status !== 201) throw new Error(`creating ${name} failed: ${res.status} ${JSON.stringify(res.body)}`);
-    out[name] = await signIn(adminUrl, email);
+    const client = await signIn(adminUrl, email);
+    if (roles.some((r) => TOTP_REQUIRED_ROLES.includes(r))) {
+      await enrolTotpOverHttp(async (path, body) => client.call('POST', path, body), email, now);
+    }
+    out[name] = client;
   }
   return out;
 }

@@ -1,6 +1,7 @@
 import { m001Core } from './001-core';
 import { m002Audit } from './002-audit';
 import { m003Installation } from './003-installation';
+import { m005Totp } from './005-totp';
 import { m010DeliveryStats } from './010-delivery-stats';
 import { m020SealingKeys } from './020-sealing-keys';
 import { m025ApproverKeys } from './025-approver-keys';
@@ -25,4 +26,4 @@ export interface Migration {
  * from colliding: 1–9 core/admin, 10–19 delivery and statistics, 20–29 sealing and cases,
  * 30–39 privacy lifecycle.
  */
-export const MIGRATIONS: readonly Migration[] = [m001Core, m002Audit, m003Installation, m010DeliveryStats, m020SealingKeys, m025ApproverKeys, m026Cases, m027AuditHead, m030Privacy, m031Requests, m032LandingUrls, m033StaffEmail];
+export const MIGRATIONS: readonly Migration[] = [m001Core, m002Audit, m003Installation, m005Totp, m010DeliveryStats, m020SealingKeys, m025ApproverKeys, m026Cases, m027AuditHead, m030Privacy, m031Requests, m032LandingUrls, m033StaffEmail];
