@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -7,6 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fingerprintOfPem } from './certificate-pinning';
 import { parseServerInfo, probeServer } from './server-probe';
+import { makeCert } from '../../node/test/make-cert';
 
 const INFO = { installationId: `ins_${'0'.repeat(31)}1`, name: 'Agency', version: '0.1.0' };
 let dir: string;
@@ -17,9 +17,9 @@ let answer: (res: import('node:http').ServerResponse) => void = (res) => res.end
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ce-probe-'));
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', path.join(dir, 'k.pem'), '-out', path.join(dir, 'c.pem'), '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost'], { stdio: 'ignore' });
-  cert = fs.readFileSync(path.join(dir, 'c.pem'), 'utf8');
-  server = https.createServer({ cert, key: fs.readFileSync(path.join(dir, 'k.pem')) }, (req, res) => {
+  const pair = makeCert(['localhost']);
+  cert = pair.certPem;
+  server = https.createServer({ cert, key: pair.keyPem }, (req, res) => {
     if (req.url !== '/api/server-info' || req.method !== 'GET' || req.headers.cookie) return res.writeHead(404).end();
     res.setHeader('content-type', 'application/json');
     answer(res);

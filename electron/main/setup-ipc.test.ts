@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -9,6 +8,7 @@ import { fingerprintOfPem } from './certificate-pinning';
 import { loadConnectionSettings, saveConnectionSettings, type ConnectionSettings } from './connection-settings';
 import { probeServer } from './server-probe';
 import { createSetupHandlers, isSetupSender, SETUP_URL } from './setup-ipc';
+import { makeCert } from '../../node/test/make-cert';
 
 const INFO = { installationId: `ins_${'b'.repeat(32)}`, name: 'Agency', version: '0.1.0' };
 let dir: string;
@@ -18,9 +18,9 @@ let origin: string;
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ce-setup-ipc-'));
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', path.join(dir, 'k.pem'), '-out', path.join(dir, 'c.pem'), '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost'], { stdio: 'ignore' });
-  cert = fs.readFileSync(path.join(dir, 'c.pem'), 'utf8');
-  server = https.createServer({ cert, key: fs.readFileSync(path.join(dir, 'k.pem')) }, (_req, res) => res.end(JSON.stringify(INFO)));
+  const pair = makeCert(['localhost']);
+  cert = pair.certPem;
+  server = https.createServer({ cert, key: pair.keyPem }, (_req, res) => res.end(JSON.stringify(INFO)));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   origin = `https://localhost:${(server.address() as AddressInfo).port}`;
 });

@@ -1,6 +1,5 @@
 // The first-start setup page in real Chromium, with its real CSP, talking to the real setup
 // handlers (a stand-in for the preload's bridge) that probe a real TLS server.
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -14,6 +13,7 @@ import { loadConnectionSettings, saveConnectionSettings, type ConnectionSettings
 import { probeServer } from '../main/server-probe';
 import { createSetupHandlers, SETUP_ORIGIN, SETUP_URL } from '../main/setup-ipc';
 import { setupAsset } from '../main/setup-protocol';
+import { makeCert } from '../../node/test/make-cert';
 
 const SETUP_DIST = path.resolve(__dirname, '../../dist/electron/setup');
 // Plain Chromium has no ce-setup:// scheme; the page is served under this https stand-in instead.
@@ -30,9 +30,9 @@ beforeAll(async () => {
   if (!CHROMIUM.available) return;
   if (!fs.existsSync(path.join(SETUP_DIST, 'setup.js'))) throw new Error(`${SETUP_DIST} is missing: run \`node scripts/build.mjs electron\` first.`);
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ce-setup-page-'));
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', path.join(dir, 'k.pem'), '-out', path.join(dir, 'c.pem'), '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost'], { stdio: 'ignore' });
-  cert = fs.readFileSync(path.join(dir, 'c.pem'), 'utf8');
-  server = https.createServer({ cert, key: fs.readFileSync(path.join(dir, 'k.pem')) }, (_req, res) => res.end(JSON.stringify(INFO)));
+  const pair = makeCert(['localhost']);
+  cert = pair.certPem;
+  server = https.createServer({ cert, key: pair.keyPem }, (_req, res) => res.end(JSON.stringify(INFO)));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   serverOrigin = `https://localhost:${(server.address() as AddressInfo).port}`;
   browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--no-first-run'] });

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { initCommand } from '../auth/init-command';
 import { UsageError, type Command } from '../command/args';
-import { parseCertificateHosts } from '../tls/self-signed';
+import { parseCertificateHosts } from '../../node/tls/self-signed';
 import { assertNoSelfSignedPair, writeSelfSignedPair } from '../tls/self-signed-files';
 
 /**

@@ -8,8 +8,8 @@ import { createTestUser } from '../test/admin-client';
 import { startTestApp, type TestApp } from '../test/test-app';
 import { resolveConfig } from '../config';
 import { startApp } from '../app';
-import { makeCert, writeCert } from './test/make-cert';
-import { httpsRequest } from './test/https-request';
+import { makeCert, writeCert } from '../../node/test/make-cert';
+import { httpsRequest } from '../../node/test/https-request';
 import { parseTlsFingerprint } from '../../common/tls-fingerprint';
 
 const dirs: string[] = [];

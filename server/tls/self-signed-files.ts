@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { X509Certificate } from 'node:crypto';
-import { issueSelfSigned } from './self-signed';
+import { issueSelfSigned } from '../../node/tls/self-signed';
 import { parseTlsFingerprint, type TlsFingerprint } from '../../common/tls-fingerprint';
 
 /** Where init writes the self-signed pair inside a data directory. */

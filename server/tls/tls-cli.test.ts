@@ -6,8 +6,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { listenerUrlsIn } from '../../common/listen-line';
 import { parseTlsFingerprint } from '../../common/tls-fingerprint';
 import { packageRoot } from '../config';
-import { httpsRequest } from './test/https-request';
-import { writeCert } from './test/make-cert';
+import { httpsRequest } from '../../node/test/https-request';
+import { writeCert } from '../../node/test/make-cert';
 
 const CLI = path.join(packageRoot(), 'bin/creative-engine.js');
 const dirs: string[] = [];

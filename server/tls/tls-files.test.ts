@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { issueSelfSigned } from './self-signed';
+import { issueSelfSigned } from '../../node/tls/self-signed';
 import { certificateLine, loadTlsPair } from './tls-files';
 import { adminExposureProblem, isLoopbackHost } from './exposure';
 

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { createSecureContext } from 'node:tls';
 import type { TlsFingerprint } from '../../common/tls-fingerprint';
-import { fingerprintOf } from './self-signed';
+import { fingerprintOf } from '../../node/tls/self-signed';
 
 /** The PEM files of native TLS. */
 export interface TlsFiles {

@@ -9,7 +9,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Requirement } from '../../../node/test/requirements';
-import { httpsRequest } from '../../tls/test/https-request';
+import { httpsRequest } from '../../../node/test/https-request';
 
 /** dbus-run-session and gnome-keyring-daemon, to give each desk a keychain of its own. */
 export const DESKS: Requirement = {

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -7,8 +6,9 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseTlsFingerprint, type TlsFingerprint } from '../../../common/tls-fingerprint';
+import { writeCert } from '../../../node/test/make-cert';
 
-/** A self-signed certificate for 127.0.0.1 and localhost, made with the openssl CLI in a temp dir. */
+/** A self-signed certificate for 127.0.0.1 and localhost, as files in a temp dir. */
 export interface TestCert {
   dir: string;
   certFile: string;
@@ -18,16 +18,10 @@ export interface TestCert {
   fingerprint: TlsFingerprint;
 }
 
-/** Generates a fresh P-256 self-signed certificate (30 days) for 127.0.0.1/localhost. */
+/** Generates a fresh P-256 self-signed certificate for 127.0.0.1/localhost (server/tls's issuer). */
 export function selfSignedCert(): TestCert {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ce-tls-'));
-  const certFile = path.join(dir, 'cert.pem');
-  const keyFile = path.join(dir, 'key.pem');
-  execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
-    '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost', '-days', '30',
-    '-keyout', keyFile, '-out', certFile,
-  ], { stdio: 'ignore' });
+  const { certFile, keyFile } = writeCert(dir, ['localhost', '127.0.0.1']);
   const cert = fs.readFileSync(certFile);
   const fingerprint = parseTlsFingerprint(new X509Certificate(cert).fingerprint256)!;
   return { dir, certFile, keyFile, cert, key: fs.readFileSync(keyFile), fingerprint };

@@ -3,7 +3,7 @@ import https from 'node:https';
 import { describe, expect, it } from 'vitest';
 import * as der from './der';
 import { ipBytes, issueSelfSigned, parseCertificateHosts } from './self-signed';
-import { httpsRequest } from './test/https-request';
+import { httpsRequest } from '../test/https-request';
 import { parseTlsFingerprint } from '../../common/tls-fingerprint';
 
 describe('DER encoder', () => {

@@ -1,7 +1,7 @@
 // Test helpers: a fresh self-signed certificate for the given hosts, in memory or as files.
 import fs from 'node:fs';
 import path from 'node:path';
-import { issueSelfSigned, type CertificatePair } from '../self-signed';
+import { issueSelfSigned, type CertificatePair } from '../tls/self-signed';
 
 const DEFAULT_HOSTS = ['localhost', '127.0.0.1', '::1'];
 
