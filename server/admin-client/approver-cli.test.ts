@@ -1,27 +1,24 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaseView, UnsealedRecord } from '../../common/schemas/cases';
-import { listenerUrlsIn } from '../../common/listen-line';
 import { createApproverKeychain } from '../../node/approver-keychain';
 import { KEYRING, waitForCase } from '../cases/test/case-world';
 import { KEYRING as KEYRING_PART, missing } from '../../node/test/requirements';
 import { until } from '../../node/test/until';
+import { BIN as bin, startServeChild, type ServeChild } from '../test/serve-child';
 import { createStaff, PASSWORD, setupAdmin, type StaffClient } from '../cases/test/staff-fixture';
 import { httpsFront, selfSignedCert, type TlsFront } from './test/tls-fixture';
 import { nextTotpCodeFor } from '../test/totp-fixture';
 
 // End to end against the real built server: `node bin/creative-engine.js serve`, then the CLI
 // commands `approver enroll`, `approver approve` and `audit verify` as separate processes.
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const bin = path.join(root, 'bin/creative-engine.js');
 
 let dataDir: string;
-let server: ChildProcess | null = null;
+let server: ServeChild | null = null;
 let adminUrl = '';
 let deliveryUrl = '';
 let admin: StaffClient;
@@ -50,35 +47,15 @@ function cliRun(args: string[], stdin = ''): Promise<{ code: number; stdout: str
 }
 
 async function startServer(): Promise<void> {
-  const child = spawn(process.execPath, [bin, 'serve', '--data', dataDir, '--delivery-port', '0', '--delivery-host', '127.0.0.1', '--admin-port', '0', '--trust-proxy', '127.0.0.1'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    // Without the keychain session the server keeps its data key in a file outside the data directory.
-    env: KEYRING ? process.env : { ...process.env, CREATIVE_ENGINE_DATA_KEY_FILE: `${dataDir}.data-key` },
-  });
-  server = child;
-  let out = '';
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 30_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      ({ delivery: deliveryUrl = '', admin: adminUrl = '' } = listenerUrlsIn(out));
-      if (deliveryUrl && adminUrl) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
-  });
+  // Without the keychain session the server keeps its data key in a file outside the data directory.
+  const env = KEYRING ? process.env : { ...process.env, CREATIVE_ENGINE_DATA_KEY_FILE: `${dataDir}.data-key` };
+  server = await startServeChild(['--data', dataDir, '--delivery-port', '0', '--delivery-host', '127.0.0.1', '--admin-port', '0', '--trust-proxy', '127.0.0.1'], env);
+  ({ adminUrl, deliveryUrl } = server);
 }
 
 async function stopServer(): Promise<void> {
-  const child = server;
+  await server?.stop();
   server = null;
-  if (!child || child.exitCode !== null) return;
-  await new Promise<void>((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
 }
 
 beforeAll(async () => {

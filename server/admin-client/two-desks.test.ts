@@ -1,13 +1,12 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaseView, UnsealedRecord } from '../../common/schemas/cases';
-import { listenerUrlsIn } from '../../common/listen-line';
 import { missing } from '../../node/test/requirements';
 import { until } from '../../node/test/until';
+import { BIN as bin, startServeChild, type ServeChild } from '../test/serve-child';
 import { nextTotpCodeFor, rememberTotp, waitForFreshTotpCode } from '../test/totp-fixture';
 import { Desk, DESKS, httpsJson, httpsSignIn, type HttpsStaff } from './test/desk';
 
@@ -16,16 +15,13 @@ import { Desk, DESKS, httpsJson, httpsSignIn, type HttpsStaff } from './test/des
 // sign in with their second factor, enrol, take part in the key ceremony and approve a case over
 // HTTPS with the pinned fingerprint. The records open only after both. Then the server restarts on
 // other ports and both approve a second case with the identities they already have.
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const bin = path.join(root, 'bin/creative-engine.js');
 const PASSWORD = 'correct horse battery staple';
 
 let base: string;
 let dataDir: string;
 let ca: string;
 let fingerprint = '';
-let server: ChildProcess | null = null;
-let serverOut = '';
+let server: ServeChild | null = null;
 let adminUrl = '';
 let deliveryUrl = '';
 
@@ -41,41 +37,16 @@ function serverEnv(): NodeJS.ProcessEnv {
 
 async function startServer(): Promise<void> {
   const tls = path.join(dataDir, 'tls');
-  const child = spawn(
-    process.execPath,
-    [bin, 'serve', '--data', dataDir, '--tls-cert', path.join(tls, 'cert.pem'), '--tls-key', path.join(tls, 'key.pem'), '--delivery-host', '127.0.0.1', '--delivery-port', '0', '--admin-port', '0', '--trust-proxy', '127.0.0.1'],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: serverEnv() },
+  server = await startServeChild(
+    ['--data', dataDir, '--tls-cert', path.join(tls, 'cert.pem'), '--tls-key', path.join(tls, 'key.pem'), '--delivery-host', '127.0.0.1', '--delivery-port', '0', '--admin-port', '0', '--trust-proxy', '127.0.0.1'],
+    serverEnv(),
   );
-  server = child;
-  serverOut = '';
-  adminUrl = '';
-  deliveryUrl = '';
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${serverOut}`)), 30_000);
-    const onData = (d: Buffer) => {
-      serverOut += d.toString();
-      const urls = listenerUrlsIn(serverOut);
-      deliveryUrl = urls.delivery ?? '';
-      adminUrl = urls.admin ?? '';
-      if (deliveryUrl && adminUrl) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (d: Buffer) => (serverOut += d.toString()));
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${serverOut}`)));
-  });
+  ({ adminUrl, deliveryUrl } = server);
 }
 
 async function stopServer(): Promise<void> {
-  const child = server;
+  await server?.stop();
   server = null;
-  if (!child || child.exitCode !== null) return;
-  await new Promise<void>((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
 }
 
 /** An approver: an account with a second factor (codes from the TOTP fixture) and a computer of their own. */
@@ -148,7 +119,7 @@ describe.skipIf(missing(DESKS))('two approvers on two computers approve over HTT
     expect(fs.statSync(path.join(dataDir, 'tls', 'key.pem')).mode & 0o777).toBe(0o600);
     ca = fs.readFileSync(path.join(dataDir, 'tls', 'cert.pem'), 'utf8');
     await startServer();
-    expect(serverOut).toContain(fingerprint);
+    expect(server!.output()).toContain(fingerprint);
     expect(adminUrl).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
     expect(deliveryUrl).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
   }, 60_000);
@@ -239,7 +210,7 @@ describe.skipIf(missing(DESKS))('two approvers on two computers approve over HTT
     await stopServer();
     await startServer();
     expect(adminUrl).not.toBe(oldAdmin);
-    expect(serverOut).toContain(fingerprint);
+    expect(server!.output()).toContain(fingerprint);
     admin = await httpsSignIn(adminUrl, ca, 'admin@example.com', PASSWORD);
     rev = await httpsSignIn(adminUrl, ca, 'rev@example.com', PASSWORD);
     const before = await sealedCount(admin);

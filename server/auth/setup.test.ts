@@ -51,7 +51,8 @@ describe('first-run setup', () => {
   });
 
   it.skipIf(!externalIpv4)('refuses setup from another machine (request over a non-loopback interface)', async () => {
-    app = await startTestApp({ admin: { host: '0.0.0.0', port: 0 } });
+    // Beyond loopback the admin API needs TLS: declared proxy mode here, so plain HTTP reaches it.
+    app = await startTestApp({ admin: { host: '0.0.0.0', port: 0 }, tls: true });
     const port = new URL(app.adminUrl).port;
     const remote = new AdminClient(`http://${externalIpv4}:${port}`);
     expect((await remote.get('/api/setup')).body).toEqual({ needsSetup: true, canSetupHere: false });
