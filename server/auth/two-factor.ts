@@ -4,7 +4,8 @@ import type { TotpEnrolment, TotpStatus } from '../../common/schemas/user';
 import type { FieldCipher } from '../privacy/field-cipher';
 import type { Db } from '../store/database';
 import { SettingsRepo } from '../store/settings-repo';
-import { base32Encode, looksLikeTotpCode, matchTotpStep, newTotpSecret, otpauthUri } from './totp';
+import { base32Encode } from '../../common/base32';
+import { looksLikeTotpCode, matchTotpStep, newTotpSecret, otpauthUri } from './totp';
 import { TotpRepo } from './totp-repo';
 
 export const RECOVERY_CODE_COUNT = 10;
