@@ -2,8 +2,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { X509Certificate } from 'node:crypto';
-import { issueSelfSigned } from '../../node/tls/self-signed';
-import { parseTlsFingerprint, type TlsFingerprint } from '../../common/tls-fingerprint';
+import { fingerprintOf, issueSelfSigned } from '../../node/tls/self-signed';
+import type { TlsFingerprint } from '../../common/tls-fingerprint';
 
 /** Where init writes the self-signed pair inside a data directory. */
 export function selfSignedPaths(dataDir: string): { dir: string; certFile: string; keyFile: string } {
@@ -17,7 +17,7 @@ export function assertNoSelfSignedPair(dataDir: string, force: boolean): void {
   if (force || (!fs.existsSync(certFile) && !fs.existsSync(keyFile))) return;
   let which = certFile;
   try {
-    which = `${certFile} (${parseTlsFingerprint(new X509Certificate(fs.readFileSync(certFile)).fingerprint256)})`;
+    which = `${certFile} (${fingerprintOf(new X509Certificate(fs.readFileSync(certFile)))})`;
   } catch {
     // unreadable or only the key is there: name the file alone
   }

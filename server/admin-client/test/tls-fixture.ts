@@ -1,11 +1,10 @@
-import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { parseTlsFingerprint, type TlsFingerprint } from '../../../common/tls-fingerprint';
+import type { TlsFingerprint } from '../../../common/tls-fingerprint';
 import { writeCert } from '../../../node/test/make-cert';
 
 /** A self-signed certificate for 127.0.0.1 and localhost, as files in a temp dir. */
@@ -21,10 +20,8 @@ export interface TestCert {
 /** Generates a fresh P-256 self-signed certificate for 127.0.0.1/localhost (server/tls's issuer). */
 export function selfSignedCert(): TestCert {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ce-tls-'));
-  const { certFile, keyFile } = writeCert(dir, ['localhost', '127.0.0.1']);
-  const cert = fs.readFileSync(certFile);
-  const fingerprint = parseTlsFingerprint(new X509Certificate(cert).fingerprint256)!;
-  return { dir, certFile, keyFile, cert, key: fs.readFileSync(keyFile), fingerprint };
+  const { certFile, keyFile, fingerprint } = writeCert(dir, ['localhost', '127.0.0.1']);
+  return { dir, certFile, keyFile, cert: fs.readFileSync(certFile), key: fs.readFileSync(keyFile), fingerprint };
 }
 
 /** The real admin app behind node:https on an ephemeral loopback port, with every request it saw. */
