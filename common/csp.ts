@@ -23,6 +23,21 @@ export const CONSOLE_CSP = policy([
   "frame-ancestors 'none'",
 ]);
 
+/** The customer portal (portal listener): same origin only, no frames, nothing from third parties. */
+export const PORTAL_CSP = policy([
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "frame-src 'none'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+]);
+
 /** What every ad document may load: images and fonts from the delivery server, inline styles, no scripts. */
 const adDirectives = (origin: string): string[] => [
   "default-src 'none'",

@@ -5,6 +5,7 @@ import type { Router } from './http/router';
 import type { Logger } from './log/logger';
 import type { Db } from './store/database';
 import type { AdminState } from './admin/admin-route';
+import type { PortalState } from './portal/portal-route';
 
 /** Events of the running app (emitted by the catalogue and retention, heard by the delivery index). */
 export interface AppEvents {
@@ -31,10 +32,12 @@ export interface AppContext {
   deliveryBaseUrl(): string;
 }
 
-/** The routers of both listeners, filled by the features. */
+/** The routers of the listeners, filled by the features. */
 export interface Routers {
   admin: Router<AdminState>;
   delivery: Router<unknown>;
+  /** Customer portal and public pages; its routes exist even when the listener is off (`--no-portal`). */
+  portal: Router<PortalState>;
 }
 
 export { EventEmitter };

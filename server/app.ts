@@ -6,10 +6,12 @@ import { assertEveryRouteRuled, type AdminState } from './admin/admin-route';
 import { serveConsoleFile } from './admin/console-files';
 import { close, createListener, listen, urlOf } from './http/listener';
 import { Router } from './http/router';
-import { applyAdminHeaders, applyDeliveryHeaders } from './http/security-headers';
+import { applyAdminHeaders, applyDeliveryHeaders, applyPortalHeaders } from './http/security-headers';
 import { createLogger, type Logger } from './log/logger';
 import { openDatabase } from './store/database';
-import { AdminExposureError, adminExposureProblem } from './tls/exposure';
+import { AdminExposureError, adminExposureProblem, portalExposureProblem } from './tls/exposure';
+import { assertEveryPortalRouteRuled, type PortalState } from './portal/portal-route';
+import { PORTAL_API_PREFIX } from '../common/portal-access';
 import { loadTlsPair, type TlsPair } from './tls/tls-files';
 import type { BoundListener } from '../common/listen-line';
 import type { TlsFingerprint } from '../common/tls-fingerprint';
@@ -26,30 +28,34 @@ export interface AppTls {
   reload(): TlsReloadResult;
 }
 
-/** A running server: both listeners, their URLs and a clean stop. */
+/** A running server: its listeners, their URLs and a clean stop. */
 export interface App {
   ctx: AppContext;
   /** The services compose.ts built (tests inspect the sealer, the statistics, the field cipher). */
   services: Services;
   deliveryUrl: string;
   adminUrl: string;
+  /** The portal listener's URL; undefined when it is off (`--no-portal`). */
+  portalUrl?: string;
   /** The addresses really bound, for the "listening on" lines (common/listen-line.ts). */
   listeners: BoundListener[];
   /** Set under native TLS (`config.tlsFiles`). */
   tls?: AppTls;
   /** Every route of each listener, as registered (tests walk them all). */
-  routes: { delivery: ReadonlyArray<{ method: string; path: string }>; admin: ReadonlyArray<{ method: string; path: string }> };
-  /** Stops both listeners, waits for requests in flight, then runs every flush hook and closes the store. */
+  routes: { delivery: ReadonlyArray<{ method: string; path: string }>; admin: ReadonlyArray<{ method: string; path: string }>; portal: ReadonlyArray<{ method: string; path: string }> };
+  /** Stops the listeners, waits for requests in flight, then runs every flush hook and closes the store. */
   stop(): Promise<void>;
 }
 
-/** Opens the store, builds the server (compose.ts) and starts both listeners. */
+/** Opens the store, builds the server (compose.ts) and starts the listeners. */
 export async function startApp(config: ServerConfig, options: { log?: Logger; now?: () => Date } = {}): Promise<App> {
   const log = options.log ?? createLogger({ silent: config.silent });
   const now = options.now ?? (() => new Date());
   // Both checks come before the store opens: a refused start leaves nothing behind.
   const exposure = adminExposureProblem(config.admin.host, config.tls);
   if (exposure) throw new AdminExposureError(exposure);
+  const portalExposure = config.portal && portalExposureProblem(config.portal.host, config.tls);
+  if (portalExposure) throw new AdminExposureError(portalExposure);
   let tlsPair: TlsPair | undefined = config.tlsFiles && loadTlsPair(config.tlsFiles, now());
   if (tlsPair?.warning) log.warn(tlsPair.warning);
   const db = openDatabase(config.dataDir);
@@ -67,6 +73,7 @@ export async function startApp(config: ServerConfig, options: { log?: Logger; no
   };
   const admin = new Router<AdminState>();
   const delivery = new Router<unknown>();
+  const portal = new Router<PortalState>();
   const runStopHooks = async () => {
     for (const hook of stopHooks.reverse()) {
       try {
@@ -78,8 +85,9 @@ export async function startApp(config: ServerConfig, options: { log?: Logger; no
   };
   let server: ComposedServer;
   try {
-    server = await composeServer(ctx, { admin, delivery });
+    server = await composeServer(ctx, { admin, delivery, portal });
     assertEveryRouteRuled(admin);
+    assertEveryPortalRouteRuled(portal);
   } catch (err) {
     // Services built before the failing one may hold workers or timers: stop them too.
     await runStopHooks();
@@ -102,9 +110,22 @@ export async function startApp(config: ServerConfig, options: { log?: Logger; no
     log,
     applyHeaders: (res) => applyAdminHeaders(res, config.tls),
     createState: () => ({ resolver: server.services.sessions }),
-    fallback: (req, res, path) => (path.startsWith('/api/') ? false : serveConsoleFile(config.consoleDir, req, res, path)),
+    fallback: (req, res, path) => (isApiPath(path) ? false : serveConsoleFile(config.consoleDir, req, res, path)),
     tls: tlsPair,
   });
+  // Customers and the public: own cookie (psid), own API (/portal-api/), own files; never the staff API.
+  const portalServer = config.portal
+    ? createListener<PortalState>({
+        name: 'portal',
+        router: portal,
+        log,
+        applyHeaders: (res) => applyPortalHeaders(res, config.tls),
+        createState: () => ({ resolver: server.services.portalSessions }),
+        fallback: (req, res, path) => (isApiPath(path) ? false : serveConsoleFile(config.portalDir, req, res, path)),
+        tls: tlsPair,
+      })
+    : null;
+  const servers = portalServer ? [deliveryServer, adminServer, portalServer] : [deliveryServer, adminServer];
   const tlsFiles = config.tlsFiles;
   const tls: AppTls | undefined =
     tlsFiles && tlsPair
@@ -124,7 +145,7 @@ export async function startApp(config: ServerConfig, options: { log?: Logger; no
               log.error(`TLS reload failed, still serving ${tlsPair!.fingerprint}: ${error}`);
               return { ok: false, error };
             }
-            for (const s of [deliveryServer, adminServer]) if ('setSecureContext' in s) s.setSecureContext({ cert: next.cert, key: next.key });
+            for (const s of servers) if ('setSecureContext' in s) s.setSecureContext({ cert: next.cert, key: next.key });
             tlsPair = next;
             if (next.warning) log.warn(next.warning);
             log.info(`TLS certificate reloaded: ${next.fingerprint} (${next.summary})`);
@@ -136,7 +157,7 @@ export async function startApp(config: ServerConfig, options: { log?: Logger; no
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
-      await Promise.all([close(deliveryServer), close(adminServer)]);
+      await Promise.all(servers.map((s) => close(s)));
       await runStopHooks();
       db.close();
     })());
@@ -151,9 +172,19 @@ export async function startApp(config: ServerConfig, options: { log?: Logger; no
       { name: 'delivery', scheme, address: d.address, port: d.port },
       { name: 'admin', scheme, address: a.address, port: a.port },
     ];
-    return { ctx, services: server.services, deliveryUrl, adminUrl: urlOf(a, scheme), listeners, tls, routes: { delivery: delivery.routes(), admin: admin.routes() }, stop };
+    let portalUrl: string | undefined;
+    if (portalServer && config.portal) {
+      const p = await listen(portalServer, config.portal.port, config.portal.host);
+      portalUrl = urlOf(p, scheme);
+      listeners.push({ name: 'portal', scheme, address: p.address, port: p.port });
+    }
+    const routes = { delivery: delivery.routes(), admin: admin.routes(), portal: portal.routes() };
+    return { ctx, services: server.services, deliveryUrl, adminUrl: urlOf(a, scheme), portalUrl, listeners, tls, routes, stop };
   } catch (err) {
     await stop();
     throw err;
   }
 }
+
+/** API paths never fall back to the SPA's files: unknown ones answer 404 JSON on every listener. */
+const isApiPath = (path: string) => path.startsWith('/api/') || path.startsWith(PORTAL_API_PREFIX) || path === '/api' || path === '/portal-api';

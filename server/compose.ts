@@ -13,6 +13,8 @@ import { startDelivery } from './delivery/delivery-feature';
 import { deliveryGate } from './delivery/delivery-gate';
 import { registerHealthRoutes } from './delivery/health';
 import { registerKeyRoutes } from './keys/key-routes';
+import { startPortal } from './portal/portal-feature';
+import type { PortalSessionResolver } from './portal/portal-route';
 import { startPrivacy } from './privacy/privacy-feature';
 import type { PrivacyServices } from './privacy/privacy-services';
 import { startRequests } from './requests/requests-feature';
@@ -27,6 +29,8 @@ import { UserRepo } from './users/user-repo';
 export interface Services {
   privacy: PrivacyServices;
   sessions: SessionManager;
+  /** Customer users' sessions on the portal listener. */
+  portalSessions: PortalSessionResolver;
   sealing: SealingService;
   stats: StatsService;
   /** Null when no scheduled backups are configured. */
@@ -79,12 +83,15 @@ export async function composeServer(ctx: AppContext, routers: Routers): Promise<
   registerConsoleConfigRoute(admin, ctx.deliveryBaseUrl);
   registerServerInfoRoute(admin, new SettingsRepo(ctx.db));
 
+  // The customer portal: customer users, their sessions, their own data and the public pages.
+  const portalSessions = startPortal(ctx, routers);
+
   // Retention runs once now and then on schedule; erased customers leave the delivery index.
   await startRetention(ctx, () => ctx.events.emit('data-changed', 'customer'));
   const backups = startBackups(ctx, privacy);
 
   return {
-    services: { privacy, sessions, sealing, stats, backups },
+    services: { privacy, sessions, portalSessions, sealing, stats, backups },
     deliveryGate: deliveryGate(sealing.sealer),
     onDeliveryFinish: accessRecorder(ctx, sealing.sealer),
   };

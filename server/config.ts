@@ -26,12 +26,20 @@ export interface ServerConfig {
   dataDir: string;
   delivery: { host: string; port: number };
   admin: { host: string; port: number };
+  /**
+   * The customer portal and the public pages (privacy statement, imprint, contact form); null when
+   * turned off (`--no-portal`, the desktop app's embedded server). Default 0.0.0.0:8443 when clients
+   * use HTTPS, 127.0.0.1:8082 otherwise; beyond loopback only under TLS.
+   */
+  portal: { host: string; port: number } | null;
   /** Peers (CIDRs or addresses) whose X-Forwarded-For is honoured. */
   trustProxy: string[];
   /** Base URL publishers reach the delivery listener at (used in tags); default: from the bound address. */
   publicUrl?: string;
   /** Built console files served at `/` by the admin listener. */
   consoleDir: string;
+  /** Built customer-portal files served at `/` by the portal listener. */
+  portalDir: string;
   /**
    * Whether clients reach the listeners over HTTPS (adds Secure to cookies, HSTS): true with native TLS
    * (`tlsFiles`) and in the proxy mode (`--tls`, a TLS proxy in front).
@@ -70,9 +78,11 @@ export function resolveConfig(partial: ServerConfigInput & { dataDir: string }):
     dataDir,
     delivery: partial.delivery ?? { host: '0.0.0.0', port: 8080 },
     admin: partial.admin ?? { host: '127.0.0.1', port: 8081 },
+    portal: partial.portal === undefined ? defaultPortal((partial.tls ?? false) || partial.tlsFiles !== undefined) : partial.portal,
     trustProxy: partial.trustProxy ?? [],
     publicUrl: partial.publicUrl,
     consoleDir: partial.consoleDir ?? path.join(packageRoot(), 'dist', 'renderer'),
+    portalDir: partial.portalDir ?? path.join(packageRoot(), 'dist', 'portal'),
     tls: (partial.tls ?? false) || partial.tlsFiles !== undefined,
     tlsFiles: partial.tlsFiles,
     silent: partial.silent,
@@ -87,4 +97,9 @@ export function resolveConfig(partial: ServerConfigInput & { dataDir: string }):
     cases: partial.cases ?? { ttlMs: 7 * 86_400_000, maxRecords: 500_000 },
     timeZone: partial.timeZone,
   };
+}
+
+/** Where the portal listens unless told otherwise: public under HTTPS, this computer only without. */
+export function defaultPortal(clientsUseHttps: boolean): { host: string; port: number } {
+  return clientsUseHttps ? { host: '0.0.0.0', port: 8443 } : { host: '127.0.0.1', port: 8082 };
 }

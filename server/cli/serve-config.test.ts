@@ -33,6 +33,16 @@ describe('configFromFlags', () => {
     expect([config.mail, config.backup, config.timeZone, config.privacy?.dataKeyFile]).toEqual([undefined, undefined, undefined, undefined]);
   });
 
+  it('places the portal: this computer only without TLS, public under TLS, off with --no-portal', () => {
+    expect(configFromFlags(flags(), {}).portal).toEqual({ host: '127.0.0.1', port: 8082 });
+    expect(configFromFlags(flags('--tls'), {}).portal).toEqual({ host: '0.0.0.0', port: 8443 });
+    expect(configFromFlags(flags('--tls-cert', '/c.pem', '--tls-key', '/k.pem', '--portal-port', '0'), {}).portal).toEqual({ host: '0.0.0.0', port: 0 });
+    expect(configFromFlags(flags('--portal-host', '::1', '--portal-port', '9443'), {}).portal).toEqual({ host: '::1', port: 9443 });
+    expect(configFromFlags(flags('--no-portal'), {}).portal).toBeNull();
+    expect(() => configFromFlags(flags('--no-portal', '--portal-port', '1'), {})).toThrow(/--no-portal turns the portal off/);
+    expect(() => configFromFlags(flags('--portal-port', 'x'), {})).toThrow(UsageError);
+  });
+
   it('refuses bad settings with the messages serve always gave', () => {
     expect(() => configFromFlags(flags('--mail-from', 'a@b.example'), {})).toThrow(new UsageError('--mail-from needs --smtp-url.'));
     expect(() => configFromFlags(flags('--backup-dir', outside), {})).toThrow(/need all of --backup-dir, --backup-every HOURS and --backup-keep N/);

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { resolveConfig, type ServerConfig } from '../config';
+import { defaultPortal, resolveConfig, type ServerConfig } from '../config';
 import { dataKeyFileFrom } from '../privacy/data-key';
 import { parseRetentionFlag, type PrivacyOptions } from '../privacy/privacy-options';
 import { checkSmtpSettings } from '../mail/mailer';
@@ -14,6 +14,9 @@ export const SERVE_FLAGS = {
   'delivery-host': { type: 'string' },
   'admin-port': { type: 'string' },
   'admin-host': { type: 'string' },
+  'portal-port': { type: 'string' },
+  'portal-host': { type: 'string' },
+  'no-portal': { type: 'boolean' },
   'trust-proxy': { type: 'string' },
   'public-url': { type: 'string' },
   'console-dir': { type: 'string' },
@@ -35,7 +38,7 @@ export const SERVE_FLAGS = {
 } as const;
 
 export const SERVE_USAGE =
-  'serve [--data DIR] [--sealed-dir DIR] [--delivery-port N] [--delivery-host H] [--admin-port N] [--admin-host H] [--trust-proxy CIDR,…] [--public-url URL] [--tls-cert FILE --tls-key FILE | --tls] [--sealed-retention-months 1-3 | --sealed-retention-days 0-89] [--seal-buffer-mb N] [--seal-buffer-records N] [--log-debug] ' +
+  'serve [--data DIR] [--sealed-dir DIR] [--delivery-port N] [--delivery-host H] [--admin-port N] [--admin-host H] [--portal-port N] [--portal-host H | --no-portal] [--trust-proxy CIDR,…] [--public-url URL] [--tls-cert FILE --tls-key FILE | --tls] [--sealed-retention-months 1-3 | --sealed-retention-days 0-89] [--seal-buffer-mb N] [--seal-buffer-records N] [--log-debug] ' +
   '[--data-key-file PATH] [--personal-data-retention contracts=6y,invoices=10y,contact=0d,requests=0d] [--smtp-url smtp://HOST:PORT --mail-from ADDRESS] [--backup-dir DIR --backup-every HOURS --backup-keep N]';
 
 /** Parsed `serve` flags: strings, booleans for switches, undefined when absent. */
@@ -60,6 +63,7 @@ export function configFromFlags(f: ServeFlags, env: NodeJS.ProcessEnv): ServerCo
     dataDir,
     delivery: { host: f['delivery-host'] ?? '0.0.0.0', port: parsePort(f['delivery-port'], '--delivery-port', 8080) },
     admin: { host: f['admin-host'] ?? '127.0.0.1', port: parsePort(f['admin-port'], '--admin-port', 8081) },
+    portal: portalFrom(f),
     trustProxy: f['trust-proxy'] ? f['trust-proxy'].split(',').map((s) => s.trim()).filter(Boolean) : [],
     publicUrl,
     consoleDir: f['console-dir'],
@@ -79,6 +83,16 @@ export function configFromFlags(f: ServeFlags, env: NodeJS.ProcessEnv): ServerCo
     cases: casesFrom(env),
     timeZone: env.CREATIVE_ENGINE_TIME_ZONE?.trim() || undefined,
   });
+}
+
+/** The portal listener: off with --no-portal, else the flags over the defaults (which depend on TLS). */
+function portalFrom(f: ServeFlags): ServerConfig['portal'] {
+  if (f['no-portal']) {
+    if (f['portal-host'] !== undefined || f['portal-port'] !== undefined) throw new UsageError('--no-portal turns the portal off: leave out --portal-host and --portal-port.');
+    return null;
+  }
+  const fallback = defaultPortal((f.tls ?? false) || f['tls-cert'] !== undefined);
+  return { host: f['portal-host'] ?? fallback.host, port: parsePort(f['portal-port'], '--portal-port', fallback.port) };
 }
 
 /** Native TLS: both PEM files or neither. */

@@ -65,7 +65,7 @@ export function healthProblems({ sealer, stats }: HealthSources): HealthProblem[
  * GET and HEAD /healthz on the delivery listener (for load balancers): 200 `ok` when healthy, else
  * 503 with `{status:"degraded", problems:[…]}` so traffic moves elsewhere. /api/health on the admin one.
  */
-export function registerHealthRoutes({ delivery, admin }: Routers, sources: HealthSources): void {
+export function registerHealthRoutes({ delivery, admin }: Pick<Routers, 'delivery' | 'admin'>, sources: HealthSources): void {
   delivery.on(['GET', 'HEAD'], '/healthz', ({ res }) => {
     res.setHeader('cache-control', 'no-store');
     const problems = healthProblems(sources);

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { CONSOLE_CSP } from '../../common/csp';
+import { CONSOLE_CSP, PORTAL_CSP } from '../../common/csp';
 
 /** Headers every response of both listeners carries. */
 const COMMON: ReadonlyArray<[string, string]> = [
@@ -14,6 +14,16 @@ export function applyAdminHeaders(res: ServerResponse, tls: boolean): void {
   for (const [k, v] of COMMON) res.setHeader(k, v);
   // The admin listener serves the console: its policy is the console's (common/csp.ts).
   res.setHeader('content-security-policy', CONSOLE_CSP);
+  res.setHeader('x-frame-options', 'DENY');
+  res.setHeader('cross-origin-opener-policy', 'same-origin');
+  res.setHeader('cross-origin-resource-policy', 'same-origin');
+  if (tls) res.setHeader('strict-transport-security', 'max-age=31536000');
+}
+
+/** Applies the headers for the portal listener (customer portal, its API, the public pages). */
+export function applyPortalHeaders(res: ServerResponse, tls: boolean): void {
+  for (const [k, v] of COMMON) res.setHeader(k, v);
+  res.setHeader('content-security-policy', PORTAL_CSP);
   res.setHeader('x-frame-options', 'DENY');
   res.setHeader('cross-origin-opener-policy', 'same-origin');
   res.setHeader('cross-origin-resource-policy', 'same-origin');

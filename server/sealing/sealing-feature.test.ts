@@ -32,7 +32,7 @@ describe('sealing feature', () => {
   it('warns at start while sealing to a throwaway key and reports it', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ce-seal-feature-'));
     const log = memoryLogger();
-    const config = () => resolveConfig({ dataDir, delivery: { host: '127.0.0.1', port: 0 }, admin: { host: '127.0.0.1', port: 0 }, privacy: { dataKeyFile: `${dataDir}.data-key` } });
+    const config = () => resolveConfig({ dataDir, delivery: { host: '127.0.0.1', port: 0 }, admin: { host: '127.0.0.1', port: 0 }, portal: { host: '127.0.0.1', port: 0 }, privacy: { dataKeyFile: `${dataDir}.data-key` } });
     const app = await startApp(config(), { log });
     try {
       expect(log.lines.filter((l) => l.level === 'warn').map((l) => l.message)).toContain(THROWAWAY_WARNING);

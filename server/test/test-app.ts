@@ -20,6 +20,7 @@ export async function startTestApp(overrides: ServerConfigInput = {}, options: {
   const config = resolveConfig({
     delivery: { host: '127.0.0.1', port: 0 },
     admin: { host: '127.0.0.1', port: 0 },
+    portal: { host: '127.0.0.1', port: 0 },
     silent: true,
     ...overrides,
     privacy: keyFile ? { ...overrides.privacy, dataKeyFile: keyFile } : overrides.privacy,

@@ -23,3 +23,12 @@ export function adminExposureProblem(host: string, clientsUseHttps: boolean): st
   if (clientsUseHttps || isLoopbackHost(host)) return null;
   return `refusing to serve the admin API on ${host} without TLS: passwords and session cookies would cross the network in clear text. Use --tls-cert FILE --tls-key FILE (native HTTPS), or --tls behind a TLS proxy, or keep --admin-host 127.0.0.1.`;
 }
+
+/**
+ * Null when the portal listener may bind `host`; otherwise the one-line reason. It carries customers'
+ * passwords and personal data, so beyond loopback it needs HTTPS like the admin API.
+ */
+export function portalExposureProblem(host: string, clientsUseHttps: boolean): string | null {
+  if (clientsUseHttps || isLoopbackHost(host)) return null;
+  return `refusing to serve the customer portal on ${host} without TLS: customers' passwords and personal data would cross the network in clear text. Use --tls-cert FILE --tls-key FILE (native HTTPS), or --tls behind a TLS proxy, or --portal-host 127.0.0.1, or --no-portal.`;
+}

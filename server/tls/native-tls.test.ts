@@ -32,12 +32,13 @@ async function tlsApp(dir = tempDir()) {
 }
 
 describe('native TLS (serve --tls-cert --tls-key)', () => {
-  it('serves both listeners over HTTPS with the pinned certificate, HSTS and Secure cookies', async () => {
+  it('serves every listener over HTTPS with the pinned certificate, HSTS and Secure cookies', async () => {
     const { app, cert } = await tlsApp();
     expect(app.adminUrl).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
     expect(app.deliveryUrl).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
     expect(app.tls?.fingerprint).toBe(cert.fingerprint);
-    expect(app.listeners.map((l) => l.scheme)).toEqual(['https', 'https']);
+    expect(app.portalUrl).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    expect(app.listeners.map((l) => `${l.name}:${l.scheme}`)).toEqual(['delivery:https', 'admin:https', 'portal:https']);
 
     const health = await httpsRequest(`${app.deliveryUrl}/healthz`, { ca: cert.certPem });
     expect(health.status).toBe(200);
@@ -107,7 +108,7 @@ describe('native TLS (serve --tls-cert --tls-key)', () => {
     fs.writeFileSync(path.join(dir, 'junk.pem'), 'not a certificate');
     const start = (certFile: string, keyFile: string) => {
       const dataDir = path.join(dir, 'data');
-      return startApp(resolveConfig({ dataDir, silent: true, delivery: { host: '127.0.0.1', port: 0 }, admin: { host: '127.0.0.1', port: 0 }, tlsFiles: { certFile, keyFile } }));
+      return startApp(resolveConfig({ dataDir, silent: true, delivery: { host: '127.0.0.1', port: 0 }, admin: { host: '127.0.0.1', port: 0 }, portal: { host: '127.0.0.1', port: 0 }, tlsFiles: { certFile, keyFile } }));
     };
     await expect(start(path.join(dir, 'missing.pem'), a.keyFile)).rejects.toThrow(/cannot read the TLS certificate .*missing\.pem: ENOENT/);
     await expect(start(path.join(dir, 'junk.pem'), a.keyFile)).rejects.toThrow(/junk\.pem is not a PEM certificate/);
@@ -118,11 +119,25 @@ describe('native TLS (serve --tls-cert --tls-key)', () => {
 
   it('refuses the admin API on a non-loopback host without TLS, allows it with native TLS or the proxy mode', async () => {
     const dataDir = path.join(tempDir(), 'data');
-    const config = (extra: object) => resolveConfig({ dataDir, silent: true, delivery: { host: '127.0.0.1', port: 0 }, admin: { host: '0.0.0.0', port: 0 }, ...extra });
+    const config = (extra: object) => resolveConfig({ dataDir, silent: true, delivery: { host: '127.0.0.1', port: 0 }, admin: { host: '0.0.0.0', port: 0 }, portal: null, ...extra });
     await expect(startApp(config({}))).rejects.toThrow(/^refusing to serve the admin API on 0\.0\.0\.0 without TLS/);
     expect(fs.existsSync(dataDir)).toBe(false);
-    const proxied = await startTestApp({ admin: { host: '0.0.0.0', port: 0 }, tls: true });
+    const proxied = await startTestApp({ admin: { host: '0.0.0.0', port: 0 }, portal: null, tls: true });
     apps.push(proxied);
     expect(proxied.listeners[1]).toMatchObject({ name: 'admin', scheme: 'http', address: '0.0.0.0' });
+  });
+
+  it('refuses the customer portal on a non-loopback host without TLS, allows it in the proxy mode or turned off', async () => {
+    const dataDir = path.join(tempDir(), 'data');
+    const config = (extra: object) => resolveConfig({ dataDir, silent: true, delivery: { host: '127.0.0.1', port: 0 }, admin: { host: '127.0.0.1', port: 0 }, portal: { host: '0.0.0.0', port: 0 }, ...extra });
+    await expect(startApp(config({}))).rejects.toThrow(/^refusing to serve the customer portal on 0\.0\.0\.0 without TLS/);
+    expect(fs.existsSync(dataDir)).toBe(false);
+    const proxied = await startTestApp({ portal: { host: '0.0.0.0', port: 0 }, tls: true });
+    apps.push(proxied);
+    expect(proxied.listeners[2]).toMatchObject({ name: 'portal', scheme: 'http', address: '0.0.0.0' });
+    const off = await startTestApp({ portal: null });
+    apps.push(off);
+    expect(off.portalUrl).toBeUndefined();
+    expect(off.listeners.map((l) => l.name)).toEqual(['delivery', 'admin']);
   });
 });
