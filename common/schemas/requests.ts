@@ -87,4 +87,6 @@ export interface DataRequest {
   /** While restricted: when its personal data will be erased. */
   retainUntil: string | null;
   erasedAt: string | null;
+  /** The customer's own progress once forwarded (`new` until its portal users set one); null when not forwarded. */
+  customerStatus: 'new' | 'in_progress' | 'done' | null;
 }
