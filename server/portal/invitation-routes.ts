@@ -34,6 +34,8 @@ export function registerInvitationRoutes(ctx: AppContext, portal: Router<PortalS
     const inv = openInvitation(token);
     const customer = customers.nameAndStatus(inv.customerId);
     if (!customer) throw invalid();
+    // Said before a password is chosen: accepting would be refused the same way.
+    if (customer.status !== 'active') throw accountRestricted();
     return { customerName: customer.name, email: inv.email, expiresAt: inv.expiresAt };
   });
 
