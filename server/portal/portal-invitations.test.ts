@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_ABSOLUTE_MS, SESSION_IDLE_MS } from '../auth/cookie-sessions';
 import { signInAs, TEST_PASSWORD, type AdminClient } from '../test/admin-client';
-import { acceptInvitation, createPortalUser, portalRequest, signInPortal } from '../test/portal-fixture';
+import { acceptInvitation, createPortalUser, invitePortalUser, portalRequest, signInPortal } from '../test/portal-fixture';
 import { SmtpSink } from '../test/smtp-sink';
 import { startTestApp, type TestApp } from '../test/test-app';
 
@@ -112,6 +112,22 @@ describe('without a portal', () => {
       expect(res.body.invitationUrl.startsWith(`${bare.portalUrl}/#/invite/`)).toBe(true);
     } finally {
       await bare.dispose();
+    }
+  });
+
+  it('marks the portal cookie Secure when clients use HTTPS (behind a TLS proxy)', async () => {
+    const proxied = await startTestApp({ tls: true });
+    try {
+      const staff = await signInAs(proxied, 'admin');
+      const customer = (await staff.post('/api/customers', { name: 'Hinter Proxy', email: 'info@proxy.example' })).body;
+      const { token } = await invitePortalUser(proxied, staff, customer.id, 'c@proxy.example');
+      const res = await portalRequest(proxied, 'POST', '/portal-api/invitations/accept', { token, password: TEST_PASSWORD });
+      expect(res.status).toBe(201);
+      expect(res.headers.get('set-cookie')).toMatch(/^psid=[A-Za-z0-9_-]{43}; HttpOnly; SameSite=Strict; Path=\/; Secure$/);
+      const out = await portalRequest(proxied, 'DELETE', '/portal-api/session', undefined, res.headers.get('set-cookie')!.split(';')[0]);
+      expect(out.headers.get('set-cookie')).toBe('psid=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0; Secure');
+    } finally {
+      await proxied.dispose();
     }
   });
 });
