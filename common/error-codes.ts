@@ -25,6 +25,10 @@ export const ERROR_CODES = [
   'totp_required',
   'totp_invalid',
   'totp_enrolment_required',
+  /** Customer portal: an invitation link that is unknown, used, revoked or expired (one code: no oracle). */
+  'invitation_invalid',
+  /** Customer portal: the customer asked for deletion; its accounts stay locked until erasure. */
+  'portal_account_restricted',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

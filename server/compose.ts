@@ -84,7 +84,7 @@ export async function composeServer(ctx: AppContext, routers: Routers): Promise<
   registerServerInfoRoute(admin, new SettingsRepo(ctx.db));
 
   // The customer portal: customer users, their sessions, their own data and the public pages.
-  const portalSessions = startPortal(ctx, routers);
+  const portalSessions = startPortal(ctx, routers, { cipher: privacy.cipher });
 
   // Retention runs once now and then on schedule; erased customers leave the delivery index.
   await startRetention(ctx, () => ctx.events.emit('data-changed', 'customer'));
