@@ -73,18 +73,8 @@ export type PortalRequestStatus = (typeof PORTAL_REQUEST_STATUSES)[number];
 /** Body of PATCH /portal-api/requests/ID. */
 export const portalRequestPatchSchema = z.strictObject({ status: z.enum(['in_progress', 'done'], { error: 'status must be in_progress or done.' }) });
 
-/** Body of POST /portal-api/requests/ID/replies. */
-export const requestReplySchema = z.strictObject({ message: z.string().trim().min(1, 'Enter a message.').max(20_000, 'A reply is at most 20000 characters.') });
-
-/** One answer to a forwarded request: by the customer's portal user or by staff. */
-export interface RequestReply {
-  id: string;
-  requestId: string;
-  authorKind: 'customer' | 'staff';
-  authorId: string;
-  message: string;
-  createdAt: string;
-}
+/** Body of POST /portal-api/requests/ID/replies (common/schemas/requests.ts). */
+export { requestReplySchema, type RequestReply } from './requests';
 
 /** A request forwarded to the customer, as its inbox lists it (no personal data). */
 export interface PortalRequestItem {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { base32Encode } from '../../common/base32';
-import type { RequestReply } from '../../common/schemas/portal';
+import type { RequestReply } from '../../common/schemas/requests';
 import type { FieldCipher } from '../privacy/field-cipher';
 import type { Db } from '../store/database';
 

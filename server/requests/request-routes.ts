@@ -5,6 +5,8 @@ import {
   requestListQuerySchema,
   requestUpdateSchema,
   type DataRequest,
+  type DataRequestDetail,
+  type ForwardedRequest,
 } from '../../common/schemas/requests';
 import { adminRoute } from '../admin/admin-route';
 import type { AdminState } from '../admin/admin-route';
@@ -58,7 +60,7 @@ export function registerRequestRoutes(
     return { exportedAt: ctx.now().toISOString(), requests, customerIds };
   });
 
-  adminRoute(admin, 'GET /api/requests/:id', ({ params }, session) => {
+  adminRoute(admin, 'GET /api/requests/:id', ({ params }, session): DataRequestDetail => {
     const request = load(params.id);
     if (request.personalData === 'present') ctx.audit.append({ actor: session.userId, action: 'request.view', target: request.id });
     // The forwarded customer's answers (portal), shown like the request's other personal fields: only while present.
@@ -110,7 +112,7 @@ export function registerRequestRoutes(
   };
 
   // The portal is the channel: forwarding works without SMTP; with it, the customer's portal users get a notice.
-  adminRoute(admin, 'POST /api/requests/:id/forward', async ({ req, params }, session) => {
+  adminRoute(admin, 'POST /api/requests/:id/forward', async ({ req, params }, session): Promise<ForwardedRequest> => {
     const current = load(params.id);
     const { customerId } = await readJson(req, requestForwardSchema);
     if (current.status === 'closed' || current.personalData !== 'present') throw conflict('This request is closed; it can no longer be forwarded.');
@@ -124,6 +126,6 @@ export function registerRequestRoutes(
     })();
     const notices = await notifyPortalUsers(customerId);
     if (deps.mailer) ctx.audit.append({ actor: session.userId, action: 'request.notify', target: current.id, details: { customerId, ...notices } });
-    return { ...repo.get(current.id), notices };
+    return { ...repo.get(current.id)!, notices };
   });
 }
