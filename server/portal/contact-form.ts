@@ -119,13 +119,13 @@ export function renderContactForm(options: { lang: PageLang; token: string; valu
     <label>${t.labels.kind}
       <select name="kind"${attrs('kind')}>${options_}</select>${fieldError('kind')}
     </label>
-    <label>${t.labels.name} <span class="small">(${t.required})</span>
+    <label><span>${t.labels.name} <span class="small">(${t.required})</span></span>
       <input name="name" autocomplete="name" maxlength="200" required value="${value('name')}"${attrs('name')}>${fieldError('name')}
     </label>
-    <label>${t.labels.email} <span class="small">(${t.required})</span>
+    <label><span>${t.labels.email} <span class="small">(${t.required})</span></span>
       <input name="email" type="email" autocomplete="email" maxlength="254" required value="${value('email')}"${attrs('email')}>${fieldError('email')}
     </label>
-    <label>${t.labels.message} <span class="small">(${t.required})</span>
+    <label><span>${t.labels.message} <span class="small">(${t.required})</span></span>
       <textarea name="message" maxlength="5000" required${attrs('message')}>${value('message')}</textarea>${fieldError('message')}
     </label>
     <div class="hp" aria-hidden="true"><label>${t.honeypot} <input name="${HONEYPOT_FIELD}" tabindex="-1" autocomplete="off"></label></div>

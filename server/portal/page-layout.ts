@@ -1,5 +1,5 @@
 import { escapeHtml } from './markdown';
-import { PAGE_NAMES, PAGE_PATHS, PAGES_CSS_PATH, type PageLang, type PageName } from './page-paths';
+import { PAGE_NAMES, PAGE_PATHS, PAGES_CSS_PATH, PAGES_ICON_PATH, type PageLang, type PageName } from './page-paths';
 
 /** The words of the page frame per language. */
 const FRAME = {
@@ -47,6 +47,7 @@ export function renderPage(options: { name: PageName; lang: PageLang; main: stri
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>${escapeHtml(words.pages[name])}</title>
   <link rel="stylesheet" href="${PAGES_CSS_PATH}">
+  <link rel="icon" href="${PAGES_ICON_PATH}" type="image/svg+xml">
   <link rel="alternate" hreflang="${other}" href="${PAGE_PATHS[name][other]}">
 </head>
 <body>
@@ -66,8 +67,8 @@ ${main}
 }
 
 /** The pages' stylesheet: system fonts, readable measure, nothing loaded from anywhere. */
-export const PAGES_CSS = `:root { color-scheme: light dark; --fg: #1d2430; --bg: #fff; --muted: #5b6573; --accent: #1f5fbf; --error: #b3261e; --line: #d5d9e0; --note: #fff4d6; }
-@media (prefers-color-scheme: dark) { :root { --fg: #e6e9ee; --bg: #14181f; --muted: #a3adbb; --accent: #8ab4ff; --error: #ffb4ab; --line: #333b48; --note: #3a3220; } }
+export const PAGES_CSS = `:root { color-scheme: light dark; --fg: #1d2430; --bg: #fff; --muted: #5b6573; --accent: #1f5fbf; --error: #b3261e; --line: #d5d9e0; --note: #fff4d6; --ok: #e6f4e7; }
+@media (prefers-color-scheme: dark) { :root { --fg: #e6e9ee; --bg: #14181f; --muted: #a3adbb; --accent: #8ab4ff; --error: #ffb4ab; --line: #333b48; --note: #3a3220; --ok: #1d3320; } }
 * { box-sizing: border-box; }
 body { margin: 0; font: 16px/1.55 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--fg); background: var(--bg); }
 header { border-bottom: 1px solid var(--line); }
@@ -85,7 +86,7 @@ pre { overflow-x: auto; padding: .75rem; border: 1px solid var(--line); }
 blockquote { margin: 1rem 0; padding-left: 1rem; border-left: 3px solid var(--line); color: var(--muted); }
 hr { border: 0; border-top: 1px solid var(--line); margin: 2rem 0; }
 .template-notice, .notice { background: var(--note); padding: .75rem 1rem; border-left: 4px solid #d9a300; }
-.notice.success { border-left-color: #2e7d32; }
+.notice.success { border-left-color: #2e7d32; background: var(--ok); }
 .notice.error, .field-error { color: var(--error); }
 .notice.error { border-left-color: var(--error); }
 form { display: grid; gap: 1rem; margin-top: 1.5rem; }
@@ -98,3 +99,6 @@ textarea { min-height: 10rem; resize: vertical; }
 button { font: inherit; justify-self: start; padding: .55rem 1.4rem; border: 0; border-radius: 4px; background: var(--accent); color: var(--bg); cursor: pointer; }
 .small { font-size: .9rem; color: var(--muted); }
 `;
+
+/** The pages' icon: a plain square with a page outline, no text, no external reference. */
+export const PAGES_ICON = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#1f5fbf"/><path d="M10 7h9l5 5v13H10z" fill="#fff"/></svg>';

@@ -14,3 +14,6 @@ export const PAGE_PATHS: Record<PageName, Record<PageLang, string>> = {
 
 /** The pages' stylesheet (the pages' CSP allows styles from this origin only, no inline ones). */
 export const PAGES_CSS_PATH = '/pages.css';
+
+/** The pages' icon (linked explicitly, so browsers do not ask for a /favicon.ico the portal may not have). */
+export const PAGES_ICON_PATH = '/pages-icon.svg';

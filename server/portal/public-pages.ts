@@ -12,8 +12,8 @@ import { DEFAULT_PAGES } from './default-pages';
 import { FormTokens, isCrossSite } from './form-token';
 import { renderMarkdown } from './markdown';
 import { PageFiles } from './page-files';
-import { PAGES_CSS, renderPage } from './page-layout';
-import { PAGE_LANGS, PAGE_PATHS, PAGES_CSS_PATH, type PageLang } from './page-paths';
+import { PAGES_CSS, PAGES_ICON, renderPage } from './page-layout';
+import { PAGE_LANGS, PAGE_PATHS, PAGES_CSS_PATH, PAGES_ICON_PATH, type PageLang } from './page-paths';
 import type { PortalState } from './portal-route';
 
 /**
@@ -47,6 +47,7 @@ export function registerPublicPages(ctx: AppContext, portal: Router<PortalState>
   const tokens = new FormTokens(() => ctx.now().getTime());
 
   portal.on(['GET', 'HEAD'], PAGES_CSS_PATH, ({ res }) => send(res, 200, PAGES_CSS, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'public, max-age=3600' }));
+  portal.on(['GET', 'HEAD'], PAGES_ICON_PATH, ({ res }) => send(res, 200, PAGES_ICON, { 'content-type': 'image/svg+xml', 'cache-control': 'public, max-age=86400' }));
 
   for (const lang of PAGE_LANGS) {
     for (const name of ['privacy', 'imprint'] as const) {
