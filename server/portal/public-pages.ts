@@ -27,6 +27,11 @@ export interface PublicPagesDeps {
   contact: ContactIntake;
   /** Default `<dataDir>/pages`. */
   pagesDir?: string;
+  /**
+   * Key of the form tokens; default random per process (a restart only asks open forms to be sent
+   * again). Processes that share one portal origin (several workers) must be given the same key.
+   */
+  formKey?: Buffer;
 }
 
 /** A refusal of the HTML form before its fields are validated (stale or forged token, honeypot). */
@@ -44,7 +49,7 @@ class FormRefused extends Error {
  */
 export function registerPublicPages(ctx: AppContext, portal: Router<PortalState>, deps: PublicPagesDeps): void {
   const files = new PageFiles(deps.pagesDir ?? path.join(ctx.config.dataDir, 'pages'), ctx.log);
-  const tokens = new FormTokens(() => ctx.now().getTime());
+  const tokens = new FormTokens(() => ctx.now().getTime(), deps.formKey);
 
   portal.on(['GET', 'HEAD'], PAGES_CSS_PATH, ({ res }) => send(res, 200, PAGES_CSS, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'public, max-age=3600' }));
   portal.on(['GET', 'HEAD'], PAGES_ICON_PATH, ({ res }) => send(res, 200, PAGES_ICON, { 'content-type': 'image/svg+xml', 'cache-control': 'public, max-age=86400' }));
