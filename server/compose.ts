@@ -17,6 +17,7 @@ import { registerPortalDataRoutes } from './portal/portal-data-routes';
 import { startPortal } from './portal/portal-feature';
 import { PortalUserRepo } from './portal/portal-user-repo';
 import type { PortalSessionResolver } from './portal/portal-route';
+import { registerPublicPages } from './portal/public-pages';
 import { startPrivacy } from './privacy/privacy-feature';
 import type { PrivacyServices } from './privacy/privacy-services';
 import { startRequests } from './requests/requests-feature';
@@ -87,13 +88,14 @@ export async function composeServer(ctx: AppContext, routers: Routers): Promise<
     activeUserEmails: (customerId: string) => portalUsers.listForCustomer(customerId).filter((u) => !u.disabled).map((u) => u.email),
     url: () => ctx.portalBaseUrl(),
   };
-  startRequests(ctx, routers, { cipher: privacy.cipher, smtp: config.mail, portal: portalInbox });
+  const requests = startRequests(ctx, routers, { cipher: privacy.cipher, smtp: config.mail, portal: portalInbox });
   registerConsoleConfigRoute(admin, ctx.deliveryBaseUrl);
   registerServerInfoRoute(admin, new SettingsRepo(ctx.db));
 
   // The customer portal: customer users, their sessions, their own data and the public pages.
   const portalSessions = startPortal(ctx, routers, { cipher: privacy.cipher });
   registerPortalDataRoutes(ctx, routers.portal, { cipher: privacy.cipher, stats });
+  registerPublicPages(ctx, routers.portal, { contact: requests.contact });
 
   // Retention runs once now and then on schedule; erased customers leave the delivery index.
   await startRetention(ctx, () => ctx.events.emit('data-changed', 'customer'));
