@@ -95,7 +95,13 @@ export function registerPortalCatalogRoutes(ctx: AppContext, portal: Router<Port
       // The HTML creative under the delivery's ad policy: its images and fonts load from the delivery server, nothing runs.
       const origin = asciiOrigin(ctx.deliveryBaseUrl()) ?? "'none'";
       const page = previewPage({ ...creative, imageUrl: null });
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': adFrameCsp(origin), 'content-length': Buffer.byteLength(page) });
+      // The portal's own pages may frame it (whether they do is PORTAL_CSP's frame-src); nobody else may.
+      res.writeHead(200, {
+        'content-type': 'text/html; charset=utf-8',
+        'content-security-policy': adFrameCsp(origin),
+        'x-frame-options': 'SAMEORIGIN',
+        'content-length': Buffer.byteLength(page),
+      });
       res.end(page);
       return;
     }

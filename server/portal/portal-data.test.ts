@@ -149,6 +149,7 @@ describe('campaigns, creatives and sites', () => {
     expect(html.status).toBe(200);
     expect(html.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(html.headers.get('content-security-policy')).toBe(adFrameCsp(new URL(app.deliveryUrl).origin));
+    expect(html.headers.get('x-frame-options')).toBe('SAMEORIGIN');
     const doc = await html.text();
     expect(doc).toContain('<div class="ad"><a href="https://alpha.example/sale"><b>Spring</b> sale</a></div>');
     expect(doc).not.toContain('/v1/imp/');
