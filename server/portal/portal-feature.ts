@@ -14,7 +14,7 @@ import { registerPortalSessionRoutes } from './portal-session-routes';
 import { registerPortalTotpRoutes } from './portal-totp-routes';
 import { PortalUserRepo } from './portal-user-repo';
 
-/** Expired portal sessions are purged this often (and at each sign-in), as staff sessions are. */
+/** Expired portal sessions (also at each sign-in, as staff sessions) and closed invitations are purged this often. */
 const PURGE_INTERVAL_MS = 10 * 60 * 1000;
 
 /**
@@ -35,8 +35,13 @@ export function startPortal(ctx: AppContext, routers: Routers, deps: { cipher: F
     twoFactor: new TwoFactor(ctx.db, deps.cipher, ctx.now, PORTAL_TOTP),
     passwordChecks: deps.passwordChecks,
   };
-  accounts.sessions.purge();
-  const timer = setInterval(() => accounts.sessions.purge(), PURGE_INTERVAL_MS);
+  // Expired sessions, and invitations that can no longer be used (they hold the invitee's e-mail).
+  const purge = () => {
+    accounts.sessions.purge();
+    accounts.invitations.purgeClosed(ctx.now());
+  };
+  purge();
+  const timer = setInterval(purge, PURGE_INTERVAL_MS);
   timer.unref();
   ctx.onStop(() => clearInterval(timer));
   const mailer = ctx.config.mail ? createMailer(ctx.config.mail, ctx.log) : null;
