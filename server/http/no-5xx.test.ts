@@ -1,11 +1,14 @@
 /**
- * Robustness sweep: every route of both listeners gets a fixed set of malformed inputs (path ids,
+ * Robustness sweep: every route of every listener (delivery, admin, portal) gets a fixed set of malformed inputs (path ids,
  * bodies, content types, query values). None may answer 5xx; every /api error is JSON
  * `{error:{code,message}}` and no error echoes what was sent (each bad value carries a marker).
  */
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PORTAL_ROUTES } from '../../common/portal-access';
+import { PAGE_PATHS } from '../portal/page-paths';
 import { signInAs, type AdminClient } from '../test/admin-client';
+import { createPortalUser, type PortalClient } from '../test/portal-fixture';
 import { expectStatus, seedCatalog, type SeededCatalog } from '../test/catalog-fixture';
 import { startTestApp, type TestApp } from '../test/test-app';
 
@@ -42,6 +45,7 @@ const FIELDS = [
   'domain', 'width', 'height', 'startsAt', 'endsAt', 'targeting', 'priority', 'weight', 'dailyCap', 'impressionGoal',
   'assetId', 'imageUrl', 'html', 'landingUrl', 'alt', 'message', 'note', 'reason', 'from', 'to', 'filters',
   'affectedCustomerId', 'approvers', 'threshold', 'publicKey', 'share', 'records', 'retainUntil', 'dueAt', 'response',
+  'token', 'totp', 'code', 'currentPassword', 'newPassword', 'confirm', 'disabled',
 ];
 const wrongTypes = (value: unknown) => JSON.stringify(Object.fromEntries(FIELDS.map((f) => [f, value])));
 
@@ -104,11 +108,14 @@ interface Route {
   method: string;
   /** With `:id` where an id goes. */
   path: string;
-  listener: 'admin' | 'delivery';
+  listener: Listener;
   body?: boolean;
 }
 
-/** The routes of both listeners (CONTRACT.md plus the route files). */
+type Listener = 'admin' | 'delivery' | 'portal';
+const BODY_METHODS = new Set(['POST', 'PATCH', 'PUT']);
+
+/** The routes of every listener (CONTRACT.md plus the route files; the portal's JSON routes from their table). */
 const ROUTES: Route[] = [
   ...([
     ['GET', '/healthz'],
@@ -204,19 +211,31 @@ const ROUTES: Route[] = [
     ['GET', '/api/audit/verify'],
     ['GET', '/api/:id'],
     ['DELETE', '/api/customers/:id'],
-  ] as const).map(([method, path]) => ({ method, path, listener: 'admin' as const, body: method === 'POST' || method === 'PATCH' || method === 'PUT' })),
+  ] as const).map(([method, path]) => ({ method, path, listener: 'admin' as const, body: BODY_METHODS.has(method) })),
+  ...Object.keys(PORTAL_ROUTES).map((route) => {
+    const [method, path] = route.split(' ') as [string, string];
+    return { method, path, listener: 'portal' as const, body: BODY_METHODS.has(method) };
+  }),
+  ...['/pages.css', '/pages-icon.svg', ...Object.values(PAGE_PATHS).flatMap((p) => [p.de, p.en])].flatMap((path) => [
+    { method: 'GET', path, listener: 'portal' as const },
+    { method: 'HEAD', path, listener: 'portal' as const },
+  ]),
+  ...[PAGE_PATHS.contact.de, PAGE_PATHS.contact.en].map((path) => ({ method: 'POST', path, listener: 'portal' as const, body: true })),
 ];
 
 let app: TestApp;
 let admin: AdminClient;
+let customer: PortalClient;
 let cat: SeededCatalog;
 const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
 
 /** Sends a request with the path exactly as given (no URL normalisation). */
-function send(listener: 'admin' | 'delivery', method: string, path: string, body?: string | Buffer, type?: string): Promise<Answer> {
-  const base = new URL(listener === 'admin' ? app.adminUrl : app.deliveryUrl);
+function send(listener: Listener, method: string, path: string, body?: string | Buffer, type?: string): Promise<Answer> {
+  const base = new URL(listener === 'admin' ? app.adminUrl : listener === 'portal' ? app.portalUrl! : app.deliveryUrl);
   const headers: Record<string, string> = { 'x-requested-with': 'creative-engine' };
   if (listener === 'admin' && admin.cookie) headers.cookie = admin.cookie;
+  // The customer user stays signed in throughout: signing out is swept without the cookie.
+  if (listener === 'portal' && !(method === 'DELETE' && path.startsWith('/portal-api/session'))) headers.cookie = customer.cookie;
   if (type) headers['content-type'] = type;
   if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
   return new Promise((resolve, reject) => {
@@ -238,7 +257,7 @@ function problems(route: Route, path: string, answer: Answer): string[] {
   const where = `${route.method} ${path.slice(0, 120)}`;
   if (answer.status >= 500 || answer.status < 100) found.push(`${where}: status ${answer.status} ${answer.text.slice(0, 200)}`);
   if (answer.status >= 400 && answer.type !== 'reset') {
-    if (route.listener === 'admin' && route.method !== 'HEAD') {
+    if ((route.listener === 'admin' || route.path.startsWith('/portal-api/')) && route.method !== 'HEAD') {
       let body: { error?: { code?: unknown; message?: unknown } } | undefined;
       try {
         body = JSON.parse(answer.text);
@@ -261,6 +280,7 @@ describe('no route answers 5xx to malformed input', () => {
     app = await startTestApp();
     admin = await signInAs(app, 'admin');
     cat = await seedCatalog(admin);
+    customer = (await createPortalUser(app, admin, cat.advertiser.id)).client;
     const contact = await fetch(`${app.deliveryUrl}/v1/contact`, {
       method: 'POST',
       headers: { 'content-type': JSON_TYPE },
@@ -270,7 +290,8 @@ describe('no route answers 5xx to malformed input', () => {
     expect(contact.status).toBe(202);
     Object.assign(ids, {
       users: admin.user!.id,
-      customers: cat.advertiser.id,
+      // Its own customer: the sweep restricts it (POST …/deletion), which must not lock out the portal user's.
+      customers: expectStatus(await admin.post('/api/customers', { name: 'Sweep target', email: 'sweep@example.org' }), 201).id as string,
       sites: cat.site.id,
       zones: cat.zones[0]!.id,
       campaigns: cat.campaign.id,
@@ -333,11 +354,14 @@ describe('no route answers 5xx to malformed input', () => {
     const registered = [
       ...app.routes.delivery.map((r) => ({ listener: 'delivery', ...r })),
       ...app.routes.admin.map((r) => ({ listener: 'admin', ...r })),
+      ...app.routes.portal.map((r) => ({ listener: 'portal', ...r })),
     ].map((r) => `${r.listener} ${r.method} ${r.path.replace(/:\w+/g, ':id')}`);
     expect(registered.filter((r) => !swept.has(r))).toEqual([]);
   });
 
-  it('still serves the admin session afterwards', async () => {
+  it('still serves the admin and portal sessions afterwards', async () => {
     expect((await admin.get('/api/me')).status).toBe(200);
+    const me = await customer.get('/portal-api/me');
+    expect(me.status, JSON.stringify(me.body)).toBe(200);
   });
 });
