@@ -102,6 +102,8 @@ interface Answer {
   status: number;
   type: string;
   text: string;
+  /** Whether the answer set a cookie. */
+  setsCookie?: boolean;
 }
 
 interface Route {
@@ -242,7 +244,7 @@ function send(listener: Listener, method: string, path: string, body?: string | 
     const req = http.request({ host: base.hostname, port: base.port, method, path, headers, agent }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type'] ?? ''), text: Buffer.concat(chunks).toString('utf8') }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type'] ?? ''), text: Buffer.concat(chunks).toString('utf8'), setsCookie: res.headers['set-cookie'] !== undefined }));
       res.on('error', reject);
     });
     // The server may refuse an oversized body before reading it and close the connection.
@@ -256,6 +258,9 @@ function problems(route: Route, path: string, answer: Answer): string[] {
   const found: string[] = [];
   const where = `${route.method} ${path.slice(0, 120)}`;
   if (answer.status >= 500 || answer.status < 100) found.push(`${where}: status ${answer.status} ${answer.text.slice(0, 200)}`);
+  // Delivery and the public pages never set a cookie, whatever they are sent.
+  const cookieFree = route.listener === 'delivery' || (route.listener === 'portal' && !route.path.startsWith('/portal-api/'));
+  if (cookieFree && answer.setsCookie) found.push(`${where}: sets a cookie`);
   if (answer.status >= 400 && answer.type !== 'reset') {
     if ((route.listener === 'admin' || route.path.startsWith('/portal-api/')) && route.method !== 'HEAD') {
       let body: { error?: { code?: unknown; message?: unknown } } | undefined;
