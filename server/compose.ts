@@ -15,6 +15,7 @@ import { deliveryGate } from './delivery/delivery-gate';
 import { registerHealthRoutes } from './delivery/health';
 import { registerKeyRoutes } from './keys/key-routes';
 import { registerPortalDataRoutes } from './portal/portal-data-routes';
+import { createMailer } from './mail/mailer';
 import { startPortal } from './portal/portal-feature';
 import { PortalUserRepo } from './portal/portal-user-repo';
 import type { PortalSessionResolver } from './portal/portal-route';
@@ -85,18 +86,22 @@ export async function composeServer(ctx: AppContext, routers: Routers): Promise<
   registerStatsRoutes(ctx, admin, stats);
   registerHealthRoutes({ admin, delivery }, { sealer: sealing.sealer, stats });
 
+  // One SMTP connection pool for every mail the server sends (portal invitations, request notices).
+  const mailer = config.mail ? createMailer(config.mail, ctx.log) : null;
+  if (mailer) ctx.onStop(() => mailer.close());
+
   // Forwarded requests go to the customer's portal; its enabled users get the notice by e-mail.
   const portalUsers = new PortalUserRepo(ctx.db, privacy.cipher);
   const portalInbox = {
     activeUserEmails: (customerId: string) => portalUsers.listForCustomer(customerId).filter((u) => !u.disabled).map((u) => u.email),
     url: () => ctx.portalBaseUrl(),
   };
-  const requests = startRequests(ctx, routers, { cipher: privacy.cipher, smtp: config.mail, portal: portalInbox });
+  const requests = startRequests(ctx, routers, { cipher: privacy.cipher, mailer, portal: portalInbox });
   registerConsoleConfigRoute(admin, ctx.deliveryBaseUrl);
   registerServerInfoRoute(admin, new SettingsRepo(ctx.db));
 
   // The customer portal: customer users, their sessions, their own data and the public pages.
-  const portalSessions = startPortal(ctx, routers, { cipher: privacy.cipher, passwordChecks });
+  const portalSessions = startPortal(ctx, routers, { cipher: privacy.cipher, passwordChecks, mailer });
   registerPortalDataRoutes(ctx, routers.portal, { cipher: privacy.cipher, stats });
   registerPublicPages(ctx, routers.portal, { contact: requests.contact });
 

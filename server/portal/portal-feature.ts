@@ -1,7 +1,7 @@
 import type { AppContext, Routers } from '../app-context';
 import type { PasswordCheckGate } from '../auth/password-check-gate';
 import { PORTAL_TOTP, TwoFactor } from '../auth/two-factor';
-import { createMailer } from '../mail/mailer';
+import type { Mailer } from '../mail/mailer';
 import { CustomerPrivacyRepo } from '../privacy/customer-privacy-repo';
 import type { FieldCipher } from '../privacy/field-cipher';
 import { registerInvitationRoutes } from './invitation-routes';
@@ -20,11 +20,10 @@ const PURGE_INTERVAL_MS = 10 * 60 * 1000;
 /**
  * The customer portal's accounts: customer users, invitations, their sessions and two-factor
  * sign-in, and the staff routes that manage them. Customer users' e-mails are encrypted with
- * `cipher`; invitations are e-mailed through ctx.config.mail when configured; sign-ins share
- * `passwordChecks` with staff sign-in. Returns the sessions the
- * portal listener resolves.
+ * `cipher`; invitations are e-mailed through `mailer` (null without SMTP); sign-ins share
+ * `passwordChecks` with staff sign-in. Returns the sessions the portal listener resolves.
  */
-export function startPortal(ctx: AppContext, routers: Routers, deps: { cipher: FieldCipher; passwordChecks: PasswordCheckGate }): PortalSessionResolver {
+export function startPortal(ctx: AppContext, routers: Routers, deps: { cipher: FieldCipher; passwordChecks: PasswordCheckGate; mailer: Mailer | null }): PortalSessionResolver {
   const users = new PortalUserRepo(ctx.db, deps.cipher);
   const customers = new CustomerPrivacyRepo(ctx.db, deps.cipher);
   const accounts: PortalAccounts = {
@@ -44,12 +43,10 @@ export function startPortal(ctx: AppContext, routers: Routers, deps: { cipher: F
   const timer = setInterval(purge, PURGE_INTERVAL_MS);
   timer.unref();
   ctx.onStop(() => clearInterval(timer));
-  const mailer = ctx.config.mail ? createMailer(ctx.config.mail, ctx.log) : null;
-  if (mailer) ctx.onStop(() => mailer.close());
 
   registerInvitationRoutes(ctx, routers.portal, accounts);
   registerPortalSessionRoutes(ctx, routers.portal, accounts);
   registerPortalTotpRoutes(ctx, routers.portal, accounts);
-  registerPortalAdminRoutes(ctx, routers.admin, accounts, mailer);
+  registerPortalAdminRoutes(ctx, routers.admin, accounts, deps.mailer);
   return accounts.sessions;
 }
