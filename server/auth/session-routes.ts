@@ -3,30 +3,19 @@ import { loginSchema } from '../../common/schemas/user';
 import { adminRoute, type AdminState, type Session } from '../admin/admin-route';
 import type { AppContext } from '../app-context';
 import { readJson } from '../http/body';
-import { HttpError, tooManyRequests } from '../http/http-error';
+import { HttpError } from '../http/http-error';
 import { reply } from '../http/listener';
 import type { Router } from '../http/router';
 import type { UserRepo } from '../users/user-repo';
 import { createClientIpResolver } from '../http/client-ip';
-import { throttleKeyOfAddress } from './client-address';
-import { verifyDummy, verifyPassword } from './password';
 import type { SessionManager } from './session-manager';
 import { SignInLimiter } from './sign-in-limiter';
 import type { PasswordCheckGate } from './password-check-gate';
+import { checkSignIn } from './sign-in-check';
 import type { TwoFactor } from './two-factor';
-
-/** The one answer to a wrong e-mail or password (staff and portal alike). */
-export const WRONG_CREDENTIALS = 'The e-mail address or password is wrong.';
 
 /** The public shape of a signed-in user. */
 export const meOf = (s: Session): Me => ({ id: s.userId, email: s.email, name: s.name, roles: s.roles });
-
-/** 429 for a throttled sign-in, naming the wait. */
-export function tooManyAttempts(waitMs: number): HttpError {
-  const seconds = Math.max(1, Math.ceil(waitMs / 1000));
-  const wait = seconds >= 120 ? `${Math.ceil(seconds / 60)} minutes` : `${seconds} second${seconds === 1 ? '' : 's'}`;
-  return tooManyRequests(seconds, `Too many failed sign-ins. Wait ${wait}, then try again.`);
-}
 
 /** POST /api/session (sign in), DELETE /api/session (sign out), GET /api/me. */
 export function registerSessionRoutes(
@@ -42,44 +31,16 @@ export function registerSessionRoutes(
 
   adminRoute(admin, 'POST /api/session', async ({ req }) => {
     const input = await readJson(req, loginSchema);
-    const address = throttleKeyOfAddress(clientIp(req));
-    const wait = limits.retryAfterMs(input.email, address);
-    if (wait > 0) throw tooManyAttempts(wait);
-    const release = passwordChecks.enter();
-    limits.begin(input.email, address);
-    let user;
-    let ok: boolean;
-    try {
-      user = users.getForLogin(input.email);
-      // Unknown accounts cost the same scrypt as known ones, so timing does not reveal which exist.
-      ok = user ? await verifyPassword(input.password, user.passwordHash) : await verifyDummy(input.password);
-    } finally {
-      release();
-    }
-    if (!user || !ok) {
-      ctx.audit.append({ actor: user?.id ?? 'anonymous', action: 'session.login_failed', target: user?.id ?? null, details: { reason: user ? 'wrong_password' : 'unknown_account' } });
-      throw new HttpError(401, 'unauthenticated', WRONG_CREDENTIALS);
-    }
-    if (user.disabled) {
-      ctx.audit.append({ actor: user.id, action: 'session.login_failed', target: user.id, details: { reason: 'disabled' } });
-      throw new HttpError(403, 'forbidden', 'This account is disabled. Ask an administrator to enable it.');
-    }
-    if (twoFactor.enabled(user.id)) {
-      if (input.totp === undefined) {
-        limits.refund(input.email, address);
-        throw new HttpError(401, 'totp_required', 'Enter the code of your authenticator app (or a recovery code).');
-      }
-      const factor = twoFactor.check(user.id, input.totp);
-      if (factor === 'invalid') {
-        // The attempt's charge stays: wrong codes count like wrong passwords.
-        ctx.audit.append({ actor: user.id, action: 'session.login_failed', target: user.id, details: { reason: 'totp_invalid' } });
-        throw new HttpError(401, 'totp_invalid', 'The code is wrong or was used already. Wait for the next code and try again.');
-      }
-      if (factor === 'recovery_code') {
-        ctx.audit.append({ actor: user.id, action: 'totp.recovery_code_used', target: user.id, details: { left: twoFactor.status(user.id, user.roles).recoveryCodesLeft } });
-      }
-    }
-    limits.succeeded(input.email, address);
+    const user = await checkSignIn(req, input, {
+      limits,
+      passwordChecks,
+      twoFactor,
+      clientIp,
+      lookup: (email) => users.getForLogin(email),
+      refusal: (u) => (u.disabled ? { reason: 'disabled', error: new HttpError(403, 'forbidden', 'This account is disabled. Ask an administrator to enable it.') } : null),
+      failed: (u, reason) => ctx.audit.append({ actor: u?.id ?? 'anonymous', action: 'session.login_failed', target: u?.id ?? null, details: { reason } }),
+      recoveryCodeUsed: (u) => ctx.audit.append({ actor: u.id, action: 'totp.recovery_code_used', target: u.id, details: { left: twoFactor.status(u.id, u.roles).recoveryCodesLeft } }),
+    });
     sessions.end(req); // a session the browser still had is replaced, never reused
     sessions.purge();
     const cookie = sessions.create(user.id);

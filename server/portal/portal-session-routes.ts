@@ -1,10 +1,9 @@
 import { loginSchema } from '../../common/schemas/user';
 import { portalPasswordChangeSchema, type PortalMe } from '../../common/schemas/portal-account';
 import type { AppContext } from '../app-context';
-import { throttleKeyOfAddress } from '../auth/client-address';
 import { ACCOUNT_ADDRESS_RULE, LoginThrottle } from '../auth/login-throttle';
-import { hashPassword, verifyDummy, verifyPassword } from '../auth/password';
-import { WRONG_CREDENTIALS, tooManyAttempts } from '../auth/session-routes';
+import { hashPassword, verifyPassword } from '../auth/password';
+import { checkSignIn } from '../auth/sign-in-check';
 import { SignInLimiter } from '../auth/sign-in-limiter';
 import { readJson } from '../http/body';
 import { createClientIpResolver } from '../http/client-ip';
@@ -31,49 +30,21 @@ export function registerPortalSessionRoutes(ctx: AppContext, portal: Router<Port
 
   portalRoute(portal, 'POST /portal-api/session', async ({ req }) => {
     const input = await readJson(req, loginSchema);
-    const address = throttleKeyOfAddress(clientIp(req));
-    const wait = limits.retryAfterMs(input.email, address);
-    if (wait > 0) throw tooManyAttempts(wait);
-    const release = accounts.passwordChecks.enter();
-    limits.begin(input.email, address);
-    let user;
-    let ok: boolean;
-    try {
-      user = users.getForLogin(input.email);
-      // Unknown accounts cost the same scrypt as known ones, so timing does not reveal which exist.
-      ok = user ? await verifyPassword(input.password, user.passwordHash) : await verifyDummy(input.password);
-    } finally {
-      release();
-    }
-    if (!user || !ok) {
-      failed(user ? portalActor(user.id) : 'anonymous', user?.id ?? null, user ? 'wrong_password' : 'unknown_account');
-      throw new HttpError(401, 'unauthenticated', WRONG_CREDENTIALS);
-    }
+    const user = await checkSignIn(req, input, {
+      limits,
+      passwordChecks: accounts.passwordChecks,
+      twoFactor,
+      clientIp,
+      lookup: (email) => users.getForLogin(email),
+      refusal: (u) => {
+        if (u.disabled) return { reason: 'disabled', error: new HttpError(403, 'forbidden', 'This account is disabled. Ask the agency to enable it.') };
+        if (customers.nameAndStatus(u.customerId)?.status !== 'active') return { reason: 'customer_restricted', error: accountRestricted() };
+        return null;
+      },
+      failed: (u, reason) => failed(u ? portalActor(u.id) : 'anonymous', u?.id ?? null, reason),
+      recoveryCodeUsed: (u) => ctx.audit.append({ actor: portalActor(u.id), action: 'portal.totp.recovery_code_used', target: u.id, details: { left: twoFactor.status(u.id, []).recoveryCodesLeft } }),
+    });
     const actor = portalActor(user.id);
-    if (user.disabled) {
-      failed(actor, user.id, 'disabled');
-      throw new HttpError(403, 'forbidden', 'This account is disabled. Ask the agency to enable it.');
-    }
-    if (customers.nameAndStatus(user.customerId)?.status !== 'active') {
-      failed(actor, user.id, 'customer_restricted');
-      throw accountRestricted();
-    }
-    if (twoFactor.enabled(user.id)) {
-      if (input.totp === undefined) {
-        limits.refund(input.email, address);
-        throw new HttpError(401, 'totp_required', 'Enter the code of your authenticator app (or a recovery code).');
-      }
-      const factor = twoFactor.check(user.id, input.totp);
-      if (factor === 'invalid') {
-        // The attempt's charge stays: wrong codes count like wrong passwords.
-        failed(actor, user.id, 'totp_invalid');
-        throw new HttpError(401, 'totp_invalid', 'The code is wrong or was used already. Wait for the next code and try again.');
-      }
-      if (factor === 'recovery_code') {
-        ctx.audit.append({ actor, action: 'portal.totp.recovery_code_used', target: user.id, details: { left: twoFactor.status(user.id, []).recoveryCodesLeft } });
-      }
-    }
-    limits.succeeded(input.email, address);
     sessions.end(req); // a session the browser still had is replaced, never reused
     sessions.purge();
     const cookie = sessions.create(user.id);
