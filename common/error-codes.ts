@@ -25,6 +25,10 @@ export const ERROR_CODES = [
   'totp_required',
   'totp_invalid',
   'totp_enrolment_required',
+  // Customer portal: an invitation link that cannot be used (unknown, used, revoked or expired — one code,
+  // no detail), and sign-in to a customer account locked by its deletion request.
+  'invitation_invalid',
+  'portal_account_restricted',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
