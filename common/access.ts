@@ -31,6 +31,8 @@ export const ACTION_ROLES = {
   rotateTokenKey: ['admin'],
   manageUsers: ['admin'],
   readAudit: ['admin', ...APPROVER_ROLES],
+  /** Invite people to a customer's portal, disable or remove them, revoke invitations (account management). */
+  managePortalUsers: ['admin', 'manager'],
   /** Contact and data-subject requests hold data subjects' personal data: the DPO and admins only. */
   handleRequests: ['admin', 'dpo'],
 } as const satisfies Record<string, readonly Role[]>;

@@ -86,6 +86,15 @@ export const en: Messages = {
     deletionText: 'The account is locked at once (no delivery, no further processing) and erased automatically when the legal retention periods end.',
     deletionConfirm: 'Yes, lock the account and request deletion', deletionDone: 'Deletion requested: the account is locked.',
     restricted: 'Locked since {at} (deletion requested). It can no longer be changed.', export: 'Export data (JSON)', eraseAfter: 'Erased for good from {at}.', exportDone: 'Export downloaded.',
+    portal: {
+      title: 'Portal access', intro: 'People of this customer get their own access to the customer portal: statistics, creatives, their data and forwarded requests.',
+      inviteEmail: 'E-mail address of the person to invite', invite: 'Invite to portal', copyLink: 'Copy link',
+      emailed: 'The invitation was sent by e-mail. The link is also here to pass on:',
+      notEmailed: 'No e-mail sending is set up: pass this invitation link on yourself (it works once).',
+      validUntil: 'Valid until {at}', users: 'Portal users', noUsers: 'No portal users yet.', lastSignIn: 'Last signed in',
+      totp: 'Two-factor', active: 'active', disabled: 'disabled', disable: 'Disable', enable: 'Enable', remove: 'Remove',
+      removeConfirm: 'Remove {email} for good?', invitations: 'Open invitations', noInvitations: 'No open invitations.', revoke: 'Revoke',
+    },
   },
   sites: {
     title: 'Sites & apps', detailTitle: 'Site/app', new: 'New site/app', empty: 'No sites or apps yet.', caption: 'Sites and apps',
