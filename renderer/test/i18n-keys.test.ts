@@ -133,15 +133,15 @@ describe('customer portal messages', () => {
     const { SITE_KINDS } = await import('../../common/schemas/site');
     const { REQUEST_KINDS } = await import('../../common/schemas/requests');
     const { CUSTOMER_KINDS } = await import('../../common/schemas/customer');
-    const { CUSTOMER_REQUEST_STATUSES } = await import('../portal/api/types');
+    const { PORTAL_REQUEST_STATUSES } = await import('../portal/api/types');
     const keys = [
       ...CAMPAIGN_STATUSES.map((s) => `campaigns.statuses.${s}`),
       ...CREATIVE_STATUSES.map((s) => `creatives.statuses.${s}`),
       ...SITE_KINDS.map((k) => `sites.kinds.${k}`),
       ...REQUEST_KINDS.map((k) => `requests.kinds.${k}`),
       ...CUSTOMER_KINDS.map((k) => `customers.kinds.${k}`),
-      ...['new', ...CUSTOMER_REQUEST_STATUSES].map((s) => `portal.requests.statuses.${s}`),
-      ...CUSTOMER_REQUEST_STATUSES.map((s) => `portal.requests.mark.${s}`),
+      ...PORTAL_REQUEST_STATUSES.map((s) => `portal.requests.statuses.${s}`),
+      ...PORTAL_REQUEST_STATUSES.filter((s) => s !== 'new').map((s) => `portal.requests.mark.${s}`),
       ...['customer', 'staff'].map((a) => `portal.requests.author.${a}`),
       ...['deletionRequested', 'expired'].map((r) => `portal.signIn.${r}`),
     ];

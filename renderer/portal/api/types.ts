@@ -1,6 +1,10 @@
+// Wire types of the portal API as the portal-auth and portal-data briefs define them. Replaced by
+// common/schemas/portal.ts imports once those land on main.
 import type { Campaign } from '../../../common/schemas/campaign';
 import type { Creative } from '../../../common/schemas/creative';
-import type { RequestKind, RequestStatus } from '../../../common/schemas/requests';
+import type { CustomerContact, CustomerKind } from '../../../common/schemas/customer';
+import type { CustomerRetention } from '../../../common/schemas/privacy';
+import type { PersonalDataState, RequestKind, RequestStatus } from '../../../common/schemas/requests';
 import type { Site } from '../../../common/schemas/site';
 import type { StatsPoint } from '../../../common/schemas/stats';
 import type { Zone } from '../../../common/schemas/zone';
@@ -26,59 +30,61 @@ export interface InvitationInfo {
 export interface PortalOverview {
   customer: { id: string; name: string };
   activeCampaigns: number;
-  last7Days: { points: StatsPoint[]; totals: { served: number; impressions: number; clicks: number; ctr: number | null } };
+  last7Days: { points: StatsPoint[]; totals: { served: number; impressions: number; clicks: number; ctr: number } };
+}
+
+/** A zone a campaign runs in, with its site's name. */
+export interface PortalZone extends Pick<Zone, 'id' | 'name' | 'width' | 'height' | 'siteId'> {
+  siteName: string;
+  siteDomain: string;
+}
+
+/** A creative as the portal lists it, with its campaign's name and the preview URL. */
+export interface PortalCreative extends Creative {
+  campaignName: string;
+  previewUrl: string;
 }
 
 /** GET /portal-api/campaigns/:id: the campaign with its creatives and zones. */
 export interface PortalCampaignDetail extends Campaign {
-  creatives?: Creative[];
-  zones?: Array<Zone & { siteName?: string }>;
+  creatives: PortalCreative[];
+  zones: PortalZone[];
 }
 
-/** An item of GET /portal-api/creatives. */
-export interface PortalCreative extends Creative {
-  campaignName?: string;
+/** A zone's ad tags to copy. */
+export interface ZoneTags {
+  js: string;
+  iframe: string;
 }
 
-/** A zone with the ad tags a publisher copies. */
-export interface PortalZone extends Zone {
-  tags?: { js?: string; iframe?: string };
-  jsTag?: string;
-  iframeTag?: string;
-}
-
-/** An item of GET /portal-api/sites (with zones) or GET /portal-api/sites/:id. */
+/** GET /portal-api/sites(/:id): a site with its zones and their ad tags. */
 export interface PortalSite extends Site {
-  zones?: PortalZone[];
+  zones: Array<Zone & { tags: ZoneTags }>;
 }
 
 /** GET /portal-api/account: the customer's contact data and lifecycle state. */
-export interface PortalAccount {
-  id?: string;
+export interface PortalAccount extends CustomerContact {
+  id: string;
   name: string;
-  email: string;
-  phone: string | null;
-  address: string | null;
-  contactPerson: string | null;
-  kind?: string;
-  status?: 'active' | 'restricted';
-  restrictedAt?: string | null;
+  kind: CustomerKind;
+  retention: CustomerRetention;
 }
 
-/** The customer side of a forwarded request. */
-export const CUSTOMER_REQUEST_STATUSES = ['in_progress', 'done'] as const;
-export type CustomerRequestStatus = (typeof CUSTOMER_REQUEST_STATUSES)[number];
+/** The customer's own progress on a forwarded request (`new` until it sets one). */
+export const PORTAL_REQUEST_STATUSES = ['new', 'in_progress', 'done'] as const;
+export type PortalRequestStatus = (typeof PORTAL_REQUEST_STATUSES)[number];
 
-/** An item of GET /portal-api/requests. */
+/** An item of GET /portal-api/requests (no personal data). */
 export interface PortalRequestItem {
   id: string;
   kind: RequestKind;
-  status: RequestStatus;
-  customerStatus?: CustomerRequestStatus | null;
+  status: PortalRequestStatus;
+  agencyStatus: RequestStatus;
+  personalData: PersonalDataState;
   receivedAt: string;
   dueAt: string;
-  forwardedAt: string | null;
-  replyCount?: number;
+  forwardedAt: string;
+  replyCount: number;
 }
 
 /** GET /portal-api/requests/:id: with the data subject's name, e-mail and message. */
@@ -88,10 +94,12 @@ export interface PortalRequestDetail extends PortalRequestItem {
   message: string | null;
 }
 
-/** A reply to a forwarded request. */
-export interface PortalReply {
+/** One answer to a forwarded request. */
+export interface RequestReply {
   id: string;
+  requestId: string;
   authorKind: 'customer' | 'staff';
+  authorId: string;
   message: string;
   createdAt: string;
 }
@@ -100,14 +108,4 @@ export interface PortalReply {
 export interface PortalTotpEnrolment {
   secret: string;
   otpauthUri: string;
-}
-
-/** The list inside an answer: the array itself, or the array under `items` or the given key. */
-export function listOf<T>(answer: unknown, key?: string): T[] {
-  if (Array.isArray(answer)) return answer as T[];
-  if (answer && typeof answer === 'object') {
-    const o = answer as Record<string, unknown>;
-    for (const k of [key, 'items'].filter(Boolean) as string[]) if (Array.isArray(o[k])) return o[k] as T[];
-  }
-  return [];
 }

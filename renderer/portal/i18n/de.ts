@@ -56,6 +56,7 @@ export const de = {
       statuses: { new: 'neu', in_progress: 'in Bearbeitung', done: 'erledigt' }, noReplies: 'Noch keine Antworten.',
       author: { customer: 'Ihre Antwort', staff: 'Agentur' }, yourReply: 'Ihre Antwort', replyHint: 'Die Antwort wird verschlüsselt gespeichert und erreicht Ihre Agentur.',
       send: 'Antwort senden', replySent: 'Antwort gesendet.', statusSaved: 'Stand gespeichert.', changeStatus: 'Stand ändern',
+      closed: 'Die Agentur hat diese Anfrage abgeschlossen; Antworten sind nicht mehr möglich.', 
       mark: { in_progress: 'In Bearbeitung', done: 'Erledigt' },
     },
     security: {

@@ -55,6 +55,7 @@ export const en: Messages = {
       statuses: { new: 'new', in_progress: 'in progress', done: 'done' }, noReplies: 'No replies yet.',
       author: { customer: 'Your reply', staff: 'Agency' }, yourReply: 'Your reply', replyHint: 'The reply is stored encrypted and reaches your agency.',
       send: 'Send reply', replySent: 'Reply sent.', statusSaved: 'Status saved.', changeStatus: 'Change status',
+      closed: 'The agency has closed this request; replies are no longer possible.', 
       mark: { in_progress: 'In progress', done: 'Done' },
     },
     security: {

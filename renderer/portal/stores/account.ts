@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { CustomerPatch } from '../../../common/schemas/customer';
+import type { CustomerRetention } from '../../../common/schemas/privacy';
 import { apiGet, apiPatch, apiPost, http } from '../../src/api/client';
 import { downloadBlob } from '../../src/composables/download';
 import { requestState } from '../../src/stores/request-state';
@@ -12,16 +13,14 @@ export const usePortalAccountStore = defineStore('portal-account', () => {
   const { loading, error, run } = requestState();
 
   async function load(): Promise<void> {
-    const answer = await run(() => apiGet<PortalAccount | { account: PortalAccount }>('/portal-api/account'));
-    account.value = answer ? ('account' in answer ? answer.account : answer) : null;
+    account.value = (await run(() => apiGet<PortalAccount>('/portal-api/account'))) ?? null;
   }
 
   /** Sends the corrected fields; true when saved (else `error` holds the field details). */
   async function update(patch: CustomerPatch): Promise<boolean> {
-    const saved = await run(() => apiPatch<PortalAccount | { account: PortalAccount }>('/portal-api/account', patch));
-    if (!saved) return false;
-    await load();
-    return true;
+    const saved = await run(() => apiPatch<PortalAccount>('/portal-api/account', patch));
+    if (saved) account.value = saved;
+    return Boolean(saved);
   }
 
   /** Downloads the portability export (JSON) as a file. */
@@ -34,9 +33,9 @@ export const usePortalAccountStore = defineStore('portal-account', () => {
     return true;
   }
 
-  /** Requests deletion: the account is locked at once; answers when erasure is due. */
-  async function requestDeletion(): Promise<{ eraseAfter?: string } | undefined> {
-    return run(() => apiPost<{ eraseAfter?: string }>('/portal-api/deletion', { confirm: true }));
+  /** Requests deletion: the account is locked at once; the answer says when erasure is due. */
+  async function requestDeletion(): Promise<CustomerRetention | undefined> {
+    return run(() => apiPost<CustomerRetention>('/portal-api/deletion', { confirm: true }));
   }
 
   return { account, loading, error, load, update, exportData, requestDeletion };

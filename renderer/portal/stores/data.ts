@@ -1,11 +1,10 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import { apiGet } from '../../src/api/client';
-import { requestState } from '../../src/stores/request-state';
-import { listOf, type PortalCampaignDetail, type PortalCreative, type PortalOverview, type PortalSite } from '../api/types';
 import type { Campaign } from '../../../common/schemas/campaign';
-
-const enc = encodeURIComponent;
+import { apiGet } from '../../src/api/client';
+import { fetchAll } from '../../src/stores/paged-list';
+import { requestState } from '../../src/stores/request-state';
+import type { PortalCampaignDetail, PortalCreative, PortalOverview, PortalSite } from '../api/types';
 
 /** What the customer sees of their business: overview, campaigns, creatives, sites. Read-only. */
 export const usePortalDataStore = defineStore('portal-data', () => {
@@ -21,27 +20,21 @@ export const usePortalDataStore = defineStore('portal-data', () => {
   }
 
   async function loadCampaigns(): Promise<void> {
-    const answer = await run(() => apiGet<unknown>('/portal-api/campaigns'));
-    campaigns.value = answer === undefined ? null : listOf<Campaign>(answer, 'campaigns');
+    campaigns.value = (await run(() => fetchAll<Campaign>('/portal-api/campaigns'))) ?? null;
   }
 
   async function openCampaign(id: string): Promise<void> {
     campaign.value = null;
-    campaign.value = (await run(() => apiGet<PortalCampaignDetail>(`/portal-api/campaigns/${enc(id)}`))) ?? null;
+    campaign.value = (await run(() => apiGet<PortalCampaignDetail>(`/portal-api/campaigns/${encodeURIComponent(id)}`))) ?? null;
   }
 
   async function loadCreatives(): Promise<void> {
-    const answer = await run(() => apiGet<unknown>('/portal-api/creatives'));
-    creatives.value = answer === undefined ? null : listOf<PortalCreative>(answer, 'creatives');
+    creatives.value = (await run(() => fetchAll<PortalCreative>('/portal-api/creatives'))) ?? null;
   }
 
-  /** The sites with their zones (the list, then each site's detail when the list leaves the zones out). */
+  /** The customer's sites with their zones and ad tags (publishers; empty for advertisers). */
   async function loadSites(): Promise<void> {
-    const answer = await run(async () => {
-      const list = listOf<PortalSite>(await apiGet<unknown>('/portal-api/sites'), 'sites');
-      return Promise.all(list.map(async (s) => (s.zones ? s : apiGet<PortalSite>(`/portal-api/sites/${enc(s.id)}`))));
-    });
-    sites.value = answer ?? null;
+    sites.value = (await run(() => fetchAll<PortalSite>('/portal-api/sites'))) ?? null;
   }
 
   return { overview, campaigns, campaign, creatives, sites, loading, error, loadOverview, loadCampaigns, openCampaign, loadCreatives, loadSites };

@@ -1,8 +1,10 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
+import type { Page } from '../../../common/schemas/paging';
 import { apiGet, apiPatch, apiPost } from '../../src/api/client';
+import { fetchAll } from '../../src/stores/paged-list';
 import { requestState } from '../../src/stores/request-state';
-import { listOf, type CustomerRequestStatus, type PortalReply, type PortalRequestDetail, type PortalRequestItem } from '../api/types';
+import type { PortalRequestDetail, PortalRequestItem, PortalRequestStatus, RequestReply } from '../api/types';
 
 const enc = encodeURIComponent;
 
@@ -10,23 +12,22 @@ const enc = encodeURIComponent;
 export const usePortalRequestStore = defineStore('portal-requests', () => {
   const items = ref<PortalRequestItem[] | null>(null);
   const current = ref<PortalRequestDetail | null>(null);
-  const replies = ref<PortalReply[]>([]);
+  const replies = ref<RequestReply[]>([]);
   const { loading, error, run } = requestState();
 
   async function load(): Promise<void> {
-    const answer = await run(() => apiGet<unknown>('/portal-api/requests'));
-    items.value = answer === undefined ? null : listOf<PortalRequestItem>(answer, 'requests');
+    items.value = (await run(() => fetchAll<PortalRequestItem>('/portal-api/requests'))) ?? null;
   }
 
   async function open(id: string): Promise<void> {
     current.value = null;
     replies.value = [];
     const answer = await run(() =>
-      Promise.all([apiGet<PortalRequestDetail>(`/portal-api/requests/${enc(id)}`), apiGet<unknown>(`/portal-api/requests/${enc(id)}/replies`)]),
+      Promise.all([apiGet<PortalRequestDetail>(`/portal-api/requests/${enc(id)}`), apiGet<Pick<Page<RequestReply>, 'items'>>(`/portal-api/requests/${enc(id)}/replies`)]),
     );
     if (!answer) return;
     current.value = answer[0];
-    replies.value = listOf<PortalReply>(answer[1], 'replies');
+    replies.value = answer[1].items;
   }
 
   /** Sends a reply; true when stored. */
@@ -38,7 +39,7 @@ export const usePortalRequestStore = defineStore('portal-requests', () => {
   }
 
   /** Sets the customer's own status of the request. */
-  async function setStatus(id: string, status: CustomerRequestStatus): Promise<boolean> {
+  async function setStatus(id: string, status: Exclude<PortalRequestStatus, 'new'>): Promise<boolean> {
     const done = await run(() => apiPatch<unknown>(`/portal-api/requests/${enc(id)}`, { status }));
     if (done === undefined) return false;
     await open(id);
