@@ -17,7 +17,12 @@ let world: PortalWorld;
 
 /** One ad decision in the zone, optionally seen and clicked (a visitor on the publisher's page). */
 async function serve(zoneId: string, opts: { seen?: boolean; clicked?: boolean } = {}): Promise<void> {
-  const res = await fetch(`${h.app.deliveryUrl}/v1/decision?zone=${zoneId}`);
+  // The delivery index picks up new campaigns a moment after they are saved (204: nothing to serve yet).
+  let res = await fetch(`${h.app.deliveryUrl}/v1/decision?zone=${zoneId}`);
+  for (let i = 0; res.status === 204 && i < 50; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    res = await fetch(`${h.app.deliveryUrl}/v1/decision?zone=${zoneId}`);
+  }
   expect(res.status).toBe(200);
   const d = (await res.json()) as { impressionUrl: string; clickUrl: string };
   if (opts.seen) expect((await fetch(d.impressionUrl)).status).toBeLessThan(400);
@@ -169,7 +174,7 @@ describe('a customer gets portal access and uses it', () => {
     await expect.poll(() => page.getByTestId('recovery-codes').locator('li').count()).toBeGreaterThan(5);
     await screenshot(page, '46-portal-totp');
     await page.getByRole('button', { name: 'Ich habe die Codes gespeichert' }).click();
-    await expect.poll(() => page.getByTestId('totp-state').textContent()).toBe('an');
+    await expect.poll(() => page.getByTestId('totp-state').textContent()).toBe('eingeschaltet');
     await page.getByTestId('sign-out').click();
     await expectHeading(page, 'Anmelden');
     await portalSignIn(page, watch, async () => (await waitForFreshTotpCode(secret, totpStepAt(enrolledAt.getTime()))).code);
