@@ -92,6 +92,7 @@ describe('console messages', () => {
       ...CASE_STATUSES.map((s) => `cases.statuses.${s}`),
       ...REQUEST_KINDS.map((k) => `requests.kinds.${k}`),
       ...REQUEST_STATUSES.map((s) => `requests.statuses.${s}`),
+      ...['new', 'in_progress', 'done'].map((s) => `requests.customerStatuses.${s}`),
       ...CUSTOMER_KINDS.map((k) => `customers.kinds.${k}`),
       ...CUSTOMER_STATUSES.map((s) => `customers.statuses.${s}`),
     ];

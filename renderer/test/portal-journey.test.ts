@@ -201,8 +201,13 @@ describe('a customer gets portal access and uses it', () => {
     await page.getByTestId('status-done').click();
     await expect.poll(() => page.getByTestId('request-status').textContent()).toBe('erledigt');
     await screenshot(page, '47-portal-request');
-    const forStaff = (await staff.call<{ customerReplies: Array<{ message: string }> }>('GET', `/api/requests/${requestId}`)).body;
-    expect(forStaff.customerReplies.map((r) => r.message)).toEqual(['Wir haben nur Ihre Kontaktanfrage gespeichert.']);
+    // Staff see the customer's answer and status in the console's requests view.
+    await console.page.getByTestId('nav-requests').click();
+    await expectHeading(console.page, 'Anfragen');
+    await console.page.getByTestId('request-table').getByRole('button').first().click();
+    await expect.poll(() => console.page.getByTestId('request-customer-replies').textContent()).toContain('Wir haben nur Ihre Kontaktanfrage gespeichert.');
+    expect(await console.page.getByTestId('request-customer-status').textContent()).toBe('erledigt');
+    await screenshot(console.page, '47a-console-request-answered');
 
     // Deletion: explained, confirmed; signed out with the message; the next sign-in is refused.
     await page.getByTestId('nav-account').click();
@@ -218,6 +223,20 @@ describe('a customer gets portal access and uses it', () => {
     await expect.poll(() => page.getByTestId('sign-in-restricted').textContent()).toContain('Dieses Kundenkonto ist gesperrt, weil seine Löschung beantragt wurde');
     await screenshot(page, '49-portal-sign-in-refused');
     expect((await staff.call<Record<string, unknown>>('GET', `/api/customers/${world.customerId}`)).body.status).toBe('restricted');
+
+    // Staff: the locked customer's portal user is listed; disabled, enabled and finally removed after a confirmation.
+    await console.page.goto(`${h.app.adminUrl}/customers/${world.customerId}`);
+    const users = console.page.getByTestId('portal-users');
+    await expect.poll(() => users.textContent()).toContain(CUSTOMER_EMAIL);
+    await users.getByRole('button', { name: 'Sperren' }).click();
+    await expect.poll(() => users.textContent()).toContain('gesperrt');
+    await users.getByRole('button', { name: 'Entsperren' }).click();
+    await expect.poll(() => users.getByRole('button', { name: 'Sperren' }).count()).toBe(1);
+    await users.getByRole('button', { name: 'Entfernen' }).click();
+    await expect.poll(() => users.getByText(`${CUSTOMER_EMAIL} endgültig entfernen?`).count()).toBe(1);
+    await users.getByRole('button', { name: 'Entfernen' }).click();
+    await expect.poll(() => console.page.getByTestId('portal-access').textContent()).toContain('Noch keine Portalnutzer.');
+    await screenshot(console.page, '49a-console-portal-access');
 
     // English works as well (the switch is on the sign-in page too).
     await page.getByTestId('locale-switch').selectOption('en');

@@ -159,6 +159,8 @@ export const en: Messages = {
     statuses: { open: 'open', in_progress: 'in progress', forwarded: 'forwarded', answered: 'answered', closed: 'closed' },
     reply: 'Reply', note: 'Internal note', forward: 'Forward to customer', forwarded: 'Forwarded.', message: 'Message', personalData: 'Personal data',
     personal: { present: 'present', restricted: 'restricted', erased: 'erased' }, filterStatus: 'Status', filterKind: 'Kind', update: 'Save', forwardButton: 'Forward', closeHint: 'Closing deletes the personal data (or restricts it until retention ends).',
+    customerStatus: 'Status at the customer', customerStatuses: { new: 'new', in_progress: 'in progress', done: 'done' },
+    customerReplies: 'Customer’s replies (portal)', noCustomerReplies: 'The customer has not replied yet.',
   },
   audit: {
     title: 'Audit log', verify: 'Verify chain', intact: 'The audit chain is intact ({n} entries).', broken: 'The audit chain is broken from entry {seq}.',
