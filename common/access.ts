@@ -31,7 +31,7 @@ export const ACTION_ROLES = {
   rotateTokenKey: ['admin'],
   manageUsers: ['admin'],
   readAudit: ['admin', ...APPROVER_ROLES],
-  /** Invite people to a customer's portal, disable or remove them, revoke invitations (account management). */
+  /** Invite people to a customer's portal, list, disable and remove its portal users, revoke invitations. */
   managePortalUsers: ['admin', 'manager'],
   /** Contact and data-subject requests hold data subjects' personal data: the DPO and admins only. */
   handleRequests: ['admin', 'dpo'],
@@ -102,6 +102,12 @@ export const ADMIN_ROUTES = {
   'GET /api/customers/:id/export': 'exportCustomer',
   // Traffic totals of the customer's campaigns: statistics, which every signed-in role reads.
   'GET /api/customers/:id/totals': 'signedIn',
+  // The customer's portal accounts (their e-mails are personal data: account managers and admins).
+  'POST /api/customers/:id/portal-invitations': 'managePortalUsers',
+  'GET /api/customers/:id/portal-users': 'managePortalUsers',
+  'PATCH /api/portal-users/:id': 'managePortalUsers',
+  'DELETE /api/portal-users/:id': 'managePortalUsers',
+  'DELETE /api/portal-invitations/:id': 'managePortalUsers',
 
   'GET /api/sites': 'signedIn',
   'GET /api/sites/:id': 'signedIn',

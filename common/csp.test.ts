@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { adFrameCsp, CONSOLE_CSP, htmlCreativeCsp } from './csp';
+import { adFrameCsp, CONSOLE_CSP, htmlCreativeCsp, PUBLIC_PAGES_CSP } from './csp';
 
 const ORIGIN = 'https://ads.example.org';
 
@@ -17,5 +17,11 @@ describe('content security policies', () => {
     }
     expect(adFrameCsp(ORIGIN)).toContain('sandbox allow-popups allow-popups-to-escape-sandbox');
     expect(htmlCreativeCsp(ORIGIN)).toContain(`base-uri ${ORIGIN}`);
+  });
+
+  it('gives the public pages no script source at all and nothing from elsewhere', () => {
+    const directives = PUBLIC_PAGES_CSP.split('; ');
+    expect(directives).toEqual(expect.arrayContaining(["default-src 'none'", "style-src 'self'", "form-action 'self'", "frame-ancestors 'none'", "base-uri 'none'"]));
+    expect(PUBLIC_PAGES_CSP).not.toMatch(/script-src|unsafe-|https?:|data:|\*/);
   });
 });

@@ -38,6 +38,20 @@ export const PORTAL_CSP = policy([
   "frame-ancestors 'none'",
 ]);
 
+/**
+ * The portal's public pages (privacy statement, imprint, contact form: server-rendered HTML, no
+ * script at all): the same-origin stylesheet and images, forms posting to this origin only. The
+ * operator's own HTML runs under it too, so nothing it contains can execute or load from elsewhere.
+ */
+export const PUBLIC_PAGES_CSP = policy([
+  "default-src 'none'",
+  "style-src 'self'",
+  "img-src 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+]);
+
 /** What every ad document may load: images and fonts from the delivery server, inline styles, no scripts. */
 const adDirectives = (origin: string): string[] => [
   "default-src 'none'",

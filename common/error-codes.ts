@@ -25,9 +25,9 @@ export const ERROR_CODES = [
   'totp_required',
   'totp_invalid',
   'totp_enrolment_required',
-  // Customer portal: an invitation link that cannot be used (unknown, used, revoked or expired — one code,
-  // no detail), and sign-in to a customer account locked by its deletion request.
+  /** Customer portal: an invitation link that is unknown, used, revoked or expired (one code: no oracle). */
   'invitation_invalid',
+  /** Customer portal: the customer asked for deletion; its accounts stay locked until erasure. */
   'portal_account_restricted',
 ] as const;
 

@@ -30,6 +30,8 @@ export interface AppContext {
   onStop(fn: () => void | Promise<void>): void;
   /** Public base URL of the delivery listener, known once it is bound. */
   deliveryBaseUrl(): string;
+  /** Public origin of the portal listener (`--portal-public-url`, else its bound URL); empty when the portal is off. */
+  portalBaseUrl(): string;
 }
 
 /** The routers of the listeners, filled by the features. */

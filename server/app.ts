@@ -61,6 +61,7 @@ export async function startApp(config: ServerConfig, options: { log?: Logger; no
   const db = openDatabase(config.dataDir);
   const stopHooks: Array<() => void | Promise<void>> = [];
   let deliveryBase = config.publicUrl ?? '';
+  let portalBase = config.portal ? (config.portalPublicUrl ?? '') : '';
   const ctx: AppContext = {
     config,
     db,
@@ -70,6 +71,7 @@ export async function startApp(config: ServerConfig, options: { log?: Logger; no
     events: new EventEmitter<AppEvents>(),
     onStop: (fn) => stopHooks.push(fn),
     deliveryBaseUrl: () => deliveryBase,
+    portalBaseUrl: () => portalBase,
   };
   const admin = new Router<AdminState>();
   const delivery = new Router<unknown>();
@@ -176,6 +178,7 @@ export async function startApp(config: ServerConfig, options: { log?: Logger; no
     if (portalServer && config.portal) {
       const p = await listen(portalServer, config.portal.port, config.portal.host);
       portalUrl = urlOf(p, scheme);
+      portalBase ||= portalUrl;
       listeners.push({ name: 'portal', scheme, address: p.address, port: p.port });
     }
     const routes = { delivery: delivery.routes(), admin: admin.routes(), portal: portal.routes() };

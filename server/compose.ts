@@ -15,6 +15,7 @@ import { registerHealthRoutes } from './delivery/health';
 import { registerKeyRoutes } from './keys/key-routes';
 import { startPortal } from './portal/portal-feature';
 import type { PortalSessionResolver } from './portal/portal-route';
+import { registerPublicPages } from './portal/public-pages';
 import { startPrivacy } from './privacy/privacy-feature';
 import type { PrivacyServices } from './privacy/privacy-services';
 import { startRequests } from './requests/requests-feature';
@@ -79,12 +80,13 @@ export async function composeServer(ctx: AppContext, routers: Routers): Promise<
   registerStatsRoutes(ctx, admin, stats);
   registerHealthRoutes({ admin, delivery }, { sealer: sealing.sealer, stats });
 
-  startRequests(ctx, routers, { cipher: privacy.cipher, smtp: config.mail });
+  const requests = startRequests(ctx, routers, { cipher: privacy.cipher, smtp: config.mail });
   registerConsoleConfigRoute(admin, ctx.deliveryBaseUrl);
   registerServerInfoRoute(admin, new SettingsRepo(ctx.db));
 
   // The customer portal: customer users, their sessions, their own data and the public pages.
-  const portalSessions = startPortal(ctx, routers);
+  const portalSessions = startPortal(ctx, routers, { cipher: privacy.cipher });
+  registerPublicPages(ctx, routers.portal, { contact: requests.contact });
 
   // Retention runs once now and then on schedule; erased customers leave the delivery index.
   await startRetention(ctx, () => ctx.events.emit('data-changed', 'customer'));

@@ -36,6 +36,8 @@ export interface ServerConfig {
   trustProxy: string[];
   /** Base URL publishers reach the delivery listener at (used in tags); default: from the bound address. */
   publicUrl?: string;
+  /** Origin customers reach the portal at (used in invitation links); default: from the bound address. */
+  portalPublicUrl?: string;
   /** Built console files served at `/` by the admin listener. */
   consoleDir: string;
   /** Built customer-portal files served at `/` by the portal listener. */
@@ -81,6 +83,7 @@ export function resolveConfig(partial: ServerConfigInput & { dataDir: string }):
     portal: partial.portal === undefined ? defaultPortal((partial.tls ?? false) || partial.tlsFiles !== undefined) : partial.portal,
     trustProxy: partial.trustProxy ?? [],
     publicUrl: partial.publicUrl,
+    portalPublicUrl: partial.portalPublicUrl,
     consoleDir: partial.consoleDir ?? path.join(packageRoot(), 'dist', 'renderer'),
     portalDir: partial.portalDir ?? path.join(packageRoot(), 'dist', 'portal'),
     tls: (partial.tls ?? false) || partial.tlsFiles !== undefined,

@@ -9,6 +9,8 @@ export const ID_PREFIXES = {
   creative: 'crv',
   asset: 'ast',
   user: 'usr',
+  portalUser: 'pus',
+  portalInvitation: 'pin',
 } as const;
 export type IdKind = keyof typeof ID_PREFIXES;
 

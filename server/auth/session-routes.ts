@@ -14,14 +14,16 @@ import type { SessionManager } from './session-manager';
 import { SignInLimiter } from './sign-in-limiter';
 import type { TwoFactor } from './two-factor';
 
-const WRONG_CREDENTIALS = 'The e-mail address or password is wrong.';
-/** scrypt holds 32 MiB while it runs; more parallel sign-ins than this wait for the next try. */
-const MAX_PARALLEL_LOGINS = 8;
+/** The one answer to a wrong e-mail or password (staff and portal alike). */
+export const WRONG_CREDENTIALS = 'The e-mail address or password is wrong.';
+/** scrypt holds 32 MiB while it runs; more parallel sign-ins than this (per listener) wait for the next try. */
+export const MAX_PARALLEL_LOGINS = 8;
 
 /** The public shape of a signed-in user. */
 export const meOf = (s: Session): Me => ({ id: s.userId, email: s.email, name: s.name, roles: s.roles });
 
-function tooManyAttempts(waitMs: number): HttpError {
+/** 429 for a throttled sign-in, naming the wait. */
+export function tooManyAttempts(waitMs: number): HttpError {
   const seconds = Math.max(1, Math.ceil(waitMs / 1000));
   const wait = seconds >= 120 ? `${Math.ceil(seconds / 60)} minutes` : `${seconds} second${seconds === 1 ? '' : 's'}`;
   return tooManyRequests(seconds, `Too many failed sign-ins. Wait ${wait}, then try again.`);

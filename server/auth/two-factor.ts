@@ -6,11 +6,20 @@ import type { Db } from '../store/database';
 import { SettingsRepo } from '../store/settings-repo';
 import { base32Encode } from '../../common/base32';
 import { looksLikeTotpCode, matchTotpStep, newTotpSecret, otpauthUri } from './totp';
-import { TotpRepo } from './totp-repo';
+import { PORTAL_TOTP_TABLES, STAFF_TOTP_TABLES, TotpRepo, type TotpTables } from './totp-repo';
 
 export const RECOVERY_CODE_COUNT = 10;
 const ISSUER = 'Creative Engine';
-const secretRef = (userId: string) => ({ table: 'user_totp', column: 'secret', rowId: userId });
+
+/** Whose second factors a TwoFactor handles: their tables, and whether staff rules say who must have one. */
+export interface TotpOwner {
+  tables: TotpTables;
+  /** Staff: roles (or the installation setting) may require it. Customer users: always optional. */
+  requirement: 'staff-roles' | 'optional';
+}
+
+export const STAFF_TOTP: TotpOwner = { tables: STAFF_TOTP_TABLES, requirement: 'staff-roles' };
+export const PORTAL_TOTP: TotpOwner = { tables: PORTAL_TOTP_TABLES, requirement: 'optional' };
 
 /** How a second factor was checked: a TOTP code, a recovery code, or neither matched (wrong or replayed). */
 export type SecondFactorResult = 'totp' | 'recovery_code' | 'invalid';
@@ -27,20 +36,24 @@ function newRecoveryCode(): string {
 const hashRecoveryCode = (code: string) => createHash('sha256').update(code.replace(/[\s-]/g, '').toLowerCase()).digest('hex');
 
 /**
- * Staff two-factor sign-in: enrolment, confirmation with the first code, checking codes at sign-in
+ * Two-factor sign-in of one kind of account (staff, or customer portal users: `owner`): enrolment, confirmation with the first code, checking codes at sign-in
  * (replays refused), single-use recovery codes, and who must have it (roles, or everyone by setting).
  */
 export class TwoFactor {
   private readonly repo: TotpRepo;
   private readonly settings: SettingsRepo;
 
-  constructor(private readonly db: Db, private readonly cipher: FieldCipher, private readonly now: () => Date) {
-    this.repo = new TotpRepo(db);
+  private readonly secretTable: string;
+
+  constructor(private readonly db: Db, private readonly cipher: FieldCipher, private readonly now: () => Date, private readonly owner: TotpOwner = STAFF_TOTP) {
+    this.repo = new TotpRepo(db, owner.tables);
     this.settings = new SettingsRepo(db);
+    this.secretTable = owner.tables.totp;
   }
 
-  /** Whether this user's roles (or the installation setting) require a second factor. */
+  /** Whether this user's roles (or the installation setting) require a second factor; never for optional owners. */
   required(roles: readonly Role[]): boolean {
+    if (this.owner.requirement === 'optional') return false;
     return this.requiredForAll() || roles.some((r) => TOTP_REQUIRED_ROLES.includes(r));
   }
 
@@ -70,7 +83,7 @@ export class TwoFactor {
   begin(userId: string, email: string): TotpEnrolment | null {
     if (this.enabled(userId)) return null;
     const secret = newTotpSecret();
-    this.repo.savePending(userId, this.cipher.encrypt(secret, secretRef(userId)), this.now().toISOString());
+    this.repo.savePending(userId, this.cipher.encrypt(secret, this.secretRef(userId)), this.now().toISOString());
     return { secret, otpauthUri: otpauthUri(secret, email, ISSUER) };
   }
 
@@ -78,7 +91,7 @@ export class TwoFactor {
   confirm(userId: string, code: string): string[] | null | 'none_pending' {
     const record = this.repo.find(userId);
     if (!record || record.enabled) return 'none_pending';
-    const secret = this.cipher.decrypt(record.encryptedSecret, secretRef(userId));
+    const secret = this.cipher.decrypt(record.encryptedSecret, this.secretRef(userId));
     const step = matchTotpStep(secret, code, this.now().getTime(), record.lastStep);
     if (step === null) return null;
     const codes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
@@ -91,7 +104,7 @@ export class TwoFactor {
     const record = this.repo.find(userId);
     if (!record?.enabled) return 'invalid';
     if (looksLikeTotpCode(input)) {
-      const secret = this.cipher.decrypt(record.encryptedSecret, secretRef(userId));
+      const secret = this.cipher.decrypt(record.encryptedSecret, this.secretRef(userId));
       const step = matchTotpStep(secret, input, this.now().getTime(), record.lastStep);
       return step !== null && this.repo.acceptStep(userId, step) ? 'totp' : 'invalid';
     }
@@ -101,6 +114,11 @@ export class TwoFactor {
       if (timingSafeEqual(Buffer.from(hash, 'hex'), given) && found === null) found = hash;
     }
     return found !== null && this.repo.useCode(userId, found, this.now().toISOString()) ? 'recovery_code' : 'invalid';
+  }
+
+  // Bound to the owner's table, so a secret cannot be moved between staff and portal rows.
+  private secretRef(userId: string) {
+    return { table: this.secretTable, column: 'secret', rowId: userId };
   }
 
   /** Removes a user's second factor (disable or an admin's reset); true when there was one (pending or on). */

@@ -43,6 +43,13 @@ describe('configFromFlags', () => {
     expect(() => configFromFlags(flags('--portal-port', 'x'), {})).toThrow(UsageError);
   });
 
+  it('takes the portal’s public origin for invitation links from --portal-public-url', () => {
+    expect(configFromFlags(flags(), {}).portalPublicUrl).toBeUndefined();
+    expect(configFromFlags(flags('--portal-public-url', 'https://Kunden.Agency.example/'), {}).portalPublicUrl).toBe('https://kunden.agency.example');
+    expect(() => configFromFlags(flags('--portal-public-url', 'https://kunden.agency.example/portal'), {})).toThrow(/--portal-public-url must be an http\(s\) origin/);
+    expect(() => configFromFlags(flags('--no-portal', '--portal-public-url', 'https://kunden.agency.example'), {})).toThrow(/leave out --portal-public-url/);
+  });
+
   it('refuses bad settings with the messages serve always gave', () => {
     expect(() => configFromFlags(flags('--mail-from', 'a@b.example'), {})).toThrow(new UsageError('--mail-from needs --smtp-url.'));
     expect(() => configFromFlags(flags('--backup-dir', outside), {})).toThrow(/need all of --backup-dir, --backup-every HOURS and --backup-keep N/);

@@ -19,6 +19,7 @@ export const SERVE_FLAGS = {
   'no-portal': { type: 'boolean' },
   'trust-proxy': { type: 'string' },
   'public-url': { type: 'string' },
+  'portal-public-url': { type: 'string' },
   'console-dir': { type: 'string' },
   tls: { type: 'boolean' },
   'tls-cert': { type: 'string' },
@@ -38,7 +39,7 @@ export const SERVE_FLAGS = {
 } as const;
 
 export const SERVE_USAGE =
-  'serve [--data DIR] [--sealed-dir DIR] [--delivery-port N] [--delivery-host H] [--admin-port N] [--admin-host H] [--portal-port N] [--portal-host H | --no-portal] [--trust-proxy CIDR,…] [--public-url URL] [--tls-cert FILE --tls-key FILE | --tls] [--sealed-retention-months 1-3 | --sealed-retention-days 0-89] [--seal-buffer-mb N] [--seal-buffer-records N] [--log-debug] ' +
+  'serve [--data DIR] [--sealed-dir DIR] [--delivery-port N] [--delivery-host H] [--admin-port N] [--admin-host H] [--portal-port N] [--portal-host H | --no-portal] [--trust-proxy CIDR,…] [--public-url URL] [--portal-public-url URL] [--tls-cert FILE --tls-key FILE | --tls] [--sealed-retention-months 1-3 | --sealed-retention-days 0-89] [--seal-buffer-mb N] [--seal-buffer-records N] [--log-debug] ' +
   '[--data-key-file PATH] [--personal-data-retention contracts=6y,invoices=10y,contact=0d,requests=0d] [--smtp-url smtp://HOST:PORT --mail-from ADDRESS] [--backup-dir DIR --backup-every HOURS --backup-keep N]';
 
 /** Parsed `serve` flags: strings, booleans for switches, undefined when absent. */
@@ -58,6 +59,8 @@ export function configFromFlags(f: ServeFlags, env: NodeJS.ProcessEnv): ServerCo
     throw err instanceof RetentionConfigError ? new UsageError(err.message) : err;
   }
   const publicUrl = f['public-url'] === undefined ? undefined : parsePublicOrigin(f['public-url'], '--public-url');
+  const portalPublicUrl = f['portal-public-url'] === undefined ? undefined : parsePublicOrigin(f['portal-public-url'], '--portal-public-url');
+  if (portalPublicUrl && f['no-portal']) throw new UsageError('--no-portal turns the portal off: leave out --portal-public-url.');
   const dataDir = f.data ?? env.CREATIVE_ENGINE_DATA ?? 'data';
   return resolveConfig({
     dataDir,
@@ -66,6 +69,7 @@ export function configFromFlags(f: ServeFlags, env: NodeJS.ProcessEnv): ServerCo
     portal: portalFrom(f),
     trustProxy: f['trust-proxy'] ? f['trust-proxy'].split(',').map((s) => s.trim()).filter(Boolean) : [],
     publicUrl,
+    portalPublicUrl,
     consoleDir: f['console-dir'],
     tls: f.tls ?? false,
     tlsFiles: tlsFilesFrom(f),

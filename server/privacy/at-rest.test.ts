@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { signInAs, type AdminClient } from '../test/admin-client';
 import { startTestApp, type TestApp } from '../test/test-app';
 import { findPlainText } from '../test/find-plain-text';
+import { createPortalUser, invitePortalUser, signInPortal } from '../test/portal-fixture';
 
 // Values distinctive enough that any occurrence in a file is a leak.
 const CUSTOMER = {
@@ -20,6 +21,8 @@ const REQUEST = { name: 'Xaver Yrjoe', email: 'xaver.yrjoe@privatmail.example', 
 const REPLY = 'Antwort an Xaver zx84';
 // Staff e-mails: the signed-in admin's and one created through the API in mixed case.
 const STAFF = { admin: 'staff.zx85@leakcheck.example', created: 'Neue.Kollegin.zx86@Leakcheck.Example' };
+// Customer portal users' e-mails: one who accepted and signed in, one invitation still open.
+const PORTAL = { user: 'portal.nutzer.zx87@leakcheck.example', invited: 'Offene.Einladung.zx88@Leakcheck.Example' };
 const SECRETS = [
   ...Object.values(CUSTOMER).filter((v) => v !== CUSTOMER.name),
   ...Object.values(RECTIFIED),
@@ -27,6 +30,8 @@ const SECRETS = [
   REPLY,
   ...Object.values(STAFF),
   STAFF.created.toLowerCase(),
+  ...Object.values(PORTAL),
+  PORTAL.invited.toLowerCase(),
 ];
 
 /** Every occurrence of a personal value in any file below `dir` (UTF-8 and UTF-16LE). */
@@ -54,6 +59,9 @@ beforeAll(async () => {
   const res = await fetch(`${app.deliveryUrl}/v1/contact`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...REQUEST, kind: 'erasure', customerId }) });
   requestId = ((await res.json()) as { id: string }).id;
   expect((await admin.patch(`/api/requests/${requestId}`, { reply: REPLY, status: 'answered' })).status).toBe(200);
+  const portal = await createPortalUser(app, admin, customerId, PORTAL.user);
+  await signInPortal(app, PORTAL.user.toUpperCase(), portal.password);
+  await invitePortalUser(app, admin, customerId, PORTAL.invited);
   // Bad input that contains personal data must not end up in logs either.
   await fetch(`${app.deliveryUrl}/v1/contact`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...REQUEST, email: 'broken' }) });
 });

@@ -11,6 +11,10 @@ export interface ErasureCounts {
   creatives: number;
   assets: number;
   requestsDetached: number;
+  /** Customer portal: the customer's users (with their sessions and second factors) and invitations. */
+  portalUsers: number;
+  portalSessions: number;
+  portalInvitations: number;
 }
 
 type Row = Record<string, unknown>;
@@ -86,6 +90,10 @@ export class CustomerErasureRepo {
         zones: run('DELETE FROM zones WHERE site_id IN (SELECT id FROM my_sites)'),
         sites: run('DELETE FROM sites WHERE customer_id = @id'),
         records: this.db.prepare('DELETE FROM customer_records WHERE customer_id = ?').run(id).changes,
+        // Portal accounts first (sessions, then users with their TOTP rows, then invitations): nobody may stay signed in.
+        portalSessions: this.db.prepare('DELETE FROM portal_sessions WHERE portal_user_id IN (SELECT id FROM portal_users WHERE customer_id = ?)').run(id).changes,
+        portalUsers: this.db.prepare('DELETE FROM portal_users WHERE customer_id = ?').run(id).changes,
+        portalInvitations: this.db.prepare('DELETE FROM portal_invitations WHERE customer_id = ?').run(id).changes,
         requestsDetached: this.db
           .prepare(
             `UPDATE requests SET customer_id = CASE WHEN customer_id = @id THEN NULL ELSE customer_id END,

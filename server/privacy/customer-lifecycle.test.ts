@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../cli/main';
 import { signInAs, type AdminClient } from '../test/admin-client';
 import { expectStatus, seedCatalog, type SeededCatalog } from '../test/catalog-fixture';
+import { createPortalUser, invitePortalUser } from '../test/portal-fixture';
 import { startTestApp, type TestApp } from '../test/test-app';
 
 const clock = new Date('2026-11-26T09:00:00Z');
@@ -93,13 +94,21 @@ describe('restriction after a deletion request', () => {
 });
 
 describe('erasure when retention ends', () => {
-  it('erases a customer without records at the next retention run, with its sites and zones', async () => {
+  it('erases a customer without records at the next retention run, with its sites, zones and portal accounts', async () => {
+    const portal = await createPortalUser(app, manager, cat.publisher.id);
+    await invitePortalUser(app, manager, cat.publisher.id, 'not-yet@publisher.example');
     expectStatus(await manager.post(`/api/customers/${cat.publisher.id}/deletion`), 200);
     const out = await retentionRun('2026-11-26T09:00:00Z');
     expect(out).toContain(`erased customer ${cat.publisher.id} (1 sites, ${cat.zones.length} zones, 0 campaigns`);
     expect((await manager.get(`/api/customers/${cat.publisher.id}`)).status).toBe(404);
     expect(app.ctx.db.prepare('SELECT COUNT(*) FROM zones').pluck().get()).toBe(0);
     expect(app.ctx.db.prepare('SELECT COUNT(*) FROM campaign_zones').pluck().get()).toBe(0);
+    for (const table of ['portal_users', 'portal_invitations', 'portal_sessions']) {
+      expect(app.ctx.db.prepare(`SELECT COUNT(*) FROM ${table}`).pluck().get(), table).toBe(0);
+    }
+    expect((await portal.client.get('/portal-api/me')).status).toBe(401);
+    const erased = app.ctx.audit.list({ limit: 5, actionPrefix: 'customer.erased' }).find((e) => e.target === cat.publisher.id)!;
+    expect(erased.details).toMatchObject({ portalUsers: 1, portalInvitations: 2 });
   });
 
   it('keeps a customer with a contract record until exactly the end of its period, then erases everything about it', async () => {

@@ -42,6 +42,11 @@ export class CustomerPrivacyRepo {
     return this.db.prepare('SELECT 1 FROM customers WHERE id = ?').get(id) !== undefined;
   }
 
+  /** Name and status of a customer (no key needed), or null when there is none (never created, or erased). */
+  nameAndStatus(id: string): { name: string; status: 'active' | 'restricted' } | null {
+    return (this.db.prepare('SELECT name, status FROM customers WHERE id = ?').get(id) as { name: string; status: 'active' | 'restricted' } | undefined) ?? null;
+  }
+
   /** Name, decrypted contact e-mail and status of a customer, or null. */
   contact(id: string): { name: string; email: string; status: string } | null {
     const row = this.db.prepare('SELECT * FROM customers WHERE id = ?').get(id) as StoredCustomer | undefined;

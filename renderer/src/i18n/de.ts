@@ -47,7 +47,7 @@ export const de = {
     server_unavailable: 'Der Server antwortet nicht. Bitte gleich erneut versuchen.',
     totp_required: 'Bitte geben Sie den Code aus Ihrer Authenticator-App ein.', totp_invalid: 'Der Code ist falsch oder wurde schon verwendet. Bitte den nächsten Code abwarten und erneut versuchen.',
     totp_enrolment_required: 'Richten Sie zuerst die Zwei-Faktor-Anmeldung ein (Konto › Sicherheit).',
-    invitation_invalid: 'Dieser Einladungslink ist ungültig, abgelaufen oder wurde schon verwendet. Bitte fordern Sie bei Ihrer Agentur eine neue Einladung an.',
+    invitation_invalid: 'Dieser Einladungslink ist nicht (mehr) gültig: Er wurde schon verwendet, zurückgezogen oder ist abgelaufen. Bitte fordern Sie bei der Agentur einen neuen an.',
     portal_account_restricted: 'Dieses Kundenkonto ist gesperrt, weil seine Löschung beantragt wurde; es wird gelöscht, sobald die Aufbewahrungsfristen enden. Bitte wenden Sie sich an die Agentur.',
   },
   validation: {

@@ -48,7 +48,7 @@ export const en: Messages = {
     server_unavailable: 'The server does not answer. Please try again in a moment.',
     totp_required: 'Please enter the code from your authenticator app.', totp_invalid: 'The code is wrong or was used already. Wait for the next code and try again.',
     totp_enrolment_required: 'Set up two-factor sign-in first (Account › Security).',
-    invitation_invalid: 'This invitation link is invalid, has expired or was used already. Please ask your agency for a new invitation.',
+    invitation_invalid: 'This invitation link is not valid (any more): it may have been used, withdrawn or expired. Ask the agency for a new one.',
     portal_account_restricted: 'This customer account is locked because its deletion was requested; it will be erased when the retention periods end. Contact the agency.',
   },
   validation: {

@@ -11,6 +11,7 @@ import { m030Privacy } from './030-privacy';
 import { m031Requests } from './031-requests';
 import { m032LandingUrls } from './032-landing-urls';
 import { m033StaffEmail } from './033-staff-email';
+import { m040Portal } from './040-portal';
 import type { Db } from '../database';
 
 /** One numbered migration; `up` is plain SQL, `data` an optional step for what SQL cannot do; both in one transaction. */
@@ -24,6 +25,6 @@ export interface Migration {
 /**
  * Every migration, in any order (they are sorted by version). Ranges by area keep parallel work
  * from colliding: 1–9 core/admin, 10–19 delivery and statistics, 20–29 sealing and cases,
- * 30–39 privacy lifecycle.
+ * 30–39 privacy lifecycle, 40–49 customer portal.
  */
-export const MIGRATIONS: readonly Migration[] = [m001Core, m002Audit, m003Installation, m005Totp, m010DeliveryStats, m020SealingKeys, m025ApproverKeys, m026Cases, m027AuditHead, m030Privacy, m031Requests, m032LandingUrls, m033StaffEmail];
+export const MIGRATIONS: readonly Migration[] = [m001Core, m002Audit, m003Installation, m005Totp, m010DeliveryStats, m020SealingKeys, m025ApproverKeys, m026Cases, m027AuditHead, m030Privacy, m031Requests, m032LandingUrls, m033StaffEmail, m040Portal];
