@@ -1,5 +1,5 @@
-// Wire types of the portal API as the portal-auth and portal-data briefs define them. Replaced by
-// common/schemas/portal.ts imports once those land on main.
+// Wire types of the portal's data routes as the portal-data brief defines them (the account routes'
+// types are in common/schemas/portal-account.ts). Replaced by common/schemas/portal.ts once it lands.
 import type { Campaign } from '../../../common/schemas/campaign';
 import type { Creative } from '../../../common/schemas/creative';
 import type { CustomerContact, CustomerKind } from '../../../common/schemas/customer';
@@ -8,23 +8,6 @@ import type { PersonalDataState, RequestKind, RequestStatus } from '../../../com
 import type { Site } from '../../../common/schemas/site';
 import type { StatsPoint } from '../../../common/schemas/stats';
 import type { Zone } from '../../../common/schemas/zone';
-
-/** GET /portal-api/me: the signed-in customer user. */
-export interface PortalMe {
-  id: string;
-  email: string;
-  customerId: string;
-  customerName: string;
-  totpEnabled: boolean;
-  recoveryCodesLeft: number;
-}
-
-/** POST /portal-api/invitations/check. */
-export interface InvitationInfo {
-  customerName: string;
-  email: string;
-  expiresAt: string;
-}
 
 /** GET /portal-api/overview. */
 export interface PortalOverview {
@@ -102,10 +85,4 @@ export interface RequestReply {
   authorId: string;
   message: string;
   createdAt: string;
-}
-
-/** POST /portal-api/me/totp. */
-export interface PortalTotpEnrolment {
-  secret: string;
-  otpauthUri: string;
 }

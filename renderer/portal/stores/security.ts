@@ -2,12 +2,12 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import { apiDelete, apiPost, apiPut } from '../../src/api/client';
 import { requestState } from '../../src/stores/request-state';
-import type { PortalTotpEnrolment } from '../api/types';
+import type { TotpEnrolment } from '../../../common/schemas/user';
 import { usePortalSessionStore } from './session';
 
 /** The customer user's own account security: password change, TOTP on (recovery codes shown once) and off. */
 export const usePortalSecurityStore = defineStore('portal-security', () => {
-  const enrolment = ref<PortalTotpEnrolment | null>(null);
+  const enrolment = ref<TotpEnrolment | null>(null);
   const recoveryCodes = ref<string[]>([]);
   const { loading, error, run } = requestState();
   const session = usePortalSessionStore();
@@ -18,7 +18,7 @@ export const usePortalSecurityStore = defineStore('portal-security', () => {
   }
 
   async function start(): Promise<void> {
-    enrolment.value = (await run(() => apiPost<PortalTotpEnrolment>('/portal-api/me/totp'))) ?? null;
+    enrolment.value = (await run(() => apiPost<TotpEnrolment>('/portal-api/me/totp'))) ?? null;
   }
 
   async function confirm(code: string): Promise<boolean> {

@@ -2,7 +2,7 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import { apiDelete, apiGet, apiPost, toApiError } from '../../src/api/client';
 import { requestState } from '../../src/stores/request-state';
-import type { InvitationInfo, PortalMe } from '../api/types';
+import type { InvitationInfo, PortalMe } from '../../../common/schemas/portal-account';
 
 /** Why the user was signed out, shown on the sign-in page (i18n key under portal.signIn). */
 export type SignedOutReason = 'deletionRequested' | 'expired' | null;
@@ -36,15 +36,15 @@ export const usePortalSessionStore = defineStore('portal-session', () => {
   /** Signs in; on 401 totp_required the form switches to its code step. True on success. */
   async function signIn(email: string, password: string, totp?: string): Promise<boolean> {
     signedOutReason.value = null;
-    const done = await run(() => apiPost<unknown>('/portal-api/session', { email, password, ...(totp ? { totp } : {}) }));
+    const me = await run(() => apiPost<PortalMe>('/portal-api/session', { email, password, ...(totp ? { totp } : {}) }));
     if (error.value?.code === 'totp_required') {
       codeStep.value = true;
       error.value = null;
     }
-    if (done === undefined) return false;
+    if (!me) return false;
     codeStep.value = false;
-    await refresh();
-    return Boolean(user.value);
+    user.value = me;
+    return true;
   }
 
   /** Leaves the code step (back to e-mail and password). */
@@ -61,10 +61,10 @@ export const usePortalSessionStore = defineStore('portal-session', () => {
   /** Accepts an invitation with the new password; the server signs the new user in. */
   async function acceptInvitation(token: string, password: string): Promise<boolean> {
     signedOutReason.value = null;
-    const done = await run(() => apiPost<unknown>('/portal-api/invitations/accept', { token, password }));
-    if (done === undefined) return false;
-    await refresh();
-    return Boolean(user.value);
+    const me = await run(() => apiPost<PortalMe>('/portal-api/invitations/accept', { token, password }));
+    if (!me) return false;
+    user.value = me;
+    return true;
   }
 
   /** Signs out on both sides; the local state is cleared even when the server is unreachable. */

@@ -1,41 +1,16 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
+import type { PortalInvitationCreated, PortalInvitationSummary, PortalUserList, PortalUserSummary } from '../../../common/schemas/portal-account';
 import { apiDelete, apiGet, apiPatch, apiPost } from '../api/client';
 import { requestState } from './request-state';
-
-/** A customer's portal user as GET /api/customers/:id/portal-users lists them. */
-export interface PortalUserItem {
-  id: string;
-  email: string;
-  disabled: boolean;
-  createdAt: string;
-  lastSignInAt: string | null;
-  totpEnabled: boolean;
-}
-
-/** An open invitation to a customer's portal. */
-export interface PortalInvitationItem {
-  id: string;
-  email: string;
-  expiresAt: string;
-  createdAt: string;
-}
-
-/** POST /api/customers/:id/portal-invitations: the link to hand over, and whether the server e-mailed it. */
-export interface PortalInvitationCreated {
-  id: string;
-  invitationUrl: string;
-  expiresAt: string;
-  emailed?: boolean;
-}
 
 const enc = encodeURIComponent;
 
 /** A customer's portal access (staff side): its users and open invitations; invite, disable/enable, remove, revoke. */
 export const usePortalAccessStore = defineStore('portal-access', () => {
   const customerId = ref<string | null>(null);
-  const users = ref<PortalUserItem[]>([]);
-  const invitations = ref<PortalInvitationItem[]>([]);
+  const users = ref<PortalUserSummary[]>([]);
+  const invitations = ref<PortalInvitationSummary[]>([]);
   /** The invitation just created (its link is shown once). */
   const created = ref<PortalInvitationCreated | null>(null);
   const { loading, error, run } = requestState();
@@ -43,7 +18,7 @@ export const usePortalAccessStore = defineStore('portal-access', () => {
   async function load(id: string): Promise<void> {
     if (customerId.value !== id) [users.value, invitations.value, created.value] = [[], [], null];
     customerId.value = id;
-    const result = await run(() => apiGet<{ users: PortalUserItem[]; invitations: PortalInvitationItem[] }>(`/api/customers/${enc(id)}/portal-users`));
+    const result = await run(() => apiGet<PortalUserList>(`/api/customers/${enc(id)}/portal-users`));
     if (result && customerId.value === id) [users.value, invitations.value] = [result.users, result.invitations];
   }
 
@@ -56,15 +31,15 @@ export const usePortalAccessStore = defineStore('portal-access', () => {
     return true;
   }
 
-  async function setDisabled(user: PortalUserItem, disabled: boolean): Promise<boolean> {
+  async function setDisabled(user: PortalUserSummary, disabled: boolean): Promise<boolean> {
     return reloadAfter(() => apiPatch<unknown>(`/api/portal-users/${enc(user.id)}`, { disabled }));
   }
 
-  async function remove(user: PortalUserItem): Promise<boolean> {
+  async function remove(user: PortalUserSummary): Promise<boolean> {
     return reloadAfter(() => apiDelete(`/api/portal-users/${enc(user.id)}`));
   }
 
-  async function revoke(invitation: PortalInvitationItem): Promise<boolean> {
+  async function revoke(invitation: PortalInvitationSummary): Promise<boolean> {
     return reloadAfter(() => apiDelete(`/api/portal-invitations/${enc(invitation.id)}`));
   }
 
