@@ -180,15 +180,30 @@ describe('a customer gets portal access and uses it', () => {
     await portalSignIn(page, watch, async () => (await waitForFreshTotpCode(secret, totpStepAt(enrolledAt.getTime()))).code);
     await expectHeading(page, 'Übersicht');
 
-    // A data subject's request, forwarded by staff, is read and answered in the portal.
-    const contact = await fetch(`${h.app.deliveryUrl}/v1/contact`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'Erika Muster', email: 'erika@example.org', message: 'Welche Daten speichern Sie über mich?', customerId: world.customerId, kind: 'access' }),
-    });
-    expect(contact.status).toBeLessThan(300);
-    const requestId = (await staff.call<{ items: Array<{ id: string }> }>('GET', '/api/requests')).body.items[0]!.id;
-    expect((await staff.call('POST', `/api/requests/${requestId}/forward`, { customerId: world.customerId })).status).toBe(200);
+    // A data subject writes through the public contact form on the portal's origin (no script, no session) …
+    const subject = await h.newPage([h.portalOrigin]);
+    await subject.page.goto(`${h.app.portalUrl}/kontakt`);
+    await subject.page.selectOption('select[name=kind]', 'access');
+    await subject.page.fill('input[name=name]', 'Erika Muster');
+    await subject.page.fill('input[name=email]', 'erika@example.org');
+    await subject.page.fill('textarea[name=message]', 'Welche Daten speichern Sie über mich?');
+    await Promise.all([subject.page.waitForLoadState('load'), subject.page.click('button[type=submit]')]);
+    await expectHeading(subject.page, 'Vielen Dank');
+    const requestId = (await subject.page.locator('main code').textContent())!.trim();
+    expect(requestId).toMatch(/^req_[a-z2-7]{16}$/);
+    await screenshot(subject.page, '47b-public-contact-sent');
+    expectCleanPage(subject.watch);
+
+    // … staff forward it to the customer in the console (the portal is the channel; no SMTP here) …
+    await console.page.getByTestId('nav-requests').click();
+    await expectHeading(console.page, 'Anfragen');
+    await console.page.getByTestId('request-table').getByRole('button').first().click();
+    await expect.poll(() => console.page.getByTestId('request-detail').textContent()).toContain(requestId);
+    await console.page.getByLabel('An Kunden weiterleiten').selectOption({ label: 'Nordlicht Media GmbH' });
+    await console.page.getByRole('button', { name: 'Weiterleiten' }).click();
+    await expect.poll(() => console.page.getByRole('status').filter({ hasText: 'Weitergeleitet.' }).count()).toBe(1);
+
+    // … and the customer reads and answers it in the portal.
     await page.getByTestId('nav-requests').click();
     await expectHeading(page, 'Anfragen');
     await expect.poll(() => page.getByTestId('request-list').textContent()).toContain('Auskunft');
@@ -202,7 +217,7 @@ describe('a customer gets portal access and uses it', () => {
     await expect.poll(() => page.getByTestId('request-status').textContent()).toBe('erledigt');
     await screenshot(page, '47-portal-request');
     // Staff see the customer's answer and status in the console's requests view.
-    await console.page.getByTestId('nav-requests').click();
+    await console.page.reload();
     await expectHeading(console.page, 'Anfragen');
     await console.page.getByTestId('request-table').getByRole('button').first().click();
     await expect.poll(() => console.page.getByTestId('request-customer-replies').textContent()).toContain('Wir haben nur Ihre Kontaktanfrage gespeichert.');
