@@ -61,9 +61,9 @@ export const usePortalSessionStore = defineStore('portal-session', () => {
   /** Accepts an invitation with the new password; the server signs the new user in. */
   async function acceptInvitation(token: string, password: string): Promise<boolean> {
     signedOutReason.value = null;
-    const me = await run(() => apiPost<PortalMe>('/portal-api/invitations/accept', { token, password }));
-    if (!me) return false;
-    user.value = me;
+    const accepted = await run(() => apiPost<{ user: PortalMe }>('/portal-api/invitations/accept', { token, password }));
+    if (!accepted) return false;
+    user.value = accepted.user;
     return true;
   }
 
