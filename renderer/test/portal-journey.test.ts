@@ -122,11 +122,17 @@ describe('a customer gets portal access and uses it', () => {
     expect(csv[0]).toBe('creative,name,time,served,impressions,clicks,ctr');
     expect(csv.some((l) => l.startsWith(`${world.creativeId},`))).toBe(true);
 
-    // Creatives with their preview (the image from the portal's own origin).
+    // Creatives with their preview: the image from the portal's own origin, the HTML creative in a
+    // sandboxed frame (no scripts, opaque origin) under the portal's CSP.
     await page.getByTestId('nav-creatives').click();
     await expectHeading(page, 'Werbemittel');
     const preview = page.getByTestId('creative-preview').first();
     await expect.poll(() => preview.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(300);
+    const htmlRow = page.getByRole('row', { name: /Herbst-Text/ });
+    expect(await htmlRow.textContent()).toContain('pausiert');
+    await htmlRow.getByText('Vorschau').click();
+    await expect.poll(() => htmlRow.getByTestId('html-preview').getAttribute('sandbox')).toBe('');
+    await expect.poll(() => page.frameLocator('[data-testid=html-preview]').locator('body').textContent()).toContain('20 % auf alles');
     await screenshot(page, '44-portal-creatives');
 
     // Sites & zones: the ad tags to copy.

@@ -37,11 +37,14 @@ export interface PortalWorld {
   zoneId: string;
   campaignId: string;
   creativeId: string;
+  /** A paused HTML creative (listed with its preview, never delivered). */
+  htmlCreativeId: string;
 }
 
 /**
  * Creates, over the real admin API, a customer (advertiser and publisher) with a site, a 300 × 250
- * zone, an active campaign in it (flight from yesterday to 30 days ahead) and an image creative.
+ * zone, an active campaign in it (flight from yesterday to 30 days ahead), an image creative and a
+ * paused HTML creative.
  */
 export async function seedPortalWorld(api: StaffApi, name: string): Promise<PortalWorld> {
   const day = 86_400_000;
@@ -68,5 +71,15 @@ export async function seedPortalWorld(api: StaffApi, name: string): Promise<Port
     landingUrl: 'https://shop.nordlicht.example/herbst',
     alt: 'Herbstaktion bei Nordlicht',
   });
-  return { customerId: customer.id, siteId: site.id, zoneId: zone.id, campaignId: campaign.id, creativeId: creative.id };
+  const html = await created<{ id: string }>(api, '/api/creatives', {
+    campaignId: campaign.id,
+    name: 'Herbst-Text',
+    width: 300,
+    height: 250,
+    html: '<div style="font:20px sans-serif;padding:1em;background:#fde8c8">Herbstaktion: <b>20 % auf alles</b></div>',
+    landingUrl: 'https://shop.nordlicht.example/herbst',
+    alt: 'Herbstaktion als Text',
+    status: 'paused',
+  });
+  return { customerId: customer.id, siteId: site.id, zoneId: zone.id, campaignId: campaign.id, creativeId: creative.id, htmlCreativeId: html.id };
 }
