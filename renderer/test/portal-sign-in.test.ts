@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { screenshot } from './harness/browser';
+import { expectCleanPage, startConsoleHarness, type ConsoleHarness } from './harness/console-app';
+import { staffApi, type StaffApi } from './harness/portal-seed';
+import { createFirstAdmin, expectHeading } from './harness/staff';
+
+const PASSWORD = 'correct horse battery';
+const CUSTOMER_PASSWORD = 'Sonnenschein-Portal-7';
+const EMAIL = 'jonas@sonnenschein.example';
+let h: ConsoleHarness;
+let staff: StaffApi;
+let customerId: string;
+
+beforeAll(async () => {
+  h = await startConsoleHarness();
+  staff = staffApi(h.app.adminUrl, await createFirstAdmin(h.app.adminUrl, 'ada@example.test', PASSWORD));
+  const customer = await staff.call<{ id: string }>('POST', '/api/customers', { name: 'Sonnenschein Reisen', email: 'info@sonnenschein.example', kind: 'advertiser' });
+  customerId = customer.body.id;
+}, 120_000);
+afterAll(async () => {
+  await h?.close();
+});
+
+const failSignIn = () =>
+  fetch(`${h.app.portalUrl}/portal-api/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-requested-with': 'creative-engine' },
+    body: JSON.stringify({ email: EMAIL, password: 'not the password' }),
+  });
+
+describe('portal sign-in and invitations: the refusals, in words the customer understands', () => {
+  it('refuses a forged link, takes a password by keyboard in English, then explains a disabled access and a throttled sign-in', async () => {
+    const { page, watch } = await h.newPage([h.portalOrigin]);
+    watch.expectHttpError({ path: '/portal-api/me', status: 401 });
+    watch.expectHttpError({ path: '/portal-api/invitations/check', status: 404 });
+    await page.goto(`${h.app.portalUrl}/#/invite/aGVsbG8td29ybGQtdGhpcy1pcy1ub3QtYS10b2tlbg`);
+    await expect.poll(() => page.getByTestId('invitation-invalid').textContent()).toContain('Dieser Einladungslink ist ungültig');
+    await screenshot(page, '50-portal-invitation-invalid');
+
+    // A real invitation, in English, filled in with the keyboard only.
+    const invited = await staff.call<{ invitationUrl: string; emailed: boolean }>('POST', `/api/customers/${customerId}/portal-invitations`, { email: EMAIL });
+    expect(invited.status).toBe(201);
+    expect(invited.body.emailed).toBe(false);
+    await page.goto(invited.body.invitationUrl);
+    await expect.poll(() => page.getByTestId('invitation-email').textContent()).toBe(EMAIL);
+    await page.getByTestId('locale-switch').selectOption('en');
+    await expectHeading(page, 'Accept invitation');
+    expect(await page.getByTestId('invitation-info').textContent()).toContain('customer portal of Sonnenschein Reisen');
+    await page.getByLabel('New password').focus();
+    await page.keyboard.type(CUSTOMER_PASSWORD);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(CUSTOMER_PASSWORD);
+    await page.keyboard.press('Enter');
+    await expectHeading(page, 'Overview');
+    expect(await page.getByTestId('portal-customer').textContent()).toContain('Sonnenschein Reisen');
+    await page.getByTestId('sign-out').click();
+    await expectHeading(page, 'Sign in');
+
+    // Disabled by staff: sign-in says so (not "wrong password").
+    const list = await staff.call<{ users: Array<{ id: string }> }>('GET', `/api/customers/${customerId}/portal-users`);
+    const userId = list.body.users[0]!.id;
+    expect((await staff.call('PATCH', `/api/portal-users/${userId}`, { disabled: true })).status).toBe(200);
+    watch.expectHttpError({ path: '/portal-api/session', status: 403 });
+    await page.getByLabel('E-mail address').fill(EMAIL);
+    await page.getByLabel('Password').fill(CUSTOMER_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toBe('This access is disabled. Please contact your agency.');
+    expect((await staff.call('PATCH', `/api/portal-users/${userId}`, { disabled: false })).status).toBe(200);
+
+    // Throttled: five free failures, then each failure after its lock doubles it (1 s, 2 s, then 4 s).
+    for (let i = 0; i < 5; i++) expect((await failSignIn()).status).toBe(401);
+    for (const lockMs of [1000, 2000]) {
+      await new Promise((resolve) => setTimeout(resolve, lockMs + 100));
+      expect((await failSignIn()).status).toBe(401);
+    }
+    watch.expectHttpError({ path: '/portal-api/session', status: 429 });
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/^Too many attempts\. Wait [1-4] seconds?, then try again\.$/);
+    await screenshot(page, '51-portal-sign-in-throttled');
+    expectCleanPage(watch);
+  }, 90_000);
+});
