@@ -7,6 +7,8 @@ declare module 'vue-router' {
     public?: boolean;
     /** i18n key of the page title. */
     title: string;
+    /** The navigation entry a detail page belongs to (highlighted while it is open). */
+    section?: string;
   }
 }
 
@@ -17,12 +19,12 @@ const routes: RouteRecordRaw[] = [
   { path: '/invite/:token', name: 'invite', component: () => import('./views/InvitationView.vue'), props: true, meta: { public: true, title: 'portal.invite.title' } },
   { path: '/', name: 'overview', component: () => import('./views/OverviewView.vue'), meta: { title: 'portal.overview.title' } },
   { path: '/campaigns', name: 'campaigns', component: () => import('./views/CampaignsView.vue'), meta: { title: 'portal.campaigns.title' } },
-  { path: '/campaigns/:id', name: 'campaign', component: () => import('./views/CampaignView.vue'), props: true, meta: { title: 'portal.campaigns.detailTitle' } },
+  { path: '/campaigns/:id', name: 'campaign', component: () => import('./views/CampaignView.vue'), props: true, meta: { title: 'portal.campaigns.detailTitle', section: 'campaigns' } },
   { path: '/creatives', name: 'creatives', component: () => import('./views/CreativesView.vue'), meta: { title: 'portal.creatives.title' } },
   { path: '/sites', name: 'sites', component: () => import('./views/SitesView.vue'), meta: { title: 'portal.sites.title' } },
   { path: '/my-data', name: 'account', component: () => import('./views/AccountView.vue'), meta: { title: 'portal.account.title' } },
   { path: '/requests', name: 'requests', component: () => import('./views/RequestsView.vue'), meta: { title: 'portal.requests.title' } },
-  { path: '/requests/:id', name: 'request', component: () => import('./views/RequestView.vue'), props: true, meta: { title: 'portal.requests.detailTitle' } },
+  { path: '/requests/:id', name: 'request', component: () => import('./views/RequestView.vue'), props: true, meta: { title: 'portal.requests.detailTitle', section: 'requests' } },
   { path: '/security', name: 'security', component: () => import('./views/SecurityView.vue'), meta: { title: 'portal.security.title' } },
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue'), meta: { title: 'portal.notFound.title' } },
 ];
