@@ -5,6 +5,7 @@ import { registerServerInfoRoute } from './admin/server-info-route';
 import { SettingsRepo } from './store/settings-repo';
 import { registerAuditRoutes } from './audit/audit-routes';
 import { startAuth } from './auth/auth-feature';
+import { PasswordCheckGate } from './auth/password-check-gate';
 import type { SessionManager } from './auth/session-manager';
 import { startBackups, type BackupSchedule } from './backup/backup-schedule';
 import { startCases } from './cases/cases-feature';
@@ -58,7 +59,9 @@ export async function composeServer(ctx: AppContext, routers: Routers): Promise<
 
   // Personal data: the data key opens the field cipher; nothing that reads customers starts before it.
   const privacy = await startPrivacy(ctx, admin);
-  const sessions = startAuth(ctx, admin, privacy.cipher);
+  // One cap on parallel password checks (32 MiB of scrypt each) for staff and portal sign-ins together.
+  const passwordChecks = new PasswordCheckGate();
+  const sessions = startAuth(ctx, admin, privacy.cipher, passwordChecks);
 
   // Sealed access logs: key ring and sealer; delivery refuses to serve while the sealer cannot keep up.
   const sealing = await startSealing(ctx, admin);
@@ -85,7 +88,7 @@ export async function composeServer(ctx: AppContext, routers: Routers): Promise<
   registerServerInfoRoute(admin, new SettingsRepo(ctx.db));
 
   // The customer portal: customer users, their sessions, their own data and the public pages.
-  const portalSessions = startPortal(ctx, routers, { cipher: privacy.cipher });
+  const portalSessions = startPortal(ctx, routers, { cipher: privacy.cipher, passwordChecks });
   registerPublicPages(ctx, routers.portal, { contact: requests.contact });
 
   // Retention runs once now and then on schedule; erased customers leave the delivery index.

@@ -4,6 +4,7 @@ import type { Router } from '../http/router';
 import type { FieldCipher } from '../privacy/field-cipher';
 import { UserRepo } from '../users/user-repo';
 import { registerUserRoutes } from './user-routes';
+import type { PasswordCheckGate } from './password-check-gate';
 import { SessionManager } from './session-manager';
 import { registerSessionRoutes } from './session-routes';
 import { registerSetupRoutes } from './setup-routes';
@@ -15,10 +16,11 @@ const PURGE_INTERVAL_MS = 10 * 60 * 1000;
 
 /**
  * Staff accounts and sessions: sign-in, first-run setup, user administration; returns the sessions
- * the admin listener resolves. Staff e-mails are encrypted with `cipher`; first encrypts the e-mails
- * of accounts stored in plain text before migration 033.
+ * the admin listener resolves. Sign-ins share `passwordChecks` with the portal's. Staff e-mails are
+ * encrypted with `cipher`; first encrypts the e-mails of accounts stored in plain text before
+ * migration 033.
  */
-export function startAuth(ctx: AppContext, admin: Router<AdminState>, cipher: FieldCipher): SessionManager {
+export function startAuth(ctx: AppContext, admin: Router<AdminState>, cipher: FieldCipher, passwordChecks: PasswordCheckGate): SessionManager {
   const users = new UserRepo(ctx.db, cipher);
   const converted = ctx.db.transaction(() => {
     const count = users.encryptLegacyRows();
@@ -36,7 +38,7 @@ export function startAuth(ctx: AppContext, admin: Router<AdminState>, cipher: Fi
   const timer = setInterval(() => sessions.purge(), PURGE_INTERVAL_MS);
   timer.unref();
   ctx.onStop(() => clearInterval(timer));
-  registerSessionRoutes(ctx, admin, sessions, users, twoFactor);
+  registerSessionRoutes(ctx, admin, { sessions, users, twoFactor, passwordChecks });
   registerTotpRoutes(ctx, admin, sessions, users, twoFactor);
   registerSetupRoutes(ctx, admin, sessions, users);
   registerUserRoutes(ctx, admin, sessions, users);

@@ -12,12 +12,11 @@ import { throttleKeyOfAddress } from './client-address';
 import { verifyDummy, verifyPassword } from './password';
 import type { SessionManager } from './session-manager';
 import { SignInLimiter } from './sign-in-limiter';
+import type { PasswordCheckGate } from './password-check-gate';
 import type { TwoFactor } from './two-factor';
 
 /** The one answer to a wrong e-mail or password (staff and portal alike). */
 export const WRONG_CREDENTIALS = 'The e-mail address or password is wrong.';
-/** scrypt holds 32 MiB while it runs; more parallel sign-ins than this (per listener) wait for the next try. */
-export const MAX_PARALLEL_LOGINS = 8;
 
 /** The public shape of a signed-in user. */
 export const meOf = (s: Session): Me => ({ id: s.userId, email: s.email, name: s.name, roles: s.roles });
@@ -30,23 +29,24 @@ export function tooManyAttempts(waitMs: number): HttpError {
 }
 
 /** POST /api/session (sign in), DELETE /api/session (sign out), GET /api/me. */
-export function registerSessionRoutes(ctx: AppContext, admin: Router<AdminState>, sessions: SessionManager, users: UserRepo, twoFactor: TwoFactor): void {
+export function registerSessionRoutes(
+  ctx: AppContext,
+  admin: Router<AdminState>,
+  deps: { sessions: SessionManager; users: UserRepo; twoFactor: TwoFactor; passwordChecks: PasswordCheckGate },
+): void {
+  const { sessions, users, twoFactor, passwordChecks } = deps;
   const limits = new SignInLimiter(() => ctx.now().getTime());
   // Behind a trusted proxy (--trust-proxy) the client is the address it forwards; otherwise every
   // sign-in through the proxy would share one address and one stranger could lock everyone out.
   const clientIp = createClientIpResolver(ctx.config.trustProxy);
-  let inFlight = 0;
 
   adminRoute(admin, 'POST /api/session', async ({ req }) => {
     const input = await readJson(req, loginSchema);
     const address = throttleKeyOfAddress(clientIp(req));
     const wait = limits.retryAfterMs(input.email, address);
     if (wait > 0) throw tooManyAttempts(wait);
-    if (inFlight >= MAX_PARALLEL_LOGINS) {
-      throw new HttpError(503, 'unavailable', 'The server is busy with other sign-ins. Try again in a moment.', undefined, { 'retry-after': '1' });
-    }
+    const release = passwordChecks.enter();
     limits.begin(input.email, address);
-    inFlight++;
     let user;
     let ok: boolean;
     try {
@@ -54,7 +54,7 @@ export function registerSessionRoutes(ctx: AppContext, admin: Router<AdminState>
       // Unknown accounts cost the same scrypt as known ones, so timing does not reveal which exist.
       ok = user ? await verifyPassword(input.password, user.passwordHash) : await verifyDummy(input.password);
     } finally {
-      inFlight--;
+      release();
     }
     if (!user || !ok) {
       ctx.audit.append({ actor: user?.id ?? 'anonymous', action: 'session.login_failed', target: user?.id ?? null, details: { reason: user ? 'wrong_password' : 'unknown_account' } });

@@ -29,14 +29,15 @@ export function registerInvitationRoutes(ctx: AppContext, portal: Router<PortalS
     return inv;
   };
 
-  portalRoute(portal, 'POST /portal-api/invitations/check', async ({ req }): Promise<InvitationInfo> => {
+  portalRoute(portal, 'POST /portal-api/invitations/check', async ({ req }) => {
     const { token } = await readJson(req, invitationCheckSchema);
     const inv = openInvitation(token);
     const customer = customers.nameAndStatus(inv.customerId);
     if (!customer) throw invalid();
     // Said before a password is chosen: accepting would be refused the same way.
     if (customer.status !== 'active') throw accountRestricted();
-    return { customerName: customer.name, email: inv.email, expiresAt: inv.expiresAt };
+    const info: InvitationInfo = { customerName: customer.name, email: inv.email, expiresAt: inv.expiresAt };
+    return reply(200, info, { 'cache-control': 'no-store' });
   });
 
   portalRoute(portal, 'POST /portal-api/invitations/accept', async ({ req }) => {

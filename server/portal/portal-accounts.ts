@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { PortalMe } from '../../common/schemas/portal-account';
+import type { PasswordCheckGate } from '../auth/password-check-gate';
 import type { TwoFactor } from '../auth/two-factor';
 import { HttpError } from '../http/http-error';
 import type { CustomerPrivacyRepo } from '../privacy/customer-privacy-repo';
@@ -15,6 +16,8 @@ export interface PortalAccounts {
   sessions: PortalSessionManager;
   /** Portal users' TOTP (the staff module over the portal tables; never required). */
   twoFactor: TwoFactor;
+  /** The server's one cap on password checks at once (shared with staff sign-in). */
+  passwordChecks: PasswordCheckGate;
 }
 
 /** The audit actor of a customer user (staff actors are bare user ids). */

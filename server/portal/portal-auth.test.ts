@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PORTAL_ROUTES } from '../../common/portal-access';
 import { CustomerErasureRepo } from '../privacy/customer-erasure-repo';
+import { PortalInvitationRepo } from './portal-invitation-repo';
 import { signInAs, TEST_PASSWORD, type AdminClient } from '../test/admin-client';
 import { findPlainText } from '../test/find-plain-text';
 import { acceptInvitation, createPortalUser, invitePortalUser, portalClient, portalRequest, signInPortal } from '../test/portal-fixture';
@@ -163,6 +164,15 @@ describe('invitations that cannot be used', () => {
     const open = await manager.get(`/api/customers/${customerId}/portal-users`);
     expect(open.body.invitations).toEqual([]);
     expect(open.body.users.map((u: { email: string }) => u.email)).toEqual(['used@kunde.example']);
+
+    // Closed invitations are purged (the timer's work, run here directly); their links answer as before.
+    const invitationsOf = () => app.ctx.db.prepare('SELECT COUNT(*) FROM portal_invitations WHERE customer_id = ?').pluck().get(customerId);
+    expect(invitationsOf()).toBe(3);
+    const pending = await invitePortalUser(app, manager, customerId, 'pending@kunde.example');
+    expect(new PortalInvitationRepo(app.ctx.db, app.services.privacy.cipher).purgeClosed(now())).toBeGreaterThanOrEqual(3);
+    expect(invitationsOf()).toBe(1);
+    for (const token of [used.token, revoked.token, expiring.token]) expect(await refused(token)).toEqual(INVALID);
+    expect((await portalRequest(app, 'POST', '/portal-api/invitations/check', { token: pending.token })).status).toBe(200);
   });
 
   it('refuses a second account for an address and invitations to unknown or restricted customers', async () => {

@@ -75,6 +75,15 @@ export class PortalInvitationRepo {
     return this.db.prepare('UPDATE portal_invitations SET revoked_at = ? WHERE id = ? AND used_at IS NULL AND revoked_at IS NULL').run(now.toISOString(), id).changes === 1;
   }
 
+  /**
+   * Deletes invitations that can no longer be used (used, revoked or expired): they only held the
+   * invitee's e-mail, which an accepted invitation's user row keeps anyway. A link of a deleted
+   * invitation gets the same answer as any other unusable one. Returns how many went.
+   */
+  purgeClosed(now: Date): number {
+    return this.db.prepare('DELETE FROM portal_invitations WHERE used_at IS NOT NULL OR revoked_at IS NOT NULL OR expires_at <= ?').run(now.toISOString()).changes;
+  }
+
   private toInvitation(r: Row): PortalInvitation {
     return {
       id: r.id,

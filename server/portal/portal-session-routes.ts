@@ -4,7 +4,7 @@ import type { AppContext } from '../app-context';
 import { throttleKeyOfAddress } from '../auth/client-address';
 import { ACCOUNT_ADDRESS_RULE, LoginThrottle } from '../auth/login-throttle';
 import { hashPassword, verifyDummy, verifyPassword } from '../auth/password';
-import { MAX_PARALLEL_LOGINS, WRONG_CREDENTIALS, tooManyAttempts } from '../auth/session-routes';
+import { WRONG_CREDENTIALS, tooManyAttempts } from '../auth/session-routes';
 import { SignInLimiter } from '../auth/sign-in-limiter';
 import { readJson } from '../http/body';
 import { createClientIpResolver } from '../http/client-ip';
@@ -17,7 +17,7 @@ import { portalRoute, type PortalState } from './portal-route';
 /**
  * POST/DELETE /portal-api/session, GET /portal-api/me, PUT /portal-api/me/password. Sign-in follows
  * the staff rules (server/auth/session-routes.ts): the same three-layer limits, the same cost for
- * unknown accounts, a cap on parallel scrypt runs, 401 totp_required / totp_invalid, recovery codes.
+ * unknown accounts, the server's one cap on parallel password checks, 401 totp_required / totp_invalid, recovery codes.
  */
 export function registerPortalSessionRoutes(ctx: AppContext, portal: Router<PortalState>, accounts: PortalAccounts): void {
   const { users, customers, sessions, twoFactor } = accounts;
@@ -25,7 +25,6 @@ export function registerPortalSessionRoutes(ctx: AppContext, portal: Router<Port
   const clientIp = createClientIpResolver(ctx.config.trustProxy);
   // Password checks of a signed-in user (changing it): limited per user like sign-ins.
   const passwordGuesses = new LoginThrottle(ACCOUNT_ADDRESS_RULE, () => ctx.now().getTime());
-  let inFlight = 0;
 
   const failed = (actor: string, target: string | null, reason: string) =>
     ctx.audit.append({ actor, action: 'portal.login_failed', target, details: { reason } });
@@ -35,11 +34,8 @@ export function registerPortalSessionRoutes(ctx: AppContext, portal: Router<Port
     const address = throttleKeyOfAddress(clientIp(req));
     const wait = limits.retryAfterMs(input.email, address);
     if (wait > 0) throw tooManyAttempts(wait);
-    if (inFlight >= MAX_PARALLEL_LOGINS) {
-      throw new HttpError(503, 'unavailable', 'The server is busy with other sign-ins. Try again in a moment.', undefined, { 'retry-after': '1' });
-    }
+    const release = accounts.passwordChecks.enter();
     limits.begin(input.email, address);
-    inFlight++;
     let user;
     let ok: boolean;
     try {
@@ -47,7 +43,7 @@ export function registerPortalSessionRoutes(ctx: AppContext, portal: Router<Port
       // Unknown accounts cost the same scrypt as known ones, so timing does not reveal which exist.
       ok = user ? await verifyPassword(input.password, user.passwordHash) : await verifyDummy(input.password);
     } finally {
-      inFlight--;
+      release();
     }
     if (!user || !ok) {
       failed(user ? portalActor(user.id) : 'anonymous', user?.id ?? null, user ? 'wrong_password' : 'unknown_account');
