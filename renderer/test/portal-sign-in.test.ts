@@ -6,6 +6,7 @@ import { createFirstAdmin, expectHeading } from './harness/staff';
 
 const PASSWORD = 'correct horse battery';
 const CUSTOMER_PASSWORD = 'Sonnenschein-Portal-7';
+const NEW_PASSWORD = 'Sonnenschein-Portal-8';
 const EMAIL = 'jonas@sonnenschein.example';
 let h: ConsoleHarness;
 let staff: StaffApi;
@@ -29,7 +30,7 @@ const failSignIn = () =>
   });
 
 describe('portal sign-in and invitations: the refusals, in words the customer understands', () => {
-  it('refuses a forged link, takes a password by keyboard in English, then explains a disabled access and a throttled sign-in', async () => {
+  it('refuses a forged link, takes a password by keyboard in English, changes it, then explains a disabled access and a throttled sign-in', async () => {
     const { page, watch } = await h.newPage([h.portalOrigin]);
     watch.expectHttpError({ path: '/portal-api/me', status: 401 });
     watch.expectHttpError({ path: '/portal-api/invitations/check', status: 404 });
@@ -53,6 +54,20 @@ describe('portal sign-in and invitations: the refusals, in words the customer un
     await page.keyboard.press('Enter');
     await expectHeading(page, 'Overview');
     expect(await page.getByTestId('portal-customer').textContent()).toContain('Sonnenschein Reisen');
+
+    // Changing the password: a wrong current password is said as such (it does not sign out).
+    await page.getByTestId('nav-security').click();
+    await expectHeading(page, 'Account security');
+    const form = page.getByTestId('password-form');
+    await form.getByLabel('Current password').fill('not the password');
+    await form.getByLabel('New password').fill(NEW_PASSWORD);
+    await form.getByLabel('Repeat password').fill(NEW_PASSWORD);
+    watch.expectHttpError({ path: '/portal-api/me/password', status: 401 });
+    await form.getByRole('button', { name: 'Change password' }).click();
+    await expect.poll(() => page.getByTestId('wrong-password').textContent()).toBe('The password you entered is wrong.');
+    await form.getByLabel('Current password').fill(CUSTOMER_PASSWORD);
+    await form.getByRole('button', { name: 'Change password' }).click();
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Password changed.' }).count()).toBe(1);
     await page.getByTestId('sign-out').click();
     await expectHeading(page, 'Sign in');
 
@@ -62,7 +77,7 @@ describe('portal sign-in and invitations: the refusals, in words the customer un
     expect((await staff.call('PATCH', `/api/portal-users/${userId}`, { disabled: true })).status).toBe(200);
     watch.expectHttpError({ path: '/portal-api/session', status: 403 });
     await page.getByLabel('E-mail address').fill(EMAIL);
-    await page.getByLabel('Password').fill(CUSTOMER_PASSWORD);
+    await page.getByLabel('Password').fill(NEW_PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect.poll(() => page.getByRole('alert').textContent()).toBe('This access is disabled. Please contact your agency.');
     expect((await staff.call('PATCH', `/api/portal-users/${userId}`, { disabled: false })).status).toBe(200);

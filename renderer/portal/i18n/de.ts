@@ -63,7 +63,7 @@ export const de = {
       title: 'Kontosicherheit', passwordTitle: 'Passwort ändern', passwordIntro: 'Andere Sitzungen werden dabei abgemeldet.',
       currentPassword: 'Aktuelles Passwort', newPassword: 'Neues Passwort', changePassword: 'Passwort ändern', passwordChanged: 'Passwort geändert.',
       totpIntro: 'Freiwillig: Mit einer Authenticator-App (z. B. Aegis, FreeOTP, Google Authenticator) schützt ein zweiter, wechselnder Code Ihr Konto, auch wenn jemand Ihr Passwort kennt.',
-      uri: 'Einrichtungs-URI als Text',
+      wrongPassword: 'Das eingegebene Passwort ist falsch.', uri: 'Einrichtungs-URI als Text',
     },
     notFound: { title: 'Seite nicht gefunden', text: 'Diese Seite gibt es nicht.', back: 'Zur Übersicht' },
   },

@@ -62,7 +62,7 @@ export const en: Messages = {
       title: 'Account security', passwordTitle: 'Change password', passwordIntro: 'Your other sessions are signed out.',
       currentPassword: 'Current password', newPassword: 'New password', changePassword: 'Change password', passwordChanged: 'Password changed.',
       totpIntro: 'Optional: with an authenticator app (e.g. Aegis, FreeOTP, Google Authenticator) a second, changing code protects your account even if someone knows your password.',
-      uri: 'Set-up URI as text',
+      wrongPassword: 'The password you entered is wrong.', uri: 'Set-up URI as text',
     },
     notFound: { title: 'Page not found', text: 'This page does not exist.', back: 'Back to the overview' },
   },
