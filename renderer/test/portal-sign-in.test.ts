@@ -93,6 +93,11 @@ describe('portal sign-in and invitations: the refusals, in words the customer un
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/^Too many attempts\. Wait [1-4] seconds?, then try again\.$/);
     await screenshot(page, '51-portal-sign-in-throttled');
+
+    // The public pages are one link away, in the chosen language.
+    await page.getByRole('link', { name: 'Privacy' }).click();
+    await page.waitForURL(`${h.app.portalUrl}/privacy`);
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
     expectCleanPage(watch);
   }, 90_000);
 });

@@ -65,6 +65,7 @@ export const de = {
       totpIntro: 'Freiwillig: Mit einer Authenticator-App (z. B. Aegis, FreeOTP, Google Authenticator) schützt ein zweiter, wechselnder Code Ihr Konto, auch wenn jemand Ihr Passwort kennt.',
       wrongPassword: 'Das eingegebene Passwort ist falsch.', uri: 'Einrichtungs-URI als Text',
     },
+    footer: { label: 'Rechtliches', privacy: 'Datenschutz', imprint: 'Impressum', contact: 'Kontakt' },
     notFound: { title: 'Seite nicht gefunden', text: 'Diese Seite gibt es nicht.', back: 'Zur Übersicht' },
   },
 };

@@ -64,6 +64,7 @@ export const en: Messages = {
       totpIntro: 'Optional: with an authenticator app (e.g. Aegis, FreeOTP, Google Authenticator) a second, changing code protects your account even if someone knows your password.',
       wrongPassword: 'The password you entered is wrong.', uri: 'Set-up URI as text',
     },
+    footer: { label: 'Legal', privacy: 'Privacy', imprint: 'Imprint', contact: 'Contact' },
     notFound: { title: 'Page not found', text: 'This page does not exist.', back: 'Back to the overview' },
   },
 };
