@@ -14,7 +14,9 @@ import { startDelivery } from './delivery/delivery-feature';
 import { deliveryGate } from './delivery/delivery-gate';
 import { registerHealthRoutes } from './delivery/health';
 import { registerKeyRoutes } from './keys/key-routes';
+import { registerPortalDataRoutes } from './portal/portal-data-routes';
 import { startPortal } from './portal/portal-feature';
+import { PortalUserRepo } from './portal/portal-user-repo';
 import type { PortalSessionResolver } from './portal/portal-route';
 import { registerPublicPages } from './portal/public-pages';
 import { startPrivacy } from './privacy/privacy-feature';
@@ -83,12 +85,19 @@ export async function composeServer(ctx: AppContext, routers: Routers): Promise<
   registerStatsRoutes(ctx, admin, stats);
   registerHealthRoutes({ admin, delivery }, { sealer: sealing.sealer, stats });
 
-  const requests = startRequests(ctx, routers, { cipher: privacy.cipher, smtp: config.mail });
+  // Forwarded requests go to the customer's portal; its enabled users get the notice by e-mail.
+  const portalUsers = new PortalUserRepo(ctx.db, privacy.cipher);
+  const portalInbox = {
+    activeUserEmails: (customerId: string) => portalUsers.listForCustomer(customerId).filter((u) => !u.disabled).map((u) => u.email),
+    url: () => ctx.portalBaseUrl(),
+  };
+  const requests = startRequests(ctx, routers, { cipher: privacy.cipher, smtp: config.mail, portal: portalInbox });
   registerConsoleConfigRoute(admin, ctx.deliveryBaseUrl);
   registerServerInfoRoute(admin, new SettingsRepo(ctx.db));
 
   // The customer portal: customer users, their sessions, their own data and the public pages.
   const portalSessions = startPortal(ctx, routers, { cipher: privacy.cipher, passwordChecks });
+  registerPortalDataRoutes(ctx, routers.portal, { cipher: privacy.cipher, stats });
   registerPublicPages(ctx, routers.portal, { contact: requests.contact });
 
   // Retention runs once now and then on schedule; erased customers leave the delivery index.

@@ -26,18 +26,26 @@ const fields = {
 export const customerCreateSchema = z.strictObject({ ...fields, kind: fields.kind.default('advertiser') });
 export type CustomerCreate = z.infer<typeof customerCreateSchema>;
 
+const patchFields = {
+  name: fields.name.optional(),
+  email: fields.email.optional(),
+  phone: fields.phone.optional(),
+  address: fields.address.optional(),
+  contactPerson: fields.contactPerson.optional(),
+  kind: fields.kind.optional(),
+  notes: fields.notes.optional(),
+};
+const atLeastOne = (v: object) => Object.values(v).some((x) => x !== undefined);
+
 /** PATCH /api/customers/:id — any subset; `null` clears an optional field. */
-export const customerPatchSchema = z
-  .strictObject({
-    name: fields.name.optional(),
-    email: fields.email.optional(),
-    phone: fields.phone.optional(),
-    address: fields.address.optional(),
-    contactPerson: fields.contactPerson.optional(),
-    kind: fields.kind.optional(),
-    notes: fields.notes.optional(),
-  })
-  .refine((v) => Object.values(v).some((x) => x !== undefined), 'Send at least one field to change.');
+export const customerPatchSchema = z.strictObject(patchFields).refine(atLeastOne, 'Send at least one field to change.');
+/**
+ * PATCH /portal-api/account — the customer's own rectification: the same rules, limited to what it
+ * states about itself (name and contact data); the kind and the agency's notes stay with staff.
+ */
+export const customerRectifySchema = z
+  .strictObject({ name: patchFields.name, email: patchFields.email, phone: patchFields.phone, address: patchFields.address, contactPerson: patchFields.contactPerson })
+  .refine(atLeastOne, 'Send at least one field to change.');
 export type CustomerPatch = z.infer<typeof customerPatchSchema>;
 
 /**

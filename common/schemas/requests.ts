@@ -87,4 +87,29 @@ export interface DataRequest {
   /** While restricted: when its personal data will be erased. */
   retainUntil: string | null;
   erasedAt: string | null;
+  /** The customer's own progress once forwarded (`new` until its portal users set one); null when not forwarded. */
+  customerStatus: 'new' | 'in_progress' | 'done' | null;
+}
+
+/** Body of POST /portal-api/requests/ID/replies: the customer's answer to a forwarded request. */
+export const requestReplySchema = z.strictObject({ message: z.string().trim().min(1, 'Enter a message.').max(20_000, 'A reply is at most 20000 characters.') });
+
+/** One answer to a forwarded request: by the customer's portal user (or by staff). */
+export interface RequestReply {
+  id: string;
+  requestId: string;
+  authorKind: 'customer' | 'staff';
+  authorId: string;
+  message: string;
+  createdAt: string;
+}
+
+/** Answer of GET /api/requests/ID: the request and the forwarded customer's replies (empty unless its personal data are present). */
+export interface DataRequestDetail extends DataRequest {
+  customerReplies: RequestReply[];
+}
+
+/** Answer of POST /api/requests/ID/forward: the request and how many portal users the notice reached by e-mail. */
+export interface ForwardedRequest extends DataRequest {
+  notices: { sent: number; failed: number };
 }

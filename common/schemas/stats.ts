@@ -18,27 +18,36 @@ export const isoInstantSchema = z
   .union([z.iso.datetime({ offset: true }), z.iso.date()], { error: 'Use an ISO 8601 time like 2024-05-01T00:00:00Z or a date like 2024-05-01.' })
   .transform((s) => Date.parse(s.length === 10 ? `${s}T00:00:00Z` : s));
 
+const statsQueryFields = {
+  campaignId: z.string().trim().min(1, 'campaignId is required.').max(100),
+  from: isoInstantSchema,
+  to: isoInstantSchema,
+  granularity: z.enum(STATS_GRANULARITIES, { error: 'granularity must be hour or day.' }),
+  by: z.enum(STATS_DIMENSIONS, { error: 'by must be creative, zone or site.' }).optional(),
+};
+
+/** `to` after `from`, and the range within the granularity's maximum. */
+function checkSeriesRange(q: { from: number; to: number; granularity: StatsGranularity }, issue: z.RefinementCtx): void {
+  if (q.to <= q.from) {
+    issue.addIssue({ code: 'custom', path: ['to'], message: 'to must be later than from.' });
+    return;
+  }
+  const maxDays = STATS_MAX_RANGE_DAYS[q.granularity];
+  if (q.to - q.from > maxDays * DAY_MS) {
+    issue.addIssue({ code: 'custom', path: ['to'], message: `The range may span at most ${maxDays} days for granularity ${q.granularity}.` });
+  }
+}
+
 /** Query of `GET /api/stats`: one campaign, a time range [from, to), a bucket size and an optional split. */
-export const statsQuerySchema = z
-  .object({
-    campaignId: z.string().trim().min(1, 'campaignId is required.').max(100),
-    from: isoInstantSchema,
-    to: isoInstantSchema,
-    granularity: z.enum(STATS_GRANULARITIES, { error: 'granularity must be hour or day.' }),
-    by: z.enum(STATS_DIMENSIONS, { error: 'by must be creative, zone or site.' }).optional(),
-  })
-  .strict()
-  .superRefine((q, issue) => {
-    if (q.to <= q.from) {
-      issue.addIssue({ code: 'custom', path: ['to'], message: 'to must be later than from.' });
-      return;
-    }
-    const maxDays = STATS_MAX_RANGE_DAYS[q.granularity];
-    if (q.to - q.from > maxDays * DAY_MS) {
-      issue.addIssue({ code: 'custom', path: ['to'], message: `The range may span at most ${maxDays} days for granularity ${q.granularity}.` });
-    }
-  });
+export const statsQuerySchema = z.object(statsQueryFields).strict().superRefine(checkSeriesRange);
 export type StatsQuery = z.output<typeof statsQuerySchema>;
+
+/** Query of `GET /portal-api/stats`: as `GET /api/stats`, but without campaignId it covers all the customer's campaigns. */
+export const portalStatsQuerySchema = z
+  .object({ ...statsQueryFields, campaignId: statsQueryFields.campaignId.optional() })
+  .strict()
+  .superRefine(checkSeriesRange);
+export type PortalStatsQuery = z.output<typeof portalStatsQuerySchema>;
 
 /** Checks a totals range [from, to) when both ends are given: `to` after `from`, at most the daily maximum. */
 function checkTotalsRange(q: { from?: number; to?: number }, issue: z.RefinementCtx): void {

@@ -63,6 +63,15 @@ export class CampaignRepo {
     return pagedSelect(this.db, 'campaigns', conditions, query, this.toCampaign);
   }
 
+  /** How many of a customer's campaigns are active and in flight at `at`. */
+  countRunning(customerId: string, at: Date): number {
+    const now = at.toISOString();
+    return this.db
+      .prepare("SELECT COUNT(*) FROM campaigns WHERE customer_id = ? AND status = 'active' AND starts_at <= ? AND ends_at > ?")
+      .pluck()
+      .get(customerId, now, now) as number;
+  }
+
   /** Inserts a campaign with its zone links; call inside a transaction. */
   insert(id: string, customerId: string, c: CampaignFields, at: string): Campaign {
     this.db

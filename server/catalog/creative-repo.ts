@@ -49,10 +49,12 @@ export class CreativeRepo {
     return row ? toCreative(row) : null;
   }
 
-  list(query: { limit: number; offset: number; q?: string; campaignId?: string; status?: CreativeStatus }): Page<StoredCreative> {
+  /** Paged list; `customerId` keeps the creatives of that customer's campaigns only (the portal's scope). */
+  list(query: { limit: number; offset: number; q?: string; campaignId?: string; customerId?: string; status?: CreativeStatus }): Page<StoredCreative> {
     const conditions: Array<Condition | null> = [
       searchCondition(query.q, ['name', 'alt', 'id']),
       query.campaignId ? { sql: 'campaign_id = ?', params: [query.campaignId] } : null,
+      query.customerId ? { sql: 'campaign_id IN (SELECT id FROM campaigns WHERE customer_id = ?)', params: [query.customerId] } : null,
       query.status ? { sql: 'status = ?', params: [query.status] } : null,
     ];
     return pagedSelect(this.db, 'creatives', conditions, query, toCreative);

@@ -1,27 +1,16 @@
 import type { FieldCipher } from '../privacy/field-cipher';
 import { z } from 'zod';
 import { can } from '../../common/access';
-import { CUSTOMER_KINDS, CUSTOMER_STATUSES, customerCreateSchema, customerPatchSchema, type Customer } from '../../common/schemas/customer';
+import { CUSTOMER_KINDS, CUSTOMER_STATUSES, customerCreateSchema, customerPatchSchema } from '../../common/schemas/customer';
 import { adminRoute, type AdminState } from '../admin/admin-route';
 import type { AppContext } from '../app-context';
 import { readJson } from '../http/body';
-import { notFound } from '../http/http-error';
 import { reply } from '../http/listener';
 import type { Router } from '../http/router';
-import { assertCustomerActive, changedFields, commitChange, definedOnly, findOr404, parseListQuery } from './catalog-support';
-import { CustomerRepo, type CustomerFields } from '../privacy/customer-repo';
+import { commitChange, findOr404, parseListQuery } from './catalog-support';
+import { CUSTOMER_EDITABLE, patchCustomer } from './customer-update';
+import { CustomerRepo } from '../privacy/customer-repo';
 import { newId } from '../store/new-id';
-
-const EDITABLE = ['name', 'email', 'phone', 'address', 'contactPerson', 'kind', 'notes'] as const;
-const fieldsOf = (c: Customer): CustomerFields => ({
-  name: c.name,
-  email: c.email,
-  phone: c.phone,
-  address: c.address,
-  contactPerson: c.contactPerson,
-  kind: c.kind,
-  notes: c.notes,
-});
 
 /** GET/POST /api/customers, GET/PATCH /api/customers/:id. */
 export function registerCustomerRoutes(ctx: AppContext, admin: Router<AdminState>, cipher: FieldCipher): void {
@@ -42,7 +31,7 @@ export function registerCustomerRoutes(ctx: AppContext, admin: Router<AdminState
     const id = newId('customer');
     const created = commitChange(
       ctx,
-      { actor: session.userId, action: 'customer.create', entity: 'customer', target: () => id, fields: () => EDITABLE.filter((k) => input[k] !== null) },
+      { actor: session.userId, action: 'customer.create', entity: 'customer', target: () => id, fields: () => CUSTOMER_EDITABLE.filter((k) => input[k] !== null) },
       () => customers.insert(id, input, ctx.now().toISOString()),
     );
     return reply(201, created);
@@ -51,17 +40,6 @@ export function registerCustomerRoutes(ctx: AppContext, admin: Router<AdminState
   adminRoute(admin, 'PATCH /api/customers/:id', async ({ req, params }, session) => {
     const before = find(params.id);
     const patch = await readJson(req, customerPatchSchema);
-    assertCustomerActive(before);
-    const merged: CustomerFields = { ...fieldsOf(before), ...definedOnly(patch) };
-    const fields = changedFields(fieldsOf(before), merged, EDITABLE);
-    return commitChange(
-      ctx,
-      { actor: session.userId, action: 'customer.update', entity: 'customer', target: () => before.id, fields: () => fields },
-      () => customers.update(before.id, merged, ctx.now().toISOString()) ?? throwNotFound(),
-    );
+    return patchCustomer(ctx, customers, before, patch, { actor: session.userId, action: 'customer.update' });
   });
-}
-
-function throwNotFound(): never {
-  throw notFound('The customer');
 }

@@ -18,3 +18,16 @@ export function framePage(served: Served | null): string {
       : `<a href="${escapeHtml(click)}" target="_blank" rel="noopener"><img src="${escapeHtml(c.imageUrl ?? '')}" alt="${escapeHtml(c.alt)}" width="${c.width}" height="${c.height}"></a>`;
   return `${HEAD}${ad}${pixel}</body></html>`;
 }
+
+/**
+ * A creative as its own document for previewing outside delivery (the customer portal): the same
+ * markup as the iframe placement, links going straight to the landing page, no impression pixel and
+ * no token — a preview counts nothing. Serve it with adFrameCsp, like the placement.
+ */
+export function previewPage(c: { html: string | null; imageUrl: string | null; alt: string; width: number; height: number; landingUrl: string }): string {
+  const ad =
+    c.html !== null
+      ? c.html.split(CLICK_URL_MACRO).join(escapeHtml(c.landingUrl))
+      : `<a href="${escapeHtml(c.landingUrl)}" target="_blank" rel="noopener"><img src="${escapeHtml(c.imageUrl ?? '')}" alt="${escapeHtml(c.alt)}" width="${c.width}" height="${c.height}"></a>`;
+  return `${HEAD}${ad}</body></html>`;
+}

@@ -1,5 +1,4 @@
 import nodemailer from 'nodemailer';
-import type { DataRequest } from '../../common/schemas/requests';
 import { HttpError } from '../http/http-error';
 import type { Logger } from '../log/logger';
 
@@ -56,28 +55,29 @@ export function checkSmtpSettings(url: string, from: string | undefined): string
   return null;
 }
 
-/** The message that forwards a request to the customer responsible for the processing. */
-export function forwardMessage(request: DataRequest, customer: { name: string }, agency: string): { subject: string; text: string } {
-  const due = request.dueAt.slice(0, 10);
-  const label = request.kind === 'contact' ? 'contact request' : `data-subject request (${request.kind})`;
+/**
+ * The notice a customer's portal users get when a request is forwarded to them: only that a
+ * request awaits them and where to read it — nothing about the data subject (no name, address,
+ * message or kind), since e-mail is not the encrypted channel; the portal is. German and English.
+ */
+export function forwardNoticeMessage(portalUrl: string, agency: string): { subject: string; text: string } {
+  const link = `${portalUrl.replace(/\/$/, '')}/#/requests`;
   return {
-    subject: `[${request.id}] ${label} concerning ${customer.name} — answer due ${due}`,
+    subject: 'Eine Anfrage wartet im Kundenportal / A request awaits you in the customer portal',
     text: [
-      `Dear ${customer.name},`,
+      'Guten Tag,',
       '',
-      `we received the following ${label} about personal data that we process on your behalf.`,
-      'As the controller you are responsible for answering it; the statutory deadline is one month',
-      `after receipt (Art. 12(3) GDPR): ${due}. Please answer the person directly and let us know`,
-      'if we must do anything in our systems.',
+      'im Kundenportal wartet eine an Sie weitergeleitete Anfrage auf Ihre Bearbeitung.',
+      'Bitte melden Sie sich an, um sie zu lesen und zu beantworten:',
+      link,
       '',
-      `Request:   ${request.id}`,
-      `Kind:      ${request.kind}`,
-      `Received:  ${request.receivedAt}`,
-      `Name:      ${request.name ?? ''}`,
-      `E-mail:    ${request.email ?? ''}`,
+      '---',
       '',
-      'Message:',
-      request.message ?? '',
+      'Hello,',
+      '',
+      'a request forwarded to you awaits you in the customer portal.',
+      'Please sign in to read and answer it:',
+      link,
       '',
       '--',
       agency,

@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Page } from '../../common/schemas/paging';
+import type { PortalRequestDetail, PortalRequestItem } from '../../common/schemas/portal';
 import type { DataRequest, PersonalDataState, RequestKind, RequestListQuery, RequestStatus } from '../../common/schemas/requests';
 import { normalizeEmail, type FieldCipher } from '../privacy/field-cipher';
 import type { Db } from '../store/database';
 import { requestDeadline } from './deadline';
+import { RequestReplyRepo } from './request-reply-repo';
 
 interface Row {
   id: string;
@@ -25,6 +27,7 @@ interface Row {
   closed_at: string | null;
   retain_until: string | null;
   erased_at: string | null;
+  customer_status: 'in_progress' | 'done' | null;
 }
 
 /** The personal fields of a request; each stored encrypted in `<field>_enc`. */
@@ -45,7 +48,11 @@ const SUBMITTER = 'request-email';
  * personal field. Erasure needs no key, so retention runs (`retention run`) pass a null cipher.
  */
 export class RequestRepo {
-  constructor(private readonly db: Db, private readonly fieldCipher: FieldCipher | null) {}
+  private readonly replies: RequestReplyRepo;
+
+  constructor(private readonly db: Db, private readonly fieldCipher: FieldCipher | null) {
+    this.replies = new RequestReplyRepo(db, fieldCipher);
+  }
 
   private get cipher(): FieldCipher {
     if (!this.fieldCipher) throw new Error('The data key is not loaded.');
@@ -113,10 +120,43 @@ export class RequestRepo {
     this.db.prepare(`UPDATE requests SET ${sets.join(', ')} WHERE id = ?`).run(...params, id);
   }
 
-  /** Records that the request was forwarded to a customer. */
+  /** Records that the request was forwarded to a customer (a new customer starts without a status of its own). */
   markForwarded(id: string, customerId: string, now: Date): void {
     const at = now.toISOString();
-    this.db.prepare("UPDATE requests SET status = 'forwarded', customer_id = ?, forwarded_to = ?, forwarded_at = ?, updated_at = ? WHERE id = ?").run(customerId, customerId, at, at, id);
+    this.db
+      .prepare(
+        `UPDATE requests SET status = 'forwarded', customer_id = ?, forwarded_to = ?, forwarded_at = ?, updated_at = ?,
+           customer_status = CASE WHEN forwarded_to = ? THEN customer_status ELSE NULL END WHERE id = ?`,
+      )
+      .run(customerId, customerId, at, at, customerId, id);
+  }
+
+  /** A page of the requests forwarded to a customer, newest forward first (no personal data). */
+  listForwardedTo(customerId: string, paging: { limit: number; offset: number }): Page<PortalRequestItem> {
+    const total = this.db.prepare('SELECT COUNT(*) FROM requests WHERE forwarded_to = ?').pluck().get(customerId) as number;
+    const rows = this.db
+      .prepare(`SELECT ${ITEM_COLUMNS} FROM requests r WHERE forwarded_to = ? ORDER BY forwarded_at DESC, id LIMIT ? OFFSET ?`)
+      .all(customerId, paging.limit, paging.offset) as ItemRow[];
+    return { items: rows.map(toPortalItem), total, limit: paging.limit, offset: paging.offset };
+  }
+
+  /**
+   * One request as the customer it was forwarded to sees it, or null when it was not forwarded to
+   * `customerId` (another customer's request looks exactly like a missing one). Personal fields only while present.
+   */
+  getForwarded(id: string, customerId: string): PortalRequestDetail | null {
+    const row = this.db.prepare(`SELECT ${ITEM_COLUMNS}, r.name_enc, r.email_enc, r.message_enc FROM requests r WHERE id = ? AND forwarded_to = ?`).get(id, customerId) as
+      | (ItemRow & Pick<Row, 'name_enc' | 'email_enc' | 'message_enc'>)
+      | undefined;
+    if (!row) return null;
+    const show = row.personal_data === 'present';
+    const dec = (field: 'name' | 'email' | 'message') => (show ? this.cipher.decryptOptional(row[`${field}_enc`], { table: 'requests', column: field, rowId: row.id }) : null);
+    return { ...toPortalItem(row), name: dec('name'), email: dec('email'), message: dec('message') };
+  }
+
+  /** Sets the customer's own progress on a forwarded request. */
+  setCustomerStatus(id: string, status: 'in_progress' | 'done', now: Date): void {
+    this.db.prepare('UPDATE requests SET customer_status = ?, updated_at = ? WHERE id = ?').run(status, now.toISOString(), id);
   }
 
   /**
@@ -134,8 +174,10 @@ export class RequestRepo {
     return 'erased';
   }
 
-  /** Wipes a request's personal fields and submitter hash; keeps the non-personal record of its handling. */
+  /** Wipes a request's personal fields, submitter hash and replies; keeps the non-personal record of its handling. */
   erase(id: string, now: Date): void {
+    // Replies answer the data subject's message and may quote it: they go with it.
+    this.replies.eraseFor(id);
     this.db
       .prepare(
         `UPDATE requests SET name_enc = NULL, email_enc = NULL, message_enc = NULL, reply_enc = NULL, note_enc = NULL,
@@ -180,6 +222,24 @@ export class RequestRepo {
       closedAt: r.closed_at,
       retainUntil: r.retain_until,
       erasedAt: r.erased_at,
+      customerStatus: r.forwarded_to ? (r.customer_status ?? 'new') : null,
     };
   }
 }
+
+type ItemRow = Pick<Row, 'id' | 'kind' | 'status' | 'personal_data' | 'received_at' | 'due_at' | 'forwarded_at' | 'customer_status'> & { reply_count: number };
+
+const ITEM_COLUMNS = `r.id, r.kind, r.status, r.personal_data, r.received_at, r.due_at, r.forwarded_at, r.customer_status,
+  (SELECT COUNT(*) FROM request_replies p WHERE p.request_id = r.id) AS reply_count`;
+
+const toPortalItem = (r: ItemRow): PortalRequestItem => ({
+  id: r.id,
+  kind: r.kind,
+  status: r.customer_status ?? 'new',
+  agencyStatus: r.status,
+  personalData: r.personal_data,
+  receivedAt: r.received_at,
+  dueAt: r.due_at,
+  forwardedAt: r.forwarded_at!,
+  replyCount: r.reply_count,
+});

@@ -5,6 +5,8 @@ import {
   requestListQuerySchema,
   requestUpdateSchema,
   type DataRequest,
+  type DataRequestDetail,
+  type ForwardedRequest,
 } from '../../common/schemas/requests';
 import { adminRoute } from '../admin/admin-route';
 import type { AdminState } from '../admin/admin-route';
@@ -13,23 +15,32 @@ import { parseWith, readJson } from '../http/body';
 import { HttpError, conflict, notFound } from '../http/http-error';
 import type { Router } from '../http/router';
 import { retentionPolicy } from '../privacy/privacy-options';
-import { forwardMessage, type Mailer } from '../mail/mailer';
+import { forwardNoticeMessage, type Mailer } from '../mail/mailer';
+import type { RequestReplyRepo } from './request-reply-repo';
 import type { RequestRepo } from './request-repo';
 
 /** Looks up customers for linking and forwarding (implemented over the encrypted customer store). */
 export interface CustomerDirectory {
   exists(id: string): boolean;
-  contact(id: string): { name: string; email: string } | null;
+  contact(id: string): { name: string; email: string; status: string } | null;
   idsByEmail(email: string): string[];
+}
+
+/** Where forwarded requests go: the customer's portal users (their addresses for the notice) and the portal's URL. */
+export interface PortalInbox {
+  /** Decrypted e-mail addresses of the customer's enabled portal users. */
+  activeUserEmails(customerId: string): string[];
+  /** The portal's public base URL (for the link in the notice); empty when the portal is off. */
+  url(): string;
 }
 
 /** The admin API of contact and data-subject requests. */
 export function registerRequestRoutes(
   ctx: AppContext,
   admin: Router<AdminState>,
-  deps: { repo: RequestRepo; customers: CustomerDirectory; mailer: Mailer | null },
+  deps: { repo: RequestRepo; replies: RequestReplyRepo; customers: CustomerDirectory; mailer: Mailer | null; portal: PortalInbox },
 ): void {
-  const { repo, customers } = deps;
+  const { repo, replies, customers } = deps;
   const policy = retentionPolicy(ctx.config.privacy);
   const load = (id: string | undefined): DataRequest => {
     const parsed = requestIdSchema.safeParse(id);
@@ -49,10 +60,11 @@ export function registerRequestRoutes(
     return { exportedAt: ctx.now().toISOString(), requests, customerIds };
   });
 
-  adminRoute(admin, 'GET /api/requests/:id', ({ params }, session) => {
+  adminRoute(admin, 'GET /api/requests/:id', ({ params }, session): DataRequestDetail => {
     const request = load(params.id);
     if (request.personalData === 'present') ctx.audit.append({ actor: session.userId, action: 'request.view', target: request.id });
-    return request;
+    // The forwarded customer's answers (portal), shown like the request's other personal fields: only while present.
+    return { ...request, customerReplies: request.personalData === 'present' ? replies.list(request.id) : [] };
   });
 
   adminRoute(admin, 'PATCH /api/requests/:id', async ({ req, params }, session) => {
@@ -82,19 +94,38 @@ export function registerRequestRoutes(
     return repo.get(current.id);
   });
 
-  adminRoute(admin, 'POST /api/requests/:id/forward', async ({ req, params }, session) => {
+  /** E-mails each active portal user of the customer that a request awaits them; counts what the mail server took. */
+  const notifyPortalUsers = async (customerId: string): Promise<{ sent: number; failed: number }> => {
+    const notices = { sent: 0, failed: 0 };
+    if (!deps.mailer) return notices;
+    const message = forwardNoticeMessage(deps.portal.url(), ctx.config.mail?.from ?? 'Creative Engine');
+    for (const to of deps.portal.activeUserEmails(customerId)) {
+      try {
+        await deps.mailer.send({ to, ...message });
+        notices.sent++;
+      } catch {
+        // The mailer logged the failure (without addresses); the request is in the portal all the same.
+        notices.failed++;
+      }
+    }
+    return notices;
+  };
+
+  // The portal is the channel: forwarding works without SMTP; with it, the customer's portal users get a notice.
+  adminRoute(admin, 'POST /api/requests/:id/forward', async ({ req, params }, session): Promise<ForwardedRequest> => {
     const current = load(params.id);
     const { customerId } = await readJson(req, requestForwardSchema);
     if (current.status === 'closed' || current.personalData !== 'present') throw conflict('This request is closed; it can no longer be forwarded.');
     const contact = customers.contact(customerId);
     if (!contact) throw notFound('The customer');
-    if (!deps.mailer) throw new HttpError(503, 'unavailable', 'No mail server is configured. Start the server with --smtp-url and --mail-from to forward requests.');
-    const message = forwardMessage(current, contact, ctx.config.mail?.from ?? 'Creative Engine');
-    await deps.mailer.send({ to: contact.email, ...message });
+    if (contact.status === 'restricted') throw new HttpError(423, 'locked', 'This customer account is restricted after a deletion request: its portal is locked, so nothing can be forwarded to it.');
+    if (!deps.portal.url()) throw new HttpError(503, 'unavailable', 'Forwarded requests are read in the customer portal, which is off (--no-portal). Start the server with the portal to forward requests.');
     ctx.db.transaction(() => {
       repo.markForwarded(current.id, customerId, ctx.now());
       ctx.audit.append({ actor: session.userId, action: 'request.forward', target: current.id, details: { customerId } });
     })();
-    return repo.get(current.id);
+    const notices = await notifyPortalUsers(customerId);
+    if (deps.mailer) ctx.audit.append({ actor: session.userId, action: 'request.notify', target: current.id, details: { customerId, ...notices } });
+    return { ...repo.get(current.id)!, notices };
   });
 }

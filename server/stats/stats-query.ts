@@ -1,20 +1,26 @@
 import type { CampaignTotals, CustomerTotals, StatsPoint, StatsQuery, StatsResponse, StatsSummary } from '../../common/schemas/stats';
-import type { BucketRow, StatsRepo } from './stats-repo';
+import type { BucketRow, StatsRepo, StatsScope } from './stats-repo';
 
 const BUCKET_SECONDS = { hour: 3_600, day: 86_400 } as const;
 
-/**
- * A campaign's series for [from, to): buckets start at `from` rounded down to the bucket size
- * (UTC), every bucket has a point (zeros when nothing happened). Without `by` there is one series
- * keyed by the campaign id; with `by`, one per creative, zone or site that has any counts.
- */
+/** A campaign's series for [from, to) (GET /api/stats); see scopedSeries. */
 export function campaignSeries(repo: StatsRepo, q: StatsQuery): StatsResponse {
+  return scopedSeries(repo, { kind: 'campaign', id: q.campaignId }, q);
+}
+
+/**
+ * The series of a campaign or of all a customer's campaigns for [from, to): buckets start at
+ * `from` rounded down to the bucket size (UTC), every bucket has a point (zeros when nothing
+ * happened). Without `by` there is one series keyed by the scope's id; with `by`, one per creative,
+ * zone or site that has any counts.
+ */
+export function scopedSeries(repo: StatsRepo, scope: StatsScope, q: Omit<StatsQuery, 'campaignId'>): StatsResponse {
   const size = BUCKET_SECONDS[q.granularity];
   const from = Math.floor(q.from / 1000 / size) * size;
   const to = Math.ceil(q.to / 1000);
-  const rows = repo.series(q.campaignId, from, to, size, q.by);
+  const rows = repo.series(scope, from, to, size, q.by);
   const byKey = new Map<string, Map<number, BucketRow>>();
-  if (!q.by) byKey.set(q.campaignId, new Map());
+  if (!q.by) byKey.set(scope.id, new Map());
   for (const r of rows) {
     let m = byKey.get(r.key);
     if (!m) byKey.set(r.key, (m = new Map()));

@@ -37,6 +37,12 @@ export interface CampaignSumRow {
   clicks: number;
 }
 
+/** What a series covers: one campaign, or every campaign of one customer (the portal's view). */
+export interface StatsScope {
+  kind: 'campaign' | 'customer';
+  id: string;
+}
+
 const DIMENSION_COLUMN: Readonly<Record<StatsDimension, string>> = { creative: 'creative_id', zone: 'zone_id', site: 'site_id' };
 
 /** All SQL of the statistics store: hourly rollups, written by adding, read by bucket. */
@@ -87,21 +93,25 @@ export class StatsRepo {
     return this.servedTotalsStmt.all(dayStart) as CampaignServedRow[];
   }
 
-  /** Sums per bucket of `bucketSeconds` (and per dimension when `by` is set) for [from, to) in unix seconds. */
-  series(campaignId: string, from: number, to: number, bucketSeconds: number, by?: StatsDimension): BucketRow[] {
-    const keyExpr = by ? DIMENSION_COLUMN[by] : 'campaign_id';
-    const sqlKey = `${keyExpr}:${bucketSeconds}`;
+  /**
+   * Sums per bucket of `bucketSeconds` (and per dimension when `by` is set) for [from, to) in unix
+   * seconds, of one campaign or of all campaigns of one customer.
+   */
+  series(scope: StatsScope, from: number, to: number, bucketSeconds: number, by?: StatsDimension): BucketRow[] {
+    const keyExpr = by ? DIMENSION_COLUMN[by] : "'scope'";
+    const sqlKey = `${scope.kind}:${keyExpr}:${bucketSeconds}`;
     let stmt = this.seriesStmts.get(sqlKey);
     if (!stmt) {
+      const where = scope.kind === 'campaign' ? 'campaign_id = ?' : 'campaign_id IN (SELECT id FROM campaigns WHERE customer_id = ?)';
       stmt = this.db.prepare<[string, number, number]>(
         `SELECT hour - (hour % ${bucketSeconds}) AS bucket, ${keyExpr} AS key,
                 SUM(served) AS served, SUM(impressions) AS impressions, SUM(clicks) AS clicks
-         FROM stats_hourly WHERE campaign_id = ? AND hour >= ? AND hour < ?
+         FROM stats_hourly WHERE ${where} AND hour >= ? AND hour < ?
          GROUP BY key, bucket ORDER BY key, bucket`,
       );
       this.seriesStmts.set(sqlKey, stmt);
     }
-    return stmt.all(campaignId, from, to) as BucketRow[];
+    return (stmt.all(scope.id, from, to) as BucketRow[]).map((r) => (by ? r : { ...r, key: scope.id }));
   }
 
   /** Totals per campaign for [from, to) in unix seconds. */

@@ -12,6 +12,7 @@ import { m031Requests } from './031-requests';
 import { m032LandingUrls } from './032-landing-urls';
 import { m033StaffEmail } from './033-staff-email';
 import { m040Portal } from './040-portal';
+import { m041RequestReplies } from './041-request-replies';
 import type { Db } from '../database';
 
 /** One numbered migration; `up` is plain SQL, `data` an optional step for what SQL cannot do; both in one transaction. */
@@ -27,4 +28,4 @@ export interface Migration {
  * from colliding: 1–9 core/admin, 10–19 delivery and statistics, 20–29 sealing and cases,
  * 30–39 privacy lifecycle, 40–49 customer portal.
  */
-export const MIGRATIONS: readonly Migration[] = [m001Core, m002Audit, m003Installation, m005Totp, m010DeliveryStats, m020SealingKeys, m025ApproverKeys, m026Cases, m027AuditHead, m030Privacy, m031Requests, m032LandingUrls, m033StaffEmail, m040Portal];
+export const MIGRATIONS: readonly Migration[] = [m001Core, m002Audit, m003Installation, m005Totp, m010DeliveryStats, m020SealingKeys, m025ApproverKeys, m026Cases, m027AuditHead, m030Privacy, m031Requests, m032LandingUrls, m033StaffEmail, m040Portal, m041RequestReplies];

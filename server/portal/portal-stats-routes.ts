@@ -1,0 +1,52 @@
+import type { PortalOverview } from '../../common/schemas/portal';
+import { portalStatsQuerySchema } from '../../common/schemas/stats';
+import type { AppContext } from '../app-context';
+import { CampaignRepo } from '../catalog/campaign-repo';
+import { parseWith } from '../http/body';
+import { notFound } from '../http/http-error';
+import type { Router } from '../http/router';
+import { CustomerRepo } from '../privacy/customer-repo';
+import type { FieldCipher } from '../privacy/field-cipher';
+import { campaignSeries, scopedSeries } from '../stats/stats-query';
+import type { StatsService } from '../stats/stats-service';
+import { portalRoute, type PortalState } from './portal-route';
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The customer's statistics in the portal: the overview (running campaigns, last 7 UTC days) and
+ * GET /portal-api/stats, which answers exactly what GET /api/stats answers — for one of the
+ * customer's campaigns, or without campaignId for all of them together.
+ */
+export function registerPortalStatsRoutes(ctx: AppContext, portal: Router<PortalState>, deps: { cipher: FieldCipher; stats: StatsService }): void {
+  const { stats } = deps;
+  const campaigns = new CampaignRepo(ctx.db);
+  const customers = new CustomerRepo(ctx.db, deps.cipher);
+
+  portalRoute(portal, 'GET /portal-api/overview', (_ctx, session): PortalOverview => {
+    // Business fields only: the overview decrypts no contact data.
+    const customer = customers.view(session.customerId, false);
+    if (!customer) throw notFound('The customer');
+    const now = ctx.now();
+    const today = Math.floor(now.getTime() / DAY_MS) * DAY_MS;
+    stats.flush();
+    const [series] = scopedSeries(stats.repo, { kind: 'customer', id: customer.id }, { from: today - 6 * DAY_MS, to: now.getTime() + 1, granularity: 'day' }).series;
+    const points = series!.points;
+    const totals = points.reduce((a, p) => ({ served: a.served + p.served, impressions: a.impressions + p.impressions, clicks: a.clicks + p.clicks }), { served: 0, impressions: 0, clicks: 0 });
+    return {
+      customer: { id: customer.id, name: customer.name },
+      activeCampaigns: campaigns.countRunning(customer.id, now),
+      last7Days: { points, totals: { ...totals, ctr: totals.impressions > 0 ? totals.clicks / totals.impressions : 0 } },
+    };
+  });
+
+  portalRoute(portal, 'GET /portal-api/stats', ({ query }, session) => {
+    const q = parseWith(portalStatsQuerySchema, Object.fromEntries(query));
+    const { campaignId } = q;
+    // Another customer's campaign is answered like a missing one.
+    if (campaignId !== undefined && campaigns.get(campaignId)?.customerId !== session.customerId) throw notFound('The campaign');
+    // Flushing first makes the answer include the last second's counts.
+    stats.flush();
+    return campaignId !== undefined ? campaignSeries(stats.repo, { ...q, campaignId }) : scopedSeries(stats.repo, { kind: 'customer', id: session.customerId }, q);
+  });
+}
