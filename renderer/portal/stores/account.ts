@@ -1,11 +1,9 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { CustomerPatch } from '../../../common/schemas/customer';
-import type { CustomerRetention } from '../../../common/schemas/privacy';
 import { apiGet, apiPatch, apiPost, http } from '../../src/api/client';
 import { downloadBlob } from '../../src/composables/download';
 import { requestState } from '../../src/stores/request-state';
-import type { PortalAccount } from '../api/types';
+import type { PortalAccount, PortalAccountPatch, PortalDeletion } from '../../../common/schemas/portal';
 
 /** "My data": the customer's contact data, rectification, the export and the deletion request. */
 export const usePortalAccountStore = defineStore('portal-account', () => {
@@ -17,7 +15,7 @@ export const usePortalAccountStore = defineStore('portal-account', () => {
   }
 
   /** Sends the corrected fields; true when saved (else `error` holds the field details). */
-  async function update(patch: CustomerPatch): Promise<boolean> {
+  async function update(patch: PortalAccountPatch): Promise<boolean> {
     const saved = await run(() => apiPatch<PortalAccount>('/portal-api/account', patch));
     if (saved) account.value = saved;
     return Boolean(saved);
@@ -34,8 +32,8 @@ export const usePortalAccountStore = defineStore('portal-account', () => {
   }
 
   /** Requests deletion: the account is locked at once; the answer says when erasure is due. */
-  async function requestDeletion(): Promise<CustomerRetention | undefined> {
-    return run(() => apiPost<CustomerRetention>('/portal-api/deletion', { confirm: true }));
+  async function requestDeletion(): Promise<PortalDeletion | undefined> {
+    return run(() => apiPost<PortalDeletion>('/portal-api/deletion', { confirm: true }));
   }
 
   return { account, loading, error, load, update, exportData, requestDeletion };

@@ -4,7 +4,7 @@ import type { Campaign } from '../../../common/schemas/campaign';
 import { apiGet } from '../../src/api/client';
 import { fetchAll } from '../../src/stores/paged-list';
 import { requestState } from '../../src/stores/request-state';
-import type { PortalCampaignDetail, PortalCreative, PortalOverview, PortalSite } from '../api/types';
+import type { PortalCampaignDetail, PortalCreative, PortalOverview, PortalSite } from '../../../common/schemas/portal';
 
 /** What the customer sees of their business: overview, campaigns, creatives, sites. Read-only. */
 export const usePortalDataStore = defineStore('portal-data', () => {

@@ -4,7 +4,7 @@ import type { Page } from '../../../common/schemas/paging';
 import { apiGet, apiPatch, apiPost } from '../../src/api/client';
 import { fetchAll } from '../../src/stores/paged-list';
 import { requestState } from '../../src/stores/request-state';
-import type { PortalRequestDetail, PortalRequestItem, PortalRequestStatus, RequestReply } from '../api/types';
+import type { PortalRequestDetail, PortalRequestItem, PortalRequestStatus, RequestReply } from '../../../common/schemas/portal';
 
 const enc = encodeURIComponent;
 
