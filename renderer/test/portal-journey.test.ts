@@ -17,9 +17,10 @@ let world: PortalWorld;
 
 /** One ad decision in the zone, optionally seen and clicked (a visitor on the publisher's page). */
 async function serve(zoneId: string, opts: { seen?: boolean; clicked?: boolean } = {}): Promise<void> {
-  // The delivery index picks up new campaigns a moment after they are saved (204: nothing to serve yet).
+  // The delivery index picks up new zones and campaigns a moment after they are saved (until then 404
+  // for the zone, or 204: nothing to serve yet).
   let res = await fetch(`${h.app.deliveryUrl}/v1/decision?zone=${zoneId}`);
-  for (let i = 0; res.status === 204 && i < 50; i++) {
+  for (let i = 0; (res.status === 204 || res.status === 404) && i < 50; i++) {
     await new Promise((r) => setTimeout(r, 100));
     res = await fetch(`${h.app.deliveryUrl}/v1/decision?zone=${zoneId}`);
   }
