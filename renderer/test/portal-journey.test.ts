@@ -226,6 +226,7 @@ describe('a customer gets portal access and uses it', () => {
     // Staff see the customer's answer and status in the console's requests view.
     await console.page.reload();
     await expectHeading(console.page, 'Anfragen');
+    await expect.poll(() => console.page.getByTestId('request-customer-status-badge').first().textContent()).toContain('Kunde: erledigt');
     await console.page.getByTestId('request-table').getByRole('button').first().click();
     await expect.poll(() => console.page.getByTestId('request-customer-replies').textContent()).toContain('Wir haben nur Ihre Kontaktanfrage gespeichert.');
     expect(await console.page.getByTestId('request-customer-status').textContent()).toBe('erledigt');

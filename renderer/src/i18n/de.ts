@@ -158,7 +158,7 @@ export const de = {
     statuses: { open: 'offen', in_progress: 'in Bearbeitung', forwarded: 'weitergeleitet', answered: 'beantwortet', closed: 'geschlossen' },
     reply: 'Antwort', note: 'Interne Notiz', forward: 'An Kunden weiterleiten', forwarded: 'Weitergeleitet.', message: 'Nachricht', personalData: 'Personenbezogene Daten',
     personal: { present: 'vorhanden', restricted: 'eingeschränkt', erased: 'gelöscht' }, filterStatus: 'Status', filterKind: 'Art', update: 'Speichern', forwardButton: 'Weiterleiten', closeHint: 'Beim Schließen werden die personenbezogenen Daten gelöscht (oder bis zum Ende der Aufbewahrungsfrist eingeschränkt).',
-    customerStatus: 'Stand beim Kunden', customerStatuses: { new: 'neu', in_progress: 'in Bearbeitung', done: 'erledigt' },
+    atCustomer: 'Kunde: {status}', customerStatus: 'Stand beim Kunden', customerStatuses: { new: 'neu', in_progress: 'in Bearbeitung', done: 'erledigt' },
     customerReplies: 'Antworten des Kunden (Portal)', noCustomerReplies: 'Der Kunde hat noch nicht geantwortet.',
   },
   audit: {

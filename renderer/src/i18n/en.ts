@@ -159,7 +159,7 @@ export const en: Messages = {
     statuses: { open: 'open', in_progress: 'in progress', forwarded: 'forwarded', answered: 'answered', closed: 'closed' },
     reply: 'Reply', note: 'Internal note', forward: 'Forward to customer', forwarded: 'Forwarded.', message: 'Message', personalData: 'Personal data',
     personal: { present: 'present', restricted: 'restricted', erased: 'erased' }, filterStatus: 'Status', filterKind: 'Kind', update: 'Save', forwardButton: 'Forward', closeHint: 'Closing deletes the personal data (or restricts it until retention ends).',
-    customerStatus: 'Status at the customer', customerStatuses: { new: 'new', in_progress: 'in progress', done: 'done' },
+    atCustomer: 'Customer: {status}', customerStatus: 'Status at the customer', customerStatuses: { new: 'new', in_progress: 'in progress', done: 'done' },
     customerReplies: 'Customer’s replies (portal)', noCustomerReplies: 'The customer has not replied yet.',
   },
   audit: {
