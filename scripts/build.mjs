@@ -1,5 +1,6 @@
 // Builds everything `npm start`, `npm test` and packaging need into dist/:
-// dist/server/cli.js (bundled server + CLI), dist/electron/*.cjs, dist/renderer/ (the console).
+// dist/server/cli.js (bundled server + CLI), dist/electron/*.cjs, dist/renderer/ (the console),
+// dist/portal/ (the customer portal, served by the portal listener).
 import { build } from 'esbuild';
 import { copyFileSync, existsSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -43,5 +44,7 @@ if (want('electron') && existsSync(r('electron/main/main.ts'))) {
 if (want('renderer') && existsSync(r('renderer/index.html'))) {
   const { build: viteBuild } = await import('vite');
   await viteBuild({ configFile: r('renderer/vite.config.ts'), logLevel: 'warn' });
+  // The customer portal: a second entry of the renderer sharing its components, api client and styles.
+  if (existsSync(r('renderer/portal/index.html'))) await viteBuild({ configFile: r('renderer/portal/vite.config.ts'), logLevel: 'warn' });
 }
 console.log(`built ${only.length ? only.join(', ') : 'everything'} in ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -12,4 +12,5 @@ export function portFromEnv(env: NodeJS.ProcessEnv, name: string): number | unde
 export function headlessCommand(input: { root: string; env?: NodeJS.ProcessEnv; cwd?: string }): { args: string[]; dataDir: string };
 export function electronEnv(env: NodeJS.ProcessEnv, nodePath: string): NodeJS.ProcessEnv;
 export function consoleUrlFrom(line: string): string | null;
+export function portalUrlFrom(line: string): string | null;
 export function readyMessage(consoleUrl: string, setup: { needsSetup?: boolean } | null, dataDir: string): string;

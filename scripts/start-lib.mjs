@@ -4,13 +4,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 /** Folders and files whose changes make a new build necessary (test files excepted). */
-export const SOURCES = ['server', 'common', 'node', 'electron', 'renderer/src', 'renderer/index.html', 'renderer/vite.config.ts', 'scripts/build.mjs'];
+export const SOURCES = ['server', 'common', 'node', 'electron', 'renderer/src', 'renderer/portal', 'renderer/index.html', 'renderer/vite.config.ts', 'scripts/build.mjs'];
 
 /** What scripts/build.mjs produces, each only when its entry exists. */
 export function buildOutputs(root) {
   const outputs = ['dist/server/cli.js'];
   if (fs.existsSync(path.join(root, 'electron/main/main.ts'))) outputs.push('dist/electron/main.cjs', 'dist/electron/preload.cjs', 'dist/electron/setup-preload.cjs', 'dist/electron/setup/setup.js');
   if (fs.existsSync(path.join(root, 'renderer/index.html'))) outputs.push('dist/renderer/index.html');
+  if (fs.existsSync(path.join(root, 'renderer/portal/index.html'))) outputs.push('dist/portal/index.html');
   return outputs;
 }
 
@@ -88,8 +89,10 @@ export function headlessCommand({ root, env = process.env, cwd = process.cwd() }
   const args = [path.join(root, 'bin', 'creative-engine.js'), 'serve', '--data', dataDir];
   const admin = portFromEnv(env, 'CREATIVE_ENGINE_ADMIN_PORT');
   const delivery = portFromEnv(env, 'CREATIVE_ENGINE_DELIVERY_PORT');
+  const portal = portFromEnv(env, 'CREATIVE_ENGINE_PORTAL_PORT');
   if (admin !== undefined) args.push('--admin-port', String(admin));
   if (delivery !== undefined) args.push('--delivery-port', String(delivery));
+  if (portal !== undefined) args.push('--portal-port', String(portal));
   // Personal data are encrypted with a data key kept outside the data directory: in the OS
   // keychain when a Secret Service answers, else (a headless Linux box) in a key file beside it.
   const noKeychain = process.platform === 'linux' && !env.DBUS_SESSION_BUS_ADDRESS;
@@ -105,13 +108,24 @@ export function electronEnv(env, nodePath) {
 }
 
 /**
- * The console URL from the server's log line `… admin listening on URL` (or, for a wildcard address,
- * `… admin listening on 0.0.0.0:PORT (all interfaces; URL from this computer)`), or null. The format is
- * common/listen-line.ts's; this plain script runs before any build, so it cannot import the TypeScript.
+ * A listener's URL (with a trailing slash) from the server's log line `… NAME listening on URL` (or, for
+ * a wildcard address, `… NAME listening on 0.0.0.0:PORT (all interfaces; URL from this computer)`), or
+ * null. The format is common/listen-line.ts's; this plain script runs before any build, so it cannot
+ * import the TypeScript.
  */
-export function consoleUrlFrom(line) {
-  const match = /\badmin listening on (?:(https?:\/\/\S+?)\/?(?:\s|$)|\S+ \(all interfaces; (https?:\/\/\S+?)\/? from this computer\))/.exec(line);
+function listenerUrlFrom(name, line) {
+  const match = new RegExp(`\\b${name} listening on (?:(https?:\\/\\/\\S+?)\\/?(?:\\s|$)|\\S+ \\(all interfaces; (https?:\\/\\/\\S+?)\\/? from this computer\\))`).exec(line);
   return match ? `${match[1] ?? match[2]}/` : null;
+}
+
+/** The console URL from the admin listener's log line, or null. */
+export function consoleUrlFrom(line) {
+  return listenerUrlFrom('admin', line);
+}
+
+/** The customer portal's URL from the portal listener's log line, or null (also when it is off). */
+export function portalUrlFrom(line) {
+  return listenerUrlFrom('portal', line);
 }
 
 /** What to tell the user once the console is up: its URL, and how to create the first admin on an empty store. */

@@ -2,13 +2,13 @@
 // npm start: builds when needed, then opens the desktop app. Where Electron cannot start (no binary,
 // no display), it says so in one line and serves the console headless, for any browser on this computer.
 // Environment: CREATIVE_ENGINE_DATA (headless data directory, default ./data), CREATIVE_ENGINE_ADMIN_PORT,
-// CREATIVE_ENGINE_DELIVERY_PORT (0 picks a free port), CREATIVE_ENGINE_HEADLESS=1 (skip Electron),
+// CREATIVE_ENGINE_DELIVERY_PORT, CREATIVE_ENGINE_PORTAL_PORT (0 picks a free port), CREATIVE_ENGINE_HEADLESS=1 (skip Electron),
 // CREATIVE_ENGINE_NO_BUILD=1 (never build).
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { consoleUrlFrom, electronEnv, findElectron, headlessCommand, launchDecision, needsBuild, readyMessage } from './start-lib.mjs';
+import { consoleUrlFrom, electronEnv, findElectron, headlessCommand, launchDecision, needsBuild, portalUrlFrom, readyMessage } from './start-lib.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // Own process group on POSIX, so that Ctrl+C reaches the child once (forwarded by us), not twice.
@@ -61,6 +61,8 @@ function startHeadless() {
   let announced = false;
   readline.createInterface({ input: child.stdout }).on('line', (line) => {
     console.log(line);
+    const portal = portalUrlFrom(line);
+    if (portal) console.log(`Customer portal: ${portal}`);
     const url = consoleUrlFrom(line);
     if (!url || announced) return;
     announced = true;
@@ -73,7 +75,7 @@ function startHeadless() {
   child.once('exit', (code, signal) => {
     forget();
     if (!announced && code) {
-      console.error('npm start: the server stopped before it was ready (see above). A port in use? Set CREATIVE_ENGINE_ADMIN_PORT or CREATIVE_ENGINE_DELIVERY_PORT (0 picks a free one).');
+      console.error('npm start: the server stopped before it was ready (see above). A port in use? Set CREATIVE_ENGINE_ADMIN_PORT, CREATIVE_ENGINE_DELIVERY_PORT or CREATIVE_ENGINE_PORTAL_PORT (0 picks a free one).');
     }
     process.exit(exitCode(code, signal));
   });

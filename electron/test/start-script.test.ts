@@ -13,6 +13,7 @@ import {
   launchDecision,
   needsBuild,
   portFromEnv,
+  portalUrlFrom,
   readyMessage,
 } from '../../scripts/start-lib.mjs';
 
@@ -36,13 +37,19 @@ describe('needsBuild', () => {
     write(root, 'electron/main/main.ts', 1000);
     write(root, 'renderer/index.html', 1000);
     expect(buildOutputs(root)).toEqual(['dist/server/cli.js', 'dist/electron/main.cjs', 'dist/electron/preload.cjs', 'dist/electron/setup-preload.cjs', 'dist/electron/setup/setup.js', 'dist/renderer/index.html']);
+    write(root, 'renderer/portal/index.html', 1000);
+    expect(buildOutputs(root).at(-1)).toBe('dist/portal/index.html');
     expect(needsBuild(root)).toEqual({ build: true, reason: 'dist/server/cli.js is missing' });
     for (const output of buildOutputs(root)) write(root, output, 2000);
     expect(needsBuild(root)).toEqual({ build: false, reason: 'the build is up to date' });
     write(root, 'server/app.test.ts', 3000);
     write(root, 'server/node_modules/x.js', 3000);
     expect(needsBuild(root).build).toBe(false);
-    write(root, 'common/schemas/deep/new.ts', 3000);
+    write(root, 'renderer/portal/views/NewView.vue', 3000);
+    expect(needsBuild(root)).toEqual({ build: true, reason: path.join('renderer', 'portal', 'views', 'NewView.vue') + ' changed since the last build' });
+    write(root, 'dist/portal/index.html', 4000);
+    for (const output of buildOutputs(root)) write(root, output, 4000);
+    write(root, 'common/schemas/deep/new.ts', 5000);
     expect(needsBuild(root)).toEqual({ build: true, reason: path.join('common', 'schemas', 'deep', 'new.ts') + ' changed since the last build' });
   });
 });
@@ -86,8 +93,11 @@ describe('headlessCommand', () => {
       args: [path.join('/app', 'bin', 'creative-engine.js'), 'serve', '--data', path.resolve('/work/data')],
       dataDir: path.resolve('/work/data'),
     });
-    const env = { ...bus, CREATIVE_ENGINE_DATA: 'state', CREATIVE_ENGINE_ADMIN_PORT: '9001', CREATIVE_ENGINE_DELIVERY_PORT: '0' };
-    expect(headlessCommand({ root: '/app', env, cwd: '/work' }).args.slice(1)).toEqual(['serve', '--data', path.resolve('/work/state'), '--admin-port', '9001', '--delivery-port', '0']);
+    const env = { ...bus, CREATIVE_ENGINE_DATA: 'state', CREATIVE_ENGINE_ADMIN_PORT: '9001', CREATIVE_ENGINE_DELIVERY_PORT: '0', CREATIVE_ENGINE_PORTAL_PORT: '9443' };
+    expect(headlessCommand({ root: '/app', env, cwd: '/work' }).args.slice(1)).toEqual([
+      'serve', '--data', path.resolve('/work/state'), '--admin-port', '9001', '--delivery-port', '0', '--portal-port', '9443',
+    ]);
+    expect(() => headlessCommand({ root: '/app', env: { ...bus, CREATIVE_ENGINE_PORTAL_PORT: 'x' }, cwd: '/work' })).toThrow(/^CREATIVE_ENGINE_PORTAL_PORT must be a port number/);
   });
 
   it('keeps the data key in a file beside the data directory when no keychain can answer (Linux without D-Bus)', () => {
@@ -110,6 +120,10 @@ describe('readiness output', () => {
     expect(consoleUrlFrom('2025-01-01T00:00:00.000Z INFO  admin listening on https://[::1]:8081')).toBe('https://[::1]:8081/');
     expect(consoleUrlFrom('x INFO  admin listening on 0.0.0.0:8081 (all interfaces; https://127.0.0.1:8081 from this computer)')).toBe('https://127.0.0.1:8081/');
     expect(consoleUrlFrom('2025-01-01T00:00:00.000Z INFO  delivery listening on 0.0.0.0:8080 (all interfaces; http://127.0.0.1:8080 from this computer)')).toBeNull();
+    expect(consoleUrlFrom('2025-01-01T00:00:00.000Z INFO  portal listening on http://127.0.0.1:8082')).toBeNull();
+    expect(portalUrlFrom('2025-01-01T00:00:00.000Z INFO  portal listening on http://127.0.0.1:8082')).toBe('http://127.0.0.1:8082/');
+    expect(portalUrlFrom('x INFO  portal listening on 0.0.0.0:8443 (all interfaces; https://127.0.0.1:8443 from this computer)')).toBe('https://127.0.0.1:8443/');
+    expect(portalUrlFrom('2025-01-01T00:00:00.000Z INFO  admin listening on http://127.0.0.1:8081')).toBeNull();
     expect(readyMessage('http://127.0.0.1:8081/', { needsSetup: false }, '/d')).toBe('Open the console: http://127.0.0.1:8081/');
     expect(readyMessage('http://127.0.0.1:8081/', null, '/d')).toBe('Open the console: http://127.0.0.1:8081/');
     expect(readyMessage('http://127.0.0.1:8081/', { needsSetup: true }, '/d').split('\n')[1]).toMatch(/first-run page creates the first admin .*creative-engine init --data "\/d"/);
@@ -117,11 +131,11 @@ describe('readiness output', () => {
 });
 
 describe('npm start without Electron (integration)', () => {
-  it('says why in one line, serves headless on the data directory, prints the URL and stops on SIGINT', async () => {
+  it('says why in one line, serves headless on the data directory, prints the console and portal URLs and stops on SIGINT', async () => {
     if (!fs.existsSync(path.join(ROOT, 'dist/server/cli.js'))) throw new Error('dist/server/cli.js is missing: run `node scripts/build.mjs server` first.');
     const cwd = path.join(tmp, 'cwd');
     fs.mkdirSync(cwd);
-    const env: NodeJS.ProcessEnv = { ...process.env, CREATIVE_ENGINE_DATA: path.join(tmp, 'headless-data'), CREATIVE_ENGINE_ADMIN_PORT: '0', CREATIVE_ENGINE_DELIVERY_PORT: '0', CREATIVE_ENGINE_NO_BUILD: '1' };
+    const env: NodeJS.ProcessEnv = { ...process.env, CREATIVE_ENGINE_DATA: path.join(tmp, 'headless-data'), CREATIVE_ENGINE_ADMIN_PORT: '0', CREATIVE_ENGINE_DELIVERY_PORT: '0', CREATIVE_ENGINE_PORTAL_PORT: '0', CREATIVE_ENGINE_NO_BUILD: '1' };
     delete env.DISPLAY;
     delete env.WAYLAND_DISPLAY;
     const child = spawn(process.execPath, [path.join(ROOT, 'scripts/start.mjs')], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -159,6 +173,13 @@ describe('npm start without Electron (integration)', () => {
       const health = await fetch(new URL('api/health', url));
       expect(health.status).toBe(200);
       expect(fs.existsSync(path.join(tmp, 'headless-data', 'store.sqlite'))).toBe(true);
+      // The portal listens on a port of its own (0 picked a free one) and serves the built customer portal.
+      await printed((l) => /^Customer portal: http:\/\/127\.0\.0\.1:\d+\/$/.test(l));
+      const portalUrl = lines.find((l) => l.startsWith('Customer portal: '))!.slice('Customer portal: '.length);
+      expect(new URL(portalUrl).port).not.toBe(new URL(url).port);
+      const portalPage = await fetch(portalUrl);
+      expect(portalPage.status).toBe(200);
+      expect(await portalPage.text()).toContain('<title>Kundenportal</title>');
       const setup = await fetch(new URL('api/setup', url));
       if (setup.ok && ((await setup.json()) as { needsSetup?: boolean }).needsSetup) {
         // The hint follows the URL line (the test's timeout catches a hint that never comes).

@@ -41,8 +41,8 @@ export function setUnauthenticatedHandler(handler: () => void): void {
   onUnauthenticated = handler;
 }
 
-// Paths where a 401 is an answer, not an expired session.
-const AUTH_PATHS = ['/api/session', '/api/me', '/api/setup'];
+// Paths where a 401 is an answer, not an expired session (the console's and the customer portal's).
+const AUTH_PATHS = ['/api/session', '/api/me', '/api/setup', '/portal-api/session', '/portal-api/me', '/portal-api/invitations/'];
 
 http.interceptors.response.use(undefined, (err: unknown) => {
   const apiError = toApiError(err);
@@ -91,9 +91,14 @@ export async function apiPatch<T>(url: string, body: unknown): Promise<T> {
   return (await http.patch<T>(url, body)).data;
 }
 
-/** DELETE a resource. */
-export async function apiDelete(url: string): Promise<void> {
-  await http.delete(url);
+/** PUT JSON. */
+export async function apiPut<T>(url: string, body: unknown): Promise<T> {
+  return (await http.put<T>(url, body)).data;
+}
+
+/** DELETE a resource (with an optional JSON body, e.g. a proof). */
+export async function apiDelete(url: string, body?: unknown): Promise<void> {
+  await http.delete(url, body === undefined ? undefined : { data: body });
 }
 
 function dropEmpty(params: Record<string, unknown>): Record<string, unknown> {

@@ -1,6 +1,6 @@
 import { computed } from 'vue';
 import { useI18n } from 'vue-i18n';
-import { formatLocale, type Locale } from '../i18n';
+import { formatLocale, type Locale } from '../i18n/locale';
 
 /** Number, percent and date formatters in the user's locale; they follow a language switch. */
 export function useFormat() {

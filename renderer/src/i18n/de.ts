@@ -85,6 +85,15 @@ export const de = {
     deletionText: 'Das Konto wird sofort gesperrt (keine Auslieferung, keine weitere Verarbeitung) und nach Ablauf der gesetzlichen Aufbewahrungsfristen automatisch gelöscht.',
     deletionConfirm: 'Ja, Konto sperren und Löschung beantragen', deletionDone: 'Löschung beantragt: Das Konto ist gesperrt.',
     restricted: 'Gesperrt seit {at} (Löschung beantragt). Änderungen sind nicht mehr möglich.', export: 'Daten exportieren (JSON)', eraseAfter: 'Endgültige Löschung ab {at}.', exportDone: 'Export heruntergeladen.',
+    portal: {
+      title: 'Portalzugang', intro: 'Personen dieses Kunden erhalten einen eigenen Zugang zum Kundenportal: Statistiken, Werbemittel, ihre Daten und weitergeleitete Anfragen.',
+      inviteEmail: 'E-Mail-Adresse der einzuladenden Person', invite: 'Zum Portal einladen', copyLink: 'Link kopieren',
+      emailed: 'Die Einladung wurde per E-Mail verschickt. Der Link ist auch hier zum Weitergeben:',
+      notEmailed: 'Kein E-Mail-Versand eingerichtet: Geben Sie diesen Einladungslink selbst weiter (einmal verwendbar).',
+      validUntil: 'Gültig bis {at}', users: 'Portalnutzer', noUsers: 'Noch keine Portalnutzer.', lastSignIn: 'Zuletzt angemeldet',
+      totp: 'Zwei-Faktor', active: 'aktiv', disabled: 'gesperrt', disable: 'Sperren', enable: 'Entsperren', remove: 'Entfernen',
+      removeConfirm: '{email} endgültig entfernen?', invitations: 'Offene Einladungen', noInvitations: 'Keine offenen Einladungen.', revoke: 'Widerrufen',
+    },
   },
   sites: {
     title: 'Websites & Apps', detailTitle: 'Website/App', new: 'Neue Website/App', empty: 'Noch keine Websites oder Apps.', caption: 'Websites und Apps',
@@ -149,6 +158,8 @@ export const de = {
     statuses: { open: 'offen', in_progress: 'in Bearbeitung', forwarded: 'weitergeleitet', answered: 'beantwortet', closed: 'geschlossen' },
     reply: 'Antwort', note: 'Interne Notiz', forward: 'An Kunden weiterleiten', forwarded: 'Weitergeleitet.', message: 'Nachricht', personalData: 'Personenbezogene Daten',
     personal: { present: 'vorhanden', restricted: 'eingeschränkt', erased: 'gelöscht' }, filterStatus: 'Status', filterKind: 'Art', update: 'Speichern', forwardButton: 'Weiterleiten', closeHint: 'Beim Schließen werden die personenbezogenen Daten gelöscht (oder bis zum Ende der Aufbewahrungsfrist eingeschränkt).',
+    atCustomer: 'Kunde: {status}', customerStatus: 'Stand beim Kunden', customerStatuses: { new: 'neu', in_progress: 'in Bearbeitung', done: 'erledigt' },
+    customerReplies: 'Antworten des Kunden (Portal)', noCustomerReplies: 'Der Kunde hat noch nicht geantwortet.',
   },
   audit: {
     title: 'Prüfprotokoll', verify: 'Kette prüfen', intact: 'Die Prüfkette ist intakt ({n} Einträge).', broken: 'Die Prüfkette ist beschädigt ab Eintrag {seq}.',

@@ -86,6 +86,15 @@ export const en: Messages = {
     deletionText: 'The account is locked at once (no delivery, no further processing) and erased automatically when the legal retention periods end.',
     deletionConfirm: 'Yes, lock the account and request deletion', deletionDone: 'Deletion requested: the account is locked.',
     restricted: 'Locked since {at} (deletion requested). It can no longer be changed.', export: 'Export data (JSON)', eraseAfter: 'Erased for good from {at}.', exportDone: 'Export downloaded.',
+    portal: {
+      title: 'Portal access', intro: 'People of this customer get their own access to the customer portal: statistics, creatives, their data and forwarded requests.',
+      inviteEmail: 'E-mail address of the person to invite', invite: 'Invite to portal', copyLink: 'Copy link',
+      emailed: 'The invitation was sent by e-mail. The link is also here to pass on:',
+      notEmailed: 'No e-mail sending is set up: pass this invitation link on yourself (it works once).',
+      validUntil: 'Valid until {at}', users: 'Portal users', noUsers: 'No portal users yet.', lastSignIn: 'Last signed in',
+      totp: 'Two-factor', active: 'active', disabled: 'disabled', disable: 'Disable', enable: 'Enable', remove: 'Remove',
+      removeConfirm: 'Remove {email} for good?', invitations: 'Open invitations', noInvitations: 'No open invitations.', revoke: 'Revoke',
+    },
   },
   sites: {
     title: 'Sites & apps', detailTitle: 'Site/app', new: 'New site/app', empty: 'No sites or apps yet.', caption: 'Sites and apps',
@@ -150,6 +159,8 @@ export const en: Messages = {
     statuses: { open: 'open', in_progress: 'in progress', forwarded: 'forwarded', answered: 'answered', closed: 'closed' },
     reply: 'Reply', note: 'Internal note', forward: 'Forward to customer', forwarded: 'Forwarded.', message: 'Message', personalData: 'Personal data',
     personal: { present: 'present', restricted: 'restricted', erased: 'erased' }, filterStatus: 'Status', filterKind: 'Kind', update: 'Save', forwardButton: 'Forward', closeHint: 'Closing deletes the personal data (or restricts it until retention ends).',
+    atCustomer: 'Customer: {status}', customerStatus: 'Status at the customer', customerStatuses: { new: 'new', in_progress: 'in progress', done: 'done' },
+    customerReplies: 'Customer’s replies (portal)', noCustomerReplies: 'The customer has not replied yet.',
   },
   audit: {
     title: 'Audit log', verify: 'Verify chain', intact: 'The audit chain is intact ({n} entries).', broken: 'The audit chain is broken from entry {seq}.',
