@@ -49,7 +49,7 @@ function cliRun(args: string[], stdin = ''): Promise<{ code: number; stdout: str
 async function startServer(): Promise<void> {
   // Without the keychain session the server keeps its data key in a file outside the data directory.
   const env = KEYRING ? process.env : { ...process.env, CREATIVE_ENGINE_DATA_KEY_FILE: `${dataDir}.data-key` };
-  server = await startServeChild(['--data', dataDir, '--delivery-port', '0', '--delivery-host', '127.0.0.1', '--admin-port', '0', '--trust-proxy', '127.0.0.1'], env);
+  server = await startServeChild(['--data', dataDir, '--delivery-port', '0', '--delivery-host', '127.0.0.1', '--admin-port', '0', '--portal-host', '127.0.0.1', '--portal-port', '0', '--trust-proxy', '127.0.0.1'], env);
   ({ adminUrl, deliveryUrl } = server);
 }
 

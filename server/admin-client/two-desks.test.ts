@@ -38,7 +38,7 @@ function serverEnv(): NodeJS.ProcessEnv {
 async function startServer(): Promise<void> {
   const tls = path.join(dataDir, 'tls');
   server = await startServeChild(
-    ['--data', dataDir, '--tls-cert', path.join(tls, 'cert.pem'), '--tls-key', path.join(tls, 'key.pem'), '--delivery-host', '127.0.0.1', '--delivery-port', '0', '--admin-port', '0', '--trust-proxy', '127.0.0.1'],
+    ['--data', dataDir, '--tls-cert', path.join(tls, 'cert.pem'), '--tls-key', path.join(tls, 'key.pem'), '--delivery-host', '127.0.0.1', '--delivery-port', '0', '--admin-port', '0', '--portal-host', '127.0.0.1', '--portal-port', '0', '--trust-proxy', '127.0.0.1'],
     serverEnv(),
   );
   ({ adminUrl, deliveryUrl } = server);

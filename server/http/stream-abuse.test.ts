@@ -121,7 +121,7 @@ beforeAll(async () => {
   const env = { ...process.env, CREATIVE_ENGINE_DATA_KEY_FILE: path.join(dir, 'data.key') };
   const init = spawnSync(process.execPath, [CLI, 'init', '--data', data, '--admin-email', EMAIL, '--password-stdin'], { input: `${PASSWORD}\n`, encoding: 'utf8', env });
   expect(init.status, init.stderr).toBe(0);
-  server = spawn(process.execPath, [CLI, 'serve', '--data', data, '--delivery-port', '0', '--admin-port', '0'], { stdio: ['ignore', 'pipe', 'pipe'], env });
+  server = spawn(process.execPath, [CLI, 'serve', '--data', data, '--delivery-port', '0', '--admin-port', '0', '--portal-port', '0'], { stdio: ['ignore', 'pipe', 'pipe'], env });
   server.stdout!.on('data', (c: Buffer) => (output += c.toString()));
   server.stderr!.on('data', (c: Buffer) => (output += c.toString()));
   urls = await new Promise((resolve, reject) => {

@@ -21,6 +21,9 @@ export interface ServeChild {
 
 /** Starts `serve ARGS` and waits (up to 30 s) for the delivery and admin listeners. */
 export async function startServeChild(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<ServeChild> {
+  // Test files run in parallel: a listener on its default port would collide with another test's.
+  const fixed = ['--delivery-port', '--admin-port', '--portal-port'].filter((flag) => !args.includes(flag) && !(flag === '--portal-port' && args.includes('--no-portal')));
+  if (fixed.length) throw new Error(`tests bind free ports only: pass ${fixed.map((f) => `${f} 0`).join(', ')}`);
   const child = spawn(process.execPath, [BIN, 'serve', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
   let out = '';
   const urls = await new Promise<{ admin: string; delivery: string }>((resolve, reject) => {

@@ -23,7 +23,7 @@ afterAll(() => {
 });
 const envFor = (data: string) => ({ ...process.env, CREATIVE_ENGINE_DATA_KEY_FILE: `${data}.data-key` });
 const cli = (args: string[], data: string, input = '') => spawnSync(process.execPath, [CLI, ...args], { input, encoding: 'utf8', timeout: 60_000, env: envFor(data) });
-const SERVE = (data: string) => ['serve', '--data', data, '--delivery-host', '127.0.0.1', '--delivery-port', '0', '--admin-port', '0'];
+const SERVE = (data: string) => ['serve', '--data', data, '--delivery-host', '127.0.0.1', '--delivery-port', '0', '--admin-port', '0', '--portal-host', '127.0.0.1', '--portal-port', '0'];
 
 /** Starts serve and resolves once both listening lines are out. */
 function serve(args: string[], data: string): Promise<{ child: ChildProcess; output: () => string; urls: { admin: string; delivery: string } }> {
