@@ -110,7 +110,7 @@ async function main() {
     if (!zoneId) throw new Error(`no zone in the demo output:\n${demo.stdout}`);
 
     const nodeArgs = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-    const serveArgs = ['serve', '--data', dataDir, '--data-key-file', keyFile, '--delivery-host', '127.0.0.1', '--delivery-port', '0', '--admin-port', '0'];
+    const serveArgs = ['serve', '--data', dataDir, '--data-key-file', keyFile, '--delivery-host', '127.0.0.1', '--delivery-port', '0', '--admin-port', '0', '--portal-port', '0'];
     engine = await start(pinned(SERVER_CORE, [process.execPath, ...nodeArgs, cli, ...serveArgs]), /delivery listening on (\S+)/);
     bare = await start(pinned(SERVER_CORE, [process.execPath, path.join(here, 'bare-server.mjs')]), /listening (\S+)/);
 
