@@ -81,7 +81,10 @@ describe('page decisions: GET /v1/decision?zones= and POST /v1/decisions', () =>
   it('never puts two campaigns of one exclusivity group on a page; different groups may share it', async () => {
     const zones = site(2);
     const owner = new Map<string, string>();
-    const [carA, carB, food] = campaigns(zones, [{ group: 'cars' }, { group: 'Cars' }, { group: 'food' }], owner);
+    const [carA, carB, food] = campaigns(zones, [{ group: 'cars' }, {}, { group: 'food' }], owner);
+    // One group set through the API (groups compare case-insensitively): it reaches delivery.
+    const manager = await signInAs(app, 'manager');
+    expect((await manager.patch(`/api/campaigns/${carB}`, { exclusivityGroup: 'Cars' })).status).toBe(200);
     await refreshIndex(app);
     const seen = new Set<string>();
     for (let run = 0; run < RUNS; run++) {
