@@ -56,15 +56,9 @@ export function decisionJson(s: Served): { body: string; bytes: number } {
   return { body, bytes: plain ? body.length + s.candidate.jsonExtraBytes : Buffer.byteLength(body) };
 }
 
-/** Runs `fn`, giving an HttpError it throws the CORS headers of POST /v1/decisions. */
-function withCors<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (err) {
-    if (err instanceof HttpError) throw new HttpError(err.status, err.code, err.message, err.details, { ...err.headers, ...DECISIONS_CORS }, err.params);
-    throw err;
-  }
-}
+/** An HttpError with the CORS headers of POST /v1/decisions added (publishers' scripts read errors too); anything else as it is. */
+const withCors = (err: unknown): unknown =>
+  err instanceof HttpError ? new HttpError(err.status, err.code, err.message, err.details, { ...err.headers, ...DECISIONS_CORS }, err.params) : err;
 
 /** Headers of POST /v1/decisions and its preflight: JSON from any origin, without cookies. */
 const DECISIONS_CORS: Readonly<Record<string, string>> = {
@@ -93,7 +87,7 @@ export function pageJson(zoneIds: readonly string[], served: ReadonlyArray<Serve
   return { body, bytes: body.length + extra };
 }
 
-/** GET /v1/decision, /v1/zone/ID.js, /v1/zone/ID/frame, /v1/imp/TOKEN and /v1/click/TOKEN. */
+/** GET /v1/decision (one zone or a page), POST /v1/decisions, /v1/zone/ID.js, /v1/zone/ID/frame, /v1/imp/TOKEN and /v1/click/TOKEN. */
 export function registerDeliveryRoutes(ctx: AppContext, delivery: Router<unknown>, service: DeliveryService): void {
   /** Decides a page and writes its answer (200 even when no placement is filled). */
   const sendPage = (res: ServerResponse, zoneIds: string[], keywords: Array<readonly string[] | null>, exclusions: Parameters<DeliveryService['servePage']>[1], userAgent: string | undefined, headers: Readonly<Record<string, string>>) => {
@@ -132,17 +126,13 @@ export function registerDeliveryRoutes(ctx: AppContext, delivery: Router<unknown
   delivery.on('OPTIONS', '/v1/decisions', () => reply(204, undefined, DECISIONS_CORS));
 
   delivery.post('/v1/decisions', async ({ req, res }) => {
-    let input;
     try {
-      input = await readJson(req, decisionsRequestSchema, DECISIONS_BODY_LIMIT);
+      const input = await readJson(req, decisionsRequestSchema, DECISIONS_BODY_LIMIT);
+      const keywords = input.placements.map((p) => (p.kw ? parseKeywordList(p.kw) : null));
+      sendPage(res, input.placements.map((p) => p.zone), keywords, input.exclusions, req.headers['user-agent'], DECISIONS_CORS);
     } catch (err) {
-      // Publishers' scripts read the errors too: they carry the CORS headers.
-      if (err instanceof HttpError) throw new HttpError(err.status, err.code, err.message, err.details, { ...err.headers, ...DECISIONS_CORS }, err.params);
-      throw err;
+      throw withCors(err);
     }
-    const keywords = input.placements.map((p) => (p.kw ? withCors(() => parseKeywordList(p.kw!)) : null));
-    const ids = input.placements.map((p) => p.zone);
-    withCors(() => sendPage(res, ids, keywords, input.exclusions, req.headers['user-agent'], DECISIONS_CORS));
   });
 
   // One parameter name for both forms: find-my-way keeps '/v1/zone/:id' (".js") and '/v1/zone/:id/frame' apart.
