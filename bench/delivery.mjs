@@ -1,8 +1,11 @@
 // npm run bench: the delivery benchmark. Starts the built server (bin/creative-engine.js serve) on a
 // temporary data directory loaded with the demo data, and a bare node:http server, both pinned to
 // core 0; drives each in turn with the same load from core 1 (wrk, else autocannon), 127.0.0.1 only;
-// prints requests/s and p50/p99 latency for the bare server, /v1/decision, /v1/imp and /v1/click,
-// the ratio decision/bare (target ≥ 0.70) and the server's memory after the run.
+// prints requests/s and p50/p99 latency for the bare server, /v1/decision, a page of 8 placements
+// (/v1/decision?zones=…, with placements/s), /v1/imp and /v1/click, the ratio decision/bare
+// (target ≥ 0.70) and the server's memory after the run. For the page the bench adds 8 zones and
+// 8 campaigns (copies of the demo's first campaign and its 300×250 creative) to the demo store with
+// SQL before the server starts; the single decision keeps using the demo's own zone.
 //
 // Environment: BENCH_SECONDS (default 10, split over BENCH_ROUNDS interleaved rounds, default 2),
 // BENCH_CONNECTIONS (50), BENCH_WARMUP_SECONDS (3),
@@ -14,6 +17,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
 import { load, pinned } from './load.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -96,6 +100,59 @@ async function collectTokens(origin, zoneId, count) {
   return { imp, click };
 }
 
+const PAGE_PLACEMENTS = 8;
+const ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz234567';
+const benchId = (prefix) => `${prefix}_${Array.from({ length: 16 }, () => ID_ALPHABET[Math.floor(Math.random() * 32)]).join('')}`;
+
+/**
+ * Adds PAGE_PLACEMENTS 300×250 zones on the demo site and as many campaigns (copies of the demo's
+ * first campaign with its 300×250 creative) linked to all of them, so every placement of a page
+ * can be filled without repeating a campaign. Returns the new zone ids.
+ */
+function addPageData(dataDir, demoZoneId) {
+  const db = new Database(path.join(dataDir, 'store.sqlite'));
+  try {
+    return db.transaction(() => {
+      const siteId = db.prepare('SELECT site_id FROM zones WHERE id = ?').pluck().get(demoZoneId);
+      const source = db.prepare('SELECT campaign_id FROM campaign_zones WHERE zone_id = ? ORDER BY rowid LIMIT 1').pluck().get(demoZoneId);
+      const creative = db.prepare('SELECT id FROM creatives WHERE campaign_id = ? AND width = 300 AND height = 250').pluck().get(source);
+      const at = new Date().toISOString();
+      const zones = Array.from({ length: PAGE_PLACEMENTS }, (_, i) => {
+        const id = benchId('zon');
+        db.prepare('INSERT INTO zones (id, site_id, name, width, height, created_at, updated_at) VALUES (?, ?, ?, 300, 250, ?, ?)').run(id, siteId, `Demo – Bench page zone ${i + 1}`, at, at);
+        return id;
+      });
+      for (let i = 0; i < PAGE_PLACEMENTS; i++) {
+        const id = benchId('cmp');
+        db.prepare(
+          `INSERT INTO campaigns (id, customer_id, name, status, starts_at, ends_at, impression_goal, daily_cap, priority, weight, targeting, created_at, updated_at)
+           SELECT ?, customer_id, ?, status, starts_at, ends_at, impression_goal, daily_cap, priority, weight, targeting, created_at, updated_at FROM campaigns WHERE id = ?`,
+        ).run(id, `Demo – Bench page campaign ${i + 1}`, source);
+        db.prepare(
+          `INSERT INTO creatives (id, campaign_id, name, width, height, image_url, asset_id, html, landing_url, alt, status, created_at, updated_at)
+           SELECT ?, ?, name, width, height, image_url, asset_id, html, landing_url, alt, status, created_at, updated_at FROM creatives WHERE id = ?`,
+        ).run(benchId('crv'), id, creative);
+        for (const zoneId of zones) db.prepare('INSERT INTO campaign_zones (campaign_id, zone_id) VALUES (?, ?)').run(id, zoneId);
+      }
+      return zones;
+    })();
+  } finally {
+    db.close();
+  }
+}
+
+/** Average filled placements of a page (sampled before the run): turns pages/s into placements/s. */
+async function filledPerPage(origin, pagePath) {
+  let filled = 0;
+  const samples = 50;
+  for (let i = 0; i < samples; i++) {
+    const res = await fetch(origin + pagePath);
+    if (res.status !== 200) throw new Error(`the page decision answered ${res.status}, not 200`);
+    filled += (await res.json()).placements.filter((p) => p.decision !== null).length;
+  }
+  return filled / samples;
+}
+
 async function main() {
   if (!process.env.BENCH_CLI && !fs.existsSync(path.join(root, 'dist', 'server', 'cli.js'))) throw new Error('Build first: npm run build (npm run bench does it).');
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ce-bench-'));
@@ -108,19 +165,22 @@ async function main() {
     if (demo.status !== 0) throw new Error(`demo failed: ${demo.stderr || demo.stdout}`);
     const zoneId = /^zone (zon_[a-z2-7]{16})/m.exec(demo.stdout)?.[1];
     if (!zoneId) throw new Error(`no zone in the demo output:\n${demo.stdout}`);
+    const pagePath = `/v1/decision?zones=${addPageData(dataDir, zoneId).join(',')}`;
 
     const nodeArgs = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-    const serveArgs = ['serve', '--data', dataDir, '--data-key-file', keyFile, '--delivery-host', '127.0.0.1', '--delivery-port', '0', '--admin-port', '0'];
+    const serveArgs = ['serve', '--data', dataDir, '--data-key-file', keyFile, '--delivery-host', '127.0.0.1', '--delivery-port', '0', '--admin-port', '0', '--portal-port', '0'];
     engine = await start(pinned(SERVER_CORE, [process.execPath, ...nodeArgs, cli, ...serveArgs]), /delivery listening on (\S+)/);
     bare = await start(pinned(SERVER_CORE, [process.execPath, path.join(here, 'bare-server.mjs')]), /listening (\S+)/);
 
     const tokens = await collectTokens(engine.url, zoneId, ONLY_DECISION ? 10 : TOKENS);
+    const filled = ONLY_DECISION ? 0 : await filledPerPage(engine.url, pagePath);
     const targets = [
       { name: 'bare node:http /', origin: bare.url, paths: ['/'] },
       { name: '/v1/decision', origin: engine.url, paths: [`/v1/decision?zone=${zoneId}`] },
+      { name: `page of ${PAGE_PLACEMENTS} (zones=)`, origin: engine.url, paths: [pagePath], placements: filled },
       { name: '/v1/imp/TOKEN', origin: engine.url, paths: tokens.imp },
       { name: '/v1/click/TOKEN', origin: engine.url, paths: tokens.click },
-    ].slice(0, ONLY_DECISION ? 2 : 4);
+    ].slice(0, ONLY_DECISION ? 2 : 5);
     console.log(`server: ${engine.url} (core ${SERVER_CORE}), bare: ${bare.url} (core ${SERVER_CORE}), load: core ${LOAD_CORE}, ${CONNECTIONS} connections, ${SECONDS} s per target after ${WARMUP} s warm-up`);
     // Load on a shared machine drifts: every target runs in each of ROUNDS interleaved slices, so
     // drift hits them alike. Requests/s and CPU per request come from the totals; latencies are
@@ -160,9 +220,13 @@ async function main() {
 
     const pad = (s, n) => String(s).padStart(n);
     console.log('');
-    console.log(`${'target'.padEnd(20)}${pad('req/s', 10)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}${pad('errors', 8)}${pad('CPU µs/req', 12)}`);
+    console.log(`${'target'.padEnd(24)}${pad('req/s', 10)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}${pad('errors', 8)}${pad('CPU µs/req', 12)}`);
     for (const r of results) {
-      console.log(`${r.name.padEnd(20)}${pad(Math.round(r.rps), 10)}${pad(r.p50.toFixed(2), 9)}${pad(r.p99.toFixed(2), 9)}${pad(r.errors, 8)}${pad(r.cpuUs.toFixed(1), 12)}`);
+      console.log(`${r.name.padEnd(24)}${pad(Math.round(r.rps), 10)}${pad(r.p50.toFixed(2), 9)}${pad(r.p99.toFixed(2), 9)}${pad(r.errors, 8)}${pad(r.cpuUs.toFixed(1), 12)}`);
+    }
+    const page = results.find((r) => r.placements !== undefined);
+    if (page) {
+      console.log(`page of ${PAGE_PLACEMENTS}: ${page.placements.toFixed(2)} placements filled per page, ${Math.round(page.rps * page.placements)} placements/s, ${(page.cpuUs / page.placements).toFixed(1)} CPU µs per placement`);
     }
     const ratio = results[1].rps / results[0].rps;
     const cpuRatio = results[0].cpuUs / results[1].cpuUs;

@@ -13,6 +13,14 @@ const zoneIdsSchema = z
   .array(idSchema('zone'))
   .max(500, 'A campaign runs in at most 500 zones.')
   .transform((ids) => [...new Set(ids)]);
+/** Competitive separation ("cars"): campaigns of one group never appear together on a page; null = none. */
+export const exclusivityGroupSchema = z
+  .string()
+  .trim()
+  .min(1, 'Enter a group name, or null for none.')
+  .max(40, 'Exclusivity groups are at most 40 characters.')
+  .regex(/^[\p{L}\p{N} _-]+$/u, 'Use letters, digits, spaces, - and _ in the exclusivity group.')
+  .nullable();
 const countSchema = z.number().int('Use a whole number.').min(1, 'Use at least 1, or null for none.').max(1e12).nullable();
 
 const fields = {
@@ -26,6 +34,7 @@ const fields = {
   priority: z.number().int().min(1, 'Priority is 1 to 10.').max(10, 'Priority is 1 to 10.'),
   weight: z.number().int().min(1, 'Weight is 1 to 100.').max(100, 'Weight is 1 to 100.'),
   targeting: targetingSchema,
+  exclusivityGroup: exclusivityGroupSchema,
 };
 const flightOrder = { message: 'endsAt must be after startsAt.', path: ['endsAt'] };
 
@@ -41,6 +50,7 @@ export const campaignCreateSchema = z
     priority: fields.priority.default(5),
     weight: fields.weight.default(1),
     targeting: fields.targeting.default({}),
+    exclusivityGroup: fields.exclusivityGroup.default(null),
   })
   .refine((c) => c.endsAt > c.startsAt, flightOrder);
 export type CampaignCreate = z.infer<typeof campaignCreateSchema>;
@@ -58,6 +68,7 @@ export const campaignPatchSchema = z
     priority: fields.priority.optional(),
     weight: fields.weight.optional(),
     targeting: fields.targeting.optional(),
+    exclusivityGroup: fields.exclusivityGroup.optional(),
   })
   .refine((v) => Object.values(v).some((x) => x !== undefined), 'Send at least one field to change.')
   .refine((c) => !c.startsAt || !c.endsAt || c.endsAt > c.startsAt, flightOrder);
@@ -77,6 +88,8 @@ export interface Campaign {
   priority: number;
   weight: number;
   targeting: Targeting;
+  /** Competitive separation: never beside another campaign of the same group on one page; null = none. */
+  exclusivityGroup: string | null;
   createdAt: string;
   updatedAt: string;
 }

@@ -76,9 +76,11 @@ describe('a new account manager sets up an advertiser and a publisher, and sees 
     await page.getByRole('button', { name: 'Speichern' }).click();
     await expect.poll(() => page.getByText('Höchstens 10.').count()).toBe(1);
     await page.getByLabel('Priorität').fill('7');
+    await page.getByLabel('Exklusivgruppe').fill(' Mode ');
     await screenshot(page, '12-campaign-form');
     await page.getByRole('button', { name: 'Speichern' }).click();
     await expectHeading(page, 'Herbstaktion');
+    expect(await page.getByTestId('exclusivity-group').textContent()).toBe('Mode');
 
     // Image creative: upload with preview
     await page.getByTestId('image-file').setInputFiles({ name: 'banner.png', mimeType: 'image/png', buffer: solidPng(300, 250, [31, 95, 191]) });

@@ -4,7 +4,7 @@ import { cidrContains, parseCidr } from '../../common/cidr';
 import { TokenSigner, tokenTail } from '../delivery/tokens';
 import { CSV_HEADER, csvRow } from './case-results';
 import { parseRecord } from './record-store';
-import { recordMatcher, tokenPlacement, viewFilter, zoneOfUrl, type CaseScope } from './record-filter';
+import { pageZonesOfUrl, recordMatcher, tokenPlacement, viewFilter, zoneOfUrl, type CaseScope } from './record-filter';
 
 const line = (r: Record<string, unknown>) => JSON.stringify(r);
 const rec = (over: Record<string, unknown> = {}) => line({ t: '2025-03-10T09:30:00.000Z', ip: '203.0.113.7', method: 'GET', url: '/v1/zone/zon_a.js', status: 200, bytes: 10, ...over });
@@ -30,6 +30,9 @@ describe('placements from URLs', () => {
     expect(zoneOfUrl('/v1/decision?kw=a&zone=zon_abc')).toBe('zon_abc');
     expect(zoneOfUrl('/v1/zone/zon_abc.css')).toBeNull();
     expect(zoneOfUrl('/healthz')).toBeNull();
+    expect(pageZonesOfUrl('/v1/decision?zones=zon_a,zon_b&kw=x')).toEqual(['zon_a', 'zon_b']);
+    expect(pageZonesOfUrl('/v1/decision?zone=zon_a')).toEqual([]);
+    expect(pageZonesOfUrl('/v1/other?zones=zon_a')).toEqual([]);
   });
 
   it('reads creative and zone from impression and click tokens as the delivery signs them', () => {
@@ -64,6 +67,9 @@ describe('recordMatcher', () => {
     expect(m(rec({ ip: '198.51.100.1' }))).toBe(false);
     expect(m(rec({ url: '/healthz' }))).toBe(false);
     expect(m(rec({ url: '/v1/zone/zon_other.js' }))).toBe(false);
+    // A page decision counts for every zone it names.
+    expect(m(rec({ url: '/v1/decision?zones=zon_other,zon_a' }))).toBe(true);
+    expect(m(rec({ url: '/v1/decision?zones=zon_other,zon_b' }))).toBe(false);
     const signer = new TokenSigner({ current: randomBytes(32), previous: null });
     const { token } = signer.issue(tokenTail('crv_c', 'zon_elsewhere'), 1);
     expect(m(rec({ url: `/v1/click/${token}` }))).toBe(true); // the customer's creative, shown elsewhere

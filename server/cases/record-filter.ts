@@ -33,6 +33,13 @@ export function resolveScope(window: { from: string; to: string }, filters: Case
 
 const ZONE_IN_PATH = /^\/v1\/zone\/([A-Za-z0-9_-]{1,100})(?:\.js|\/frame)$/;
 
+/** The zones a page decision URL names (`/v1/decision?zones=ID,ID,…`); empty for any other URL. */
+export function pageZonesOfUrl(url: string): string[] {
+  const q = url.indexOf('?');
+  if (q === -1 || url.slice(0, q) !== '/v1/decision') return [];
+  return new URLSearchParams(url.slice(q + 1)).get('zones')?.split(',') ?? [];
+}
+
 /** The zone a delivery URL names (`/v1/zone/ID.js`, `/v1/zone/ID/frame`, `/v1/decision?zone=ID`), if any. */
 export function zoneOfUrl(url: string): string | null {
   const q = url.indexOf('?');
@@ -49,7 +56,7 @@ export function zoneOfUrl(url: string): string | null {
  * URL filters are decided on the raw line: a line is parsed only when one of them could not be read
  * there (another layout, or a URL with JSON escapes). Lines are kept as they are (RecordStore).
  */
-export function recordMatcher(scope: CaseScope, placementOf: (url: string) => { zone: string | null; creative: string | null } = defaultPlacement): (line: string) => boolean {
+export function recordMatcher(scope: CaseScope, placementOf: (url: string) => Placement = defaultPlacement): (line: string) => boolean {
   const { from, to } = scope;
   const ipTest = scope.cidr ? ipPrefixTest(scope.cidr) : null;
   const urlPasses = (url: string): boolean => {
@@ -59,7 +66,9 @@ export function recordMatcher(scope: CaseScope, placementOf: (url: string) => { 
     }
     if (scope.placements.length === 0) return true;
     const p = placementOf(url);
-    return scope.placements.every((f) => (p.zone !== null && f.zones.has(p.zone)) || (p.creative !== null && f.creatives.has(p.creative)));
+    return scope.placements.every(
+      (f) => (p.zone !== null && f.zones.has(p.zone)) || (p.creative !== null && f.creatives.has(p.creative)) || (p.pageZones?.some((z) => f.zones.has(z)) ?? false),
+    );
   };
   const urlChecks = scope.path !== null || scope.placements.length > 0;
   return (line) => {
@@ -149,9 +158,18 @@ export function tokenPlacement(url: string): { zone: string; creative: string } 
   return { creative: buf.toString('utf8', TOKEN_HEAD + 1, zAt), zone: buf.toString('utf8', zAt + 1, end) };
 }
 
-function defaultPlacement(url: string): { zone: string | null; creative: string | null } {
+/** What a record's URL names: one zone and/or creative, or the zones of a page decision (GET ?zones=; a POST's body is not recorded). */
+interface Placement {
+  zone: string | null;
+  creative: string | null;
+  pageZones?: readonly string[];
+}
+
+function defaultPlacement(url: string): Placement {
   const token = tokenPlacement(url);
-  return token ?? { zone: zoneOfUrl(url), creative: null };
+  if (token) return token;
+  const zone = zoneOfUrl(url);
+  return zone !== null ? { zone, creative: null } : { zone: null, creative: null, pageZones: pageZonesOfUrl(url) };
 }
 
 /** Filters the records a viewer asks for within a case's results (GET /records ?ip&path&status). */

@@ -22,7 +22,7 @@ import { CustomerRepo } from '../privacy/customer-repo';
 import { newId } from '../store/new-id';
 import { ZoneRepo } from './zone-repo';
 
-const EDITABLE = ['name', 'startsAt', 'endsAt', 'zoneIds', 'status', 'impressionGoal', 'dailyCap', 'priority', 'weight', 'targeting'] as const;
+const EDITABLE = ['name', 'startsAt', 'endsAt', 'zoneIds', 'status', 'impressionGoal', 'dailyCap', 'priority', 'weight', 'targeting', 'exclusivityGroup'] as const;
 
 const fieldsOf = (c: Campaign): CampaignFields => ({
   name: c.name,
@@ -35,6 +35,7 @@ const fieldsOf = (c: Campaign): CampaignFields => ({
   priority: c.priority,
   weight: c.weight,
   targeting: c.targeting,
+  exclusivityGroup: c.exclusivityGroup,
 });
 
 /** Campaigns: GET/POST /api/campaigns, GET/PATCH /api/campaigns/:id. */

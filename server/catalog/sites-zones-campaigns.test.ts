@@ -122,6 +122,24 @@ describe('campaigns', () => {
     expect((await manager.patch(`/api/campaigns/${c.id}`, { impressionGoal: null })).body.impressionGoal).toBeNull();
   });
 
+  it('keeps an exclusivity group: create, patch, detail and list, trimmed, validated and audited', async () => {
+    const c = expectStatus(await manager.post('/api/campaigns', { customerId: advertiserId, name: 'Cars', ...flight, exclusivityGroup: '  Cars_EU-1 ' }), 201);
+    expect(c.exclusivityGroup).toBe('Cars_EU-1');
+    expect(expectStatus(await manager.post('/api/campaigns', { customerId: advertiserId, name: 'None', ...flight }), 201).exclusivityGroup).toBeNull();
+    expect((await reviewer.get(`/api/campaigns/${c.id}`)).body.exclusivityGroup).toBe('Cars_EU-1');
+    expect((await reviewer.get('/api/campaigns?q=cars')).body.items.find((x: { id: string }) => x.id === c.id).exclusivityGroup).toBe('Cars_EU-1');
+    const patched = await manager.patch(`/api/campaigns/${c.id}`, { exclusivityGroup: 'Autos Süd' });
+    expect(patched.body.exclusivityGroup).toBe('Autos Süd');
+    expect(app.ctx.audit.list({ limit: 1, actionPrefix: 'campaign.update' })[0]!.details).toEqual({ fields: ['exclusivityGroup'] });
+    expect((await manager.patch(`/api/campaigns/${c.id}`, { exclusivityGroup: null })).body.exclusivityGroup).toBeNull();
+    for (const bad of ['', '   ', 'x'.repeat(41), 'cars!', 'a/b', 7]) {
+      const res = await manager.patch(`/api/campaigns/${c.id}`, { exclusivityGroup: bad });
+      expect(res.status, String(bad)).toBe(400);
+      expect(res.body.error.details[0].path).toBe('exclusivityGroup');
+    }
+    expect((await manager.post('/api/campaigns', { customerId: advertiserId, name: 'X', ...flight, exclusivityGroup: 'a;b' })).status).toBe(400);
+  });
+
   it('validates ranges, references and targeting with field names', async () => {
     const bad = await manager.post('/api/campaigns', {
       customerId: advertiserId,

@@ -61,3 +61,39 @@ export function decide(zone: ZoneEntry, r: RequestFacts, random: () => number = 
   }
   return chosen;
 }
+
+/** What a page has already shown (or its caller excluded): no creative, campaign or exclusivity group twice. */
+export interface PageExclusions {
+  creatives: Set<string>;
+  campaigns: Set<string>;
+  /** Lower-cased exclusivity groups of the campaigns already on the page. */
+  groups: Set<string>;
+}
+
+/**
+ * decide() for one placement of a page: the same choice, leaving out candidates the page excludes.
+ * A separate function so the single-placement path pays nothing for it.
+ */
+export function decideExcluding(zone: ZoneEntry, r: RequestFacts, ex: PageExclusions, random: () => number = Math.random): Candidate | null {
+  let chosen: Candidate | null = null;
+  let priority = 0;
+  let total = 0;
+  for (const c of zone.candidates) {
+    if (chosen !== null && c.rule.priority < priority) break;
+    if (ex.creatives.has(c.creativeId) || ex.campaigns.has(c.rule.id)) continue;
+    const group = c.rule.exclusivityGroup;
+    if (group !== null && ex.groups.has(group)) continue;
+    if (!isEligible(c.rule, r)) continue;
+    priority = c.rule.priority;
+    total += c.weight;
+    if (random() * total < c.weight) chosen = c;
+  }
+  return chosen;
+}
+
+/** Marks a chosen candidate on the page, so later placements leave out its creative, campaign and group. */
+export function excludeChosen(ex: PageExclusions, c: Candidate): void {
+  ex.creatives.add(c.creativeId);
+  ex.campaigns.add(c.rule.id);
+  if (c.rule.exclusivityGroup !== null) ex.groups.add(c.rule.exclusivityGroup);
+}

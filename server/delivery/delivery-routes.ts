@@ -2,8 +2,11 @@ import type { ServerResponse } from 'node:http';
 import type { AppContext } from '../app-context';
 import { asciiOrigin, isSafeHeaderValue, locationValue } from '../http/header-value';
 import { HttpError } from '../http/http-error';
+import { reply } from '../http/listener';
 import type { Router } from '../http/router';
-import { DECISION_HEADERS, parseKeywords, type DeliveryService, type Served } from './delivery-service';
+import { DECISIONS_BODY_LIMIT, decisionsRequestSchema } from '../../common/schemas/decisions';
+import { readJson } from '../http/body';
+import { DECISION_HEADERS, parseKeywordList, parseKeywords, type DeliveryService, type Served } from './delivery-service';
 import { framePage } from './frame-page';
 import { adFrameCsp } from '../../common/csp';
 import { tagScript } from './tag-script';
@@ -53,11 +56,63 @@ export function decisionJson(s: Served): { body: string; bytes: number } {
   return { body, bytes: plain ? body.length + s.candidate.jsonExtraBytes : Buffer.byteLength(body) };
 }
 
-/** GET /v1/decision, /v1/zone/ID.js, /v1/zone/ID/frame, /v1/imp/TOKEN and /v1/click/TOKEN. */
+/** An HttpError with the CORS headers of POST /v1/decisions added (publishers' scripts read errors too); anything else as it is. */
+const withCors = (err: unknown): unknown =>
+  err instanceof HttpError ? new HttpError(err.status, err.code, err.message, err.details, { ...err.headers, ...DECISIONS_CORS }, err.params) : err;
+
+/** Headers of POST /v1/decisions and its preflight: JSON from any origin, without cookies. */
+const DECISIONS_CORS: Readonly<Record<string, string>> = {
+  ...DECISION_HEADERS,
+  'access-control-allow-methods': 'POST, OPTIONS',
+  'access-control-allow-headers': 'content-type',
+  'access-control-max-age': '600',
+};
+
+/** A page's answer: `{placements:[{zone, decision}]}` in request order, each decision as decisionJson writes it, or null. */
+export function pageJson(zoneIds: readonly string[], served: ReadonlyArray<Served | null>): { body: string; bytes: number } {
+  let body = '{"placements":[';
+  let extra = 0;
+  for (let i = 0; i < served.length; i++) {
+    const s = served[i];
+    // Zone ids were checked (zon_ + base32): no escaping needed.
+    body += `${i === 0 ? '' : ','}{"zone":"${zoneIds[i]}","decision":`;
+    if (s) {
+      const d = decisionJson(s);
+      body += d.body;
+      extra += d.bytes - d.body.length;
+    } else body += 'null';
+    body += '}';
+  }
+  body += ']}';
+  return { body, bytes: body.length + extra };
+}
+
+/** GET /v1/decision (one zone or a page), POST /v1/decisions, /v1/zone/ID.js, /v1/zone/ID/frame, /v1/imp/TOKEN and /v1/click/TOKEN. */
 export function registerDeliveryRoutes(ctx: AppContext, delivery: Router<unknown>, service: DeliveryService): void {
+  /** Decides a page and writes its answer (200 even when no placement is filled). */
+  const sendPage = (res: ServerResponse, zoneIds: string[], keywords: Array<readonly string[] | null>, exclusions: Parameters<DeliveryService['servePage']>[1], userAgent: string | undefined, headers: Readonly<Record<string, string>>) => {
+    const base = ctx.deliveryBaseUrl();
+    const zones = service.pageZones(zoneIds, base);
+    const served = service.servePage(zones.map((zone, i) => ({ zone, keywords: keywords[i] ?? null })), exclusions, userAgent, base);
+    const { body, bytes } = pageJson(zoneIds, served);
+    send(res, 200, JSON_TYPE, body, headers, bytes);
+  };
+
   delivery.get('/v1/decision', ({ req, res, query }) => {
     const base = ctx.deliveryBaseUrl();
-    const zone = service.zone(query.get('zone'), base);
+    const zoneId = query.get('zone');
+    if (zoneId === null) {
+      const zones = query.get('zones');
+      if (zones !== null) {
+        const keywords = parseKeywords(query.get('kw'));
+        const ids = zones === '' ? [] : zones.split(',');
+        sendPage(res, ids, ids.map(() => keywords), undefined, req.headers['user-agent'], DECISION_HEADERS);
+        return;
+      }
+    } else if (query.has('zones')) {
+      throw new HttpError(400, 'bad_request', 'Pass either zone= (one placement) or zones= (a page), not both.', undefined, DECISION_HEADERS);
+    }
+    const zone = service.zone(zoneId, base);
     const served = service.serve(zone, parseKeywords(query.get('kw')), req.headers['user-agent'], base);
     if (!served) {
       res.writeHead(204, DECISION_HEADERS);
@@ -66,6 +121,18 @@ export function registerDeliveryRoutes(ctx: AppContext, delivery: Router<unknown
     }
     const { body, bytes } = decisionJson(served);
     send(res, 200, JSON_TYPE, body, DECISION_HEADERS, bytes);
+  });
+
+  delivery.on('OPTIONS', '/v1/decisions', () => reply(204, undefined, DECISIONS_CORS));
+
+  delivery.post('/v1/decisions', async ({ req, res }) => {
+    try {
+      const input = await readJson(req, decisionsRequestSchema, DECISIONS_BODY_LIMIT);
+      const keywords = input.placements.map((p) => (p.kw ? parseKeywordList(p.kw) : null));
+      sendPage(res, input.placements.map((p) => p.zone), keywords, input.exclusions, req.headers['user-agent'], DECISIONS_CORS);
+    } catch (err) {
+      throw withCors(err);
+    }
   });
 
   // One parameter name for both forms: find-my-way keeps '/v1/zone/:id' (".js") and '/v1/zone/:id/frame' apart.

@@ -2,7 +2,8 @@ import { isId } from '../../common/schemas/ids';
 import type { AppContext } from '../app-context';
 import { HttpError } from '../http/http-error';
 import type { StatsService } from '../stats/stats-service';
-import { decide, type RequestFacts } from './decide';
+import { MAX_PAGE_PLACEMENTS } from '../../common/schemas/decisions';
+import { decide, decideExcluding, excludeChosen, type PageExclusions, type RequestFacts } from './decide';
 import { classifyUserAgent, DEVICE_BITS } from './device-class';
 import type { LocalClock } from './local-clock';
 import type { SeenDecisions } from './seen-decisions';
@@ -52,6 +53,55 @@ export class DeliveryService {
     const zone = this.index.current(baseUrl).zones.get(zoneId);
     if (!zone) throw deliveryError(404, 'not_found', 'No zone with this id.');
     return zone;
+  }
+
+  /**
+   * Finds a page's zones, in order: 400 for a missing, malformed or repeated id or more than
+   * MAX_PAGE_PLACEMENTS, 404 for an unknown one; the message names the id and its position.
+   */
+  pageZones(zoneIds: readonly string[], baseUrl: string): ZoneEntry[] {
+    if (zoneIds.length === 0 || zoneIds.length > MAX_PAGE_PLACEMENTS) {
+      throw deliveryError(400, 'bad_request', `Pass 1 to ${MAX_PAGE_PLACEMENTS} zone ids per page; got ${zoneIds.length}.`);
+    }
+    const zones = this.index.current(baseUrl).zones;
+    const out: ZoneEntry[] = [];
+    for (let i = 0; i < zoneIds.length; i++) {
+      const id = zoneIds[i]!;
+      const at = `placement ${i + 1}`;
+      if (!isId('zone', id)) throw deliveryError(400, 'bad_request', `The zone id of ${at} is malformed; zone ids look like zon_ followed by 16 letters and digits.`);
+      if (zoneIds.indexOf(id) !== i) throw deliveryError(400, 'bad_request', `Zone ${id} is asked for twice (${at}); each placement of a page needs its own zone.`);
+      const zone = zones.get(id);
+      if (!zone) throw deliveryError(404, 'not_found', `No zone with the id ${id} (${at}).`);
+      out.push(zone);
+    }
+    return out;
+  }
+
+  /**
+   * Decides every placement of a page in order: no creative or campaign twice, no two campaigns of
+   * one exclusivity group, nothing in `exclude`. Each served placement counts and gets its own
+   * token exactly as a single decision; null where nothing is eligible.
+   */
+  servePage(
+    placements: ReadonlyArray<{ zone: ZoneEntry; keywords: readonly string[] | null }>,
+    exclude: { campaigns?: readonly string[]; creatives?: readonly string[] } | undefined,
+    userAgent: string | undefined,
+    baseUrl: string,
+  ): Array<Served | null> {
+    const nowMs = this.ctx.now().getTime();
+    this.clock.update(nowMs);
+    const device = DEVICE_BITS[classifyUserAgent(userAgent)];
+    const ex: PageExclusions = { creatives: new Set(exclude?.creatives), campaigns: new Set(exclude?.campaigns), groups: new Set() };
+    const issuedAt = Math.floor(nowMs / 1000);
+    return placements.map(({ zone, keywords }) => {
+      const facts: RequestFacts = { keywords, device, nowMs, hour: this.clock.hour, weekday: this.clock.weekday };
+      const candidate = decideExcluding(zone, facts, ex);
+      if (!candidate) return null;
+      excludeChosen(ex, candidate);
+      const { token, decisionId } = this.signer.issue(candidate.tokenTail, issuedAt);
+      this.stats.counters.served(candidate.stats, nowMs);
+      return { candidate, token, decisionId, baseUrl };
+    });
   }
 
   /** Decides for a zone and counts the decision as served; null when no ad is eligible. */
@@ -111,7 +161,12 @@ export class DeliveryService {
 /** Parses `kw=a,b` (lower-cased, deduplicated); 400 for malformed keywords. */
 export function parseKeywords(raw: string | null): string[] | null {
   if (raw === null || raw === '') return null;
-  const parts = raw.split(',');
+  return parseKeywordList(raw.split(','));
+}
+
+/** Checks a list of keywords as parseKeywords does (POST /v1/decisions passes them as an array). */
+export function parseKeywordList(parts: readonly string[]): string[] | null {
+  if (parts.length === 0) return null;
   if (parts.length > MAX_KEYWORDS) throw deliveryError(400, 'bad_request', `Pass at most ${MAX_KEYWORDS} keywords in kw.`);
   const out: string[] = [];
   for (const part of parts) {

@@ -26,6 +26,8 @@ export interface CampaignRule {
   weight: number;
   targeting: CompiledTargeting;
   served: CampaignServed;
+  /** Exclusivity group, lower-cased (groups compare case-insensitively); null = none. */
+  exclusivityGroup: string | null;
 }
 
 /** One creative eligible (by size, link and status) in one zone, with everything a response needs precomputed. */
@@ -109,6 +111,7 @@ export function buildSnapshot(data: DeliverySnapshot, baseUrl: string, nowMs: nu
         weekdays: bits(t.data.weekdays),
       },
       served: counters.campaign(c.id),
+      exclusivityGroup: c.exclusivityGroup ? c.exclusivityGroup.toLowerCase() : null,
     });
   }
 

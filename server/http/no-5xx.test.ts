@@ -129,6 +129,8 @@ const ROUTES: Route[] = [
     ['GET', '/v1/click/:id'],
     ['GET', '/v1/assets/:id'],
     ['HEAD', '/v1/assets/:id'],
+    ['OPTIONS', '/v1/decisions'],
+    ['POST', '/v1/decisions'],
     ['OPTIONS', '/v1/contact'],
     ['POST', '/v1/contact'],
     ['GET', '/v1/:id'],

@@ -30,6 +30,7 @@ export interface CampaignSeed {
   targeting?: Targeting | string;
   zoneIds?: string[];
   customerId?: string;
+  exclusivityGroup?: string | null;
 }
 
 export interface CreativeSeed {
@@ -74,8 +75,8 @@ export class Seeder {
     const t = this.now.getTime();
     this.db
       .prepare(
-        `INSERT INTO campaigns (id, customer_id, name, status, starts_at, ends_at, impression_goal, daily_cap, priority, weight, targeting, created_at, updated_at)
-         VALUES (?, ?, 'Test campaign', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO campaigns (id, customer_id, name, status, starts_at, ends_at, impression_goal, daily_cap, priority, weight, targeting, exclusivity_group, created_at, updated_at)
+         VALUES (?, ?, 'Test campaign', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         id,
@@ -88,6 +89,7 @@ export class Seeder {
         o.priority ?? 5,
         o.weight ?? 1,
         typeof o.targeting === 'string' ? o.targeting : JSON.stringify(o.targeting ?? {}),
+        o.exclusivityGroup ?? null,
         this.stamp,
         this.stamp,
       );

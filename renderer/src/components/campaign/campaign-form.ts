@@ -23,6 +23,8 @@ export interface CampaignFormState {
   weight: number | '';
   zoneIds: string[];
   targeting: TargetingForm;
+  /** '' = none. */
+  exclusivityGroup: string;
 }
 
 /** The form's starting state: a campaign's values, or a fresh campaign running from now for 30 days. */
@@ -40,6 +42,7 @@ export function formStateOf(c: Campaign | null, customerId = ''): CampaignFormSt
     priority: c?.priority ?? 5,
     weight: c?.weight ?? 1,
     zoneIds: [...(c?.zoneIds ?? [])],
+    exclusivityGroup: c?.exclusivityGroup ?? '',
     targeting: {
       keywords: (c?.targeting.keywords ?? []).join(', '),
       devices: [...(c?.targeting.devices ?? [])],
@@ -68,6 +71,7 @@ export function payloadOf(s: CampaignFormState, forCreate: boolean): Record<stri
     priority: orUndefined(s.priority),
     weight: orUndefined(s.weight),
     zoneIds: s.zoneIds,
+    exclusivityGroup: s.exclusivityGroup.trim() === '' ? null : s.exclusivityGroup,
     targeting: {
       ...(keywords.length ? { keywords } : {}),
       ...(s.targeting.devices.length ? { devices: s.targeting.devices } : {}),
