@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { AppContext } from '../app-context';
 import { asciiOrigin, isSafeHeaderValue, locationValue } from '../http/header-value';
+import { createClientIpResolver } from '../http/client-ip';
 import { HttpError } from '../http/http-error';
 import type { Router } from '../http/router';
 import { DECISION_HEADERS, parseKeywords, type DeliveryService, type Served } from './delivery-service';
@@ -55,10 +56,12 @@ export function decisionJson(s: Served): { body: string; bytes: number } {
 
 /** GET /v1/decision, /v1/zone/ID.js, /v1/zone/ID/frame, /v1/imp/TOKEN and /v1/click/TOKEN. */
 export function registerDeliveryRoutes(ctx: AppContext, delivery: Router<unknown>, service: DeliveryService): void {
+  // Behind --trust-proxy the client is the forwarded address; it goes to the country lookup and nowhere else.
+  const clientIp = createClientIpResolver(ctx.config.trustProxy);
   delivery.get('/v1/decision', ({ req, res, query }) => {
     const base = ctx.deliveryBaseUrl();
     const zone = service.zone(query.get('zone'), base);
-    const served = service.serve(zone, parseKeywords(query.get('kw')), req.headers['user-agent'], base);
+    const served = service.serve(zone, parseKeywords(query.get('kw')), req.headers['user-agent'], base, clientIp(req));
     if (!served) {
       res.writeHead(204, DECISION_HEADERS);
       res.end();
@@ -80,7 +83,7 @@ export function registerDeliveryRoutes(ctx: AppContext, delivery: Router<unknown
   delivery.get('/v1/zone/:id/frame', ({ req, res, params, query }) => {
     const base = ctx.deliveryBaseUrl();
     const zone = service.zone(params.id, base);
-    const served = service.serve(zone, parseKeywords(query.get('kw')), req.headers['user-agent'], base);
+    const served = service.serve(zone, parseKeywords(query.get('kw')), req.headers['user-agent'], base, clientIp(req));
     // The CSP is a header: the configured base URL goes in as its ASCII origin (an IDN host in punycode).
     const csp = adFrameCsp(asciiOrigin(base) ?? "'self'");
     send(res, 200, 'text/html; charset=utf-8', framePage(served), { 'cache-control': NO_STORE, 'content-security-policy': csp });

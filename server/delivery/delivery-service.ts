@@ -1,4 +1,6 @@
+import { countryCode } from '../../common/countries';
 import { isId } from '../../common/schemas/ids';
+import type { CountryLookup } from '../geo/country-table';
 import type { AppContext } from '../app-context';
 import { HttpError } from '../http/http-error';
 import type { StatsService } from '../stats/stats-service';
@@ -7,7 +9,7 @@ import { classifyUserAgent, DEVICE_BITS } from './device-class';
 import type { LocalClock } from './local-clock';
 import type { SeenDecisions } from './seen-decisions';
 import type { TokenClaims, TokenSigner } from './tokens';
-import type { Candidate, ZoneEntry } from './zone-snapshot';
+import { candidateStats, type Candidate, type ZoneEntry } from './zone-snapshot';
 import type { ZoneIndex } from './zone-index';
 
 /** How long an impression URL counts after its decision. */
@@ -43,6 +45,7 @@ export class DeliveryService {
     private readonly clock: LocalClock,
     private readonly seenImpressions: SeenDecisions,
     private readonly seenClicks: SeenDecisions,
+    private readonly countries: CountryLookup,
   ) {}
 
   /** Finds a zone by id: 400 for a malformed id, 404 for an unknown one. */
@@ -54,15 +57,20 @@ export class DeliveryService {
     return zone;
   }
 
-  /** Decides for a zone and counts the decision as served; null when no ad is eligible. */
-  serve(zone: ZoneEntry, keywords: readonly string[] | null, userAgent: string | undefined, baseUrl: string): Served | null {
+  /**
+   * Decides for a zone and counts the decision as served; null when no ad is eligible. `clientIp`
+   * is used for the country lookup only and not kept: the decision carries the country number.
+   */
+  serve(zone: ZoneEntry, keywords: readonly string[] | null, userAgent: string | undefined, baseUrl: string, clientIp = ''): Served | null {
     const nowMs = this.ctx.now().getTime();
     this.clock.update(nowMs);
-    const facts: RequestFacts = { keywords, device: DEVICE_BITS[classifyUserAgent(userAgent)], nowMs, hour: this.clock.hour, weekday: this.clock.weekday };
+    // Statistics split by country, so every decision needs it (targeting too); no candidate, no lookup.
+    const country = zone.candidates.length === 0 || clientIp === '' ? 0 : this.countries.lookup(clientIp);
+    const facts: RequestFacts = { keywords, device: DEVICE_BITS[classifyUserAgent(userAgent)], nowMs, hour: this.clock.hour, weekday: this.clock.weekday, country };
     const candidate = decide(zone, facts);
     if (!candidate) return null;
-    const { token, decisionId } = this.signer.issue(candidate.tokenTail, Math.floor(nowMs / 1000));
-    this.stats.counters.served(candidate.stats, nowMs);
+    const { token, decisionId } = this.signer.issue(candidate.tokenTail, Math.floor(nowMs / 1000), country);
+    this.stats.counters.served(candidateStats(candidate, country, this.stats.counters), nowMs);
     return { candidate, token, decisionId, baseUrl };
   }
 
@@ -104,7 +112,7 @@ export class DeliveryService {
 
   private statsKey(claims: TokenClaims, campaignId: string, baseUrl: string) {
     const siteId = this.index.current(baseUrl).zones.get(claims.zoneId)?.siteId ?? '';
-    return this.stats.counters.key(campaignId, claims.creativeId, claims.zoneId, siteId);
+    return this.stats.counters.key(campaignId, claims.creativeId, claims.zoneId, siteId, countryCode(claims.country));
   }
 }
 
