@@ -19,7 +19,7 @@ export const de = {
     kind: 'Art', notes: 'Notizen', status: 'Status', domain: 'Domain oder App-ID', width: 'Breite (px)', height: 'Höhe (px)',
     customer: 'Kunde', site: 'Website/App', zone: 'Werbefläche', zones: 'Werbeflächen', startsAt: 'Beginn', endsAt: 'Ende',
     priority: 'Priorität', weight: 'Gewichtung', impressionGoal: 'Ziel (Einblendungen)', dailyCap: 'Tageslimit', keywords: 'Stichwörter',
-    devices: 'Geräte', hours: 'Stunden', weekdays: 'Wochentage', landingUrl: 'Ziel-URL', alt: 'Alternativtext', image: 'Bild', html: 'HTML',
+    devices: 'Geräte', countries: 'Länder', hours: 'Stunden', weekdays: 'Wochentage', landingUrl: 'Ziel-URL', alt: 'Alternativtext', image: 'Bild', html: 'HTML',
     reason: 'Begründung', from: 'Von', to: 'Bis', roles: 'Rollen', size: 'Größe', creativeName: 'Bezeichnung',
   },
   errors: {
@@ -109,7 +109,7 @@ export const de = {
     saved: 'Kampagne gespeichert.', creatives: 'Werbemittel', noCreatives: 'Noch keine Werbemittel.', stats: 'Statistik ansehen', searchLabel: 'Kampagnen suchen',
     goalHint: 'Einblendungen über die ganze Laufzeit, gleichmäßig verteilt. Leer = ohne Ziel.', capHint: 'Einblendungen pro Tag (UTC). Leer = ohne Limit.',
     priorityHint: '1–10; höhere Priorität wird zuerst ausgeliefert.', weightHint: '1–100; Verteilung unter Kampagnen gleicher Priorität.',
-    keywordsHint: 'Durch Komma getrennt; leer = alle Seiten.', anyHint: 'Nichts ausgewählt = alle.', customerFixed: 'Der Kunde einer Kampagne kann nicht geändert werden.',
+    keywordsHint: 'Durch Komma getrennt; leer = alle Seiten.', anyHint: 'Nichts ausgewählt = alle.', countriesHint: 'Land der IP-Adresse des Besuchers (nur nachgeschlagen, nicht gespeichert); Strg/⌘ für mehrere; nichts ausgewählt = alle, auch unbekannte.', customerFixed: 'Der Kunde einer Kampagne kann nicht geändert werden.',
   },
   creatives: {
     new: 'Neues Werbemittel', kind: 'Art', kinds: { image: 'Bild', html: 'HTML' }, upload: 'Bilddatei', uploading: 'Wird hochgeladen … {p} %',
@@ -122,7 +122,7 @@ export const de = {
   devices: { desktop: 'Desktop', mobile: 'Smartphone', tablet: 'Tablet' },
   stats: {
     title: 'Statistik', campaign: 'Kampagne', chooseCampaign: 'Bitte eine Kampagne wählen.', granularity: 'Auflösung', hour: 'Stunden', day: 'Tage',
-    by: 'Aufschlüsselung', byNone: 'keine', byCreative: 'nach Werbemittel', byZone: 'nach Werbefläche', bySite: 'nach Website/App', show: 'Anzeigen',
+    by: 'Aufschlüsselung', byNone: 'keine', byCreative: 'nach Werbemittel', byZone: 'nach Werbefläche', bySite: 'nach Website/App', byCountry: 'nach Land', unknownCountry: 'Land unbekannt', show: 'Anzeigen',
     series: 'Zeitverlauf', breakdown: 'Aufschlüsselung', tableCaption: 'Summen im Zeitraum', timeTable: 'Werte als Tabelle', csv: 'CSV exportieren', noData: 'Keine Daten im Zeitraum.',
     served: 'Ausgeliefert', impressions: 'Einblendungen', clicks: 'Klicks', ctr: 'Klickrate', time: 'Zeit', key: 'Element', total: 'Gesamt',
     chartLabel: 'Diagramm: {what}. Die Werte stehen auch in der Tabelle.', rangeHint: 'Stunden: höchstens 31 Tage; Tage: höchstens 400 Tage.', rangeError: '„Bis“ muss nach „Von“ liegen; bei Stunden höchstens 31, bei Tagen höchstens 400 Tage.',
