@@ -62,6 +62,8 @@ export interface ServerConfig {
   cases: { ttlMs: number; maxRecords: number };
   /** Time zone of hour-of-day and weekday targeting (IANA name); default Europe/Berlin, an unknown one falls back with a warning. */
   timeZone?: string;
+  /** A MaxMind DB (.mmdb) country or city database replacing the shipped IP→country table (--geoip-file). */
+  geoipFile?: string;
 }
 
 /** What resolveConfig accepts: any part of the config, the sealing settings partly too. */
@@ -98,6 +100,7 @@ export function resolveConfig(partial: ServerConfigInput & { dataDir: string }):
     mail: partial.mail,
     backup: partial.backup,
     cases: partial.cases ?? { ttlMs: 7 * 86_400_000, maxRecords: 500_000 },
+    geoipFile: partial.geoipFile,
     timeZone: partial.timeZone,
   };
 }

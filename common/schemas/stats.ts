@@ -5,7 +5,7 @@ export const STATS_GRANULARITIES = ['hour', 'day'] as const;
 export type StatsGranularity = (typeof STATS_GRANULARITIES)[number];
 
 /** Dimensions a campaign's statistics can be split by. */
-export const STATS_DIMENSIONS = ['creative', 'zone', 'site'] as const;
+export const STATS_DIMENSIONS = ['creative', 'zone', 'site', 'country'] as const;
 export type StatsDimension = (typeof STATS_DIMENSIONS)[number];
 
 /** Longest range per granularity, in days (keeps answers small: ≤ 744 hourly or 400 daily points per series). */
@@ -23,7 +23,7 @@ const statsQueryFields = {
   from: isoInstantSchema,
   to: isoInstantSchema,
   granularity: z.enum(STATS_GRANULARITIES, { error: 'granularity must be hour or day.' }),
-  by: z.enum(STATS_DIMENSIONS, { error: 'by must be creative, zone or site.' }).optional(),
+  by: z.enum(STATS_DIMENSIONS, { error: 'by must be creative, zone, site or country.' }).optional(),
 };
 
 /** `to` after `from`, and the range within the granularity's maximum. */

@@ -22,7 +22,19 @@ describe('electron-builder configuration', () => {
     expect(config.appId).toBe('eu.creative-engine.console');
     expect(config.productName).toBe('Creative Engine');
     // Source maps stay home; node_modules' production dependencies are added by electron-builder.
-    expect(config.files).toEqual([{ filter: ['dist/**', '!dist/**/*.map', 'bin/**', 'package.json'] }]);
+    // The IP→country table's two unused copies stay out (server/geo/country-table.ts reads the other two).
+    expect(config.files).toEqual([
+      {
+        filter: [
+          'dist/**',
+          '!dist/**/*.map',
+          'bin/**',
+          'package.json',
+          '!node_modules/@ip-location-db/geo-whois-asn-country/geo-whois-asn-country-ipv4.csv',
+          '!node_modules/@ip-location-db/geo-whois-asn-country/geo-whois-asn-country-ipv6-num.csv',
+        ],
+      },
+    ]);
     expect(config.asar).toBe(true);
     expect(config.asarUnpack).toEqual(expect.arrayContaining(['**/*.node']));
     expect(config.npmRebuild).toBe(true);
@@ -52,7 +64,8 @@ describe('electron-builder configuration', () => {
   it('ships the natives as dependencies (rebuilt for Electron) and Electron only as a dev dependency', () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as Record<string, Record<string, string> | string>;
     expect(pkg.main).toBe('dist/electron/main.cjs');
-    expect(Object.keys(pkg.dependencies as object).sort()).toEqual(['better-sqlite3', 'keytar']);
+    // Besides the natives, only the IP→country table: its CSV files are read at run time, not bundled.
+    expect(Object.keys(pkg.dependencies as object).sort()).toEqual(['@ip-location-db/geo-whois-asn-country', 'better-sqlite3', 'keytar']);
     expect(pkg.devDependencies).toHaveProperty('electron');
     expect((pkg.scripts as Record<string, string>).dist).toContain('electron-builder --config build/electron-builder.yml');
   });

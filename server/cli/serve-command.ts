@@ -1,4 +1,5 @@
 import { startApp } from '../app';
+import { openMmdb } from '../geo/mmdb-lookup';
 import { createLogger } from '../log/logger';
 import { parseFlags, type Command } from '../command/args';
 import { configFromFlags, SERVE_FLAGS, SERVE_USAGE } from './serve-config';
@@ -12,6 +13,8 @@ export const serveCommand: Command = {
   async run(argv) {
     const f = parseFlags(argv, SERVE_FLAGS);
     const config = configFromFlags(f, process.env);
+    // An unusable --geoip-file is refused before anything starts (one line; delivery opens it again).
+    if (config.geoipFile) openMmdb(config.geoipFile);
     // Debug lines note harmless events (clients that went away); never personal data.
     const log = createLogger({ debug: f['log-debug'] ?? false });
     const app = await startApp(config, { log });

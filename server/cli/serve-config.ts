@@ -18,6 +18,7 @@ export const SERVE_FLAGS = {
   'portal-host': { type: 'string' },
   'no-portal': { type: 'boolean' },
   'trust-proxy': { type: 'string' },
+  'geoip-file': { type: 'string' },
   'public-url': { type: 'string' },
   'portal-public-url': { type: 'string' },
   'console-dir': { type: 'string' },
@@ -39,7 +40,7 @@ export const SERVE_FLAGS = {
 } as const;
 
 export const SERVE_USAGE =
-  'serve [--data DIR] [--sealed-dir DIR] [--delivery-port N] [--delivery-host H] [--admin-port N] [--admin-host H] [--portal-port N] [--portal-host H | --no-portal] [--trust-proxy CIDR,…] [--public-url URL] [--portal-public-url URL] [--tls-cert FILE --tls-key FILE | --tls] [--sealed-retention-months 1-3 | --sealed-retention-days 0-89] [--seal-buffer-mb N] [--seal-buffer-records N] [--log-debug] ' +
+  'serve [--data DIR] [--sealed-dir DIR] [--delivery-port N] [--delivery-host H] [--admin-port N] [--admin-host H] [--portal-port N] [--portal-host H | --no-portal] [--trust-proxy CIDR,…] [--geoip-file PATH.mmdb] [--public-url URL] [--portal-public-url URL] [--tls-cert FILE --tls-key FILE | --tls] [--sealed-retention-months 1-3 | --sealed-retention-days 0-89] [--seal-buffer-mb N] [--seal-buffer-records N] [--log-debug] ' +
   '[--data-key-file PATH] [--personal-data-retention contracts=6y,invoices=10y,contact=0d,requests=0d] [--smtp-url smtp://HOST:PORT --mail-from ADDRESS] [--backup-dir DIR --backup-every HOURS --backup-keep N]';
 
 /** Parsed `serve` flags: strings, booleans for switches, undefined when absent. */
@@ -86,6 +87,7 @@ export function configFromFlags(f: ServeFlags, env: NodeJS.ProcessEnv): ServerCo
     backup: backupFrom(f, dataDir),
     cases: casesFrom(env),
     timeZone: env.CREATIVE_ENGINE_TIME_ZONE?.trim() || undefined,
+    geoipFile: f['geoip-file'] ? path.resolve(f['geoip-file']) : undefined,
   });
 }
 

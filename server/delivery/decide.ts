@@ -10,6 +10,8 @@ export interface RequestFacts {
   /** Hour (0–23) and weekday (0 = Sunday) in the targeting time zone. */
   hour: number;
   weekday: number;
+  /** Country number of the client address (common/countries.ts), 0 when unknown; the address itself is not kept. */
+  country: number;
 }
 
 /** Head start of the pacing curve: a goal may run this fraction ahead of even delivery (at least 1). */
@@ -26,6 +28,8 @@ export function isEligible(rule: CampaignRule, r: RequestFacts): boolean {
   if (t.devices !== 0 && (t.devices & r.device) === 0) return false;
   if (t.hours !== 0 && (t.hours & (1 << r.hour)) === 0) return false;
   if (t.weekdays !== 0 && (t.weekdays & (1 << r.weekday)) === 0) return false;
+  // Unknown (0) is never in the set, so a request of unknown country does not match a country-targeted campaign.
+  if (t.countries !== null && t.countries[r.country] !== 1) return false;
   if (t.keywords !== null) {
     const kws = r.keywords;
     if (kws === null) return false;

@@ -1,5 +1,6 @@
 import { adminRoute } from '../admin/admin-route';
 import type { AppContext, Routers } from '../app-context';
+import { openCountryLookup } from '../geo/country-lookup';
 import type { StatsService } from '../stats/stats-service';
 import { CLICK_TTL_HOURS, DeliveryService, IMPRESSION_TTL_HOURS } from './delivery-service';
 import { registerDeliveryRoutes } from './delivery-routes';
@@ -30,7 +31,10 @@ export function startDelivery(ctx: AppContext, { delivery, admin }: Routers, sta
 
   const clock = targetingClock(ctx.config.timeZone, (m) => ctx.log.warn(m));
   const index = new ZoneIndex(ctx, stats.counters);
-  const service = new DeliveryService(ctx, stats, index, signer, clock, seenImpressions, seenClicks);
+  // The IP→country table (or --geoip-file), in memory before the first decision.
+  const geo = openCountryLookup(ctx.config.geoipFile);
+  ctx.log.info(`country lookup: ${geo.lookup.source} (${geo.detail}) ready in ${Math.round(geo.loadMs)} ms`);
+  const service = new DeliveryService(ctx, stats, index, signer, clock, seenImpressions, seenClicks, geo.lookup);
   index.onRebuilt = () => service.prune();
   ctx.onStop(() => signer.wipe());
 

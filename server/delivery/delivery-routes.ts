@@ -1,6 +1,7 @@
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppContext } from '../app-context';
 import { asciiOrigin, isSafeHeaderValue, locationValue } from '../http/header-value';
+import { createClientIpResolver } from '../http/client-ip';
 import { HttpError } from '../http/http-error';
 import { reply } from '../http/listener';
 import type { Router } from '../http/router';
@@ -89,11 +90,13 @@ export function pageJson(zoneIds: readonly string[], served: ReadonlyArray<Serve
 
 /** GET /v1/decision (one zone or a page), POST /v1/decisions, /v1/zone/ID.js, /v1/zone/ID/frame, /v1/imp/TOKEN and /v1/click/TOKEN. */
 export function registerDeliveryRoutes(ctx: AppContext, delivery: Router<unknown>, service: DeliveryService): void {
+  // Behind --trust-proxy the client is the forwarded address; it goes to the country lookup and nowhere else.
+  const clientIp = createClientIpResolver(ctx.config.trustProxy);
   /** Decides a page and writes its answer (200 even when no placement is filled). */
-  const sendPage = (res: ServerResponse, zoneIds: string[], keywords: Array<readonly string[] | null>, exclusions: Parameters<DeliveryService['servePage']>[1], userAgent: string | undefined, headers: Readonly<Record<string, string>>) => {
+  const sendPage = (req: IncomingMessage, res: ServerResponse, zoneIds: string[], keywords: Array<readonly string[] | null>, exclusions: Parameters<DeliveryService['servePage']>[1], headers: Readonly<Record<string, string>>) => {
     const base = ctx.deliveryBaseUrl();
     const zones = service.pageZones(zoneIds, base);
-    const served = service.servePage(zones.map((zone, i) => ({ zone, keywords: keywords[i] ?? null })), exclusions, userAgent, base);
+    const served = service.servePage(zones.map((zone, i) => ({ zone, keywords: keywords[i] ?? null })), exclusions, req.headers['user-agent'], base, clientIp(req));
     const { body, bytes } = pageJson(zoneIds, served);
     send(res, 200, JSON_TYPE, body, headers, bytes);
   };
@@ -106,14 +109,14 @@ export function registerDeliveryRoutes(ctx: AppContext, delivery: Router<unknown
       if (zones !== null) {
         const keywords = parseKeywords(query.get('kw'));
         const ids = zones === '' ? [] : zones.split(',');
-        sendPage(res, ids, ids.map(() => keywords), undefined, req.headers['user-agent'], DECISION_HEADERS);
+        sendPage(req, res, ids, ids.map(() => keywords), undefined, DECISION_HEADERS);
         return;
       }
     } else if (query.has('zones')) {
       throw new HttpError(400, 'bad_request', 'Pass either zone= (one placement) or zones= (a page), not both.', undefined, DECISION_HEADERS);
     }
     const zone = service.zone(zoneId, base);
-    const served = service.serve(zone, parseKeywords(query.get('kw')), req.headers['user-agent'], base);
+    const served = service.serve(zone, parseKeywords(query.get('kw')), req.headers['user-agent'], base, clientIp(req));
     if (!served) {
       res.writeHead(204, DECISION_HEADERS);
       res.end();
@@ -129,7 +132,7 @@ export function registerDeliveryRoutes(ctx: AppContext, delivery: Router<unknown
     try {
       const input = await readJson(req, decisionsRequestSchema, DECISIONS_BODY_LIMIT);
       const keywords = input.placements.map((p) => (p.kw ? parseKeywordList(p.kw) : null));
-      sendPage(res, input.placements.map((p) => p.zone), keywords, input.exclusions, req.headers['user-agent'], DECISIONS_CORS);
+      sendPage(req, res, input.placements.map((p) => p.zone), keywords, input.exclusions, DECISIONS_CORS);
     } catch (err) {
       throw withCors(err);
     }
@@ -147,7 +150,7 @@ export function registerDeliveryRoutes(ctx: AppContext, delivery: Router<unknown
   delivery.get('/v1/zone/:id/frame', ({ req, res, params, query }) => {
     const base = ctx.deliveryBaseUrl();
     const zone = service.zone(params.id, base);
-    const served = service.serve(zone, parseKeywords(query.get('kw')), req.headers['user-agent'], base);
+    const served = service.serve(zone, parseKeywords(query.get('kw')), req.headers['user-agent'], base, clientIp(req));
     // The CSP is a header: the configured base URL goes in as its ASCII origin (an IDN host in punycode).
     const csp = adFrameCsp(asciiOrigin(base) ?? "'self'");
     send(res, 200, 'text/html; charset=utf-8', framePage(served), { 'cache-control': NO_STORE, 'content-security-policy': csp });

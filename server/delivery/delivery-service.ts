@@ -1,4 +1,6 @@
+import { countryCode } from '../../common/countries';
 import { isId } from '../../common/schemas/ids';
+import type { CountryLookup } from '../geo/country-table';
 import type { AppContext } from '../app-context';
 import { HttpError } from '../http/http-error';
 import type { StatsService } from '../stats/stats-service';
@@ -8,7 +10,7 @@ import { classifyUserAgent, DEVICE_BITS } from './device-class';
 import type { LocalClock } from './local-clock';
 import type { SeenDecisions } from './seen-decisions';
 import type { TokenClaims, TokenSigner } from './tokens';
-import type { Candidate, ZoneEntry } from './zone-snapshot';
+import { candidateStats, type Candidate, type ZoneEntry } from './zone-snapshot';
 import type { ZoneIndex } from './zone-index';
 
 /** How long an impression URL counts after its decision. */
@@ -44,6 +46,7 @@ export class DeliveryService {
     private readonly clock: LocalClock,
     private readonly seenImpressions: SeenDecisions,
     private readonly seenClicks: SeenDecisions,
+    private readonly countries: CountryLookup,
   ) {}
 
   /** Finds a zone by id: 400 for a malformed id, 404 for an unknown one. */
@@ -87,32 +90,40 @@ export class DeliveryService {
     exclude: { campaigns?: readonly string[]; creatives?: readonly string[] } | undefined,
     userAgent: string | undefined,
     baseUrl: string,
+    clientIp = '',
   ): Array<Served | null> {
     const nowMs = this.ctx.now().getTime();
     this.clock.update(nowMs);
     const device = DEVICE_BITS[classifyUserAgent(userAgent)];
+    // One lookup for the whole page; the address is not kept.
+    const country = clientIp === '' || placements.every((p) => p.zone.candidates.length === 0) ? 0 : this.countries.lookup(clientIp);
     const ex: PageExclusions = { creatives: new Set(exclude?.creatives), campaigns: new Set(exclude?.campaigns), groups: new Set() };
     const issuedAt = Math.floor(nowMs / 1000);
     return placements.map(({ zone, keywords }) => {
-      const facts: RequestFacts = { keywords, device, nowMs, hour: this.clock.hour, weekday: this.clock.weekday };
+      const facts: RequestFacts = { keywords, device, nowMs, hour: this.clock.hour, weekday: this.clock.weekday, country };
       const candidate = decideExcluding(zone, facts, ex);
       if (!candidate) return null;
       excludeChosen(ex, candidate);
-      const { token, decisionId } = this.signer.issue(candidate.tokenTail, issuedAt);
-      this.stats.counters.served(candidate.stats, nowMs);
+      const { token, decisionId } = this.signer.issue(candidate.tokenTail, issuedAt, country);
+      this.stats.counters.served(candidateStats(candidate, country, this.stats.counters), nowMs);
       return { candidate, token, decisionId, baseUrl };
     });
   }
 
-  /** Decides for a zone and counts the decision as served; null when no ad is eligible. */
-  serve(zone: ZoneEntry, keywords: readonly string[] | null, userAgent: string | undefined, baseUrl: string): Served | null {
+  /**
+   * Decides for a zone and counts the decision as served; null when no ad is eligible. `clientIp`
+   * is used for the country lookup only and not kept: the decision carries the country number.
+   */
+  serve(zone: ZoneEntry, keywords: readonly string[] | null, userAgent: string | undefined, baseUrl: string, clientIp = ''): Served | null {
     const nowMs = this.ctx.now().getTime();
     this.clock.update(nowMs);
-    const facts: RequestFacts = { keywords, device: DEVICE_BITS[classifyUserAgent(userAgent)], nowMs, hour: this.clock.hour, weekday: this.clock.weekday };
+    // Statistics split by country, so every decision needs it (targeting too); no candidate, no lookup.
+    const country = zone.candidates.length === 0 || clientIp === '' ? 0 : this.countries.lookup(clientIp);
+    const facts: RequestFacts = { keywords, device: DEVICE_BITS[classifyUserAgent(userAgent)], nowMs, hour: this.clock.hour, weekday: this.clock.weekday, country };
     const candidate = decide(zone, facts);
     if (!candidate) return null;
-    const { token, decisionId } = this.signer.issue(candidate.tokenTail, Math.floor(nowMs / 1000));
-    this.stats.counters.served(candidate.stats, nowMs);
+    const { token, decisionId } = this.signer.issue(candidate.tokenTail, Math.floor(nowMs / 1000), country);
+    this.stats.counters.served(candidateStats(candidate, country, this.stats.counters), nowMs);
     return { candidate, token, decisionId, baseUrl };
   }
 
@@ -154,7 +165,7 @@ export class DeliveryService {
 
   private statsKey(claims: TokenClaims, campaignId: string, baseUrl: string) {
     const siteId = this.index.current(baseUrl).zones.get(claims.zoneId)?.siteId ?? '';
-    return this.stats.counters.key(campaignId, claims.creativeId, claims.zoneId, siteId);
+    return this.stats.counters.key(campaignId, claims.creativeId, claims.zoneId, siteId, countryCode(claims.country));
   }
 }
 

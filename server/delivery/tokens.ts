@@ -1,15 +1,20 @@
 import { randomFillSync, timingSafeEqual } from 'node:crypto';
 import { HmacSha256 } from './hmac-sha256';
 
-/** Format version, first byte of every token. */
-export const TOKEN_VERSION = 1;
+/**
+ * Format version, first byte of every token. Version 2 (issued now) carries the decision's country
+ * number after issued-at; version 1 tokens (issued before) have none and still verify until they expire.
+ */
+export const TOKEN_VERSION = 2;
+const V1 = 1;
 const DECISION_ID_BYTES = 16;
 const MAC_BYTES = 16; // HMAC-SHA256 truncated to 128 bits: forging still takes 2^128 tries
-const HEAD_BYTES = 1 + DECISION_ID_BYTES + 4; // version, decision id, issued-at (u32 seconds)
+const HEAD_V1 = 1 + DECISION_ID_BYTES + 4; // version, decision id, issued-at (u32 seconds)
+const HEAD_BYTES = HEAD_V1 + 1; // … and the country number (common/countries.ts; 0 unknown)
 /** Longest creative id + zone id (bytes) a token carries; keeps tokens within the router's 200-character parameters. */
 export const MAX_TOKEN_ID_BYTES = 110;
-const MIN_BYTES = HEAD_BYTES + 2 + MAC_BYTES;
-const MAX_BYTES = MIN_BYTES + MAX_TOKEN_ID_BYTES;
+const MIN_BYTES = HEAD_V1 + 2 + MAC_BYTES;
+const MAX_BYTES = HEAD_BYTES + 2 + MAC_BYTES + MAX_TOKEN_ID_BYTES;
 const TOKEN_CHARS = /^[A-Za-z0-9_-]+$/;
 const MIN_CHARS = Math.ceil((MIN_BYTES * 4) / 3);
 const MAX_CHARS = Math.ceil((MAX_BYTES * 4) / 3);
@@ -27,7 +32,7 @@ function canonicalTail(token: string): boolean {
   return rest === 2 ? (v & 0x0f) === 0 : (v & 0x03) === 0;
 }
 
-/** What a verified token says: which decision, which creative in which zone, issued when (unix seconds). */
+/** What a verified token says: which decision, which creative in which zone, issued when (unix seconds), for which country. */
 export interface TokenClaims {
   decisionId: string;
   /** The decision id's first 64 bits as two uint32 (key of the "already counted" sets). */
@@ -36,6 +41,8 @@ export interface TokenClaims {
   creativeId: string;
   zoneId: string;
   issuedAt: number;
+  /** Country number of the decision's client address (0 unknown, and for version 1 tokens): counts go to the decision's country without a second lookup. */
+  country: number;
 }
 
 /** The HMAC keys: tokens are signed with `current`; `previous` still verifies after a rotation. */
@@ -53,7 +60,7 @@ export function tokenTail(creativeId: string, zoneId: string): Buffer {
 }
 
 /**
- * Issues and verifies delivery tokens: base64url(version ‖ decision id ‖ issued-at ‖ ids ‖ MAC).
+ * Issues and verifies delivery tokens: base64url(version ‖ decision id ‖ issued-at ‖ country ‖ ids ‖ MAC).
  * One token serves both the impression and the click URL of a decision; the route decides what it counts.
  */
 export class TokenSigner {
@@ -87,7 +94,7 @@ export class TokenSigner {
   }
 
   /** Issues a token for a new decision; `decisionId` is its 16 random bytes in base64url. */
-  issue(tail: Buffer, nowSec: number): { token: string; decisionId: string } {
+  issue(tail: Buffer, nowSec: number, country = 0): { token: string; decisionId: string } {
     // The token is assembled in the HMAC's scratch buffer: no copies, no allocations but the strings.
     const h = this.current;
     const s = h.scratch;
@@ -103,6 +110,7 @@ export class TokenSigner {
     this.pool.fill(0, this.poolOffset, this.poolOffset + DECISION_ID_BYTES);
     this.poolOffset += DECISION_ID_BYTES;
     s.writeUInt32BE(nowSec >>> 0, o + 1 + DECISION_ID_BYTES);
+    s[o + HEAD_V1] = country;
     tail.copy(s, o + HEAD_BYTES);
     s.write(h.macOfScratch(end), o + end, MAC_BYTES, 'latin1');
     return { token: s.toString('base64url', o, o + end + MAC_BYTES), decisionId: s.toString('base64url', o + 1, o + 1 + DECISION_ID_BYTES) };
@@ -120,9 +128,12 @@ export class TokenSigner {
     const s = h.scratch;
     const o = HmacSha256.MESSAGE_OFFSET;
     const n = s.write(token, o, 'base64url');
-    if (s[o] !== TOKEN_VERSION) return null;
-    const cLen = s[o + HEAD_BYTES]!;
-    const zAt = HEAD_BYTES + 1 + cLen;
+    const version = s[o];
+    if (version !== TOKEN_VERSION && version !== V1) return null;
+    const head = version === V1 ? HEAD_V1 : HEAD_BYTES;
+    if (head >= n) return null;
+    const cLen = s[o + head]!;
+    const zAt = head + 1 + cLen;
     if (zAt >= n) return null;
     const zLen = s[o + zAt]!;
     const end = zAt + 1 + zLen;
@@ -134,7 +145,8 @@ export class TokenSigner {
       idHigh: s.readUInt32BE(o + 1),
       idLow: s.readUInt32BE(o + 5),
       issuedAt: s.readUInt32BE(o + 1 + DECISION_ID_BYTES),
-      creativeId: s.toString('utf8', o + HEAD_BYTES + 1, o + zAt),
+      country: version === V1 ? 0 : s[o + HEAD_V1]!,
+      creativeId: s.toString('utf8', o + head + 1, o + zAt),
       zoneId: s.toString('utf8', o + zAt + 1, o + end),
     };
     this.expected.write(h.macOfScratch(end), 0, MAC_BYTES, 'latin1');

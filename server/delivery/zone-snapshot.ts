@@ -1,3 +1,4 @@
+import { COUNTRY_CODES, countryCode, countryNumber } from '../../common/countries';
 import { CLICK_URL_MACRO } from '../../common/schemas/creative-html';
 import { normaliseLandingUrl } from '../../common/schemas/landing-url';
 import { targetingSchema } from '../../common/schemas/targeting';
@@ -13,6 +14,8 @@ export interface CompiledTargeting {
   devices: number;
   hours: number;
   weekdays: number;
+  /** 1 at the country numbers targeted (common/countries.ts); null means any country. */
+  countries: Uint8Array | null;
 }
 
 /** What a decision checks about a campaign. */
@@ -37,7 +40,10 @@ export interface Candidate {
   zoneId: string;
   /** The campaign's weight shared among its creatives in this zone, so campaigns compete by their own weight. */
   weight: number;
+  /** Statistics key for requests of unknown country. */
   stats: StatsKey;
+  /** Keys per country number, made on first use (see candidateStats). */
+  statsByCountry: Array<StatsKey | undefined> | null;
   tokenTail: Buffer;
   width: number;
   height: number;
@@ -75,6 +81,14 @@ export interface ZoneSnapshot {
 /** Reports a problem once per distinct key (the index is rebuilt every minute). */
 export type WarnOnce = (key: string, message: string, fields: Record<string, unknown>) => void;
 
+function countrySet(codes: readonly string[] | undefined): Uint8Array | null {
+  if (!codes?.length) return null;
+  const set = new Uint8Array(COUNTRY_CODES.length + 1);
+  for (const c of codes) set[countryNumber(c)] = 1;
+  set[0] = 0; // unknown never matches
+  return set;
+}
+
 const bits = (values: readonly number[] | undefined) => (values ?? []).reduce((acc, v) => acc | (1 << v), 0);
 
 /** Builds the zone index from the stored rows; invalid campaigns and creatives are left out with a warning. */
@@ -109,6 +123,7 @@ export function buildSnapshot(data: DeliverySnapshot, baseUrl: string, nowMs: nu
         devices: (t.data.devices ?? []).reduce((acc, d) => acc | DEVICE_BITS[d], 0),
         hours: bits(t.data.hours),
         weekdays: bits(t.data.weekdays),
+        countries: countrySet(t.data.countries),
       },
       served: counters.campaign(c.id),
       exclusivityGroup: c.exclusivityGroup ? c.exclusivityGroup.toLowerCase() : null,
@@ -196,6 +211,7 @@ function makeCandidate(
     zoneId,
     weight,
     stats: counters.key(rule.id, cr.id, zoneId, siteId),
+    statsByCountry: null,
     tokenTail: tokenTail(cr.id, zoneId),
     width: cr.width,
     height: cr.height,
@@ -205,6 +221,18 @@ function makeCandidate(
     jsonParts: json.split(CLICK_URL_MACRO),
     jsonExtraBytes: Buffer.byteLength(json) - json.length,
   };
+}
+
+/** The statistics key of a candidate for a country number: built once per candidate and country, then reused (no allocation per decision). */
+export function candidateStats(c: Candidate, country: number, counters: StatsCounters): StatsKey {
+  if (country === 0) return c.stats;
+  const byCountry = (c.statsByCountry ??= new Array<StatsKey | undefined>(COUNTRY_CODES.length + 1));
+  let key = byCountry[country];
+  if (!key) {
+    const s = c.stats;
+    byCountry[country] = key = counters.key(s.campaignId, s.creativeId, s.zoneId, s.siteId, countryCode(country));
+  }
+  return key;
 }
 
 /** Image URLs must point at this server (publishers' pages load nothing from third parties through us). */

@@ -37,7 +37,7 @@ Bei jedem Abruf an unseren Auslieferungsserver (Ad-Tag, Anzeige, Zählung einer 
 
 ### Statistiken
 
-Wir zählen, wann welches Werbemittel auf welcher Website oder App ausgeliefert, eingeblendet und angeklickt wurde, zusammengefasst je Stunde. Wo eine Statistik überhaupt eine IP-Adresse enthält, ist sie gekürzt (IPv4: letztes Oktett genullt, also /24; IPv6: nur die ersten 48 Bit). Die Statistiken lassen keinen Schluss auf einzelne Personen zu.
+Wir zählen, wann welches Werbemittel auf welcher Website oder App ausgeliefert, eingeblendet und angeklickt wurde, zusammengefasst je Stunde und Land. Das Land ermitteln wir bei der Auslieferung aus der IP-Adresse anhand einer Länder-Tabelle im Arbeitsspeicher; danach wird die Adresse für diesen Zweck verworfen, gespeichert wird nur der zweibuchstabige Ländercode. Wo eine Statistik überhaupt eine IP-Adresse enthält, ist sie gekürzt (IPv4: letztes Oktett genullt, also /24; IPv6: nur die ersten 48 Bit). Die Statistiken lassen keinen Schluss auf einzelne Personen zu.
 
 ### Keine Cookies, kein Profiling
 
@@ -104,7 +104,7 @@ For every request to our delivery server (ad tag, ad, counting an impression or 
 
 ### Statistics
 
-We count when which ad was delivered, shown and clicked on which website or app, summed per hour. Where a statistic holds an IP address at all, it is shortened (IPv4: last octet zeroed, i.e. /24; IPv6: only the first 48 bits). The statistics do not identify anyone.
+We count when which ad was delivered, shown and clicked on which website or app, summed per hour and country. The country is looked up from the IP address at delivery time in an in-memory country table; the address is then dropped for this purpose, and only the two-letter country code is stored. Where a statistic holds an IP address at all, it is shortened (IPv4: last octet zeroed, i.e. /24; IPv6: only the first 48 bits). The statistics do not identify anyone.
 
 ### No cookies, no profiling
 

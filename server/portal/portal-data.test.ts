@@ -114,6 +114,10 @@ describe('overview and statistics', () => {
     expect(all.body.series).toEqual([{ key: ids.a, points: staff.body.series[0].points }]);
     const byCreative = await portalA.get('/portal-api/stats?from=2026-03-01&to=2026-03-11&granularity=day&by=creative');
     for (const s of byCreative.body.series) expect([ids.imageA, ids.htmlA]).toContain(s.key);
+    // By country too (shared with /api/stats): loopback requests have no country, key ''.
+    const byCountry = await portalA.get('/portal-api/stats?from=2026-03-01&to=2026-03-11&granularity=day&by=country');
+    expect(byCountry.status).toBe(200);
+    expect(byCountry.body.series.map((s: { key: string }) => s.key)).toEqual(['']);
     expect((await portalA.get('/portal-api/stats?from=2026-03-08&granularity=day')).status).toBe(400);
     expect((await portalA.get('/portal-api/stats?from=2026-03-08&to=2026-03-01&granularity=day')).status).toBe(400);
     expect((await portalA.get(`/portal-api/stats?campaignId=${ids.campaignB}&from=2026-03-08&to=2026-03-11&granularity=day`)).status).toBe(404);

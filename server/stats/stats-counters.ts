@@ -20,20 +20,22 @@ export class CampaignServed {
   }
 }
 
-/** Where a count belongs: one creative of one campaign in one zone of one site. */
+/** Where a count belongs: one creative of one campaign in one zone of one site, for one country. */
 export interface StatsKey {
   campaignId: string;
   creativeId: string;
   zoneId: string;
   siteId: string;
-  /** The four ids joined; the map key of the pending counters. */
+  /** ISO 3166-1 alpha-2 code of the client address's country; '' when unknown. Never the address. */
+  country: string;
+  /** The ids and country joined; the map key of the pending counters. */
   key: string;
   /** The campaign's running totals, resolved once when the key is made. */
   served: CampaignServed;
 }
 
 /**
- * In-memory counters per hour × campaign × creative × zone × site, drained by the flusher into
+ * In-memory counters per hour × campaign × creative × zone × site × country, drained by the flusher into
  * the rollup table. Nothing here knows a person: no address, no user agent.
  */
 export class StatsCounters {
@@ -55,8 +57,8 @@ export class StatsCounters {
   }
 
   /** Builds the key of a count; delivery builds one per indexed creative and zone, up front. */
-  key(campaignId: string, creativeId: string, zoneId: string, siteId: string): StatsKey {
-    return { campaignId, creativeId, zoneId, siteId, key: `${campaignId}\t${creativeId}\t${zoneId}\t${siteId}`, served: this.campaign(campaignId) };
+  key(campaignId: string, creativeId: string, zoneId: string, siteId: string, country = ''): StatsKey {
+    return { campaignId, creativeId, zoneId, siteId, country, key: `${campaignId}\t${creativeId}\t${zoneId}\t${siteId}\t${country}`, served: this.campaign(campaignId) };
   }
 
   /** Seeds the running totals from the rollups at start-up. */
@@ -138,7 +140,7 @@ export class StatsCounters {
   /** Puts drained counts back after a failed write, so nothing is lost. */
   restore(deltas: readonly RollupDelta[]): void {
     for (const d of deltas) {
-      const p = this.slotFor(d.hour * 1000, `${d.campaignId}\t${d.creativeId}\t${d.zoneId}\t${d.siteId}`, d);
+      const p = this.slotFor(d.hour * 1000, `${d.campaignId}\t${d.creativeId}\t${d.zoneId}\t${d.siteId}\t${d.country}`, d);
       p.served += d.served;
       p.impressions += d.impressions;
       p.clicks += d.clicks;
@@ -149,7 +151,7 @@ export class StatsCounters {
     return this.slotFor(nowMs, k.key, k);
   }
 
-  private slotFor(nowMs: number, key: string, ids: { campaignId: string; creativeId: string; zoneId: string; siteId: string }): RollupDelta {
+  private slotFor(nowMs: number, key: string, ids: { campaignId: string; creativeId: string; zoneId: string; siteId: string; country: string }): RollupDelta {
     const hourMs = nowMs - (nowMs % HOUR_MS);
     let m = this.lastMap;
     if (hourMs !== this.lastHour || !m) {
@@ -163,7 +165,7 @@ export class StatsCounters {
     }
     let p = m.get(key);
     if (!p) {
-      p = { hour: hourMs / 1000, campaignId: ids.campaignId, creativeId: ids.creativeId, zoneId: ids.zoneId, siteId: ids.siteId, served: 0, impressions: 0, clicks: 0 };
+      p = { hour: hourMs / 1000, campaignId: ids.campaignId, creativeId: ids.creativeId, zoneId: ids.zoneId, siteId: ids.siteId, country: ids.country, served: 0, impressions: 0, clicks: 0 };
       m.set(key, p);
       this.rows++;
     }

@@ -12,7 +12,7 @@ export function campaignSeries(repo: StatsRepo, q: StatsQuery): StatsResponse {
  * The series of a campaign or of all a customer's campaigns for [from, to): buckets start at
  * `from` rounded down to the bucket size (UTC), every bucket has a point (zeros when nothing
  * happened). Without `by` there is one series keyed by the scope's id; with `by`, one per creative,
- * zone or site that has any counts.
+ * zone, site or country that has any counts (country "" is unknown).
  */
 export function scopedSeries(repo: StatsRepo, scope: StatsScope, q: Omit<StatsQuery, 'campaignId'>): StatsResponse {
   const size = BUCKET_SECONDS[q.granularity];

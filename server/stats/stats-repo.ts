@@ -9,6 +9,8 @@ export interface RollupDelta {
   creativeId: string;
   zoneId: string;
   siteId: string;
+  /** ISO 3166-1 alpha-2 code, '' when unknown. */
+  country: string;
   served: number;
   impressions: number;
   clicks: number;
@@ -43,7 +45,7 @@ export interface StatsScope {
   id: string;
 }
 
-const DIMENSION_COLUMN: Readonly<Record<StatsDimension, string>> = { creative: 'creative_id', zone: 'zone_id', site: 'site_id' };
+const DIMENSION_COLUMN: Readonly<Record<StatsDimension, string>> = { creative: 'creative_id', zone: 'zone_id', site: 'site_id', country: 'country' };
 
 /** All SQL of the statistics store: hourly rollups, written by adding, read by bucket. */
 export class StatsRepo {
@@ -57,9 +59,9 @@ export class StatsRepo {
 
   constructor(private readonly db: Db) {
     this.upsert = db.prepare(
-      `INSERT INTO stats_hourly (hour, campaign_id, creative_id, zone_id, site_id, served, impressions, clicks)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (campaign_id, hour, creative_id, zone_id, site_id) DO UPDATE SET
+      `INSERT INTO stats_hourly (hour, campaign_id, creative_id, zone_id, site_id, country, served, impressions, clicks)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (campaign_id, hour, creative_id, zone_id, site_id, country) DO UPDATE SET
          served = served + excluded.served, impressions = impressions + excluded.impressions, clicks = clicks + excluded.clicks`,
     );
     this.servedTotalsStmt = db.prepare(
@@ -85,7 +87,7 @@ export class StatsRepo {
 
   /** Adds one delta to its rollup row; call inside `transaction`. */
   add(d: RollupDelta): void {
-    this.upsert.run(d.hour, d.campaignId, d.creativeId, d.zoneId, d.siteId, d.served, d.impressions, d.clicks);
+    this.upsert.run(d.hour, d.campaignId, d.creativeId, d.zoneId, d.siteId, d.country, d.served, d.impressions, d.clicks);
   }
 
   /** Served counts per campaign, in total and since `dayStart` (unix seconds). */

@@ -19,7 +19,7 @@ export const de = {
     kind: 'Art', notes: 'Notizen', status: 'Status', domain: 'Domain oder App-ID', width: 'Breite (px)', height: 'Höhe (px)',
     customer: 'Kunde', site: 'Website/App', zone: 'Werbefläche', zones: 'Werbeflächen', startsAt: 'Beginn', endsAt: 'Ende',
     priority: 'Priorität', weight: 'Gewichtung', impressionGoal: 'Ziel (Einblendungen)', dailyCap: 'Tageslimit', exclusivityGroup: 'Exklusivgruppe', keywords: 'Stichwörter',
-    devices: 'Geräte', hours: 'Stunden', weekdays: 'Wochentage', landingUrl: 'Ziel-URL', alt: 'Alternativtext', image: 'Bild', html: 'HTML',
+    devices: 'Geräte', countries: 'Länder', hours: 'Stunden', weekdays: 'Wochentage', landingUrl: 'Ziel-URL', alt: 'Alternativtext', image: 'Bild', html: 'HTML',
     reason: 'Begründung', from: 'Von', to: 'Bis', roles: 'Rollen', size: 'Größe', creativeName: 'Bezeichnung',
   },
   errors: {
@@ -110,7 +110,7 @@ export const de = {
     goalHint: 'Einblendungen über die ganze Laufzeit, gleichmäßig verteilt. Leer = ohne Ziel.', capHint: 'Einblendungen pro Tag (UTC). Leer = ohne Limit.',
     exclusivityHint: 'Konkurrenzausschluss, z. B. „Autos“: Kampagnen derselben Gruppe erscheinen nie zusammen auf einer Seite. Leer = keine.', noExclusivity: 'keine',
     priorityHint: '1–10; höhere Priorität wird zuerst ausgeliefert.', weightHint: '1–100; Verteilung unter Kampagnen gleicher Priorität.',
-    keywordsHint: 'Durch Komma getrennt; leer = alle Seiten.', anyHint: 'Nichts ausgewählt = alle.', customerFixed: 'Der Kunde einer Kampagne kann nicht geändert werden.',
+    keywordsHint: 'Durch Komma getrennt; leer = alle Seiten.', anyHint: 'Nichts ausgewählt = alle.', countriesHint: 'Land der IP-Adresse des Besuchers (nur nachgeschlagen, nicht gespeichert); Strg/⌘ für mehrere; nichts ausgewählt = alle, auch unbekannte.', customerFixed: 'Der Kunde einer Kampagne kann nicht geändert werden.',
   },
   creatives: {
     new: 'Neues Werbemittel', kind: 'Art', kinds: { image: 'Bild', html: 'HTML' }, upload: 'Bilddatei', uploading: 'Wird hochgeladen … {p} %',
@@ -123,7 +123,7 @@ export const de = {
   devices: { desktop: 'Desktop', mobile: 'Smartphone', tablet: 'Tablet' },
   stats: {
     title: 'Statistik', campaign: 'Kampagne', chooseCampaign: 'Bitte eine Kampagne wählen.', granularity: 'Auflösung', hour: 'Stunden', day: 'Tage',
-    by: 'Aufschlüsselung', byNone: 'keine', byCreative: 'nach Werbemittel', byZone: 'nach Werbefläche', bySite: 'nach Website/App', show: 'Anzeigen',
+    by: 'Aufschlüsselung', byNone: 'keine', byCreative: 'nach Werbemittel', byZone: 'nach Werbefläche', bySite: 'nach Website/App', byCountry: 'nach Land', unknownCountry: 'Land unbekannt', show: 'Anzeigen',
     series: 'Zeitverlauf', breakdown: 'Aufschlüsselung', tableCaption: 'Summen im Zeitraum', timeTable: 'Werte als Tabelle', csv: 'CSV exportieren', noData: 'Keine Daten im Zeitraum.',
     served: 'Ausgeliefert', impressions: 'Einblendungen', clicks: 'Klicks', ctr: 'Klickrate', time: 'Zeit', key: 'Element', total: 'Gesamt',
     chartLabel: 'Diagramm: {what}. Die Werte stehen auch in der Tabelle.', rangeHint: 'Stunden: höchstens 31 Tage; Tage: höchstens 400 Tage.', rangeError: '„Bis“ muss nach „Von“ liegen; bei Stunden höchstens 31, bei Tagen höchstens 400 Tage.',

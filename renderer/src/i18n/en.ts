@@ -19,7 +19,7 @@ export const en: Messages = {
     kind: 'Kind', notes: 'Notes', status: 'Status', domain: 'Domain or app id', width: 'Width (px)', height: 'Height (px)',
     customer: 'Customer', site: 'Site/app', zone: 'Zone', zones: 'Zones', startsAt: 'Starts', endsAt: 'Ends',
     priority: 'Priority', weight: 'Weight', impressionGoal: 'Goal (impressions)', dailyCap: 'Daily cap', exclusivityGroup: 'Exclusivity group', keywords: 'Keywords',
-    devices: 'Devices', hours: 'Hours', weekdays: 'Weekdays', landingUrl: 'Landing URL', alt: 'Alt text', image: 'Image', html: 'HTML',
+    devices: 'Devices', countries: 'Countries', hours: 'Hours', weekdays: 'Weekdays', landingUrl: 'Landing URL', alt: 'Alt text', image: 'Image', html: 'HTML',
     reason: 'Reason', from: 'From', to: 'To', roles: 'Roles', size: 'Size', creativeName: 'Label',
   },
   errors: {
@@ -111,7 +111,7 @@ export const en: Messages = {
     goalHint: 'Impressions over the whole flight, paced evenly. Empty = no goal.', capHint: 'Impressions per day (UTC). Empty = no cap.',
     exclusivityHint: 'Competitive separation, e.g. “cars”: campaigns of the same group never appear together on one page. Empty = none.', noExclusivity: 'none',
     priorityHint: '1–10; higher priority is served first.', weightHint: '1–100; share among campaigns of the same priority.',
-    keywordsHint: 'Comma-separated; empty = every page.', anyHint: 'Nothing selected = any.', customerFixed: 'A campaign’s customer cannot change.',
+    keywordsHint: 'Comma-separated; empty = every page.', anyHint: 'Nothing selected = any.', countriesHint: 'Country of the visitor’s IP address (looked up, never stored); Ctrl/⌘ for several; nothing selected = any, unknown included.', customerFixed: 'A campaign’s customer cannot change.',
   },
   creatives: {
     new: 'New creative', kind: 'Kind', kinds: { image: 'Image', html: 'HTML' }, upload: 'Image file', uploading: 'Uploading … {p} %',
@@ -124,7 +124,7 @@ export const en: Messages = {
   devices: { desktop: 'Desktop', mobile: 'Phone', tablet: 'Tablet' },
   stats: {
     title: 'Statistics', campaign: 'Campaign', chooseCampaign: 'Choose a campaign.', granularity: 'Granularity', hour: 'Hours', day: 'Days',
-    by: 'Breakdown', byNone: 'none', byCreative: 'by creative', byZone: 'by zone', bySite: 'by site/app', show: 'Show',
+    by: 'Breakdown', byNone: 'none', byCreative: 'by creative', byZone: 'by zone', bySite: 'by site/app', byCountry: 'by country', unknownCountry: 'Country unknown', show: 'Show',
     series: 'Over time', breakdown: 'Breakdown', tableCaption: 'Totals in the range', timeTable: 'Values as a table', csv: 'Export CSV', noData: 'No data in this range.',
     served: 'Served', impressions: 'Impressions', clicks: 'Clicks', ctr: 'CTR', time: 'Time', key: 'Item', total: 'Total',
     chartLabel: 'Chart: {what}. The values are also in the table.', rangeHint: 'Hours: at most 31 days; days: at most 400 days.', rangeError: '“To” must be on or after “From”; at most 31 days for hours, 400 days for days.',

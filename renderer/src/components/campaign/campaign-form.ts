@@ -8,6 +8,8 @@ export interface TargetingForm {
   devices: Array<Exclude<DeviceClass, 'other'>>;
   hours: number[];
   weekdays: number[];
+  /** ISO 3166-1 alpha-2 codes. */
+  countries: string[];
 }
 
 /** Everything the campaign form edits, in input-friendly shapes (local date-times, text, '' for none). */
@@ -48,6 +50,7 @@ export function formStateOf(c: Campaign | null, customerId = ''): CampaignFormSt
       devices: [...(c?.targeting.devices ?? [])],
       hours: [...(c?.targeting.hours ?? [])],
       weekdays: [...(c?.targeting.weekdays ?? [])],
+      countries: [...(c?.targeting.countries ?? [])],
     },
   };
 }
@@ -77,6 +80,7 @@ export function payloadOf(s: CampaignFormState, forCreate: boolean): Record<stri
       ...(s.targeting.devices.length ? { devices: s.targeting.devices } : {}),
       ...(s.targeting.hours.length ? { hours: [...s.targeting.hours].sort((a, b) => a - b) } : {}),
       ...(s.targeting.weekdays.length ? { weekdays: [...s.targeting.weekdays].sort((a, b) => a - b) } : {}),
+      ...(s.targeting.countries.length ? { countries: [...s.targeting.countries].sort() } : {}),
     },
   };
   if (forCreate) payload.customerId = s.customerId;

@@ -11,7 +11,7 @@ export interface StatsFilterValue {
 }
 
 const GRANULARITIES: readonly string[] = ['hour', 'day'];
-const DIMENSIONS: readonly string[] = ['creative', 'zone', 'site'];
+const DIMENSIONS: readonly string[] = ['creative', 'zone', 'site', 'country'];
 const isDate = (v: unknown): v is string => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v);
 
 function localDate(d: Date): string {
