@@ -117,6 +117,30 @@ describe('country targeting over HTTP (--trust-proxy, X-Forwarded-For)', () => {
     expect((await decide(s.zoneId, `${FR4}, ${DE4}`)).status).toBe(200);
   });
 
+  it('targets and counts every placement of a page decision by the one looked-up country', async () => {
+    const a = seed.simple({ targeting: { countries: ['DE'] } });
+    const b = seed.simple();
+    await refreshIndex(app);
+    const page = (ip: string) =>
+      fetch(`${app.deliveryUrl}/v1/decisions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': ip },
+        body: JSON.stringify({ placements: [{ zone: a.zoneId }, { zone: b.zoneId }] }),
+      }).then((r) => r.json() as Promise<{ placements: Array<{ zone: string; decision: { impressionUrl: string } | null }> }>);
+    const fromDe = await page(DE4);
+    expect(fromDe.placements.map((p) => p.decision !== null)).toEqual([true, true]);
+    const fromFr = await page(FR6);
+    expect(fromFr.placements.map((p) => p.decision !== null)).toEqual([false, true]);
+    await fetch(fromDe.placements[0]!.decision!.impressionUrl, { headers: { 'x-forwarded-for': UNKNOWN } });
+    app.services.stats.flush();
+    const rows = (campaignId: string) => app.ctx.db.prepare('SELECT country, served, impressions FROM stats_hourly WHERE campaign_id = ? ORDER BY country').all(campaignId);
+    expect(rows(a.campaignId)).toEqual([{ country: 'DE', served: 1, impressions: 1 }]);
+    expect(rows(b.campaignId)).toEqual([
+      { country: 'DE', served: 1, impressions: 0 },
+      { country: 'FR', served: 1, impressions: 0 },
+    ]);
+  });
+
   it('still serves untargeted campaigns to unknown countries', async () => {
     const s = seed.simple();
     await refreshIndex(app);
