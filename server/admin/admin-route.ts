@@ -1,8 +1,9 @@
 import type { HTTPMethod } from 'find-my-way';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ADMIN_ROUTES, allowedWhileEnrolmentDue, rolesFor, type AdminRouteKey, type RouteRule } from '../../common/access';
-import { CSRF_HEADER, CSRF_HEADER_VALUE, type Role } from '../../common/roles';
+import type { Role } from '../../common/roles';
 import { HttpError, forbidden, unauthenticated } from '../http/http-error';
+import { requireCsrfHeader } from '../http/csrf';
 import type { RouteContext, Router } from '../http/router';
 
 /** The signed-in staff member behind an admin request. */
@@ -29,8 +30,6 @@ export type PublicHandler = (ctx: RouteContext<AdminState>) => unknown | Promise
 /** A public route's handler gets no session; every other one gets the signed-in staff member. */
 export type HandlerFor<K extends AdminRouteKey> = (typeof ADMIN_ROUTES)[K] extends 'public' ? PublicHandler : AdminHandler;
 
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-
 /**
  * Declares an admin API route (`'METHOD /path'`); who may call it comes from the access table
  * (common/access.ts ADMIN_ROUTES). Every state-changing request must carry
@@ -41,9 +40,7 @@ export function adminRoute<K extends AdminRouteKey>(router: Router<AdminState>, 
   const allowed = rolesFor(rule);
   const [method, path] = route.split(' ') as [HTTPMethod, string];
   router.on(method, path, async (ctx) => {
-    if (!SAFE_METHODS.has(method) && ctx.req.headers[CSRF_HEADER] !== CSRF_HEADER_VALUE) {
-      throw new HttpError(403, 'csrf_header_missing', `State-changing requests need the header X-Requested-With: ${CSRF_HEADER_VALUE}.`);
-    }
+    requireCsrfHeader(method, ctx.req);
     if (rule === 'public') return (handler as PublicHandler)(ctx);
     const session = ctx.state.resolver.resolve(ctx.req, ctx.res);
     if (!session) throw unauthenticated();

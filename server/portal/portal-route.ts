@@ -1,8 +1,8 @@
 import type { HTTPMethod } from 'find-my-way';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PORTAL_API_PREFIX, PORTAL_ROUTES, type PortalRouteKey } from '../../common/portal-access';
-import { CSRF_HEADER, CSRF_HEADER_VALUE } from '../../common/roles';
-import { HttpError, unauthenticated } from '../http/http-error';
+import { unauthenticated } from '../http/http-error';
+import { requireCsrfHeader } from '../http/csrf';
 import type { RouteContext, Router } from '../http/router';
 
 /** The signed-in customer user behind a portal request; `customerId` scopes everything they see. */
@@ -26,8 +26,6 @@ export type PortalHandler = (ctx: RouteContext<PortalState>, session: PortalSess
 export type PortalPublicHandler = (ctx: RouteContext<PortalState>) => unknown | Promise<unknown>;
 export type PortalHandlerFor<K extends PortalRouteKey> = (typeof PORTAL_ROUTES)[K] extends 'public' ? PortalPublicHandler : PortalHandler;
 
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-
 /**
  * Declares a portal API route (`'METHOD /portal-api/…'`) from the table in common/portal-access.ts.
  * Every state-changing request must carry `X-Requested-With: creative-engine`, every `customer` one a
@@ -38,9 +36,7 @@ export function portalRoute<K extends PortalRouteKey>(router: Router<PortalState
   const rule = PORTAL_ROUTES[route];
   const [method, path] = route.split(' ') as [HTTPMethod, string];
   router.on(method, path, async (ctx) => {
-    if (!SAFE_METHODS.has(method) && ctx.req.headers[CSRF_HEADER] !== CSRF_HEADER_VALUE) {
-      throw new HttpError(403, 'csrf_header_missing', `State-changing requests need the header X-Requested-With: ${CSRF_HEADER_VALUE}.`);
-    }
+    requireCsrfHeader(method, ctx.req);
     if (rule === 'public') return (handler as PortalPublicHandler)(ctx);
     const session = ctx.state.resolver.resolve(ctx.req, ctx.res);
     if (!session) throw unauthenticated();
