@@ -42,6 +42,10 @@ describe('placements from URLs', () => {
     expect(tokenPlacement(`/v1/click/${token}?r=1`)).toEqual({ creative: 'crv_aaaaaaaaaaaaaaaa', zone: 'zon_bbbbbbbbbbbbbbbb' });
     expect(tokenPlacement(`/v1/imp/${token.slice(0, -4)}`)).toBeNull();
     expect(tokenPlacement('/v1/imp/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA')).toBeNull();
+    // A version-1 token (before the country byte) in an older record: same ids.
+    const v2 = Buffer.from(token, 'base64url');
+    const v1 = Buffer.concat([Buffer.from([1]), v2.subarray(1, 21), v2.subarray(22)]).toString('base64url');
+    expect(tokenPlacement(`/v1/imp/${v1}`)).toEqual({ creative: 'crv_aaaaaaaaaaaaaaaa', zone: 'zon_bbbbbbbbbbbbbbbb' });
   });
 });
 

@@ -1,6 +1,6 @@
 import { cidrContains, parseCidr, type Cidr } from '../../common/cidr';
 import type { CaseFilters, UnsealedRecord } from '../../common/schemas/cases';
-import { TOKEN_VERSION } from '../delivery/tokens';
+import { unverifiedTokenIds } from '../delivery/tokens';
 import type { CaseScopeRepo } from './case-scope-repo';
 
 /** A case's window and filters, resolved against the catalogue once before a scan. */
@@ -136,10 +136,6 @@ function ipPrefixTest(cidr: Cidr): (ip: string) => boolean {
 }
 
 const TOKEN_IN_PATH = /^\/v1\/(?:imp|click)\/([A-Za-z0-9_-]{20,200})$/;
-// Token layout (server/delivery/tokens.ts): version ‖ decision id (16) ‖ issued-at (4) ‖ len ‖ creative ‖ len ‖ zone ‖ MAC (16).
-const TOKEN_HEAD = 1 + 16 + 4;
-const TOKEN_MAC = 16;
-
 /**
  * The creative and zone an impression or click URL's token names. The MAC is not checked: the
  * record shows what the request claimed, which is what an abuse case looks at (forgeries included).
@@ -148,14 +144,7 @@ export function tokenPlacement(url: string): { zone: string; creative: string } 
   const q = url.indexOf('?');
   const m = TOKEN_IN_PATH.exec(q === -1 ? url : url.slice(0, q));
   if (!m) return null;
-  const buf = Buffer.from(m[1]!, 'base64url');
-  if (buf[0] !== TOKEN_VERSION || buf.length < TOKEN_HEAD + 2 + TOKEN_MAC) return null;
-  const cLen = buf[TOKEN_HEAD]!;
-  const zAt = TOKEN_HEAD + 1 + cLen;
-  if (zAt >= buf.length) return null;
-  const end = zAt + 1 + buf[zAt]!;
-  if (end + TOKEN_MAC !== buf.length) return null;
-  return { creative: buf.toString('utf8', TOKEN_HEAD + 1, zAt), zone: buf.toString('utf8', zAt + 1, end) };
+  return unverifiedTokenIds(Buffer.from(m[1]!, 'base64url'));
 }
 
 /** What a record's URL names: one zone and/or creative, or the zones of a page decision (GET ?zones=; a POST's body is not recorded). */

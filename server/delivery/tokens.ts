@@ -158,3 +158,18 @@ export class TokenSigner {
 
 }
 
+/**
+ * The creative and zone ids a token (decoded) names, read without checking its MAC: abuse cases show
+ * what a request claimed, forgeries included. Null when it has no token layout of a known version.
+ */
+export function unverifiedTokenIds(token: Buffer): { creative: string; zone: string } | null {
+  const version = token[0];
+  if (version !== TOKEN_VERSION && version !== V1) return null;
+  const head = version === V1 ? HEAD_V1 : HEAD_BYTES;
+  if (token.length < head + 2 + MAC_BYTES) return null;
+  const zAt = head + 1 + token[head]!;
+  if (zAt >= token.length) return null;
+  const end = zAt + 1 + token[zAt]!;
+  if (end + MAC_BYTES !== token.length) return null;
+  return { creative: token.toString('utf8', head + 1, zAt), zone: token.toString('utf8', zAt + 1, end) };
+}
