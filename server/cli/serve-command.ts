@@ -5,10 +5,10 @@ import { parseFlags, type Command } from '../command/args';
 import { configFromFlags, SERVE_FLAGS, SERVE_USAGE } from './serve-config';
 import { listenLine } from '../../common/listen-line';
 
-/** `serve`: runs both listeners until SIGINT/SIGTERM, then flushes and exits. */
+/** `serve`: runs the delivery, admin and portal listeners until SIGINT/SIGTERM, then flushes and exits. */
 export const serveCommand: Command = {
   name: 'serve',
-  summary: 'run the delivery and admin listeners',
+  summary: 'run the delivery, admin and portal listeners',
   usage: SERVE_USAGE,
   async run(argv) {
     const f = parseFlags(argv, SERVE_FLAGS);
