@@ -76,14 +76,28 @@ export interface CustomerTotals {
   served: number;
   impressions: number;
   clicks: number;
+  viewable: number;
+  measurable: number;
 }
 
-/** Counts of one bucket; `t` is the bucket's start (ISO, UTC). */
+/**
+ * The measures of a point that add up across points and series (a bucket's total is their sum).
+ * Tables, CSV and charts iterate this list, so a new measure is added here and in StatsPoint.
+ */
+export const STATS_SUMMABLE = ['served', 'impressions', 'clicks', 'viewable', 'measurable'] as const;
+export type StatsSummable = (typeof STATS_SUMMABLE)[number];
+
+/**
+ * Counts of one bucket; `t` is the bucket's start (ISO, UTC). `viewable`: impressions that met the
+ * MRC viewability rule; `measurable`: impressions of placements that could measure it.
+ */
 export interface StatsPoint {
   t: string;
   served: number;
   impressions: number;
   clicks: number;
+  viewable: number;
+  measurable: number;
 }
 
 /** One line of a chart: the campaign itself, or one creative, zone or site of it. */
@@ -103,6 +117,8 @@ export interface CampaignTotals {
   served: number;
   impressions: number;
   clicks: number;
+  viewable: number;
+  measurable: number;
 }
 
 /** Answer of `GET /api/stats/summary`. */
@@ -110,5 +126,5 @@ export interface StatsSummary {
   from: string;
   to: string;
   campaigns: CampaignTotals[];
-  total: { served: number; impressions: number; clicks: number };
+  total: { served: number; impressions: number; clicks: number; viewable: number; measurable: number };
 }

@@ -13,6 +13,9 @@ export class CampaignServed {
   day = 0;
   today = 0;
   total = 0;
+  /** Viewable impressions and clicks so far (all time), for goals of those kinds. */
+  viewable = 0;
+  clicks = 0;
 
   /** Served so far on the UTC day of `nowMs` (resets when the day changes). */
   servedToday(nowMs: number): number {
@@ -62,13 +65,15 @@ export class StatsCounters {
   }
 
   /** Seeds the running totals from the rollups at start-up. */
-  seedServed(rows: ReadonlyArray<{ campaignId: string; servedTotal: number; servedToday: number }>, nowMs: number): void {
+  seedServed(rows: ReadonlyArray<{ campaignId: string; servedTotal: number; servedToday: number; viewableTotal: number; clicksTotal: number }>, nowMs: number): void {
     const day = Math.floor(nowMs / DAY_MS);
     for (const r of rows) {
       const c = this.campaign(r.campaignId);
       c.total += r.servedTotal;
       c.day = day;
       c.today += r.servedToday;
+      c.viewable += r.viewableTotal;
+      c.clicks += r.clicksTotal;
     }
   }
 
@@ -90,9 +95,21 @@ export class StatsCounters {
     this.slot(k, nowMs).impressions++;
   }
 
-  /** Counts one click. */
+  /** Counts one click (and its campaign's running click total). */
   click(k: StatsKey, nowMs: number): void {
     this.slot(k, nowMs).clicks++;
+    k.served.clicks++;
+  }
+
+  /** Counts one viewable impression (and its campaign's running viewable total). */
+  viewable(k: StatsKey, nowMs: number): void {
+    this.slot(k, nowMs).viewable++;
+    k.served.viewable++;
+  }
+
+  /** Counts one impression of a placement that could measure viewability. */
+  measurable(k: StatsKey, nowMs: number): void {
+    this.slot(k, nowMs).measurable++;
   }
 
   /** Whether anything waits to be flushed. */
@@ -118,7 +135,7 @@ export class StatsCounters {
 
   /**
    * Keeps at most `maxRows` rows by dropping whole hours, oldest first (memory stays bounded while
-   * flushes keep failing); returns the counts dropped (served + impressions + clicks).
+   * flushes keep failing); returns the counts dropped (served + impressions + clicks + viewable + measurable).
    */
   trim(maxRows: number): number {
     if (this.rows <= maxRows) return 0;
@@ -126,7 +143,7 @@ export class StatsCounters {
     for (const hour of [...this.pending.keys()].sort((a, b) => a - b)) {
       if (this.rows <= maxRows) break;
       const m = this.pending.get(hour)!;
-      for (const p of m.values()) dropped += p.served + p.impressions + p.clicks;
+      for (const p of m.values()) dropped += p.served + p.impressions + p.clicks + p.viewable + p.measurable;
       this.rows -= m.size;
       this.pending.delete(hour);
       if (m === this.lastMap) {
@@ -144,6 +161,8 @@ export class StatsCounters {
       p.served += d.served;
       p.impressions += d.impressions;
       p.clicks += d.clicks;
+      p.viewable += d.viewable;
+      p.measurable += d.measurable;
     }
   }
 
@@ -165,7 +184,7 @@ export class StatsCounters {
     }
     let p = m.get(key);
     if (!p) {
-      p = { hour: hourMs / 1000, campaignId: ids.campaignId, creativeId: ids.creativeId, zoneId: ids.zoneId, siteId: ids.siteId, country: ids.country, served: 0, impressions: 0, clicks: 0 };
+      p = { hour: hourMs / 1000, campaignId: ids.campaignId, creativeId: ids.creativeId, zoneId: ids.zoneId, siteId: ids.siteId, country: ids.country, served: 0, impressions: 0, clicks: 0, viewable: 0, measurable: 0 };
       m.set(key, p);
       this.rows++;
     }

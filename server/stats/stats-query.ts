@@ -32,7 +32,7 @@ export function scopedSeries(repo: StatsRepo, scope: StatsScope, q: Omit<StatsQu
     key,
     points: buckets.map((t): StatsPoint => {
       const r = m.get(t);
-      return { t: new Date(t * 1000).toISOString(), served: r?.served ?? 0, impressions: r?.impressions ?? 0, clicks: r?.clicks ?? 0 };
+      return { t: new Date(t * 1000).toISOString(), served: r?.served ?? 0, impressions: r?.impressions ?? 0, clicks: r?.clicks ?? 0, viewable: r?.viewable ?? 0, measurable: r?.measurable ?? 0 };
     }),
   }));
   return { series };
@@ -53,11 +53,13 @@ export function customerTotals(repo: StatsRepo, customerId: string, fromMs: numb
 export function statsSummary(repo: StatsRepo, fromMs: number, toMs: number): StatsSummary {
   const { from, to } = hourRange(fromMs, toMs);
   const campaigns: CampaignTotals[] = repo.summary(from, to);
-  const total = { served: 0, impressions: 0, clicks: 0 };
+  const total = { served: 0, impressions: 0, clicks: 0, viewable: 0, measurable: 0 };
   for (const c of campaigns) {
     total.served += c.served;
     total.impressions += c.impressions;
     total.clicks += c.clicks;
+    total.viewable += c.viewable;
+    total.measurable += c.measurable;
   }
   return { from: new Date(from * 1000).toISOString(), to: new Date(toMs).toISOString(), campaigns, total };
 }

@@ -14,6 +14,8 @@ export interface RollupDelta {
   served: number;
   impressions: number;
   clicks: number;
+  viewable: number;
+  measurable: number;
 }
 
 /** Counts of one bucket (and key, when split) as read back. */
@@ -23,6 +25,8 @@ export interface BucketRow {
   served: number;
   impressions: number;
   clicks: number;
+  viewable: number;
+  measurable: number;
 }
 
 /** Totals that caps and pacing start from after a restart. */
@@ -30,6 +34,8 @@ export interface CampaignServedRow {
   campaignId: string;
   servedTotal: number;
   servedToday: number;
+  viewableTotal: number;
+  clicksTotal: number;
 }
 
 export interface CampaignSumRow {
@@ -37,6 +43,8 @@ export interface CampaignSumRow {
   served: number;
   impressions: number;
   clicks: number;
+  viewable: number;
+  measurable: number;
 }
 
 /** What a series covers: one campaign, or every campaign of one customer (the portal's view). */
@@ -59,23 +67,27 @@ export class StatsRepo {
 
   constructor(private readonly db: Db) {
     this.upsert = db.prepare(
-      `INSERT INTO stats_hourly (hour, campaign_id, creative_id, zone_id, site_id, country, served, impressions, clicks)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO stats_hourly (hour, campaign_id, creative_id, zone_id, site_id, country, served, impressions, clicks, viewable, measurable)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (campaign_id, hour, creative_id, zone_id, site_id, country) DO UPDATE SET
-         served = served + excluded.served, impressions = impressions + excluded.impressions, clicks = clicks + excluded.clicks`,
+         served = served + excluded.served, impressions = impressions + excluded.impressions, clicks = clicks + excluded.clicks,
+         viewable = viewable + excluded.viewable, measurable = measurable + excluded.measurable`,
     );
     this.servedTotalsStmt = db.prepare(
-      `SELECT campaign_id AS campaignId, SUM(served) AS servedTotal, SUM(CASE WHEN hour >= ? THEN served ELSE 0 END) AS servedToday
+      `SELECT campaign_id AS campaignId, SUM(served) AS servedTotal, SUM(CASE WHEN hour >= ? THEN served ELSE 0 END) AS servedToday,
+              SUM(viewable) AS viewableTotal, SUM(clicks) AS clicksTotal
        FROM stats_hourly GROUP BY campaign_id`,
     );
     this.summaryStmt = db.prepare(
-      `SELECT campaign_id AS campaignId, SUM(served) AS served, SUM(impressions) AS impressions, SUM(clicks) AS clicks
+      `SELECT campaign_id AS campaignId, SUM(served) AS served, SUM(impressions) AS impressions, SUM(clicks) AS clicks,
+              SUM(viewable) AS viewable, SUM(measurable) AS measurable
        FROM stats_hourly WHERE hour >= ? AND hour < ? GROUP BY campaign_id ORDER BY campaign_id`,
     );
     this.campaignStmt = db.prepare('SELECT 1 FROM campaigns WHERE id = ?').pluck();
     this.customerStmt = db.prepare('SELECT 1 FROM customers WHERE id = ?').pluck();
     this.customerSumStmt = db.prepare(
-      `SELECT COALESCE(SUM(s.served), 0) AS served, COALESCE(SUM(s.impressions), 0) AS impressions, COALESCE(SUM(s.clicks), 0) AS clicks
+      `SELECT COALESCE(SUM(s.served), 0) AS served, COALESCE(SUM(s.impressions), 0) AS impressions, COALESCE(SUM(s.clicks), 0) AS clicks,
+              COALESCE(SUM(s.viewable), 0) AS viewable, COALESCE(SUM(s.measurable), 0) AS measurable
        FROM stats_hourly s JOIN campaigns c ON c.id = s.campaign_id WHERE c.customer_id = ? AND s.hour >= ? AND s.hour < ?`,
     );
   }
@@ -87,7 +99,7 @@ export class StatsRepo {
 
   /** Adds one delta to its rollup row; call inside `transaction`. */
   add(d: RollupDelta): void {
-    this.upsert.run(d.hour, d.campaignId, d.creativeId, d.zoneId, d.siteId, d.country, d.served, d.impressions, d.clicks);
+    this.upsert.run(d.hour, d.campaignId, d.creativeId, d.zoneId, d.siteId, d.country, d.served, d.impressions, d.clicks, d.viewable, d.measurable);
   }
 
   /** Served counts per campaign, in total and since `dayStart` (unix seconds). */
@@ -107,7 +119,8 @@ export class StatsRepo {
       const where = scope.kind === 'campaign' ? 'campaign_id = ?' : 'campaign_id IN (SELECT id FROM campaigns WHERE customer_id = ?)';
       stmt = this.db.prepare<[string, number, number]>(
         `SELECT hour - (hour % ${bucketSeconds}) AS bucket, ${keyExpr} AS key,
-                SUM(served) AS served, SUM(impressions) AS impressions, SUM(clicks) AS clicks
+                SUM(served) AS served, SUM(impressions) AS impressions, SUM(clicks) AS clicks,
+                SUM(viewable) AS viewable, SUM(measurable) AS measurable
          FROM stats_hourly WHERE ${where} AND hour >= ? AND hour < ?
          GROUP BY key, bucket ORDER BY key, bucket`,
       );

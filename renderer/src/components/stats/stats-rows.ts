@@ -1,23 +1,35 @@
-import type { StatsPoint, StatsSeries } from '../../../../common/schemas/stats';
+import { STATS_SUMMABLE, type StatsPoint, type StatsSeries, type StatsSummable } from '../../../../common/schemas/stats';
+
+/** The summable measures of one line of the statistics. */
+export type StatsTotals = Record<StatsSummable, number>;
 
 /** Totals of one line of the statistics (a time bucket, or a creative/zone/site). */
-export interface StatsRow {
+export interface StatsRow extends StatsTotals {
   label: string;
-  served: number;
-  impressions: number;
-  clicks: number;
 }
 
 /** Click-through rate; null when nothing was seen. */
 export const ctrOf = (r: { impressions: number; clicks: number }) => (r.impressions ? r.clicks / r.impressions : null);
 
+/** Viewable rate: viewable impressions of those that could be measured; null when none could. */
+export const viewableRateOf = (r: { viewable: number; measurable: number }) => (r.measurable ? r.viewable / r.measurable : null);
+
+/** All summable measures at zero. */
+export function zeroTotals(): StatsTotals {
+  const t = {} as StatsTotals;
+  for (const m of STATS_SUMMABLE) t[m] = 0;
+  return t;
+}
+
+/** Adds `p`'s summable measures into `into` (returns it). */
+export function addTotals<T extends StatsTotals>(into: T, p: StatsTotals): T {
+  for (const m of STATS_SUMMABLE) into[m] += p[m];
+  return into;
+}
+
 /** Adds up the points of a series. */
-export function totalsOf(points: readonly StatsPoint[]): Omit<StatsRow, 'label'> {
-  return points.reduce((t, p) => ({ served: t.served + p.served, impressions: t.impressions + p.impressions, clicks: t.clicks + p.clicks }), {
-    served: 0,
-    impressions: 0,
-    clicks: 0,
-  });
+export function totalsOf(points: readonly StatsPoint[]): StatsTotals {
+  return points.reduce((t, p) => addTotals(t, p), zeroTotals());
 }
 
 /** One row per series (breakdown), labelled through `names`, biggest first. */
@@ -30,8 +42,9 @@ export function mergedPoints(series: readonly StatsSeries[]): StatsPoint[] {
   const byTime = new Map<string, StatsPoint>();
   for (const s of series) {
     for (const p of s.points) {
-      const t = byTime.get(p.t) ?? { t: p.t, served: 0, impressions: 0, clicks: 0 };
-      byTime.set(p.t, { t: p.t, served: t.served + p.served, impressions: t.impressions + p.impressions, clicks: t.clicks + p.clicks });
+      let t = byTime.get(p.t);
+      if (!t) byTime.set(p.t, (t = { t: p.t, ...zeroTotals() }));
+      addTotals(t, p);
     }
   }
   return [...byTime.values()].sort((a, b) => a.t.localeCompare(b.t));
