@@ -88,6 +88,12 @@ export function statsSummary(repo: StatsRepo, fromMs: number, toMs: number): Sta
   const { from, to } = hourRange(fromMs, toMs);
   const revenue = revenueByCampaign(repo, { kind: 'all' }, from, to);
   const campaigns: CampaignTotals[] = repo.summary(from, to).map((c) => ({ ...c, revenue: revenueEur(revenue.get(c.campaignId) ?? 0) }));
+  // A flat fee earns in hours without any count: such a campaign is listed with its revenue alone.
+  const listed = new Set(campaigns.map((c) => c.campaignId));
+  for (const [campaignId, micros] of revenue) {
+    if (!listed.has(campaignId) && micros > 0) campaigns.push({ campaignId, served: 0, impressions: 0, clicks: 0, viewable: 0, measurable: 0, revenue: revenueEur(micros) });
+  }
+  campaigns.sort((x, y) => (x.campaignId < y.campaignId ? -1 : x.campaignId > y.campaignId ? 1 : 0));
   const total = { served: 0, impressions: 0, clicks: 0, viewable: 0, measurable: 0, revenue: 0 };
   for (const c of campaigns) {
     total.served += c.served;

@@ -190,5 +190,8 @@ describe('revenue in statistics across a price change at 10:30 (applies from 11:
     const of = (m: keyof typeof priced) => res.body.campaigns.find((c: { campaignId: string }) => c.campaignId === priced[m].campaignId).revenue;
     expect([of('cpm'), of('vcpm'), of('cpc'), of('flat')]).toEqual([0.021, 0.09, 3.9, 4]);
     expect(res.body.total.revenue).toBeCloseTo(0.021 + 0.09 + 3.9 + 4, 6);
+    // A range without counts: the flat campaign is still listed, with 3 hours of its fee (2 €/hour by then).
+    const quiet = await analyst.get('/api/stats/summary?from=2025-06-03T00:00:00Z&to=2025-06-03T03:00:00Z');
+    expect(quiet.body.campaigns).toEqual([{ campaignId: priced.flat.campaignId, served: 0, impressions: 0, clicks: 0, viewable: 0, measurable: 0, revenue: 6 }]);
   });
 });
