@@ -94,6 +94,7 @@ export class StatsRepo {
   private readonly customerStmt;
   private readonly customerSumStmt;
   private readonly seriesStmts = new Map<string, Statement<[string, number, number]>>();
+  private readonly stmts = new Map<string, Statement>();
 
   constructor(private readonly db: Db) {
     this.upsert = db.prepare(
@@ -186,7 +187,7 @@ export class StatsRepo {
     ).all(...w.params, from, to) as RevenueCountRow[];
   }
 
-  private readonly stmts = new Map<string, Statement>();
+  /** Prepares a statement once, by name. */
   private cached(name: string, sql: string): Statement {
     let stmt = this.stmts.get(name);
     if (!stmt) this.stmts.set(name, (stmt = this.db.prepare(sql)));
