@@ -114,6 +114,20 @@ describe('price history API', () => {
     expect(entries[0]!.actor).toBe(manager.user!.id);
   });
 
+  it('goes out with the campaign in the customer export (without who entered it)', async () => {
+    const { campaignId } = priced.cpm;
+    const owner = app.ctx.db.prepare('SELECT customer_id FROM campaigns WHERE id = ?').pluck().get(campaignId) as string;
+    const admin = await signInAs(app, 'admin');
+    const res = await admin.get(`/api/customers/${owner}/export`);
+    expect(res.status).toBe(200);
+    const exported = res.body.campaigns.find((c: { id: string }) => c.id === campaignId);
+    expect(exported.prices).toEqual([
+      { effectiveFrom: '2025-06-01T12:00:00.000Z', model: 'cpm', amountMicros: 2_000_000 },
+      { effectiveFrom: '2025-06-02T10:30:00.000Z', model: 'cpm', amountMicros: 5_000_000 },
+    ]);
+    expect(exported).toMatchObject({ goalKind: 'impressions', pacing: 'even' });
+  });
+
   it('lets the roles that edit campaigns change prices, and no one else', async () => {
     const { campaignId } = priced.cpc;
     const body = { model: 'cpc', amount: 1 };
