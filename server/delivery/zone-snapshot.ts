@@ -19,7 +19,7 @@ export interface CompiledTargeting {
   countries: Uint8Array | null;
 }
 
-const GOAL_INDEX: Readonly<Record<string, number>> = { impressions: GOAL_SERVED, viewable: GOAL_VIEWABLE, clicks: GOAL_CLICKS };
+const GOAL_INDEX: ReadonlyMap<string, number> = new Map([['impressions', GOAL_SERVED], ['viewable', GOAL_VIEWABLE], ['clicks', GOAL_CLICKS]]);
 
 /** What a decision checks about a campaign. */
 export interface CampaignRule {
@@ -118,7 +118,7 @@ export function buildSnapshot(data: DeliverySnapshot, baseUrl: string, nowMs: nu
       continue;
     }
     if (!(c.weight > 0)) continue;
-    const goalKind = GOAL_INDEX[c.goalKind];
+    const goalKind = GOAL_INDEX.get(c.goalKind);
     if (goalKind === undefined || (c.pacing !== 'even' && c.pacing !== 'asap')) {
       warn(`goal:${c.id}:${c.goalKind}:${c.pacing}`, 'campaign has an unknown goal kind or pacing and is not delivered', { campaignId: c.id });
       continue;
