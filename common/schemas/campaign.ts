@@ -61,7 +61,7 @@ export const campaignCreateSchema = z
     impressionGoal: fields.impressionGoal.optional(),
     goal: fields.goal.optional(),
     pacing: fields.pacing.default('even'),
-    /** The first price; it covers the whole flight until a change. */
+    /** The first price, effective from startsAt; it covers the flight until a change. */
     price: priceSchema.optional(),
     dailyCap: fields.dailyCap.default(null),
     priority: fields.priority.default(5),

@@ -82,7 +82,8 @@ export function registerCampaignRoutes(ctx: AppContext, admin: Router<AdminState
       () => {
         const at = ctx.now().toISOString();
         campaigns.insert(id, customerId, fields, at);
-        if (price) prices.insert(id, { ...price, effectiveFrom: at }, session.userId, at);
+        // The first price applies from the flight's start, so a later dated change (even a backdated one) follows it.
+        if (price) prices.insert(id, { ...price, effectiveFrom: fields.startsAt }, session.userId, at);
         return campaigns.get(id)!;
       },
     );

@@ -64,7 +64,7 @@ describe('campaign goals and pacing over the admin API', () => {
   it('creates and reads goals of each kind with pacing, and keeps impressionGoal working both ways', async () => {
     const clicks = await create({ goal: { kind: 'clicks', count: 50 }, pacing: 'asap', price: { model: 'cpc', amount: 0.35 } });
     expect(clicks.status).toBe(201);
-    expect(clicks.body).toMatchObject({ goal: { kind: 'clicks', count: 50 }, pacing: 'asap', impressionGoal: null, price: { model: 'cpc', amount: 0.35 } });
+    expect(clicks.body).toMatchObject({ goal: { kind: 'clicks', count: 50 }, pacing: 'asap', impressionGoal: null, price: { model: 'cpc', amount: 0.35, effectiveFrom: '2025-06-01T00:00:00.000Z' } });
     const old = await create({ impressionGoal: 1000 });
     expect(old.body).toMatchObject({ goal: { kind: 'impressions', count: 1000 }, pacing: 'even', impressionGoal: 1000, price: null });
 
