@@ -121,6 +121,8 @@ export const ADMIN_ROUTES = {
   'GET /api/campaigns/:id': 'signedIn',
   'POST /api/campaigns': 'editCatalog',
   'PATCH /api/campaigns/:id': 'editCatalog',
+  'GET /api/campaigns/:id/prices': 'signedIn',
+  'POST /api/campaigns/:id/prices': 'editCatalog',
   'GET /api/assets': 'signedIn',
   'GET /api/assets/:id': 'signedIn',
   'GET /api/assets/:id/content': 'signedIn',

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { idSchema } from './ids';
+import { goalSchema, pacingSchema, priceSchema, type CampaignPrice, type Goal, type Pacing } from './pricing';
 import { targetingSchema, type Targeting } from './targeting';
 
 export const CAMPAIGN_STATUSES = ['draft', 'active', 'paused', 'archived'] as const;
@@ -29,7 +30,10 @@ const fields = {
   endsAt: isoTimeSchema,
   zoneIds: zoneIdsSchema,
   status: z.enum(CAMPAIGN_STATUSES),
+  /** Compatibility: the count of an impressions goal (same as goal {kind: 'impressions', count}). */
   impressionGoal: countSchema,
+  goal: goalSchema,
+  pacing: pacingSchema,
   dailyCap: countSchema,
   priority: z.number().int().min(1, 'Priority is 1 to 10.').max(10, 'Priority is 1 to 10.'),
   weight: z.number().int().min(1, 'Weight is 1 to 100.').max(100, 'Weight is 1 to 100.'),
@@ -37,6 +41,15 @@ const fields = {
   exclusivityGroup: exclusivityGroupSchema,
 };
 const flightOrder = { message: 'endsAt must be after startsAt.', path: ['endsAt'] };
+const oneGoal = { message: 'Send goal or impressionGoal, not both.', path: ['impressionGoal'] };
+const bothGoals = (c: { goal?: unknown; impressionGoal?: unknown }) => c.goal === undefined || c.impressionGoal === undefined;
+
+/** The goal a create or patch sets: `goal` as sent, or `impressionGoal` as an impressions goal; undefined when neither is sent. */
+export function goalOf(c: { goal?: Goal; impressionGoal?: number | null }): Goal | undefined {
+  if (c.goal !== undefined) return c.goal;
+  if (c.impressionGoal === undefined) return undefined;
+  return c.impressionGoal === null ? null : { kind: 'impressions', count: c.impressionGoal };
+}
 
 /** POST /api/campaigns. */
 export const campaignCreateSchema = z
@@ -45,14 +58,19 @@ export const campaignCreateSchema = z
     ...fields,
     zoneIds: fields.zoneIds.default([]),
     status: fields.status.default('active'),
-    impressionGoal: fields.impressionGoal.default(null),
+    impressionGoal: fields.impressionGoal.optional(),
+    goal: fields.goal.optional(),
+    pacing: fields.pacing.default('even'),
+    /** The first price, effective from startsAt; it covers the flight until a change. */
+    price: priceSchema.optional(),
     dailyCap: fields.dailyCap.default(null),
     priority: fields.priority.default(5),
     weight: fields.weight.default(1),
     targeting: fields.targeting.default({}),
     exclusivityGroup: fields.exclusivityGroup.default(null),
   })
-  .refine((c) => c.endsAt > c.startsAt, flightOrder);
+  .refine((c) => c.endsAt > c.startsAt, flightOrder)
+  .refine(bothGoals, oneGoal);
 export type CampaignCreate = z.infer<typeof campaignCreateSchema>;
 
 /** PATCH /api/campaigns/:id — any subset; `zoneIds` replaces the whole set; the customer cannot change. */
@@ -64,6 +82,8 @@ export const campaignPatchSchema = z
     zoneIds: fields.zoneIds.optional(),
     status: fields.status.optional(),
     impressionGoal: fields.impressionGoal.optional(),
+    goal: fields.goal.optional(),
+    pacing: fields.pacing.optional(),
     dailyCap: fields.dailyCap.optional(),
     priority: fields.priority.optional(),
     weight: fields.weight.optional(),
@@ -71,7 +91,8 @@ export const campaignPatchSchema = z
     exclusivityGroup: fields.exclusivityGroup.optional(),
   })
   .refine((v) => Object.values(v).some((x) => x !== undefined), 'Send at least one field to change.')
-  .refine((c) => !c.startsAt || !c.endsAt || c.endsAt > c.startsAt, flightOrder);
+  .refine((c) => !c.startsAt || !c.endsAt || c.endsAt > c.startsAt, flightOrder)
+  .refine(bothGoals, oneGoal);
 export type CampaignPatch = z.infer<typeof campaignPatchSchema>;
 
 /** A campaign as the API returns it. */
@@ -83,7 +104,12 @@ export interface Campaign {
   startsAt: string;
   endsAt: string;
   zoneIds: string[];
+  /** The goal's count when its kind is impressions, else null (kept for older clients; read `goal`). */
   impressionGoal: number | null;
+  goal: Goal;
+  pacing: Pacing;
+  /** The price in effect now; null when none was ever set. */
+  price: CampaignPrice | null;
   dailyCap: number | null;
   priority: number;
   weight: number;

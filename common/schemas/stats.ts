@@ -78,18 +78,23 @@ export interface CustomerTotals {
   clicks: number;
   viewable: number;
   measurable: number;
+  /** EUR, from the counts and the prices in effect (see StatsPoint.revenue). */
+  revenue: number;
 }
 
 /**
  * The measures of a point that add up across points and series (a bucket's total is their sum).
  * Tables, CSV and charts iterate this list, so a new measure is added here and in StatsPoint.
  */
-export const STATS_SUMMABLE = ['served', 'impressions', 'clicks', 'viewable', 'measurable'] as const;
+export const STATS_SUMMABLE = ['served', 'impressions', 'clicks', 'viewable', 'measurable', 'revenue'] as const;
 export type StatsSummable = (typeof STATS_SUMMABLE)[number];
 
 /**
  * Counts of one bucket; `t` is the bucket's start (ISO, UTC). `viewable`: impressions that met the
  * MRC viewability rule; `measurable`: impressions of placements that could measure it.
+ * `revenue`: EUR (to the micro-euro) at the price in effect during each hour: cpm per 1000
+ * impressions, vcpm per 1000 viewable, cpc per click, a flat fee spread evenly over the flight's
+ * hours — the flat share only in series that are not split by a dimension.
  */
 export interface StatsPoint {
   t: string;
@@ -98,6 +103,7 @@ export interface StatsPoint {
   clicks: number;
   viewable: number;
   measurable: number;
+  revenue: number;
 }
 
 /** One line of a chart: the campaign itself, or one creative, zone or site of it. */
@@ -119,6 +125,7 @@ export interface CampaignTotals {
   clicks: number;
   viewable: number;
   measurable: number;
+  revenue: number;
 }
 
 /** Answer of `GET /api/stats/summary`. */
@@ -126,5 +133,5 @@ export interface StatsSummary {
   from: string;
   to: string;
   campaigns: CampaignTotals[];
-  total: { served: number; impressions: number; clicks: number; viewable: number; measurable: number };
+  total: { served: number; impressions: number; clicks: number; viewable: number; measurable: number; revenue: number };
 }

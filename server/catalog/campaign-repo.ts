@@ -1,8 +1,10 @@
 import type { Campaign, CampaignCreate, CampaignStatus } from '../../common/schemas/campaign';
+import type { Goal, GoalKind, Pacing } from '../../common/schemas/pricing';
 import type { Page } from '../../common/schemas/paging';
 import type { Targeting } from '../../common/schemas/targeting';
 import type { Db } from '../store/database';
 import { pagedSelect, searchCondition, type Condition } from '../store/list-sql';
+import { PriceRepo } from './price-repo';
 
 interface CampaignRow {
   id: string;
@@ -12,6 +14,8 @@ interface CampaignRow {
   starts_at: string;
   ends_at: string;
   impression_goal: number | null;
+  goal_kind: string;
+  pacing: string;
   daily_cap: number | null;
   priority: number;
   weight: number;
@@ -21,34 +25,43 @@ interface CampaignRow {
   updated_at: string;
 }
 
-/** Everything a campaign is written with besides its id and customer. */
-export type CampaignFields = Omit<CampaignCreate, 'customerId'>;
+/** Everything a campaign is written with besides its id, customer and prices. */
+export type CampaignFields = Omit<CampaignCreate, 'customerId' | 'impressionGoal' | 'goal' | 'price'> & { goal: Goal };
 
 /** Campaigns and their zone links: the only SQL on campaigns and campaign_zones. */
 export class CampaignRepo {
   private readonly zonesOf;
+  private readonly prices;
 
-  constructor(private readonly db: Db) {
+  /** `now` picks the price a campaign read carries (the one in effect now). */
+  constructor(private readonly db: Db, private readonly now: () => Date = () => new Date()) {
+    this.prices = new PriceRepo(db);
     this.zonesOf = db.prepare('SELECT zone_id FROM campaign_zones WHERE campaign_id = ? ORDER BY rowid').pluck();
   }
 
-  private toCampaign = (r: CampaignRow): Campaign => ({
-    id: r.id,
-    customerId: r.customer_id,
-    name: r.name,
-    status: r.status as CampaignStatus,
-    startsAt: r.starts_at,
-    endsAt: r.ends_at,
-    zoneIds: this.zonesOf.all(r.id) as string[],
-    impressionGoal: r.impression_goal,
-    dailyCap: r.daily_cap,
-    priority: r.priority,
-    weight: r.weight,
-    targeting: JSON.parse(r.targeting) as Targeting,
-    exclusivityGroup: r.exclusivity_group,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-  });
+  private toCampaign = (r: CampaignRow): Campaign => {
+    const goal: Goal = r.impression_goal === null ? null : { kind: r.goal_kind as GoalKind, count: r.impression_goal };
+    return {
+      id: r.id,
+      customerId: r.customer_id,
+      name: r.name,
+      status: r.status as CampaignStatus,
+      startsAt: r.starts_at,
+      endsAt: r.ends_at,
+      zoneIds: this.zonesOf.all(r.id) as string[],
+      impressionGoal: goal?.kind === 'impressions' ? goal.count : null,
+      goal,
+      pacing: r.pacing as Pacing,
+      price: this.prices.current(r.id, this.now()),
+      dailyCap: r.daily_cap,
+      priority: r.priority,
+      weight: r.weight,
+      targeting: JSON.parse(r.targeting) as Targeting,
+      exclusivityGroup: r.exclusivity_group,
+      createdAt: r.created_at,
+      updatedAt: r.updated_at,
+    };
+  };
 
   get(id: string): Campaign | null {
     const row = this.db.prepare('SELECT * FROM campaigns WHERE id = ?').get(id) as CampaignRow | undefined;
@@ -78,10 +91,10 @@ export class CampaignRepo {
   insert(id: string, customerId: string, c: CampaignFields, at: string): Campaign {
     this.db
       .prepare(
-        `INSERT INTO campaigns (id, customer_id, name, status, starts_at, ends_at, impression_goal, daily_cap, priority, weight, targeting, exclusivity_group, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO campaigns (id, customer_id, name, status, starts_at, ends_at, impression_goal, goal_kind, pacing, daily_cap, priority, weight, targeting, exclusivity_group, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(id, customerId, c.name, c.status, c.startsAt, c.endsAt, c.impressionGoal, c.dailyCap, c.priority, c.weight, JSON.stringify(c.targeting), c.exclusivityGroup, at, at);
+      .run(id, customerId, c.name, c.status, c.startsAt, c.endsAt, c.goal?.count ?? null, c.goal?.kind ?? 'impressions', c.pacing, c.dailyCap, c.priority, c.weight, JSON.stringify(c.targeting), c.exclusivityGroup, at, at);
     this.linkZones(id, c.zoneIds);
     return this.get(id)!;
   }
@@ -90,10 +103,10 @@ export class CampaignRepo {
   update(id: string, c: CampaignFields, at: string): Campaign | null {
     this.db
       .prepare(
-        `UPDATE campaigns SET name = ?, status = ?, starts_at = ?, ends_at = ?, impression_goal = ?, daily_cap = ?, priority = ?, weight = ?,
+        `UPDATE campaigns SET name = ?, status = ?, starts_at = ?, ends_at = ?, impression_goal = ?, goal_kind = ?, pacing = ?, daily_cap = ?, priority = ?, weight = ?,
          targeting = ?, exclusivity_group = ?, updated_at = ? WHERE id = ?`,
       )
-      .run(c.name, c.status, c.startsAt, c.endsAt, c.impressionGoal, c.dailyCap, c.priority, c.weight, JSON.stringify(c.targeting), c.exclusivityGroup, at, id);
+      .run(c.name, c.status, c.startsAt, c.endsAt, c.goal?.count ?? null, c.goal?.kind ?? 'impressions', c.pacing, c.dailyCap, c.priority, c.weight, JSON.stringify(c.targeting), c.exclusivityGroup, at, id);
     this.db.prepare('DELETE FROM campaign_zones WHERE campaign_id = ?').run(id);
     this.linkZones(id, c.zoneIds);
     return this.get(id);

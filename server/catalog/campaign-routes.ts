@@ -1,6 +1,7 @@
 import type { FieldCipher } from '../privacy/field-cipher';
 import { z } from 'zod';
-import { CAMPAIGN_STATUSES, campaignCreateSchema, campaignPatchSchema, type Campaign } from '../../common/schemas/campaign';
+import { CAMPAIGN_STATUSES, campaignCreateSchema, campaignPatchSchema, goalOf, type Campaign } from '../../common/schemas/campaign';
+import { priceChangeSchema } from '../../common/schemas/pricing';
 import { idSchema } from '../../common/schemas/ids';
 import { adminRoute, type AdminState } from '../admin/admin-route';
 import type { AppContext } from '../app-context';
@@ -20,9 +21,10 @@ import {
 import { CampaignRepo, type CampaignFields } from './campaign-repo';
 import { CustomerRepo } from '../privacy/customer-repo';
 import { newId } from '../store/new-id';
+import { PriceRepo } from './price-repo';
 import { ZoneRepo } from './zone-repo';
 
-const EDITABLE = ['name', 'startsAt', 'endsAt', 'zoneIds', 'status', 'impressionGoal', 'dailyCap', 'priority', 'weight', 'targeting', 'exclusivityGroup'] as const;
+const EDITABLE = ['name', 'startsAt', 'endsAt', 'zoneIds', 'status', 'goal', 'pacing', 'dailyCap', 'priority', 'weight', 'targeting', 'exclusivityGroup'] as const;
 
 const fieldsOf = (c: Campaign): CampaignFields => ({
   name: c.name,
@@ -30,7 +32,8 @@ const fieldsOf = (c: Campaign): CampaignFields => ({
   endsAt: c.endsAt,
   zoneIds: c.zoneIds,
   status: c.status,
-  impressionGoal: c.impressionGoal,
+  goal: c.goal,
+  pacing: c.pacing,
   dailyCap: c.dailyCap,
   priority: c.priority,
   weight: c.weight,
@@ -41,7 +44,8 @@ const fieldsOf = (c: Campaign): CampaignFields => ({
 /** Campaigns: GET/POST /api/campaigns, GET/PATCH /api/campaigns/:id. */
 export function registerCampaignRoutes(ctx: AppContext, admin: Router<AdminState>, cipher: FieldCipher): void {
   const customers = new CustomerRepo(ctx.db, cipher);
-  const campaigns = new CampaignRepo(ctx.db);
+  const campaigns = new CampaignRepo(ctx.db, ctx.now);
+  const prices = new PriceRepo(ctx.db);
   const zones = new ZoneRepo(ctx.db);
   const find = (id: string | undefined) => findOr404('campaign', id, (i) => campaigns.get(i), 'The campaign');
 
@@ -70,11 +74,18 @@ export function registerCampaignRoutes(ctx: AppContext, admin: Router<AdminState
     assertCustomerActive(customer);
     checkZones(input.zoneIds);
     const id = newId('campaign');
-    const { customerId, ...fields } = input;
+    const { customerId, impressionGoal: _, goal: __, price, ...rest } = input;
+    const fields: CampaignFields = { ...rest, goal: goalOf(input) ?? null };
     const campaign = commitChange(
       ctx,
-      { actor: session.userId, action: 'campaign.create', entity: 'campaign', target: () => id, fields: () => ['customerId', ...EDITABLE] },
-      () => campaigns.insert(id, customerId, fields, ctx.now().toISOString()),
+      { actor: session.userId, action: 'campaign.create', entity: 'campaign', target: () => id, fields: () => ['customerId', ...EDITABLE, ...(price ? ['price'] : [])] },
+      () => {
+        const at = ctx.now().toISOString();
+        campaigns.insert(id, customerId, fields, at);
+        // The first price applies from the flight's start, so a later dated change (even a backdated one) follows it.
+        if (price) prices.insert(id, { ...price, effectiveFrom: fields.startsAt }, session.userId, at);
+        return campaigns.get(id)!;
+      },
     );
     return reply(201, campaign);
   });
@@ -85,7 +96,9 @@ export function registerCampaignRoutes(ctx: AppContext, admin: Router<AdminState
     const customer = customers.get(before.customerId);
     if (!customer) throw notFound('The customer');
     assertCustomerActive(customer);
-    const merged: CampaignFields = { ...fieldsOf(before), ...definedOnly(patch) };
+    const { impressionGoal: _, goal: __, ...rest } = patch;
+    const goal = goalOf(patch);
+    const merged: CampaignFields = { ...fieldsOf(before), ...definedOnly(rest), ...(goal !== undefined ? { goal } : {}) };
     if (merged.endsAt <= merged.startsAt) {
       throw new HttpError(400, 'validation_failed', 'Invalid input: endsAt: endsAt must be after startsAt.', [{ path: 'endsAt', message: 'endsAt must be after startsAt.' }]);
     }
@@ -97,5 +110,30 @@ export function registerCampaignRoutes(ctx: AppContext, admin: Router<AdminState
       { actor: session.userId, action: 'campaign.update', entity: 'campaign', target: () => before.id, fields: () => fields },
       () => campaigns.update(before.id, merged, ctx.now().toISOString())!,
     );
+  });
+
+  adminRoute(admin, 'GET /api/campaigns/:id/prices', ({ params }) => ({ items: prices.list(find(params.id).id) }));
+
+  adminRoute(admin, 'POST /api/campaigns/:id/prices', async ({ req, params }, session) => {
+    const campaign = find(params.id);
+    const input = await readJson(req, priceChangeSchema);
+    const customer = customers.get(campaign.customerId);
+    if (!customer) throw notFound('The customer');
+    assertCustomerActive(customer);
+    const effectiveFrom = input.effectiveFrom ?? ctx.now().toISOString();
+    // Any time before the flight's end, past ones included (corrections are audited); a later one would never apply.
+    if (effectiveFrom >= campaign.endsAt) {
+      const message = 'effectiveFrom must be before the end of the flight.';
+      throw new HttpError(400, 'validation_failed', `Invalid input: effectiveFrom: ${message}`, [{ path: 'effectiveFrom', message }]);
+    }
+    const price = commitChange(
+      ctx,
+      { actor: session.userId, action: 'campaign.price', entity: 'campaign', target: () => campaign.id, fields: () => ['model', 'amount', 'effectiveFrom'] },
+      () => {
+        const id = prices.insert(campaign.id, { model: input.model, amount: input.amount, effectiveFrom }, session.userId, ctx.now().toISOString());
+        return prices.list(campaign.id).find((p) => p.id === id)!;
+      },
+    );
+    return reply(201, price);
   });
 }

@@ -37,7 +37,7 @@ const fieldError = (path: string, message: string) => new HttpError(400, 'valida
 /** Creatives: GET/POST /api/creatives, GET/PATCH /api/creatives/:id. */
 export function registerCreativeRoutes(ctx: AppContext, admin: Router<AdminState>, cipher: FieldCipher): void {
   const creatives = new CreativeRepo(ctx.db);
-  const campaigns = new CampaignRepo(ctx.db);
+  const campaigns = new CampaignRepo(ctx.db, ctx.now);
   const customers = new CustomerRepo(ctx.db, cipher);
   const assets = new AssetRepo(ctx.db);
   const toCreative = (c: StoredCreative): Creative => ({ ...c, imageUrl: c.assetId ? assetUrl(ctx, c.assetId) : null });

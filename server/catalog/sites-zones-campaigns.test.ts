@@ -115,7 +115,7 @@ describe('campaigns', () => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ zoneIds: [zoneB], priority: 9, weight: 100, dailyCap: 1000, impressionGoal: 50000, status: 'paused' });
     expect(res.body.targeting.keywords).toEqual(['sport']);
-    expect(app.ctx.audit.list({ limit: 1, actionPrefix: 'campaign.update' })[0]!.details).toEqual({ fields: ['zoneIds', 'status', 'impressionGoal', 'dailyCap', 'priority', 'weight', 'targeting'] });
+    expect(app.ctx.audit.list({ limit: 1, actionPrefix: 'campaign.update' })[0]!.details).toEqual({ fields: ['zoneIds', 'status', 'goal', 'dailyCap', 'priority', 'weight', 'targeting'] });
     const backwards = await manager.patch(`/api/campaigns/${c.id}`, { endsAt: '2024-12-01T00:00:00Z' });
     expect(backwards.status).toBe(400);
     expect(backwards.body.error.message).toContain('endsAt must be after startsAt');

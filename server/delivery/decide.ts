@@ -17,10 +17,16 @@ export interface RequestFacts {
 /** Head start of the pacing curve: a goal may run this fraction ahead of even delivery (at least 1). */
 export const PACING_SLACK = 0.01;
 
+/** Which running total of CampaignServed a goal counts: an index picked once per rule, never a string compared per request. */
+export const GOAL_SERVED = 0;
+export const GOAL_VIEWABLE = 1;
+export const GOAL_CLICKS = 2;
+
 /**
  * Whether a campaign may be served now: inside its flight (startsAt ≤ now < endsAt), matching its
- * targeting, below its daily cap (served decisions per UTC day) and its impression goal, which is
- * paced evenly: allowed(t) = goal × elapsed/duration + slack.
+ * targeting, below its daily cap (served decisions per UTC day) and its goal, counted in served
+ * decisions, viewable impressions or clicks. Even pacing allows goal × elapsed/duration + slack
+ * so far; asap (paceDuration 0) serves until the goal is met.
  */
 export function isEligible(rule: CampaignRule, r: RequestFacts): boolean {
   if (r.nowMs < rule.startsAt || r.nowMs >= rule.endsAt) return false;
@@ -40,10 +46,10 @@ export function isEligible(rule: CampaignRule, r: RequestFacts): boolean {
   const served = rule.served;
   if (rule.dailyCap !== null && served.servedToday(r.nowMs) >= rule.dailyCap) return false;
   if (rule.goal !== null) {
-    if (served.total >= rule.goal) return false;
-    const elapsed = (r.nowMs - rule.startsAt) / (rule.endsAt - rule.startsAt);
-    const allowed = rule.goal * elapsed + Math.max(1, Math.ceil(rule.goal * PACING_SLACK));
-    if (served.total >= allowed) return false;
+    const k = rule.goalKind;
+    const done = k === GOAL_SERVED ? served.total : k === GOAL_CLICKS ? served.clicks : served.viewable;
+    if (done >= rule.goal) return false;
+    if (rule.paceDuration !== 0 && done >= rule.goal * ((r.nowMs - rule.startsAt) / rule.paceDuration) + rule.paceSlack) return false;
   }
   return true;
 }

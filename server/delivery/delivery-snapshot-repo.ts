@@ -14,7 +14,10 @@ export interface CampaignRow {
   id: string;
   startsAt: string;
   endsAt: string;
+  /** The goal's count, of the kind `goalKind` names; null = no goal. */
   impressionGoal: number | null;
+  goalKind: string;
+  pacing: string;
   dailyCap: number | null;
   priority: number;
   weight: number;
@@ -62,6 +65,7 @@ export class DeliverySnapshotRepo {
     );
     this.campaigns = db.prepare(
       `SELECT c.id AS id, c.starts_at AS startsAt, c.ends_at AS endsAt, c.impression_goal AS impressionGoal,
+              c.goal_kind AS goalKind, c.pacing AS pacing,
               c.daily_cap AS dailyCap, c.priority AS priority, c.weight AS weight, c.targeting AS targeting,
               c.exclusivity_group AS exclusivityGroup
        FROM campaigns c JOIN customers cu ON cu.id = c.customer_id

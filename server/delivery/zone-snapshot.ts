@@ -4,6 +4,7 @@ import { normaliseLandingUrl } from '../../common/schemas/landing-url';
 import { targetingSchema } from '../../common/schemas/targeting';
 import type { CampaignServed, StatsCounters, StatsKey } from '../stats/stats-counters';
 import type { CreativeRow, DeliverySnapshot } from './delivery-snapshot-repo';
+import { GOAL_CLICKS, GOAL_SERVED, GOAL_VIEWABLE, PACING_SLACK } from './decide';
 import { DEVICE_BITS } from './device-class';
 import { MAX_TOKEN_ID_BYTES, tokenTail } from './tokens';
 
@@ -18,12 +19,19 @@ export interface CompiledTargeting {
   countries: Uint8Array | null;
 }
 
+const GOAL_INDEX: ReadonlyMap<string, number> = new Map([['impressions', GOAL_SERVED], ['viewable', GOAL_VIEWABLE], ['clicks', GOAL_CLICKS]]);
+
 /** What a decision checks about a campaign. */
 export interface CampaignRule {
   id: string;
   startsAt: number;
   endsAt: number;
   goal: number | null;
+  /** GOAL_SERVED, GOAL_VIEWABLE or GOAL_CLICKS. */
+  goalKind: number;
+  /** Even pacing: the flight's length in ms (allowed(t) = goal × (t − startsAt)/paceDuration + paceSlack); 0 for asap. */
+  paceDuration: number;
+  paceSlack: number;
   dailyCap: number | null;
   priority: number;
   weight: number;
@@ -110,11 +118,21 @@ export function buildSnapshot(data: DeliverySnapshot, baseUrl: string, nowMs: nu
       continue;
     }
     if (!(c.weight > 0)) continue;
+    const goalKind = GOAL_INDEX.get(c.goalKind);
+    if (goalKind === undefined || (c.pacing !== 'even' && c.pacing !== 'asap')) {
+      warn(`goal:${c.id}:${c.goalKind}:${c.pacing}`, 'campaign has an unknown goal kind or pacing and is not delivered', { campaignId: c.id });
+      continue;
+    }
+    const goal = c.impressionGoal;
+    const even = goal !== null && c.pacing === 'even';
     rules.set(c.id, {
       id: c.id,
       startsAt,
       endsAt,
-      goal: c.impressionGoal,
+      goal,
+      goalKind,
+      paceDuration: even ? endsAt - startsAt : 0,
+      paceSlack: even ? Math.max(1, Math.ceil(goal * PACING_SLACK)) : 0,
       dailyCap: c.dailyCap,
       priority: c.priority,
       weight: c.weight,

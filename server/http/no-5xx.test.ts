@@ -43,6 +43,7 @@ const oddKeys = () => JSON.stringify({ [`${MARK}<b>`]: 1, [`${MARK} x`]: 2, [`${
 const FIELDS = [
   'name', 'email', 'password', 'roles', 'kind', 'status', 'customerId', 'siteId', 'campaignId', 'zoneId', 'zoneIds',
   'domain', 'width', 'height', 'startsAt', 'endsAt', 'targeting', 'priority', 'weight', 'dailyCap', 'impressionGoal',
+  'goal', 'pacing', 'price', 'model', 'amount', 'effectiveFrom',
   'assetId', 'imageUrl', 'html', 'landingUrl', 'alt', 'message', 'note', 'reason', 'from', 'to', 'filters',
   'affectedCustomerId', 'approvers', 'threshold', 'publicKey', 'share', 'records', 'retainUntil', 'dueAt', 'response',
   'token', 'totp', 'code', 'currentPassword', 'newPassword', 'confirm', 'disabled',
@@ -180,6 +181,8 @@ const ROUTES: Route[] = [
     ['GET', '/api/campaigns/:id'],
     ['POST', '/api/campaigns'],
     ['PATCH', '/api/campaigns/:id'],
+    ['GET', '/api/campaigns/:id/prices'],
+    ['POST', '/api/campaigns/:id/prices'],
     ['GET', '/api/assets'],
     ['GET', '/api/assets/:id'],
     ['GET', '/api/assets/:id/content'],

@@ -33,7 +33,7 @@ const iframeTitle = (req: IncomingMessage) => (/^de\b/i.test(req.headers['accept
  * session's customer: another customer's id is answered exactly like a missing one (404).
  */
 export function registerPortalCatalogRoutes(ctx: AppContext, portal: Router<PortalState>): void {
-  const campaigns = new CampaignRepo(ctx.db);
+  const campaigns = new CampaignRepo(ctx.db, ctx.now);
   const creatives = new CreativeRepo(ctx.db);
   const sites = new SiteRepo(ctx.db);
   const zones = new ZoneRepo(ctx.db);

@@ -20,7 +20,7 @@ const DAY_MS = 86_400_000;
  */
 export function registerPortalStatsRoutes(ctx: AppContext, portal: Router<PortalState>, deps: { cipher: FieldCipher; stats: StatsService }): void {
   const { stats } = deps;
-  const campaigns = new CampaignRepo(ctx.db);
+  const campaigns = new CampaignRepo(ctx.db, ctx.now);
   const customers = new CustomerRepo(ctx.db, deps.cipher);
 
   portalRoute(portal, 'GET /portal-api/overview', (_ctx, session): PortalOverview => {

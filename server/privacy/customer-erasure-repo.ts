@@ -58,7 +58,12 @@ export class CustomerErasureRepo {
     const all = (sql: string) => (this.db.prepare(`${MINE} ${sql}`).all({ id }) as Row[]).map(toJson);
     const campaigns = all('SELECT * FROM campaigns WHERE id IN (SELECT id FROM my_campaigns) ORDER BY created_at');
     const links = all('SELECT campaign_id, zone_id FROM campaign_zones WHERE campaign_id IN (SELECT id FROM my_campaigns)');
-    for (const c of campaigns) c.zoneIds = links.filter((l) => l.campaignId === c.id).map((l) => l.zoneId);
+    // Price histories belong to the campaign's contract; who on the staff entered them does not go out.
+    const prices = all('SELECT campaign_id, effective_from, model, amount_micros FROM campaign_prices WHERE campaign_id IN (SELECT id FROM my_campaigns) ORDER BY effective_from, id');
+    for (const c of campaigns) {
+      c.zoneIds = links.filter((l) => l.campaignId === c.id).map((l) => l.zoneId);
+      c.prices = prices.filter((p) => p.campaignId === c.id).map(({ campaignId: _, ...p }) => p);
+    }
     return {
       sites: all('SELECT * FROM sites WHERE id IN (SELECT id FROM my_sites) ORDER BY created_at'),
       zones: all('SELECT * FROM zones WHERE id IN (SELECT id FROM my_zones) ORDER BY created_at'),

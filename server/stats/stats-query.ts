@@ -1,5 +1,6 @@
 import type { CampaignTotals, CustomerTotals, StatsPoint, StatsQuery, StatsResponse, StatsSummary } from '../../common/schemas/stats';
-import type { BucketRow, StatsRepo, StatsScope } from './stats-repo';
+import { forEachRevenue, priceHistories, revenueEur } from './revenue';
+import type { BucketRow, RevenueScope, StatsRepo, StatsScope } from './stats-repo';
 
 const BUCKET_SECONDS = { hour: 3_600, day: 86_400 } as const;
 
@@ -26,16 +27,47 @@ export function scopedSeries(repo: StatsRepo, scope: StatsScope, q: Omit<StatsQu
     if (!m) byKey.set(r.key, (m = new Map()));
     m.set(r.bucket, r);
   }
+  const revenue = new Map<string, Map<number, number>>();
+  const histories = priceHistories(repo.priceHistories(scope));
+  if (histories.size > 0) {
+    const counts = repo.revenueCounts(scope, from, to, q.by);
+    forEachRevenue(histories, counts, { from, to, flatKey: q.by ? null : () => scope.id }, (_, key, hour, micros) => {
+      const k = q.by ? key : scope.id;
+      let m = revenue.get(k);
+      if (!m) revenue.set(k, (m = new Map()));
+      const bucket = hour - (hour % size);
+      m.set(bucket, (m.get(bucket) ?? 0) + micros);
+    });
+  }
   const buckets: number[] = [];
   for (let t = from; t < to; t += size) buckets.push(t);
   const series = [...byKey].map(([key, m]) => ({
     key,
     points: buckets.map((t): StatsPoint => {
       const r = m.get(t);
-      return { t: new Date(t * 1000).toISOString(), served: r?.served ?? 0, impressions: r?.impressions ?? 0, clicks: r?.clicks ?? 0, viewable: r?.viewable ?? 0, measurable: r?.measurable ?? 0 };
+      return {
+        t: new Date(t * 1000).toISOString(),
+        served: r?.served ?? 0,
+        impressions: r?.impressions ?? 0,
+        clicks: r?.clicks ?? 0,
+        viewable: r?.viewable ?? 0,
+        measurable: r?.measurable ?? 0,
+        revenue: revenueEur(revenue.get(key)?.get(t) ?? 0),
+      };
     }),
   }));
   return { series };
+}
+
+/** Revenue in micro-euros per campaign for hours [from, to) (unix seconds), flat fees included. */
+function revenueByCampaign(repo: StatsRepo, scope: RevenueScope, from: number, to: number): Map<string, number> {
+  const out = new Map<string, number>();
+  const histories = priceHistories(repo.priceHistories(scope));
+  if (histories.size === 0) return out;
+  forEachRevenue(histories, repo.revenueCounts(scope, from, to), { from, to, flatKey: () => '' }, (campaignId, _, __, micros) => {
+    out.set(campaignId, (out.get(campaignId) ?? 0) + micros);
+  });
+  return out;
 }
 
 /** The hours of a totals range [from, to) (ms): from the start of `from`'s hour, in epoch seconds. */
@@ -46,20 +78,31 @@ function hourRange(fromMs: number, toMs: number): { from: number; to: number } {
 /** Totals of one customer's campaigns for [from, to) (ms). */
 export function customerTotals(repo: StatsRepo, customerId: string, fromMs: number, toMs: number): CustomerTotals {
   const { from, to } = hourRange(fromMs, toMs);
-  return { customerId, from: new Date(from * 1000).toISOString(), to: new Date(toMs).toISOString(), ...repo.customerSum(customerId, from, to) };
+  let micros = 0;
+  for (const m of revenueByCampaign(repo, { kind: 'customer', id: customerId }, from, to).values()) micros += m;
+  return { customerId, from: new Date(from * 1000).toISOString(), to: new Date(toMs).toISOString(), ...repo.customerSum(customerId, from, to), revenue: revenueEur(micros) };
 }
 
 /** Totals per campaign for [from, to) (ms), plus the grand total. */
 export function statsSummary(repo: StatsRepo, fromMs: number, toMs: number): StatsSummary {
   const { from, to } = hourRange(fromMs, toMs);
-  const campaigns: CampaignTotals[] = repo.summary(from, to);
-  const total = { served: 0, impressions: 0, clicks: 0, viewable: 0, measurable: 0 };
+  const revenue = revenueByCampaign(repo, { kind: 'all' }, from, to);
+  const campaigns: CampaignTotals[] = repo.summary(from, to).map((c) => ({ ...c, revenue: revenueEur(revenue.get(c.campaignId) ?? 0) }));
+  // A flat fee earns in hours without any count: such a campaign is listed with its revenue alone.
+  const listed = new Set(campaigns.map((c) => c.campaignId));
+  for (const [campaignId, micros] of revenue) {
+    if (!listed.has(campaignId) && micros > 0) campaigns.push({ campaignId, served: 0, impressions: 0, clicks: 0, viewable: 0, measurable: 0, revenue: revenueEur(micros) });
+  }
+  campaigns.sort((x, y) => (x.campaignId < y.campaignId ? -1 : x.campaignId > y.campaignId ? 1 : 0));
+  const total = { served: 0, impressions: 0, clicks: 0, viewable: 0, measurable: 0, revenue: 0 };
   for (const c of campaigns) {
     total.served += c.served;
     total.impressions += c.impressions;
     total.clicks += c.clicks;
     total.viewable += c.viewable;
     total.measurable += c.measurable;
+    total.revenue += c.revenue;
   }
+  total.revenue = Math.round(total.revenue * 1e6) / 1e6;
   return { from: new Date(from * 1000).toISOString(), to: new Date(toMs).toISOString(), campaigns, total };
 }

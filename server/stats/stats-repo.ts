@@ -53,6 +53,36 @@ export interface StatsScope {
   id: string;
 }
 
+/** One price of a campaign with its flight, for revenue. */
+export interface PriceHistoryRow {
+  campaignId: string;
+  effectiveFrom: string;
+  model: string;
+  amountMicros: number;
+  startsAt: string;
+  endsAt: string;
+}
+
+/** The priced counts of one campaign in one hour (and key, when split). */
+export interface RevenueCountRow {
+  campaignId: string;
+  hour: number;
+  key: string;
+  impressions: number;
+  viewable: number;
+  clicks: number;
+}
+
+/** Which campaigns revenue is read for: a stats scope, or all of them (the summary). */
+export type RevenueScope = StatsScope | { kind: 'all' };
+
+const scopeWhere = (scope: RevenueScope, column: string): { sql: string; params: string[] } =>
+  scope.kind === 'campaign'
+    ? { sql: `${column} = ?`, params: [scope.id] }
+    : scope.kind === 'customer'
+      ? { sql: `${column} IN (SELECT id FROM campaigns WHERE customer_id = ?)`, params: [scope.id] }
+      : { sql: '1', params: [] };
+
 const DIMENSION_COLUMN: Readonly<Record<StatsDimension, string>> = { creative: 'creative_id', zone: 'zone_id', site: 'site_id', country: 'country' };
 
 /** All SQL of the statistics store: hourly rollups, written by adding, read by bucket. */
@@ -64,6 +94,7 @@ export class StatsRepo {
   private readonly customerStmt;
   private readonly customerSumStmt;
   private readonly seriesStmts = new Map<string, Statement<[string, number, number]>>();
+  private readonly stmts = new Map<string, Statement>();
 
   constructor(private readonly db: Db) {
     this.upsert = db.prepare(
@@ -127,6 +158,40 @@ export class StatsRepo {
       this.seriesStmts.set(sqlKey, stmt);
     }
     return (stmt.all(scope.id, from, to) as BucketRow[]).map((r) => (by ? r : { ...r, key: scope.id }));
+  }
+
+  /** The price histories of every campaign in scope, in one query (ordered as they take effect). */
+  priceHistories(scope: RevenueScope): PriceHistoryRow[] {
+    const w = scopeWhere(scope, 'p.campaign_id');
+    return this.cached(
+      `prices:${scope.kind}`,
+      `SELECT p.campaign_id AS campaignId, p.effective_from AS effectiveFrom, p.model AS model, p.amount_micros AS amountMicros,
+              c.starts_at AS startsAt, c.ends_at AS endsAt
+       FROM campaign_prices p JOIN campaigns c ON c.id = p.campaign_id WHERE ${w.sql}
+       ORDER BY p.campaign_id, p.effective_from, p.id`,
+    ).all(...w.params) as PriceHistoryRow[];
+  }
+
+  /**
+   * Hourly counts that revenue is computed from, of priced campaigns in scope only, for [from, to)
+   * in unix seconds; per campaign and hour (and dimension when `by` is set).
+   */
+  revenueCounts(scope: RevenueScope, from: number, to: number, by?: StatsDimension): RevenueCountRow[] {
+    const w = scopeWhere(scope, 'campaign_id');
+    const keyExpr = by ? DIMENSION_COLUMN[by] : "''";
+    return this.cached(
+      `revenue:${scope.kind}:${keyExpr}`,
+      `SELECT campaign_id AS campaignId, hour, ${keyExpr} AS key, SUM(impressions) AS impressions, SUM(viewable) AS viewable, SUM(clicks) AS clicks
+       FROM stats_hourly WHERE ${w.sql} AND hour >= ? AND hour < ? AND campaign_id IN (SELECT campaign_id FROM campaign_prices)
+       GROUP BY campaign_id, key, hour`,
+    ).all(...w.params, from, to) as RevenueCountRow[];
+  }
+
+  /** Prepares a statement once, by name. */
+  private cached(name: string, sql: string): Statement {
+    let stmt = this.stmts.get(name);
+    if (!stmt) this.stmts.set(name, (stmt = this.db.prepare(sql)));
+    return stmt;
   }
 
   /** Totals per campaign for [from, to) in unix seconds. */

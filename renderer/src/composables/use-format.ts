@@ -8,6 +8,7 @@ export function useFormat() {
   const tag = computed(() => formatLocale(locale.value as Locale));
   const num = computed(() => new Intl.NumberFormat(tag.value));
   const pct = computed(() => new Intl.NumberFormat(tag.value, { style: 'percent', minimumFractionDigits: 2, maximumFractionDigits: 2 }));
+  const eur = computed(() => new Intl.NumberFormat(tag.value, { style: 'currency', currency: 'EUR' }));
   const date = computed(() => new Intl.DateTimeFormat(tag.value, { dateStyle: 'medium' }));
   const dateTime = computed(() => new Intl.DateTimeFormat(tag.value, { dateStyle: 'medium', timeStyle: 'short' }));
   const hour = computed(() => new Intl.DateTimeFormat(tag.value, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }));
@@ -15,6 +16,8 @@ export function useFormat() {
   return {
     tag,
     number: (n: number | null | undefined) => (n == null ? '–' : num.value.format(n)),
+    /** EUR, to the cent. */
+    euro: (n: number | null | undefined) => (n == null ? '–' : eur.value.format(n)),
     percent: (n: number | null | undefined) => (n == null || !Number.isFinite(n) ? '–' : pct.value.format(n)),
     date: (v: string | number | Date | null | undefined) => (v == null ? '–' : date.value.format(toDate(v))),
     dateTime: (v: string | number | Date | null | undefined) => (v == null ? '–' : dateTime.value.format(toDate(v))),

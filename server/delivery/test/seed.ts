@@ -23,7 +23,10 @@ export interface CampaignSeed {
   status?: string;
   startsAt?: Date;
   endsAt?: Date;
+  /** The goal's count, of kind `goalKind` (default impressions). */
   impressionGoal?: number | null;
+  goalKind?: 'impressions' | 'viewable' | 'clicks';
+  pacing?: 'even' | 'asap';
   dailyCap?: number | null;
   priority?: number;
   weight?: number;
@@ -75,8 +78,8 @@ export class Seeder {
     const t = this.now.getTime();
     this.db
       .prepare(
-        `INSERT INTO campaigns (id, customer_id, name, status, starts_at, ends_at, impression_goal, daily_cap, priority, weight, targeting, exclusivity_group, created_at, updated_at)
-         VALUES (?, ?, 'Test campaign', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO campaigns (id, customer_id, name, status, starts_at, ends_at, impression_goal, goal_kind, pacing, daily_cap, priority, weight, targeting, exclusivity_group, created_at, updated_at)
+         VALUES (?, ?, 'Test campaign', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         id,
@@ -85,6 +88,8 @@ export class Seeder {
         (o.startsAt ?? new Date(t - DAY)).toISOString(),
         (o.endsAt ?? new Date(t + 30 * DAY)).toISOString(),
         o.impressionGoal ?? null,
+        o.goalKind ?? 'impressions',
+        o.pacing ?? 'even',
         o.dailyCap ?? null,
         o.priority ?? 5,
         o.weight ?? 1,

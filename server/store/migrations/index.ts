@@ -12,6 +12,7 @@ import { m026Cases } from './026-cases';
 import { m027AuditHead } from './027-audit-head';
 import { m030Privacy } from './030-privacy';
 import { m031Requests } from './031-requests';
+import { m014GoalsPricing } from './014-goals-pricing';
 import { m032LandingUrls } from './032-landing-urls';
 import { m033StaffEmail } from './033-staff-email';
 import { m040Portal } from './040-portal';
@@ -31,4 +32,4 @@ export interface Migration {
  * from colliding: 1–9 core/admin, 10–19 delivery and statistics, 20–29 sealing and cases,
  * 30–39 privacy lifecycle, 40–49 customer portal.
  */
-export const MIGRATIONS: readonly Migration[] = [m001Core, m002Audit, m003Installation, m005Totp, m010DeliveryStats, m011ExclusivityGroup, m012StatsCountry, m013StatsViewCounts, m020SealingKeys, m025ApproverKeys, m026Cases, m027AuditHead, m030Privacy, m031Requests, m032LandingUrls, m033StaffEmail, m040Portal, m041RequestReplies];
+export const MIGRATIONS: readonly Migration[] = [m001Core, m002Audit, m003Installation, m005Totp, m010DeliveryStats, m011ExclusivityGroup, m012StatsCountry, m013StatsViewCounts, m014GoalsPricing, m020SealingKeys, m025ApproverKeys, m026Cases, m027AuditHead, m030Privacy, m031Requests, m032LandingUrls, m033StaffEmail, m040Portal, m041RequestReplies];

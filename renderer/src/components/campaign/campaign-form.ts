@@ -1,4 +1,5 @@
 import type { Campaign, CampaignStatus } from '../../../../common/schemas/campaign';
+import type { GoalKind, Pacing, PriceChange, PriceModel } from '../../../../common/schemas/pricing';
 import type { DeviceClass } from '../../../../common/schemas/targeting';
 import { fromLocalInput, toLocalInput } from '../../composables/datetime-local';
 
@@ -19,7 +20,15 @@ export interface CampaignFormState {
   status: CampaignStatus;
   startsAt: string;
   endsAt: string;
-  impressionGoal: number | '';
+  goalKind: GoalKind;
+  /** '' = no goal. */
+  goalCount: number | '';
+  pacing: Pacing;
+  /** '' = no price (on create) or unchanged (on edit). */
+  priceModel: PriceModel | '';
+  priceAmount: number | '';
+  /** Local date-time a price change applies from; '' = now. */
+  priceFrom: string;
   dailyCap: number | '';
   priority: number | '';
   weight: number | '';
@@ -39,7 +48,12 @@ export function formStateOf(c: Campaign | null, customerId = ''): CampaignFormSt
     status: c?.status ?? 'active',
     startsAt: toLocalInput(c?.startsAt ?? now.toISOString()),
     endsAt: toLocalInput(c?.endsAt ?? new Date(now.getTime() + 30 * 86_400_000).toISOString()),
-    impressionGoal: c?.impressionGoal ?? '',
+    goalKind: c?.goal?.kind ?? 'impressions',
+    goalCount: c?.goal?.count ?? '',
+    pacing: c?.pacing ?? 'even',
+    priceModel: c?.price?.model ?? '',
+    priceAmount: c?.price?.amount ?? '',
+    priceFrom: '',
     dailyCap: c?.dailyCap ?? '',
     priority: c?.priority ?? 5,
     weight: c?.weight ?? 1,
@@ -69,7 +83,8 @@ export function payloadOf(s: CampaignFormState, forCreate: boolean): Record<stri
     status: s.status,
     startsAt: fromLocalInput(s.startsAt),
     endsAt: fromLocalInput(s.endsAt),
-    impressionGoal: orNull(s.impressionGoal),
+    goal: s.goalCount === '' ? null : { kind: s.goalKind, count: s.goalCount },
+    pacing: s.pacing,
     dailyCap: orNull(s.dailyCap),
     priority: orUndefined(s.priority),
     weight: orUndefined(s.weight),
@@ -83,6 +98,16 @@ export function payloadOf(s: CampaignFormState, forCreate: boolean): Record<stri
       ...(s.targeting.countries.length ? { countries: [...s.targeting.countries].sort() } : {}),
     },
   };
-  if (forCreate) payload.customerId = s.customerId;
+  if (forCreate) {
+    payload.customerId = s.customerId;
+    if (s.priceModel !== '') payload.price = { model: s.priceModel, amount: s.priceAmount };
+  }
   return payload;
+}
+
+/** The price change an edit asks for: when model or amount differ from the current price, or a time is given; else null. */
+export function priceChangeOf(s: CampaignFormState, c: Campaign): PriceChange | null {
+  if (s.priceModel === '' || s.priceAmount === '') return null;
+  if (s.priceFrom === '' && c.price && c.price.model === s.priceModel && c.price.amount === s.priceAmount) return null;
+  return { model: s.priceModel, amount: s.priceAmount, ...(s.priceFrom ? { effectiveFrom: fromLocalInput(s.priceFrom) } : {}) };
 }

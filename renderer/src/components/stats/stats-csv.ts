@@ -3,14 +3,14 @@ import { toCsv } from '../../composables/download';
 
 /**
  * The statistics as CSV in long format: one line per series and time bucket, so spreadsheets can
- * pivot it. `dimension` names what the series are (campaign, creative, zone or site).
+ * pivot it. Revenue is a plain number of EUR (to the micro-euro, as the API answers). `dimension` names what the series are (campaign, creative, zone or site).
  */
 export function statsCsv(series: readonly StatsSeries[], dimension: string, names: ReadonlyMap<string, string>): string {
-  const rows: Array<Array<string | number>> = [[dimension, 'name', 'time', 'served', 'impressions', 'clicks', 'ctr']];
+  const rows: Array<Array<string | number>> = [[dimension, 'name', 'time', 'served', 'impressions', 'clicks', 'ctr', 'revenue_eur']];
   for (const s of series) {
     for (const p of s.points) {
       const ctr = p.impressions ? (p.clicks / p.impressions).toFixed(6) : '';
-      rows.push([s.key, names.get(s.key) ?? '', p.t, p.served, p.impressions, p.clicks, ctr]);
+      rows.push([s.key, names.get(s.key) ?? '', p.t, p.served, p.impressions, p.clicks, ctr, p.revenue]);
     }
   }
   return toCsv(rows);
