@@ -83,8 +83,8 @@ describe('overview and statistics', () => {
     expect(res.body.activeCampaigns).toBe(1);
     const points = res.body.last7Days.points as Array<{ t: string; served: number }>;
     expect(points.map((p) => p.t.slice(0, 10))).toEqual(['2026-03-04', '2026-03-05', '2026-03-06', '2026-03-07', '2026-03-08', '2026-03-09', '2026-03-10']);
-    expect(points[4]).toEqual({ t: '2026-03-08T00:00:00.000Z', served: 2, impressions: 1, clicks: 1 });
-    expect(points[6]).toEqual({ t: '2026-03-10T00:00:00.000Z', served: 1, impressions: 1, clicks: 0 });
+    expect(points[4]).toMatchObject({ t: '2026-03-08T00:00:00.000Z', served: 2, impressions: 1, clicks: 1 });
+    expect(points[6]).toMatchObject({ t: '2026-03-10T00:00:00.000Z', served: 1, impressions: 1, clicks: 0 });
     expect(res.body.last7Days.totals).toEqual({ served: 3, impressions: 2, clicks: 1, ctr: 0.5 });
   });
 
