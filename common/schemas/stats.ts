@@ -89,7 +89,11 @@ export type StatsSummable = (typeof STATS_SUMMABLE)[number];
 
 /**
  * Counts of one bucket; `t` is the bucket's start (ISO, UTC). `viewable`: impressions that met the
- * MRC viewability rule; `measurable`: impressions of placements that could measure it.
+ * MRC viewability rule; `measurable`: impressions of placements that could measure it. `reach`:
+ * distinct visitors estimated by the campaign's HyperLogLog sketch of that UTC day (±1.6 %; a
+ * customer's point merges its campaigns' sketches), 0 on a day without a sketch (reach off). The
+ * sketch is per campaign and day, so hourly points and `by=` breakdowns carry null; reach does not
+ * add up across days or campaigns and is not in STATS_SUMMABLE.
  */
 export interface StatsPoint {
   t: string;
@@ -98,6 +102,7 @@ export interface StatsPoint {
   clicks: number;
   viewable: number;
   measurable: number;
+  reach: number | null;
 }
 
 /** One line of a chart: the campaign itself, or one creative, zone or site of it. */
@@ -119,6 +124,11 @@ export interface CampaignTotals {
   clicks: number;
   viewable: number;
   measurable: number;
+  /**
+   * The sum of the campaign's daily reach over the UTC days that start in the range: a visitor
+   * seen on two days counts twice (the daily key makes days unlinkable, so no distinct total exists).
+   */
+  reachDailySum: number;
 }
 
 /** Answer of `GET /api/stats/summary`. */
@@ -126,5 +136,5 @@ export interface StatsSummary {
   from: string;
   to: string;
   campaigns: CampaignTotals[];
-  total: { served: number; impressions: number; clicks: number; viewable: number; measurable: number };
+  total: { served: number; impressions: number; clicks: number; viewable: number; measurable: number; reachDailySum: number };
 }

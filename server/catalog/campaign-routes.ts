@@ -22,7 +22,7 @@ import { CustomerRepo } from '../privacy/customer-repo';
 import { newId } from '../store/new-id';
 import { ZoneRepo } from './zone-repo';
 
-const EDITABLE = ['name', 'startsAt', 'endsAt', 'zoneIds', 'status', 'impressionGoal', 'dailyCap', 'priority', 'weight', 'targeting', 'exclusivityGroup'] as const;
+const EDITABLE = ['name', 'startsAt', 'endsAt', 'zoneIds', 'status', 'impressionGoal', 'dailyCap', 'priority', 'weight', 'targeting', 'exclusivityGroup', 'visitorDailyCap'] as const;
 
 const fieldsOf = (c: Campaign): CampaignFields => ({
   name: c.name,
@@ -36,6 +36,7 @@ const fieldsOf = (c: Campaign): CampaignFields => ({
   weight: c.weight,
   targeting: c.targeting,
   exclusivityGroup: c.exclusivityGroup,
+  visitorDailyCap: c.visitorDailyCap,
 });
 
 /** Campaigns: GET/POST /api/campaigns, GET/PATCH /api/campaigns/:id. */

@@ -1,3 +1,4 @@
+import type { VisitorProbe } from './visitor-caps';
 import type { CampaignRule, Candidate, ZoneEntry } from './zone-snapshot';
 
 /** What a decision knows about the request: context only, never a person. */
@@ -12,6 +13,8 @@ export interface RequestFacts {
   weekday: number;
   /** Country number of the client address (common/countries.ts), 0 when unknown; the address itself is not kept. */
   country: number;
+  /** The visitor for per-visitor caps, set only when the zone has a capped campaign (null: caps are not checked). */
+  visitor: VisitorProbe | null;
 }
 
 /** Head start of the pacing curve: a goal may run this fraction ahead of even delivery (at least 1). */
@@ -19,7 +22,8 @@ export const PACING_SLACK = 0.01;
 
 /**
  * Whether a campaign may be served now: inside its flight (startsAt ≤ now < endsAt), matching its
- * targeting, below its daily cap (served decisions per UTC day) and its impression goal, which is
+ * targeting, below its daily cap (served decisions per UTC day), its per-visitor cap (when the
+ * request carries a visitor) and its impression goal, which is
  * paced evenly: allowed(t) = goal × elapsed/duration + slack.
  */
 export function isEligible(rule: CampaignRule, r: RequestFacts): boolean {
@@ -45,7 +49,8 @@ export function isEligible(rule: CampaignRule, r: RequestFacts): boolean {
     const allowed = rule.goal * elapsed + Math.max(1, Math.ceil(rule.goal * PACING_SLACK));
     if (served.total >= allowed) return false;
   }
-  return true;
+  // Last: only a campaign eligible in every other way makes the request hash its visitor.
+  return rule.visitorCap === null || r.visitor === null || r.visitor.allows(rule.id, rule.visitorCap);
 }
 
 /**

@@ -1,20 +1,23 @@
 import type { CampaignTotals, CustomerTotals, StatsPoint, StatsQuery, StatsResponse, StatsSummary } from '../../common/schemas/stats';
+import { HyperLogLog } from './hyperloglog';
+import { readSketch, type ReachRepo } from './reach-repo';
 import type { BucketRow, StatsRepo, StatsScope } from './stats-repo';
 
 const BUCKET_SECONDS = { hour: 3_600, day: 86_400 } as const;
 
 /** A campaign's series for [from, to) (GET /api/stats); see scopedSeries. */
-export function campaignSeries(repo: StatsRepo, q: StatsQuery): StatsResponse {
-  return scopedSeries(repo, { kind: 'campaign', id: q.campaignId }, q);
+export function campaignSeries(repo: StatsRepo, q: StatsQuery, reach?: ReachRepo): StatsResponse {
+  return scopedSeries(repo, { kind: 'campaign', id: q.campaignId }, q, reach);
 }
 
 /**
  * The series of a campaign or of all a customer's campaigns for [from, to): buckets start at
  * `from` rounded down to the bucket size (UTC), every bucket has a point (zeros when nothing
  * happened). Without `by` there is one series keyed by the scope's id; with `by`, one per creative,
- * zone, site or country that has any counts (country "" is unknown).
+ * zone, site or country that has any counts (country "" is unknown). Daily points of the whole
+ * scope carry reach from `reach`'s sketches; other points (and all without `reach`) null.
  */
-export function scopedSeries(repo: StatsRepo, scope: StatsScope, q: Omit<StatsQuery, 'campaignId'>): StatsResponse {
+export function scopedSeries(repo: StatsRepo, scope: StatsScope, q: Omit<StatsQuery, 'campaignId'>, reach?: ReachRepo): StatsResponse {
   const size = BUCKET_SECONDS[q.granularity];
   const from = Math.floor(q.from / 1000 / size) * size;
   const to = Math.ceil(q.to / 1000);
@@ -28,14 +31,30 @@ export function scopedSeries(repo: StatsRepo, scope: StatsScope, q: Omit<StatsQu
   }
   const buckets: number[] = [];
   for (let t = from; t < to; t += size) buckets.push(t);
+  const reachByDay = reach && q.granularity === 'day' && !q.by ? dailyReach(reach, scope, from, to) : null;
   const series = [...byKey].map(([key, m]) => ({
     key,
     points: buckets.map((t): StatsPoint => {
       const r = m.get(t);
-      return { t: new Date(t * 1000).toISOString(), served: r?.served ?? 0, impressions: r?.impressions ?? 0, clicks: r?.clicks ?? 0, viewable: r?.viewable ?? 0, measurable: r?.measurable ?? 0 };
+      return {
+        t: new Date(t * 1000).toISOString(), served: r?.served ?? 0, impressions: r?.impressions ?? 0, clicks: r?.clicks ?? 0, viewable: r?.viewable ?? 0, measurable: r?.measurable ?? 0,
+        reach: reachByDay ? (reachByDay.get(t) ?? 0) : null,
+      };
     }),
   }));
   return { series };
+}
+
+/** Reach estimate per day start (unix seconds) in [from, to): each day's sketches of the scope merged. */
+function dailyReach(reach: ReachRepo, scope: StatsScope, from: number, to: number): Map<number, number> {
+  const merged = new Map<number, HyperLogLog>();
+  for (const row of reach.series(scope, from, to)) {
+    const sketch = readSketch(row.registers);
+    const day = merged.get(row.day);
+    if (day) day.merge(sketch);
+    else merged.set(row.day, sketch);
+  }
+  return new Map([...merged].map(([day, sketch]) => [day, sketch.estimate()]));
 }
 
 /** The hours of a totals range [from, to) (ms): from the start of `from`'s hour, in epoch seconds. */
@@ -49,17 +68,26 @@ export function customerTotals(repo: StatsRepo, customerId: string, fromMs: numb
   return { customerId, from: new Date(from * 1000).toISOString(), to: new Date(toMs).toISOString(), ...repo.customerSum(customerId, from, to) };
 }
 
-/** Totals per campaign for [from, to) (ms), plus the grand total. */
-export function statsSummary(repo: StatsRepo, fromMs: number, toMs: number): StatsSummary {
+/**
+ * Totals per campaign for [from, to) (ms), plus the grand total; `reachDailySum` adds the daily
+ * reach of the UTC days starting in the range (see CampaignTotals).
+ */
+export function statsSummary(repo: StatsRepo, fromMs: number, toMs: number, reach?: ReachRepo): StatsSummary {
   const { from, to } = hourRange(fromMs, toMs);
-  const campaigns: CampaignTotals[] = repo.summary(from, to);
-  const total = { served: 0, impressions: 0, clicks: 0, viewable: 0, measurable: 0 };
+  const reachSums = new Map<string, number>();
+  if (reach) {
+    const firstDay = Math.ceil(from / BUCKET_SECONDS.day) * BUCKET_SECONDS.day;
+    for (const row of reach.range(firstDay, to)) reachSums.set(row.campaignId, (reachSums.get(row.campaignId) ?? 0) + readSketch(row.registers).estimate());
+  }
+  const campaigns: CampaignTotals[] = repo.summary(from, to).map((c) => ({ ...c, reachDailySum: reachSums.get(c.campaignId) ?? 0 }));
+  const total = { served: 0, impressions: 0, clicks: 0, viewable: 0, measurable: 0, reachDailySum: 0 };
   for (const c of campaigns) {
     total.served += c.served;
     total.impressions += c.impressions;
     total.clicks += c.clicks;
     total.viewable += c.viewable;
     total.measurable += c.measurable;
+    total.reachDailySum += c.reachDailySum;
   }
   return { from: new Date(from * 1000).toISOString(), to: new Date(toMs).toISOString(), campaigns, total };
 }

@@ -125,7 +125,7 @@ export const de = {
     title: 'Statistik', campaign: 'Kampagne', chooseCampaign: 'Bitte eine Kampagne wählen.', granularity: 'Auflösung', hour: 'Stunden', day: 'Tage',
     by: 'Aufschlüsselung', byNone: 'keine', byCreative: 'nach Werbemittel', byZone: 'nach Werbefläche', bySite: 'nach Website/App', byCountry: 'nach Land', unknownCountry: 'Land unbekannt', show: 'Anzeigen',
     series: 'Zeitverlauf', breakdown: 'Aufschlüsselung', tableCaption: 'Summen im Zeitraum', timeTable: 'Werte als Tabelle', csv: 'CSV exportieren', noData: 'Keine Daten im Zeitraum.',
-    served: 'Ausgeliefert', impressions: 'Einblendungen', clicks: 'Klicks', ctr: 'Klickrate', time: 'Zeit', key: 'Element', total: 'Gesamt',
+    served: 'Ausgeliefert', impressions: 'Einblendungen', clicks: 'Klicks', reach: 'Reichweite', reachHint: 'Geschätzte verschiedene Besucher pro Tag (±1,6 %), ohne Cookies; Tage sind nicht verknüpfbar, daher lässt sich die Reichweite nicht aufsummieren.', ctr: 'Klickrate', time: 'Zeit', key: 'Element', total: 'Gesamt',
     chartLabel: 'Diagramm: {what}. Die Werte stehen auch in der Tabelle.', rangeHint: 'Stunden: höchstens 31 Tage; Tage: höchstens 400 Tage.', rangeError: '„Bis“ muss nach „Von“ liegen; bei Stunden höchstens 31, bei Tagen höchstens 400 Tage.',
   },
   cases: {

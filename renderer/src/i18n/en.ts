@@ -126,7 +126,7 @@ export const en: Messages = {
     title: 'Statistics', campaign: 'Campaign', chooseCampaign: 'Choose a campaign.', granularity: 'Granularity', hour: 'Hours', day: 'Days',
     by: 'Breakdown', byNone: 'none', byCreative: 'by creative', byZone: 'by zone', bySite: 'by site/app', byCountry: 'by country', unknownCountry: 'Country unknown', show: 'Show',
     series: 'Over time', breakdown: 'Breakdown', tableCaption: 'Totals in the range', timeTable: 'Values as a table', csv: 'Export CSV', noData: 'No data in this range.',
-    served: 'Served', impressions: 'Impressions', clicks: 'Clicks', ctr: 'CTR', time: 'Time', key: 'Item', total: 'Total',
+    served: 'Served', impressions: 'Impressions', clicks: 'Clicks', reach: 'Reach', reachHint: 'Estimated distinct visitors per day (±1.6 %), without cookies; days are not linkable, so reach does not add up.', ctr: 'CTR', time: 'Time', key: 'Item', total: 'Total',
     chartLabel: 'Chart: {what}. The values are also in the table.', rangeHint: 'Hours: at most 31 days; days: at most 400 days.', rangeError: '“To” must be on or after “From”; at most 31 days for hours, 400 days for days.',
   },
   cases: {
