@@ -49,6 +49,11 @@ export class DailyVisitorKey {
     if (had) this.onReplaced?.();
   }
 
+  /** Whether a key exists now (false until the first hash, and after a wipe). */
+  get hasKey(): boolean {
+    return this.mac !== null;
+  }
+
   /** Overwrites the key material; the next hash makes a new key. */
   wipe(): void {
     this.mac?.wipe();
