@@ -21,6 +21,8 @@ export interface CampaignFormState {
   endsAt: string;
   impressionGoal: number | '';
   dailyCap: number | '';
+  /** Served decisions per visitor and day; '' = no cap. */
+  visitorDailyCap: number | '';
   priority: number | '';
   weight: number | '';
   zoneIds: string[];
@@ -41,6 +43,7 @@ export function formStateOf(c: Campaign | null, customerId = ''): CampaignFormSt
     endsAt: toLocalInput(c?.endsAt ?? new Date(now.getTime() + 30 * 86_400_000).toISOString()),
     impressionGoal: c?.impressionGoal ?? '',
     dailyCap: c?.dailyCap ?? '',
+    visitorDailyCap: c?.visitorDailyCap ?? '',
     priority: c?.priority ?? 5,
     weight: c?.weight ?? 1,
     zoneIds: [...(c?.zoneIds ?? [])],
@@ -71,6 +74,7 @@ export function payloadOf(s: CampaignFormState, forCreate: boolean): Record<stri
     endsAt: fromLocalInput(s.endsAt),
     impressionGoal: orNull(s.impressionGoal),
     dailyCap: orNull(s.dailyCap),
+    visitorDailyCap: orNull(s.visitorDailyCap),
     priority: orUndefined(s.priority),
     weight: orUndefined(s.weight),
     zoneIds: s.zoneIds,
