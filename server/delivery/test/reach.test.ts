@@ -184,6 +184,12 @@ describe('reach off (the default)', () => {
       expect(p.impressions).toBe(5);
       expect(p.reach).toBe(0);
       expect(off.ctx.db.prepare('SELECT COUNT(*) FROM stats_reach_daily').pluck().get()).toBe(0);
+      // The privacy-statement templates name both features (worded "if enabled": the templates have no conditions).
+      const en = await fetch(`${off.portalUrl}/privacy`).then((r) => r.text());
+      const de = await fetch(`${off.portalUrl}/datenschutz`).then((r) => r.text());
+      expect(en).toContain('Reach and frequency caps (if enabled)');
+      expect(en).toContain('replaced by a new one every day');
+      expect(de).toContain('Reichweite und Kontaktbegrenzung (falls eingeschaltet)');
     } finally {
       await off.dispose();
     }
