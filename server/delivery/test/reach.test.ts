@@ -94,7 +94,13 @@ describe('cookieless reach (--reach)', () => {
 
   it('holds a per-visitor daily cap on day 1, per visitor and per campaign', async () => {
     const capped = seed.simple();
-    app.ctx.db.prepare('UPDATE campaigns SET visitor_daily_cap = 2 WHERE id = ?').run(capped.campaignId);
+    // Set through the API, as the console's campaign form does (validated: 1–1000 or null).
+    const manager = await signInAs(app, 'manager');
+    for (const bad of [0, 1.5, 1001, '2']) expect((await manager.patch(`/api/campaigns/${capped.campaignId}`, { visitorDailyCap: bad })).status).toBe(400);
+    const patched = await manager.patch(`/api/campaigns/${capped.campaignId}`, { visitorDailyCap: 2 });
+    expect(patched.status).toBe(200);
+    expect(patched.body.visitorDailyCap).toBe(2);
+    expect((await manager.get(`/api/campaigns/${reached.campaignId}`)).body.visitorDailyCap).toBeNull();
     await refreshIndex(app);
     const v = 7;
     const w = 8;
