@@ -91,7 +91,8 @@ export type StatsSummable = (typeof STATS_SUMMABLE)[number];
  * Counts of one bucket; `t` is the bucket's start (ISO, UTC). `viewable`: impressions that met the
  * MRC viewability rule; `measurable`: impressions of placements that could measure it. `reach`:
  * distinct visitors estimated by the campaign's HyperLogLog sketch of that UTC day (±1.6 %; a
- * customer's point merges its campaigns' sketches), 0 on a day without a sketch (reach off). The
+ * customer's point merges its campaigns' sketches); on a day without a sketch 0 while reach is
+ * measured, null while it is off (`--reach` not given). The
  * sketch is per campaign and day, so hourly points and `by=` breakdowns carry null; reach does not
  * add up across days or campaigns and is not in STATS_SUMMABLE.
  */

@@ -17,7 +17,7 @@ export function registerStatsRoutes(ctx: AppContext, admin: Router<AdminState>, 
     if (!stats.repo.campaignExists(q.campaignId)) throw notFound('The campaign');
     // Flushing first makes the answer include the last second's counts.
     stats.flush();
-    return campaignSeries(stats.repo, q, stats.reachRepo);
+    return campaignSeries(stats.repo, q, stats.reachSource);
   });
 
   adminRoute(admin, 'GET /api/stats/summary', ({ query }) => {

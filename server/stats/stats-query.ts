@@ -6,7 +6,7 @@ import type { BucketRow, StatsRepo, StatsScope } from './stats-repo';
 const BUCKET_SECONDS = { hour: 3_600, day: 86_400 } as const;
 
 /** A campaign's series for [from, to) (GET /api/stats); see scopedSeries. */
-export function campaignSeries(repo: StatsRepo, q: StatsQuery, reach?: ReachRepo): StatsResponse {
+export function campaignSeries(repo: StatsRepo, q: StatsQuery, reach?: ReachSource): StatsResponse {
   return scopedSeries(repo, { kind: 'campaign', id: q.campaignId }, q, reach);
 }
 
@@ -15,9 +15,10 @@ export function campaignSeries(repo: StatsRepo, q: StatsQuery, reach?: ReachRepo
  * `from` rounded down to the bucket size (UTC), every bucket has a point (zeros when nothing
  * happened). Without `by` there is one series keyed by the scope's id; with `by`, one per creative,
  * zone, site or country that has any counts (country "" is unknown). Daily points of the whole
- * scope carry reach from `reach`'s sketches; other points (and all without `reach`) null.
+ * scope carry reach from the stored sketches: a day without one is 0 while reach is measured and
+ * null while it is off (nothing was measured); other points (and all without `reach`) null.
  */
-export function scopedSeries(repo: StatsRepo, scope: StatsScope, q: Omit<StatsQuery, 'campaignId'>, reach?: ReachRepo): StatsResponse {
+export function scopedSeries(repo: StatsRepo, scope: StatsScope, q: Omit<StatsQuery, 'campaignId'>, reach?: ReachSource): StatsResponse {
   const size = BUCKET_SECONDS[q.granularity];
   const from = Math.floor(q.from / 1000 / size) * size;
   const to = Math.ceil(q.to / 1000);
@@ -31,18 +32,25 @@ export function scopedSeries(repo: StatsRepo, scope: StatsScope, q: Omit<StatsQu
   }
   const buckets: number[] = [];
   for (let t = from; t < to; t += size) buckets.push(t);
-  const reachByDay = reach && q.granularity === 'day' && !q.by ? dailyReach(reach, scope, from, to) : null;
+  const reachByDay = reach && q.granularity === 'day' && !q.by ? dailyReach(reach.repo, scope, from, to) : null;
+  const noSketch = reach?.measuring ? 0 : null;
   const series = [...byKey].map(([key, m]) => ({
     key,
     points: buckets.map((t): StatsPoint => {
       const r = m.get(t);
       return {
         t: new Date(t * 1000).toISOString(), served: r?.served ?? 0, impressions: r?.impressions ?? 0, clicks: r?.clicks ?? 0, viewable: r?.viewable ?? 0, measurable: r?.measurable ?? 0,
-        reach: reachByDay ? (reachByDay.get(t) ?? 0) : null,
+        reach: reachByDay ? (reachByDay.get(t) ?? noSketch) : null,
       };
     }),
   }));
   return { series };
+}
+
+/** Where series read reach: the stored sketches, and whether reach is being measured now (`--reach`). */
+export interface ReachSource {
+  repo: ReachRepo;
+  measuring: boolean;
 }
 
 /** Reach estimate per day start (unix seconds) in [from, to): each day's sketches of the scope merged. */

@@ -2,6 +2,7 @@ import type { AppContext } from '../app-context';
 import { StatsCounters } from './stats-counters';
 import { ReachRepo } from './reach-repo';
 import { ReachSketches } from './reach-sketches';
+import type { ReachSource } from './stats-query';
 import { StatsRepo } from './stats-repo';
 
 /** How often pending counters are written to the rollups. */
@@ -43,6 +44,8 @@ export class StatsService {
   readonly reachRepo: ReachRepo;
   /** Reach per campaign and day in memory; null unless reach measurement is on (`--reach`). */
   readonly reach: ReachSketches | null;
+  /** What the statistics API reads reach from. */
+  readonly reachSource: ReachSource;
   private readonly participants: FlushParticipant[] = [];
   private readonly timer: NodeJS.Timeout;
   private stopped = false;
@@ -56,6 +59,7 @@ export class StatsService {
     const now = ctx.now().getTime();
     this.counters.seedServed(this.repo.servedTotals(Math.floor(now / DAY_MS) * 86_400), now);
     this.reach = ctx.config.reach ? new ReachSketches(this.reachRepo) : null;
+    this.reachSource = { repo: this.reachRepo, measuring: this.reach !== null };
     if (this.reach) {
       this.reach.load(now);
       this.addParticipant(this.reach);

@@ -177,7 +177,7 @@ describe('cookieless reach (--reach)', () => {
 });
 
 describe('reach off (the default)', () => {
-  it('hashes nothing, keeps no sketch, and reports reach 0 for the day', async () => {
+  it('hashes nothing, keeps no sketch, and reports reach null (not measured)', async () => {
     const off = await startTestApp({ trustProxy: ['127.0.0.1', '::1'] }, { now: testClock(`${DAY1}T10:00:00Z`).now });
     try {
       expect(off.services.stats.reach).toBeNull();
@@ -188,7 +188,7 @@ describe('reach off (the default)', () => {
       const client = await signInAs(off, 'analyst');
       const p = await dayPoint(client, s.campaignId, DAY1);
       expect(p.impressions).toBe(5);
-      expect(p.reach).toBe(0);
+      expect(p.reach).toBeNull();
       expect(off.ctx.db.prepare('SELECT COUNT(*) FROM stats_reach_daily').pluck().get()).toBe(0);
       // The privacy-statement templates name both features (worded "if enabled": the templates have no conditions).
       const en = await fetch(`${off.portalUrl}/privacy`).then((r) => r.text());
