@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HLL_STANDARD_ERROR } from '../../stats/hyperloglog';
+import { scopedSeries } from '../../stats/stats-query';
 import { signInAs, type AdminClient } from '../../test/admin-client';
 import { startTestApp, type TestApp } from '../../test/test-app';
 import { json, refreshIndex, Seeder, testClock } from './seed';
@@ -90,6 +91,27 @@ describe('cookieless reach (--reach)', () => {
     expect(rows).toEqual([{ campaign_id: reached.campaignId, day: Date.parse(DAY1) / 1000, bytes: expect.any(Number) }]);
     for (const i of ids) day1Hashes.push(app.services.visitors.key.hash(clock.now().getTime(), address(i), userAgent(i), reached.siteId));
     expect(new Set(day1Hashes).size).toBe(VISITORS);
+  });
+
+  it("merges a customer's campaigns into one daily reach: a visitor of both counts once", async () => {
+    const advertiser = seed.customer();
+    // One site: the hash includes the site, so one person on two sites is two visitors.
+    const siteId = seed.site(seed.customer());
+    const zones = [seed.zone(siteId), seed.zone(siteId)];
+    const campaigns = zones.map((zoneId) => {
+      const id = seed.campaign({ customerId: advertiser, zoneIds: [zoneId] });
+      seed.creative(id);
+      return id;
+    });
+    await refreshIndex(app);
+    const range = (from: number) => Array.from({ length: 200 }, (_, i) => from + i);
+    await population(app.deliveryUrl, zones[0]!, range(0));
+    await population(app.deliveryUrl, zones[1]!, range(100));
+    app.services.stats.flush();
+    const customer = scopedSeries(app.services.stats.repo, { kind: 'customer', id: advertiser }, { from: Date.parse(DAY1), to: Date.parse(DAY2), granularity: 'day' }, app.services.stats.reachSource);
+    const perCampaign = await Promise.all(campaigns.map(async (id) => (await dayPoint(analyst, id, DAY1)).reach));
+    expect(perCampaign.map((r) => Math.abs(r - 200) <= 10)).toEqual([true, true]);
+    expect(Math.abs(customer.series[0]!.points[0]!.reach! - 300)).toBeLessThanOrEqual(12);
   });
 
   it('holds a per-visitor daily cap on day 1, per visitor and per campaign', async () => {
