@@ -10,7 +10,7 @@ import type { SessionManager } from './auth/session-manager';
 import { startBackups, type BackupSchedule } from './backup/backup-schedule';
 import { startCases } from './cases/cases-feature';
 import { registerCatalogRoutes } from './catalog/catalog-feature';
-import { startDelivery } from './delivery/delivery-feature';
+import { startDelivery, type DeliveryVisitors } from './delivery/delivery-feature';
 import { deliveryGate } from './delivery/delivery-gate';
 import { registerHealthRoutes } from './delivery/health';
 import { registerKeyRoutes } from './keys/key-routes';
@@ -38,6 +38,8 @@ export interface Services {
   portalSessions: PortalSessionResolver;
   sealing: SealingService;
   stats: StatsService;
+  /** The daily visitor key and per-visitor cap counts (reach and caps). */
+  visitors: DeliveryVisitors;
   /** Null when no scheduled backups are configured. */
   backups: BackupSchedule | null;
 }
@@ -82,7 +84,7 @@ export async function composeServer(ctx: AppContext, routers: Routers): Promise<
 
   // Delivery counts into the statistics; both report to the health check.
   const stats = new StatsService(ctx);
-  startDelivery(ctx, routers, stats);
+  const visitors = startDelivery(ctx, routers, stats);
   registerStatsRoutes(ctx, admin, stats);
   registerHealthRoutes({ admin, delivery }, { sealer: sealing.sealer, stats });
 
@@ -110,7 +112,7 @@ export async function composeServer(ctx: AppContext, routers: Routers): Promise<
   const backups = startBackups(ctx, privacy);
 
   return {
-    services: { privacy, sessions, portalSessions, sealing, stats, backups },
+    services: { privacy, sessions, portalSessions, sealing, stats, visitors, backups },
     deliveryGate: deliveryGate(sealing.sealer),
     onDeliveryFinish: accessRecorder(ctx, sealing.sealer),
   };

@@ -64,6 +64,12 @@ export interface ServerConfig {
   timeZone?: string;
   /** A MaxMind DB (.mmdb) country or city database replacing the shipped IP→country table (--geoip-file). */
   geoipFile?: string;
+  /**
+   * Cookieless reach per campaign and day (`--reach`, CREATIVE_ENGINE_REACH=1): impressions feed a
+   * HyperLogLog sketch with a keyed hash of address, user agent and site; off by default, and then
+   * nothing is hashed for reach.
+   */
+  reach?: boolean;
 }
 
 /** What resolveConfig accepts: any part of the config, the sealing settings partly too. */
@@ -102,6 +108,7 @@ export function resolveConfig(partial: ServerConfigInput & { dataDir: string }):
     cases: partial.cases ?? { ttlMs: 7 * 86_400_000, maxRecords: 500_000 },
     geoipFile: partial.geoipFile,
     timeZone: partial.timeZone,
+    reach: partial.reach ?? false,
   };
 }
 

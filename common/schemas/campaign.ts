@@ -39,6 +39,7 @@ const fields = {
   weight: z.number().int().min(1, 'Weight is 1 to 100.').max(100, 'Weight is 1 to 100.'),
   targeting: targetingSchema,
   exclusivityGroup: exclusivityGroupSchema,
+  visitorDailyCap: z.number().int('Use a whole number.').min(1, 'Use at least 1, or null for none.').max(1000, 'A visitor cap is at most 1000 a day.').nullable(),
 };
 const flightOrder = { message: 'endsAt must be after startsAt.', path: ['endsAt'] };
 const oneGoal = { message: 'Send goal or impressionGoal, not both.', path: ['impressionGoal'] };
@@ -68,6 +69,7 @@ export const campaignCreateSchema = z
     weight: fields.weight.default(1),
     targeting: fields.targeting.default({}),
     exclusivityGroup: fields.exclusivityGroup.default(null),
+    visitorDailyCap: fields.visitorDailyCap.default(null),
   })
   .refine((c) => c.endsAt > c.startsAt, flightOrder)
   .refine(bothGoals, oneGoal);
@@ -89,6 +91,7 @@ export const campaignPatchSchema = z
     weight: fields.weight.optional(),
     targeting: fields.targeting.optional(),
     exclusivityGroup: fields.exclusivityGroup.optional(),
+    visitorDailyCap: fields.visitorDailyCap.optional(),
   })
   .refine((v) => Object.values(v).some((x) => x !== undefined), 'Send at least one field to change.')
   .refine((c) => !c.startsAt || !c.endsAt || c.endsAt > c.startsAt, flightOrder)
@@ -116,6 +119,11 @@ export interface Campaign {
   targeting: Targeting;
   /** Competitive separation: never beside another campaign of the same group on one page; null = none. */
   exclusivityGroup: string | null;
+  /**
+   * At most this many served decisions per visitor and UTC day; null = no cap. Visitors are told
+   * apart by a keyed hash whose key is replaced daily (no cookie, nothing stored).
+   */
+  visitorDailyCap: number | null;
   createdAt: string;
   updatedAt: string;
 }

@@ -94,7 +94,12 @@ export type StatsSummable = (typeof STATS_SUMMABLE)[number];
  * MRC viewability rule; `measurable`: impressions of placements that could measure it.
  * `revenue`: EUR (to the micro-euro) at the price in effect during each hour: cpm per 1000
  * impressions, vcpm per 1000 viewable, cpc per click, a flat fee spread evenly over the flight's
- * hours — the flat share only in series that are not split by a dimension.
+ * hours — the flat share only in series that are not split by a dimension. `reach`:
+ * distinct visitors estimated by the campaign's HyperLogLog sketch of that UTC day (±1.6 %; a
+ * customer's point merges its campaigns' sketches); on a day without a sketch 0 while reach is
+ * measured, null while it is off (`--reach` not given). The
+ * sketch is per campaign and day, so hourly points and `by=` breakdowns carry null; reach does not
+ * add up across days or campaigns and is not in STATS_SUMMABLE.
  */
 export interface StatsPoint {
   t: string;
@@ -104,6 +109,7 @@ export interface StatsPoint {
   viewable: number;
   measurable: number;
   revenue: number;
+  reach: number | null;
 }
 
 /** One line of a chart: the campaign itself, or one creative, zone or site of it. */
@@ -126,6 +132,11 @@ export interface CampaignTotals {
   viewable: number;
   measurable: number;
   revenue: number;
+  /**
+   * The sum of the campaign's daily reach over the UTC days that start in the range: a visitor
+   * seen on two days counts twice (the daily key makes days unlinkable, so no distinct total exists).
+   */
+  reachDailySum: number;
 }
 
 /** Answer of `GET /api/stats/summary`. */
@@ -133,5 +144,5 @@ export interface StatsSummary {
   from: string;
   to: string;
   campaigns: CampaignTotals[];
-  total: { served: number; impressions: number; clicks: number; viewable: number; measurable: number; revenue: number };
+  total: { served: number; impressions: number; clicks: number; viewable: number; measurable: number; revenue: number; reachDailySum: number };
 }

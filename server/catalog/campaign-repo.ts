@@ -21,6 +21,7 @@ interface CampaignRow {
   weight: number;
   targeting: string;
   exclusivity_group: string | null;
+  visitor_daily_cap: number | null;
   created_at: string;
   updated_at: string;
 }
@@ -58,6 +59,7 @@ export class CampaignRepo {
       weight: r.weight,
       targeting: JSON.parse(r.targeting) as Targeting,
       exclusivityGroup: r.exclusivity_group,
+      visitorDailyCap: r.visitor_daily_cap,
       createdAt: r.created_at,
       updatedAt: r.updated_at,
     };
@@ -91,10 +93,10 @@ export class CampaignRepo {
   insert(id: string, customerId: string, c: CampaignFields, at: string): Campaign {
     this.db
       .prepare(
-        `INSERT INTO campaigns (id, customer_id, name, status, starts_at, ends_at, impression_goal, goal_kind, pacing, daily_cap, priority, weight, targeting, exclusivity_group, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO campaigns (id, customer_id, name, status, starts_at, ends_at, impression_goal, goal_kind, pacing, daily_cap, priority, weight, targeting, exclusivity_group, visitor_daily_cap, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(id, customerId, c.name, c.status, c.startsAt, c.endsAt, c.goal?.count ?? null, c.goal?.kind ?? 'impressions', c.pacing, c.dailyCap, c.priority, c.weight, JSON.stringify(c.targeting), c.exclusivityGroup, at, at);
+      .run(id, customerId, c.name, c.status, c.startsAt, c.endsAt, c.goal?.count ?? null, c.goal?.kind ?? 'impressions', c.pacing, c.dailyCap, c.priority, c.weight, JSON.stringify(c.targeting), c.exclusivityGroup, c.visitorDailyCap, at, at);
     this.linkZones(id, c.zoneIds);
     return this.get(id)!;
   }
@@ -104,9 +106,9 @@ export class CampaignRepo {
     this.db
       .prepare(
         `UPDATE campaigns SET name = ?, status = ?, starts_at = ?, ends_at = ?, impression_goal = ?, goal_kind = ?, pacing = ?, daily_cap = ?, priority = ?, weight = ?,
-         targeting = ?, exclusivity_group = ?, updated_at = ? WHERE id = ?`,
+         targeting = ?, exclusivity_group = ?, visitor_daily_cap = ?, updated_at = ? WHERE id = ?`,
       )
-      .run(c.name, c.status, c.startsAt, c.endsAt, c.goal?.count ?? null, c.goal?.kind ?? 'impressions', c.pacing, c.dailyCap, c.priority, c.weight, JSON.stringify(c.targeting), c.exclusivityGroup, at, id);
+      .run(c.name, c.status, c.startsAt, c.endsAt, c.goal?.count ?? null, c.goal?.kind ?? 'impressions', c.pacing, c.dailyCap, c.priority, c.weight, JSON.stringify(c.targeting), c.exclusivityGroup, c.visitorDailyCap, at, id);
     this.db.prepare('DELETE FROM campaign_zones WHERE campaign_id = ?').run(id);
     this.linkZones(id, c.zoneIds);
     return this.get(id);

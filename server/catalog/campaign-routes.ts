@@ -24,7 +24,7 @@ import { newId } from '../store/new-id';
 import { PriceRepo } from './price-repo';
 import { ZoneRepo } from './zone-repo';
 
-const EDITABLE = ['name', 'startsAt', 'endsAt', 'zoneIds', 'status', 'goal', 'pacing', 'dailyCap', 'priority', 'weight', 'targeting', 'exclusivityGroup'] as const;
+const EDITABLE = ['name', 'startsAt', 'endsAt', 'zoneIds', 'status', 'goal', 'pacing', 'dailyCap', 'priority', 'weight', 'targeting', 'exclusivityGroup', 'visitorDailyCap'] as const;
 
 const fieldsOf = (c: Campaign): CampaignFields => ({
   name: c.name,
@@ -39,6 +39,7 @@ const fieldsOf = (c: Campaign): CampaignFields => ({
   weight: c.weight,
   targeting: c.targeting,
   exclusivityGroup: c.exclusivityGroup,
+  visitorDailyCap: c.visitorDailyCap,
 });
 
 /** Campaigns: GET/POST /api/campaigns, GET/PATCH /api/campaigns/:id. */

@@ -69,7 +69,7 @@ export function loadDemoData(db: Db, audit: AuditLog, now: Date): DemoResult {
       const campaign = campaigns.insert(newId('campaign'), advertiser.id, {
         name: `${DEMO_PREFIX}${spec.name}`, status: 'active',
         startsAt: new Date(now.getTime() - DAY).toISOString(), endsAt: new Date(now.getTime() + 30 * DAY).toISOString(),
-        zoneIds: created.map((z) => z.id), goal: null, pacing: 'even', dailyCap: null, priority: spec.priority, weight: 1, targeting: {}, exclusivityGroup: null,
+        zoneIds: created.map((z) => z.id), goal: null, pacing: 'even', dailyCap: null, priority: spec.priority, weight: 1, targeting: {}, exclusivityGroup: null, visitorDailyCap: null,
       }, at);
       log('campaign.create', campaign.id, ['customerId', 'name', 'status', 'startsAt', 'endsAt', 'zoneIds', 'priority', 'weight', 'targeting']);
       campaignIds.push(campaign.id);

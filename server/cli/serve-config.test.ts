@@ -50,6 +50,14 @@ describe('configFromFlags', () => {
     expect(() => configFromFlags(flags('--no-portal', '--portal-public-url', 'https://kunden.agency.example'), {})).toThrow(/leave out --portal-public-url/);
   });
 
+  it('turns reach on with --reach or CREATIVE_ENGINE_REACH, off by default', () => {
+    expect(configFromFlags(flags(), {}).reach).toBe(false);
+    expect(configFromFlags(flags('--reach'), {}).reach).toBe(true);
+    expect(configFromFlags(flags(), { CREATIVE_ENGINE_REACH: 'on' }).reach).toBe(true);
+    expect(configFromFlags(flags(), { CREATIVE_ENGINE_REACH: '0' }).reach).toBe(false);
+    expect(() => configFromFlags(flags(), { CREATIVE_ENGINE_REACH: 'yes please' })).toThrow(new UsageError('CREATIVE_ENGINE_REACH must be 1 or 0 (on or off), not "yes please".'));
+  });
+
   it('refuses bad settings with the messages serve always gave', () => {
     expect(() => configFromFlags(flags('--mail-from', 'a@b.example'), {})).toThrow(new UsageError('--mail-from needs --smtp-url.'));
     expect(() => configFromFlags(flags('--backup-dir', outside), {})).toThrow(/need all of --backup-dir, --backup-every HOURS and --backup-keep N/);

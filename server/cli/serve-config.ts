@@ -19,6 +19,7 @@ export const SERVE_FLAGS = {
   'no-portal': { type: 'boolean' },
   'trust-proxy': { type: 'string' },
   'geoip-file': { type: 'string' },
+  reach: { type: 'boolean' },
   'public-url': { type: 'string' },
   'portal-public-url': { type: 'string' },
   'console-dir': { type: 'string' },
@@ -40,7 +41,7 @@ export const SERVE_FLAGS = {
 } as const;
 
 export const SERVE_USAGE =
-  'serve [--data DIR] [--sealed-dir DIR] [--delivery-port N] [--delivery-host H] [--admin-port N] [--admin-host H] [--portal-port N] [--portal-host H | --no-portal] [--trust-proxy CIDR,…] [--geoip-file PATH.mmdb] [--public-url URL] [--portal-public-url URL] [--tls-cert FILE --tls-key FILE | --tls] [--sealed-retention-months 1-3 | --sealed-retention-days 0-89] [--seal-buffer-mb N] [--seal-buffer-records N] [--log-debug] ' +
+  'serve [--data DIR] [--sealed-dir DIR] [--delivery-port N] [--delivery-host H] [--admin-port N] [--admin-host H] [--portal-port N] [--portal-host H | --no-portal] [--trust-proxy CIDR,…] [--geoip-file PATH.mmdb] [--reach] [--public-url URL] [--portal-public-url URL] [--tls-cert FILE --tls-key FILE | --tls] [--sealed-retention-months 1-3 | --sealed-retention-days 0-89] [--seal-buffer-mb N] [--seal-buffer-records N] [--log-debug] ' +
   '[--data-key-file PATH] [--personal-data-retention contracts=6y,invoices=10y,contact=0d,requests=0d] [--smtp-url smtp://HOST:PORT --mail-from ADDRESS] [--backup-dir DIR --backup-every HOURS --backup-keep N]';
 
 /** Parsed `serve` flags: strings, booleans for switches, undefined when absent. */
@@ -49,7 +50,7 @@ export type ServeFlags = { [K in keyof typeof SERVE_FLAGS]?: (typeof SERVE_FLAGS
 /**
  * The whole ServerConfig of `serve` from its flags and the environment (CREATIVE_ENGINE_DATA,
  * CREATIVE_ENGINE_DATA_KEY_FILE, CREATIVE_ENGINE_SMTP_URL — keeps SMTP credentials off the command
- * line —, CREATIVE_ENGINE_CASE_TTL, CREATIVE_ENGINE_CASE_MAX_RECORDS, CREATIVE_ENGINE_TIME_ZONE).
+ * line —, CREATIVE_ENGINE_CASE_TTL, CREATIVE_ENGINE_CASE_MAX_RECORDS, CREATIVE_ENGINE_TIME_ZONE, CREATIVE_ENGINE_REACH).
  * UsageError on a mistyped flag; an Error on a bad case setting.
  */
 export function configFromFlags(f: ServeFlags, env: NodeJS.ProcessEnv): ServerConfig {
@@ -88,7 +89,16 @@ export function configFromFlags(f: ServeFlags, env: NodeJS.ProcessEnv): ServerCo
     cases: casesFrom(env),
     timeZone: env.CREATIVE_ENGINE_TIME_ZONE?.trim() || undefined,
     geoipFile: f['geoip-file'] ? path.resolve(f['geoip-file']) : undefined,
+    reach: f.reach ?? reachFromEnv(env.CREATIVE_ENGINE_REACH),
   });
+}
+
+/** CREATIVE_ENGINE_REACH: 1/true/on or 0/false/off (unset = off); anything else is a usage error. */
+function reachFromEnv(value: string | undefined): boolean {
+  const v = value?.trim().toLowerCase() ?? '';
+  if (v === '' || v === '0' || v === 'false' || v === 'off') return false;
+  if (v === '1' || v === 'true' || v === 'on') return true;
+  throw new UsageError(`CREATIVE_ENGINE_REACH must be 1 or 0 (on or off), not "${value}".`);
 }
 
 /** The portal listener: off with --no-portal, else the flags over the defaults (which depend on TLS). */

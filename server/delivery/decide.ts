@@ -1,3 +1,4 @@
+import type { VisitorProbe } from './visitor-caps';
 import type { CampaignRule, Candidate, ZoneEntry } from './zone-snapshot';
 
 /** What a decision knows about the request: context only, never a person. */
@@ -12,6 +13,8 @@ export interface RequestFacts {
   weekday: number;
   /** Country number of the client address (common/countries.ts), 0 when unknown; the address itself is not kept. */
   country: number;
+  /** The visitor for per-visitor caps, set only when the zone has a capped campaign (null: caps are not checked). */
+  visitor: VisitorProbe | null;
 }
 
 /** Head start of the pacing curve: a goal may run this fraction ahead of even delivery (at least 1). */
@@ -24,9 +27,10 @@ export const GOAL_CLICKS = 2;
 
 /**
  * Whether a campaign may be served now: inside its flight (startsAt ≤ now < endsAt), matching its
- * targeting, below its daily cap (served decisions per UTC day) and its goal, counted in served
- * decisions, viewable impressions or clicks. Even pacing allows goal × elapsed/duration + slack
- * so far; asap (paceDuration 0) serves until the goal is met.
+ * targeting, below its daily cap (served decisions per UTC day), its goal (counted in served
+ * decisions, viewable impressions or clicks; even pacing allows goal × elapsed/duration + slack so
+ * far, asap (paceDuration 0) serves until the goal is met) and its per-visitor cap (when the
+ * request carries a visitor).
  */
 export function isEligible(rule: CampaignRule, r: RequestFacts): boolean {
   if (r.nowMs < rule.startsAt || r.nowMs >= rule.endsAt) return false;
@@ -51,7 +55,8 @@ export function isEligible(rule: CampaignRule, r: RequestFacts): boolean {
     if (done >= rule.goal) return false;
     if (rule.paceDuration !== 0 && done >= rule.goal * ((r.nowMs - rule.startsAt) / rule.paceDuration) + rule.paceSlack) return false;
   }
-  return true;
+  // Last: only a campaign eligible in every other way makes the request hash its visitor.
+  return rule.visitorCap === null || r.visitor === null || r.visitor.allows(rule.id, rule.visitorCap);
 }
 
 /**

@@ -2,6 +2,7 @@ import { adminRoute } from '../admin/admin-route';
 import type { AppContext, Routers } from '../app-context';
 import { openCountryLookup } from '../geo/country-lookup';
 import type { StatsService } from '../stats/stats-service';
+import { DailyVisitorKey } from './daily-visitor-key';
 import { CLICK_TTL_HOURS, DeliveryService, IMPRESSION_TTL_HOURS } from './delivery-service';
 import { registerDeliveryRoutes } from './delivery-routes';
 import { targetingClock } from './local-clock';
@@ -9,6 +10,7 @@ import { SeenDecisions } from './seen-decisions';
 import { SeenDecisionsRepo } from './seen-decisions-repo';
 import { loadOrCreateTokenKeys, rotateTokenKeys } from './token-keys';
 import { TokenSigner } from './tokens';
+import { VisitorCaps, VisitorProbe } from './visitor-caps';
 import { ZoneIndex } from './zone-index';
 
 /**
@@ -16,7 +18,7 @@ import { ZoneIndex } from './zone-index';
  * iframe, pixel and click routes on the delivery listener, and the token-key rotation route.
  * Counts go to `stats`; the sets of already-counted decisions are written in its flushes.
  */
-export function startDelivery(ctx: AppContext, { delivery, admin }: Routers, stats: StatsService): void {
+export function startDelivery(ctx: AppContext, { delivery, admin }: Routers, stats: StatsService): DeliveryVisitors {
   let keys = loadOrCreateTokenKeys(ctx.config.dataDir);
   const signer = new TokenSigner(keys);
   const nowMs = () => ctx.now().getTime();
@@ -34,9 +36,25 @@ export function startDelivery(ctx: AppContext, { delivery, admin }: Routers, sta
   // The IP→country table (or --geoip-file), in memory before the first decision.
   const geo = openCountryLookup(ctx.config.geoipFile);
   ctx.log.info(`country lookup: ${geo.lookup.source} (${geo.detail}) ready in ${Math.round(geo.loadMs)} ms`);
-  const service = new DeliveryService(ctx, stats, index, signer, clock, seenImpressions, seenClicks, geo.lookup);
-  index.onRebuilt = () => service.prune();
-  ctx.onStop(() => signer.wipe());
+  // One daily key for reach and per-visitor caps; the caps' counts go with the key at midnight (UTC).
+  const visitorKey = new DailyVisitorKey();
+  const visitorCaps = new VisitorCaps();
+  visitorKey.onReplaced = () => {
+    if (visitorCaps.overflows > 0) ctx.log.warn('per-visitor caps: the table was full; visitors beyond it were served uncapped', { overflows: visitorCaps.overflows });
+    visitorCaps.wipe();
+  };
+  const reach = stats.reach ? { key: visitorKey, sketches: stats.reach } : null;
+  const service = new DeliveryService(ctx, stats, index, signer, clock, seenImpressions, seenClicks, geo.lookup, new VisitorProbe(visitorKey, visitorCaps), reach);
+  index.onRebuilt = () => {
+    service.prune();
+    // The key is replaced at first use after midnight anyway; this also drops it on a quiet night.
+    visitorKey.replaceIfDue(nowMs());
+  };
+  ctx.onStop(() => {
+    signer.wipe();
+    visitorKey.wipe();
+    visitorCaps.wipe();
+  });
 
   registerDeliveryRoutes(ctx, delivery, service);
 
@@ -48,4 +66,11 @@ export function startDelivery(ctx: AppContext, { delivery, admin }: Routers, sta
     ctx.log.info('delivery token key rotated; the previous key still verifies outstanding tokens');
     return { rotatedAt };
   });
+  return { key: visitorKey, caps: visitorCaps };
+}
+
+/** The daily visitor key and per-visitor cap counts (App.services.visitors: tests compute a visitor's hash with it). */
+export interface DeliveryVisitors {
+  key: DailyVisitorKey;
+  caps: VisitorCaps;
 }

@@ -90,7 +90,8 @@ export function pageJson(zoneIds: readonly string[], served: ReadonlyArray<Serve
 
 /** GET /v1/decision (one zone or a page), POST /v1/decisions, /v1/zone/ID.js, /v1/zone/ID/frame, /v1/imp/TOKEN and /v1/click/TOKEN. */
 export function registerDeliveryRoutes(ctx: AppContext, delivery: Router<unknown>, service: DeliveryService): void {
-  // Behind --trust-proxy the client is the forwarded address; it goes to the country lookup and nowhere else.
+  // Behind --trust-proxy the client is the forwarded address; it goes to the country lookup and the
+  // keyed visitor hash of reach and per-visitor caps, and nowhere else.
   const clientIp = createClientIpResolver(ctx.config.trustProxy);
   /** Decides a page and writes its answer (200 even when no placement is filled). */
   const sendPage = (req: IncomingMessage, res: ServerResponse, zoneIds: string[], keywords: Array<readonly string[] | null>, exclusions: Parameters<DeliveryService['servePage']>[1], headers: Readonly<Record<string, string>>) => {
@@ -156,8 +157,10 @@ export function registerDeliveryRoutes(ctx: AppContext, delivery: Router<unknown
     send(res, 200, 'text/html; charset=utf-8', framePage(served), { 'cache-control': NO_STORE, 'content-security-policy': csp });
   });
 
-  delivery.get('/v1/imp/:token', ({ res, params }) => {
-    service.impression(params.token ?? '', ctx.deliveryBaseUrl());
+  delivery.get('/v1/imp/:token', ({ req, res, params }) => {
+    // The address and user agent feed reach only (hashed with the daily key, then dropped).
+    if (ctx.config.reach) service.impression(params.token ?? '', ctx.deliveryBaseUrl(), clientIp(req), req.headers['user-agent']);
+    else service.impression(params.token ?? '', ctx.deliveryBaseUrl());
     send(res, 200, 'image/gif', TRANSPARENT_GIF, { 'cache-control': NO_STORE });
   });
 

@@ -3,13 +3,16 @@ import { isId } from '../../common/schemas/ids';
 import type { CountryLookup } from '../geo/country-table';
 import type { AppContext } from '../app-context';
 import { HttpError } from '../http/http-error';
+import type { ReachSketches } from '../stats/reach-sketches';
 import type { StatsService } from '../stats/stats-service';
 import { MAX_PAGE_PLACEMENTS } from '../../common/schemas/decisions';
 import { decide, decideExcluding, excludeChosen, type PageExclusions, type RequestFacts } from './decide';
+import { hashWords, type DailyVisitorKey } from './daily-visitor-key';
 import { classifyUserAgent, DEVICE_BITS } from './device-class';
 import type { LocalClock } from './local-clock';
 import type { SeenDecisions } from './seen-decisions';
 import type { TokenClaims, TokenSigner } from './tokens';
+import type { VisitorProbe } from './visitor-caps';
 import { candidateStats, type Candidate, type ZoneEntry } from './zone-snapshot';
 import type { ZoneIndex } from './zone-index';
 
@@ -47,6 +50,10 @@ export class DeliveryService {
     private readonly seenImpressions: SeenDecisions,
     private readonly seenClicks: SeenDecisions,
     private readonly countries: CountryLookup,
+    /** Per-visitor caps: the request's visitor, hashed only when a capped campaign asks. */
+    private readonly visitor: VisitorProbe,
+    /** Reach: the daily visitor key and today's sketches; null when reach measurement is off. */
+    private readonly reach: { key: DailyVisitorKey; sketches: ReachSketches } | null,
   ) {}
 
   /** Finds a zone by id: 400 for a malformed id, 404 for an unknown one. */
@@ -99,15 +106,21 @@ export class DeliveryService {
     const country = clientIp === '' || placements.every((p) => p.zone.candidates.length === 0) ? 0 : this.countries.lookup(clientIp);
     const ex: PageExclusions = { creatives: new Set(exclude?.creatives), campaigns: new Set(exclude?.campaigns), groups: new Set() };
     const issuedAt = Math.floor(nowMs / 1000);
-    return placements.map(({ zone, keywords }) => {
-      const facts: RequestFacts = { keywords, device, nowMs, hour: this.clock.hour, weekday: this.clock.weekday, country };
+    const capped = placements.some((p) => p.zone.visitorCapped);
+    if (capped) this.visitor.begin(clientIp, userAgent, '', nowMs);
+    const served = placements.map(({ zone, keywords }) => {
+      const visitor = zone.visitorCapped ? this.visitor.site(zone.siteId) : null;
+      const facts: RequestFacts = { keywords, device, nowMs, hour: this.clock.hour, weekday: this.clock.weekday, country, visitor };
       const candidate = decideExcluding(zone, facts, ex);
       if (!candidate) return null;
+      if (visitor !== null && candidate.rule.visitorCap !== null) visitor.served(candidate.rule.id);
       excludeChosen(ex, candidate);
       const { token, decisionId } = this.signer.issue(candidate.tokenTail, issuedAt, country);
       this.stats.counters.served(candidateStats(candidate, country, this.stats.counters), nowMs);
       return { candidate, token, decisionId, baseUrl };
     });
+    if (capped) this.visitor.end();
+    return served;
   }
 
   /**
@@ -119,21 +132,37 @@ export class DeliveryService {
     this.clock.update(nowMs);
     // Statistics split by country, so every decision needs it (targeting too); no candidate, no lookup.
     const country = zone.candidates.length === 0 || clientIp === '' ? 0 : this.countries.lookup(clientIp);
-    const facts: RequestFacts = { keywords, device: DEVICE_BITS[classifyUserAgent(userAgent)], nowMs, hour: this.clock.hour, weekday: this.clock.weekday, country };
+    // Zones without a capped campaign never touch the visitor: the common path pays nothing.
+    const visitor = zone.visitorCapped ? this.visitor.begin(clientIp, userAgent, zone.siteId, nowMs) : null;
+    const facts: RequestFacts = { keywords, device: DEVICE_BITS[classifyUserAgent(userAgent)], nowMs, hour: this.clock.hour, weekday: this.clock.weekday, country, visitor };
     const candidate = decide(zone, facts);
+    if (visitor !== null) {
+      if (candidate !== null && candidate.rule.visitorCap !== null) visitor.served(candidate.rule.id);
+      visitor.end();
+    }
     if (!candidate) return null;
     const { token, decisionId } = this.signer.issue(candidate.tokenTail, Math.floor(nowMs / 1000), country);
     this.stats.counters.served(candidateStats(candidate, country, this.stats.counters), nowMs);
     return { candidate, token, decisionId, baseUrl };
   }
 
-  /** Counts an impression once per decision; throws 400 for forged, altered or expired tokens. */
-  impression(token: string, baseUrl: string): boolean {
+  /**
+   * Counts an impression once per decision; throws 400 for forged, altered or expired tokens. With
+   * reach on, the first count also adds the visitor (address, user agent, the zone's site) to the
+   * campaign's sketch of the day; the hash is not kept.
+   */
+  impression(token: string, baseUrl: string, clientIp = '', userAgent?: string): boolean {
     const claims = this.verify(token, IMPRESSION_TTL_HOURS, 'impression');
     const target = this.index.current(baseUrl).creatives.get(claims.creativeId);
     // An ad removed since (or of a customer restricted since) is not counted; the pixel still answers.
     if (!target || !this.seenImpressions.markFirst(claims.decisionId, claims.idHigh, claims.idLow, claims.issuedAt)) return false;
-    this.stats.counters.impression(this.statsKey(claims, target.campaignId, baseUrl), this.ctx.now().getTime());
+    const nowMs = this.ctx.now().getTime();
+    const key = this.statsKey(claims, target.campaignId, baseUrl);
+    this.stats.counters.impression(key, nowMs);
+    if (this.reach) {
+      const [hi, lo] = hashWords(this.reach.key.hash(nowMs, clientIp, userAgent, key.siteId));
+      this.reach.sketches.add(target.campaignId, nowMs, hi, lo);
+    }
     return true;
   }
 

@@ -24,6 +24,8 @@ export interface CampaignRow {
   targeting: string;
   /** Competitive separation group; null = none. */
   exclusivityGroup: string | null;
+  /** Served decisions per visitor and UTC day; null = no cap. */
+  visitorDailyCap: number | null;
 }
 
 /** A creative of a customer that is not restricted; `servable` when it and its campaign are active. */
@@ -67,7 +69,7 @@ export class DeliverySnapshotRepo {
       `SELECT c.id AS id, c.starts_at AS startsAt, c.ends_at AS endsAt, c.impression_goal AS impressionGoal,
               c.goal_kind AS goalKind, c.pacing AS pacing,
               c.daily_cap AS dailyCap, c.priority AS priority, c.weight AS weight, c.targeting AS targeting,
-              c.exclusivity_group AS exclusivityGroup
+              c.exclusivity_group AS exclusivityGroup, c.visitor_daily_cap AS visitorDailyCap
        FROM campaigns c JOIN customers cu ON cu.id = c.customer_id
        WHERE c.status = 'active' AND cu.status = 'active'`,
     );

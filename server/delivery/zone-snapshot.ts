@@ -39,6 +39,8 @@ export interface CampaignRule {
   served: CampaignServed;
   /** Exclusivity group, lower-cased (groups compare case-insensitively); null = none. */
   exclusivityGroup: string | null;
+  /** Served decisions per visitor and UTC day (VisitorCaps); null = no cap. */
+  visitorCap: number | null;
 }
 
 /** One creative eligible (by size, link and status) in one zone, with everything a response needs precomputed. */
@@ -71,6 +73,8 @@ export interface ZoneEntry {
   width: number;
   height: number;
   candidates: Candidate[];
+  /** Whether a candidate's campaign caps per visitor: only then does a decision here hash the visitor. */
+  visitorCapped: boolean;
 }
 
 /** Where a click goes and whose statistics it counts in. */
@@ -145,6 +149,7 @@ export function buildSnapshot(data: DeliverySnapshot, baseUrl: string, nowMs: nu
       },
       served: counters.campaign(c.id),
       exclusivityGroup: c.exclusivityGroup ? c.exclusivityGroup.toLowerCase() : null,
+      visitorCap: c.visitorDailyCap ?? null,
     });
   }
 
@@ -174,7 +179,7 @@ export function buildSnapshot(data: DeliverySnapshot, baseUrl: string, nowMs: nu
 
   const zones = new Map<string, ZoneEntry>();
   for (const z of data.zones) {
-    const entry: ZoneEntry = { id: z.id, siteId: z.siteId, width: z.width, height: z.height, candidates: [] };
+    const entry: ZoneEntry = { id: z.id, siteId: z.siteId, width: z.width, height: z.height, candidates: [], visitorCapped: false };
     zones.set(z.id, entry);
     if (!z.servable) continue;
     for (const campaignId of zoneCampaigns.get(z.id) ?? []) {
@@ -187,6 +192,7 @@ export function buildSnapshot(data: DeliverySnapshot, baseUrl: string, nowMs: nu
       }
     }
     entry.candidates.sort((a, b) => b.rule.priority - a.rule.priority);
+    entry.visitorCapped = entry.candidates.some((c) => c.rule.visitorCap !== null);
   }
   return { zones, creatives, baseUrl };
 }

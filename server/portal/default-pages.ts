@@ -39,6 +39,10 @@ Bei jedem Abruf an unseren Auslieferungsserver (Ad-Tag, Anzeige, Zählung einer 
 
 Wir zählen, wann welches Werbemittel auf welcher Website oder App ausgeliefert, eingeblendet und angeklickt wurde, zusammengefasst je Stunde und Land. Das Land ermitteln wir bei der Auslieferung aus der IP-Adresse anhand einer Länder-Tabelle im Arbeitsspeicher; danach wird die Adresse für diesen Zweck verworfen, gespeichert wird nur der zweibuchstabige Ländercode. Wo eine Statistik überhaupt eine IP-Adresse enthält, ist sie gekürzt (IPv4: letztes Oktett genullt, also /24; IPv6: nur die ersten 48 Bit). Die Statistiken lassen keinen Schluss auf einzelne Personen zu.
 
+### Reichweite und Kontaktbegrenzung (falls eingeschaltet)
+
+**[[Nur wenn Reichweitenmessung (\`--reach\`) oder ein Limit pro Besucher und Tag genutzt wird – sonst diesen Abschnitt löschen]]** Um zu zählen, wie viele verschiedene Besucher eine Kampagne an einem Tag erreicht hat, und um eine Werbung einem Besucher höchstens so oft am Tag zu zeigen, wie der Werbetreibende es festgelegt hat, bilden wir aus IP-Adresse, Browserkennung (User-Agent) und Website einen Hashwert (HMAC-SHA-256) mit einem zufälligen Schlüssel. Der Schlüssel existiert nur im Arbeitsspeicher des Servers, wird nie gespeichert und jeden Tag um 0 Uhr UTC durch einen neuen ersetzt; der alte wird gelöscht. Ein Hashwert von gestern passt daher heute zu nichts mehr. Gespeichert wird weder die Adresse noch der Hashwert: für die Reichweite nur eine statistische Zusammenfassung (HyperLogLog-Register, aus der sich kein Besucher zurückgewinnen lässt), für das Limit nur ein Zähler im Arbeitsspeicher, der mit dem Schlüssel täglich gelöscht wird. Cookies oder andere auf Ihrem Gerät gespeicherte Kennungen werden dafür nicht verwendet.
+
 ### Keine Cookies, kein Profiling
 
 Die Auslieferung setzt und liest keine Cookies und keine vergleichbaren Kennungen. Welche Werbung erscheint, richtet sich nur nach dem Umfeld (Werbefläche, Website oder App, Stichwörter, Geräteklasse, Tageszeit, Land) – nie nach einem Profil einer Person. Es gibt keine automatisierte Entscheidung im Sinne von Art. 22 DSGVO.
@@ -105,6 +109,10 @@ For every request to our delivery server (ad tag, ad, counting an impression or 
 ### Statistics
 
 We count when which ad was delivered, shown and clicked on which website or app, summed per hour and country. The country is looked up from the IP address at delivery time in an in-memory country table; the address is then dropped for this purpose, and only the two-letter country code is stored. Where a statistic holds an IP address at all, it is shortened (IPv4: last octet zeroed, i.e. /24; IPv6: only the first 48 bits). The statistics do not identify anyone.
+
+### Reach and frequency caps (if enabled)
+
+**[[Only if reach measurement (\`--reach\`) or a cap per visitor and day is used – otherwise delete this section]]** To count how many different visitors a campaign reached on a day, and to show an ad to a visitor at most as often per day as the advertiser set, we compute a hash (HMAC-SHA-256) of the IP address, the browser identification (user agent) and the website with a random key. The key exists only in the server's memory, is never stored, and is replaced by a new one every day at 00:00 UTC; the old one is erased. A hash from yesterday therefore matches nothing today. Neither the address nor the hash is stored: for reach only a statistical summary (HyperLogLog registers, from which no visitor can be recovered), for the cap only a counter in memory that is erased with the key every day. No cookies or other identifiers stored on your device are used for this.
 
 ### No cookies, no profiling
 

@@ -30,7 +30,7 @@ export function registerPortalStatsRoutes(ctx: AppContext, portal: Router<Portal
     const now = ctx.now();
     const today = Math.floor(now.getTime() / DAY_MS) * DAY_MS;
     stats.flush();
-    const [series] = scopedSeries(stats.repo, { kind: 'customer', id: customer.id }, { from: today - 6 * DAY_MS, to: now.getTime() + 1, granularity: 'day' }).series;
+    const [series] = scopedSeries(stats.repo, { kind: 'customer', id: customer.id }, { from: today - 6 * DAY_MS, to: now.getTime() + 1, granularity: 'day' }, stats.reachSource).series;
     const points = series!.points;
     const totals = points.reduce((a, p) => ({ served: a.served + p.served, impressions: a.impressions + p.impressions, clicks: a.clicks + p.clicks }), { served: 0, impressions: 0, clicks: 0 });
     return {
@@ -47,6 +47,6 @@ export function registerPortalStatsRoutes(ctx: AppContext, portal: Router<Portal
     if (campaignId !== undefined && campaigns.get(campaignId)?.customerId !== session.customerId) throw notFound('The campaign');
     // Flushing first makes the answer include the last second's counts.
     stats.flush();
-    return campaignId !== undefined ? campaignSeries(stats.repo, { ...q, campaignId }) : scopedSeries(stats.repo, { kind: 'customer', id: session.customerId }, q);
+    return campaignId !== undefined ? campaignSeries(stats.repo, { ...q, campaignId }, stats.reachSource) : scopedSeries(stats.repo, { kind: 'customer', id: session.customerId }, q, stats.reachSource);
   });
 }

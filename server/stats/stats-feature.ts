@@ -17,7 +17,7 @@ export function registerStatsRoutes(ctx: AppContext, admin: Router<AdminState>, 
     if (!stats.repo.campaignExists(q.campaignId)) throw notFound('The campaign');
     // Flushing first makes the answer include the last second's counts.
     stats.flush();
-    return campaignSeries(stats.repo, q);
+    return campaignSeries(stats.repo, q, stats.reachSource);
   });
 
   adminRoute(admin, 'GET /api/stats/summary', ({ query }) => {
@@ -28,7 +28,7 @@ export function registerStatsRoutes(ctx: AppContext, admin: Router<AdminState>, 
     if (to <= from) throw badRequest('to must be later than from.');
     if (to - from > STATS_MAX_RANGE_DAYS.day * DAY_MS) throw badRequest(`The range may span at most ${STATS_MAX_RANGE_DAYS.day} days.`);
     stats.flush();
-    return statsSummary(stats.repo, from, to);
+    return statsSummary(stats.repo, from, to, stats.reachRepo);
   });
 
   registerCustomerTotalsRoute(admin, stats);

@@ -1,5 +1,8 @@
 import type { AppContext } from '../app-context';
 import { StatsCounters } from './stats-counters';
+import { ReachRepo } from './reach-repo';
+import { ReachSketches } from './reach-sketches';
+import type { ReachSource } from './stats-query';
 import { StatsRepo } from './stats-repo';
 
 /** How often pending counters are written to the rollups. */
@@ -37,6 +40,12 @@ export interface StatsFlushStatus {
 export class StatsService {
   readonly counters = new StatsCounters();
   readonly repo: StatsRepo;
+  /** Stored reach sketches (read by the statistics API even while reach measurement is off). */
+  readonly reachRepo: ReachRepo;
+  /** Reach per campaign and day in memory; null unless reach measurement is on (`--reach`). */
+  readonly reach: ReachSketches | null;
+  /** What the statistics API reads reach from. */
+  readonly reachSource: ReachSource;
   private readonly participants: FlushParticipant[] = [];
   private readonly timer: NodeJS.Timeout;
   private stopped = false;
@@ -46,8 +55,15 @@ export class StatsService {
 
   constructor(private readonly ctx: AppContext) {
     this.repo = new StatsRepo(ctx.db);
+    this.reachRepo = new ReachRepo(ctx.db);
     const now = ctx.now().getTime();
     this.counters.seedServed(this.repo.servedTotals(Math.floor(now / DAY_MS) * 86_400), now);
+    this.reach = ctx.config.reach ? new ReachSketches(this.reachRepo) : null;
+    this.reachSource = { repo: this.reachRepo, measuring: this.reach !== null };
+    if (this.reach) {
+      this.reach.load(now);
+      this.addParticipant(this.reach);
+    }
     this.timer = setInterval(() => this.flush(), STATS_FLUSH_INTERVAL_MS);
     this.timer.unref();
     // Registered at start-up, so it runs after both listeners closed (stop hooks run after them).

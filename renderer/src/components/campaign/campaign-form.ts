@@ -30,6 +30,8 @@ export interface CampaignFormState {
   /** Local date-time a price change applies from; '' = now. */
   priceFrom: string;
   dailyCap: number | '';
+  /** Served decisions per visitor and day; '' = no cap. */
+  visitorDailyCap: number | '';
   priority: number | '';
   weight: number | '';
   zoneIds: string[];
@@ -55,6 +57,7 @@ export function formStateOf(c: Campaign | null, customerId = ''): CampaignFormSt
     priceAmount: c?.price?.amount ?? '',
     priceFrom: '',
     dailyCap: c?.dailyCap ?? '',
+    visitorDailyCap: c?.visitorDailyCap ?? '',
     priority: c?.priority ?? 5,
     weight: c?.weight ?? 1,
     zoneIds: [...(c?.zoneIds ?? [])],
@@ -86,6 +89,7 @@ export function payloadOf(s: CampaignFormState, forCreate: boolean): Record<stri
     goal: s.goalCount === '' ? null : { kind: s.goalKind, count: s.goalCount },
     pacing: s.pacing,
     dailyCap: orNull(s.dailyCap),
+    visitorDailyCap: orNull(s.visitorDailyCap),
     priority: orUndefined(s.priority),
     weight: orUndefined(s.weight),
     zoneIds: s.zoneIds,

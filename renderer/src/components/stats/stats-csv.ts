@@ -6,11 +6,12 @@ import { toCsv } from '../../composables/download';
  * pivot it. Revenue is a plain number of EUR (to the micro-euro, as the API answers). `dimension` names what the series are (campaign, creative, zone or site).
  */
 export function statsCsv(series: readonly StatsSeries[], dimension: string, names: ReadonlyMap<string, string>): string {
-  const rows: Array<Array<string | number>> = [[dimension, 'name', 'time', 'served', 'impressions', 'clicks', 'ctr', 'revenue_eur']];
+  const rows: Array<Array<string | number>> = [[dimension, 'name', 'time', 'served', 'impressions', 'clicks', 'ctr', 'revenue_eur', 'reach']];
   for (const s of series) {
     for (const p of s.points) {
       const ctr = p.impressions ? (p.clicks / p.impressions).toFixed(6) : '';
-      rows.push([s.key, names.get(s.key) ?? '', p.t, p.served, p.impressions, p.clicks, ctr, p.revenue]);
+      // Reach: estimated distinct visitors of the day (empty where it does not apply: hours, breakdowns).
+      rows.push([s.key, names.get(s.key) ?? '', p.t, p.served, p.impressions, p.clicks, ctr, p.revenue, p.reach ?? '']);
     }
   }
   return toCsv(rows);

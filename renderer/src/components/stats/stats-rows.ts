@@ -6,6 +6,8 @@ export type StatsTotals = Record<StatsSummable, number>;
 /** Totals of one line of the statistics (a time bucket, or a creative/zone/site). */
 export interface StatsRow extends StatsTotals {
   label: string;
+  /** Estimated distinct visitors (daily points of a whole campaign only); absent or null elsewhere. */
+  reach?: number | null;
 }
 
 /** Click-through rate; null when nothing was seen. */
@@ -37,13 +39,13 @@ export function breakdownRows(series: readonly StatsSeries[], names: ReadonlyMap
   return series.map((s) => ({ label: names.get(s.key) ?? s.key, ...totalsOf(s.points) })).sort((a, b) => b.impressions - a.impressions);
 }
 
-/** Sums several series point by point (the campaign as a whole). */
+/** Sums several series point by point (the campaign as a whole); reach does not add up, so it stays only for a single series. */
 export function mergedPoints(series: readonly StatsSeries[]): StatsPoint[] {
   const byTime = new Map<string, StatsPoint>();
   for (const s of series) {
     for (const p of s.points) {
       let t = byTime.get(p.t);
-      if (!t) byTime.set(p.t, (t = { t: p.t, ...zeroTotals() }));
+      if (!t) byTime.set(p.t, (t = { t: p.t, ...zeroTotals(), reach: series.length === 1 ? p.reach : null }));
       addTotals(t, p);
     }
   }
