@@ -206,6 +206,6 @@ describe('revenue in statistics across a price change at 10:30 (applies from 11:
     expect(res.body.total.revenue).toBeCloseTo(0.021 + 0.09 + 3.9 + 4, 6);
     // A range without counts: the flat campaign is still listed, with 3 hours of its fee (2 €/hour by then).
     const quiet = await analyst.get('/api/stats/summary?from=2025-06-03T00:00:00Z&to=2025-06-03T03:00:00Z');
-    expect(quiet.body.campaigns).toEqual([{ campaignId: priced.flat.campaignId, served: 0, impressions: 0, clicks: 0, viewable: 0, measurable: 0, revenue: 6 }]);
+    expect(quiet.body.campaigns).toEqual([{ campaignId: priced.flat.campaignId, served: 0, impressions: 0, clicks: 0, viewable: 0, measurable: 0, revenue: 6, reachDailySum: 0 }]);
   });
 });
