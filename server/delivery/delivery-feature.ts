@@ -23,18 +23,20 @@ export function startDelivery(ctx: AppContext, { delivery, admin }: Routers, sta
   const seenRepo = new SeenDecisionsRepo(ctx.db);
   const seenImpressions = new SeenDecisions(seenRepo, 0, IMPRESSION_TTL_HOURS, nowMs);
   const seenClicks = new SeenDecisions(seenRepo, 1, CLICK_TTL_HOURS, nowMs);
+  // A view beacon is fired by the same page as its impression, so it lives as long.
+  const seenViews = new SeenDecisions(seenRepo, 2, IMPRESSION_TTL_HOURS, nowMs);
   const nowSec = Math.floor(nowMs() / 1000);
-  seenImpressions.load(nowSec);
-  seenClicks.load(nowSec);
-  stats.addParticipant(seenImpressions);
-  stats.addParticipant(seenClicks);
+  for (const seen of [seenImpressions, seenClicks, seenViews]) {
+    seen.load(nowSec);
+    stats.addParticipant(seen);
+  }
 
   const clock = targetingClock(ctx.config.timeZone, (m) => ctx.log.warn(m));
   const index = new ZoneIndex(ctx, stats.counters);
   // The IP→country table (or --geoip-file), in memory before the first decision.
   const geo = openCountryLookup(ctx.config.geoipFile);
   ctx.log.info(`country lookup: ${geo.lookup.source} (${geo.detail}) ready in ${Math.round(geo.loadMs)} ms`);
-  const service = new DeliveryService(ctx, stats, index, signer, clock, seenImpressions, seenClicks, geo.lookup);
+  const service = new DeliveryService(ctx, stats, index, signer, clock, { impressions: seenImpressions, clicks: seenClicks, views: seenViews }, geo.lookup);
   index.onRebuilt = () => service.prune();
   ctx.onStop(() => signer.wipe());
 
