@@ -59,6 +59,9 @@ describe('a new account manager sets up an advertiser and a publisher, and sees 
     const tag = await page.evaluate(() => navigator.clipboard.readText());
     expect(tag).toMatch(new RegExp(`^<script src="${h.app.deliveryUrl}/v1/zone/zon_[a-z2-7]{16}\\.js" async></script>$`));
     expect(await page.getByTestId('iframe-tag').textContent()).toContain('/frame" width="300" height="250"');
+    // The page tag beside the old ones: the script once per page and this zone's <ins>.
+    expect(await page.getByTestId('page-script').textContent()).toBe(`<script src="${h.app.deliveryUrl}/v1/tag.js" async></script>`);
+    expect(await page.getByTestId('page-ins').textContent()).toMatch(/^<ins data-ce-zone="zon_[a-z2-7]{16}" style="display:inline-block;width:300px;height:250px"><\/ins>$/);
     await screenshot(page, '11-site-zones');
 
     // Campaign in that zone
