@@ -100,6 +100,7 @@ describe.skipIf(missing(CHROMIUM))('page tag /v1/tag.js in Chromium', () => {
     expect(decisionRequests(watch)).toEqual([`POST ${app.deliveryUrl}/v1/decisions`]);
     await expect.poll(() => campaigns.size).toBe(3);
     expect(new Set(campaigns.values()).size).toBe(3);
+    for (const c of campaigns.values()) expect(pool).toContain(c);
     // One impression per placement; IntersectionObserver is there, so each says it is measurable.
     await expect.poll(() => watch.requests.filter((r) => r.includes('/v1/imp/')).length).toBe(3);
     expect(watch.requests.filter((r) => r.includes('/v1/imp/')).every((r) => r.endsWith('?m=1'))).toBe(true);
