@@ -2,20 +2,22 @@
 // temporary data directory loaded with the demo data, and a bare node:http server, both pinned to
 // core 0; drives each in turn with the same load from core 1 (wrk, else autocannon), 127.0.0.1 only;
 // prints requests/s and p50/p99 latency for the bare server, /v1/decision, a page of 8 placements
-// (/v1/decision?zones=…, with placements/s), /v1/imp and /v1/click, the ratio decision/bare
+// (/v1/decision?zones=…, with placements/s), /v1/imp, /v1/click and /v1/view (tokens collected
+// first, like imp), the page tag's size raw and gzipped, the ratio decision/bare
 // (target ≥ 0.70) and the server's memory after the run. For the page the bench adds 8 zones and
 // 8 campaigns (copies of the demo's first campaign and its 300×250 creative) to the demo store with
 // SQL before the server starts; the single decision keeps using the demo's own zone.
 //
 // Environment: BENCH_SECONDS (default 10, split over BENCH_ROUNDS interleaved rounds, default 2),
 // BENCH_CONNECTIONS (50), BENCH_WARMUP_SECONDS (3),
-// BENCH_TOKENS (2000 decisions collected for the imp/click runs), BENCH_CPU_PROF=1 to write a
+// BENCH_TOKENS (2000 decisions collected for the imp/click/view runs), BENCH_CPU_PROF=1 to write a
 // V8 CPU profile of the server to bench/profiles/, BENCH_ONLY_DECISION=1 (bare and decision only),
 // BENCH_CLI (path of the CLI to run).
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { load, pinned } from './load.mjs';
@@ -85,19 +87,27 @@ const rssMb = (pid) => {
   return m ? Number(m[1]) / 1024 : NaN;
 };
 
-/** Makes `count` decisions (10 at a time) and returns their impression and click paths. */
+/** The page tag's size as served: raw, and gzipped at zlib's default level and at level 9. */
+async function pageTagSize(origin) {
+  const js = Buffer.from(await (await fetch(`${origin}/v1/tag.js`)).arrayBuffer());
+  return { raw: js.length, gzipDefault: zlib.gzipSync(js).length, gzip9: zlib.gzipSync(js, { level: 9 }).length };
+}
+
+/** Makes `count` decisions (10 at a time) and returns their impression, click and view paths. */
 async function collectTokens(origin, zoneId, count) {
   const imp = [];
   const click = [];
+  const view = [];
   const one = async () => {
     const res = await fetch(`${origin}/v1/decision?zone=${zoneId}`);
     if (res.status !== 200) throw new Error(`decision answered ${res.status}; the demo data should always serve an ad`);
     const d = await res.json();
     imp.push(new URL(d.impressionUrl).pathname);
     click.push(new URL(d.clickUrl).pathname);
+    view.push(new URL(d.viewUrl).pathname);
   };
   for (let i = 0; i < count; i += 10) await Promise.all(Array.from({ length: Math.min(10, count - i) }, one));
-  return { imp, click };
+  return { imp, click, view };
 }
 
 const PAGE_PLACEMENTS = 8;
@@ -180,7 +190,9 @@ async function main() {
       { name: `page of ${PAGE_PLACEMENTS} (zones=)`, origin: engine.url, paths: [pagePath], placements: filled },
       { name: '/v1/imp/TOKEN', origin: engine.url, paths: tokens.imp },
       { name: '/v1/click/TOKEN', origin: engine.url, paths: tokens.click },
-    ].slice(0, ONLY_DECISION ? 2 : 5);
+      { name: '/v1/view/TOKEN', origin: engine.url, paths: tokens.view },
+    ].slice(0, ONLY_DECISION ? 2 : 6);
+    const tagSize = await pageTagSize(engine.url);
     console.log(`server: ${engine.url} (core ${SERVER_CORE}), bare: ${bare.url} (core ${SERVER_CORE}), load: core ${LOAD_CORE}, ${CONNECTIONS} connections, ${SECONDS} s per target after ${WARMUP} s warm-up`);
     // Load on a shared machine drifts: every target runs in each of ROUNDS interleaved slices, so
     // drift hits them alike. Requests/s and CPU per request come from the totals; latencies are
@@ -234,6 +246,7 @@ async function main() {
     console.log(`ratio /v1/decision ÷ bare: ${ratio.toFixed(2)} (target ≥ ${TARGET}) ${ratio >= TARGET ? 'met' : 'NOT met'}`);
     console.log(`ratio from CPU time per request (bare ÷ decision, robust to other load on the machine): ${cpuRatio.toFixed(2)}`);
     console.log(`server RSS after the run: ${rss.toFixed(1)} MB`);
+    console.log(`page tag /v1/tag.js: ${tagSize.raw} bytes, gzip ${tagSize.gzipDefault} bytes (default level), ${tagSize.gzip9} bytes (level 9); budget 3072`);
     if (results.some((r) => r.errors > 0)) console.log('note: some responses were errors (non-2xx/3xx or timeouts); see the errors column');
   } finally {
     if (bare) await stop(bare.child);

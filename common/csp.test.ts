@@ -16,6 +16,10 @@ describe('content security policies', () => {
       expect(csp).not.toMatch(/script-src|unsafe-eval|\*/);
     }
     expect(adFrameCsp(ORIGIN)).toContain('sandbox allow-popups allow-popups-to-escape-sandbox');
+    // The iframe placement's measuring script: that hash only, and scripts allowed by the sandbox for it.
+    const measured = adFrameCsp(ORIGIN, "'sha256-abc='").split('; ');
+    expect(measured).toEqual(expect.arrayContaining(["script-src 'sha256-abc='", 'sandbox allow-scripts allow-popups allow-popups-to-escape-sandbox']));
+    expect(measured.filter((d) => d.startsWith('script-src'))).toEqual(["script-src 'sha256-abc='"]);
     expect(htmlCreativeCsp(ORIGIN)).toContain(`base-uri ${ORIGIN}`);
   });
 

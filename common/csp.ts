@@ -62,10 +62,13 @@ const adDirectives = (origin: string): string[] => [
 
 /**
  * CSP header of the delivery's iframe document: the ad only, sandboxed (links may open a new
- * window, nothing else). `origin` is the delivery server's ASCII origin.
+ * window, nothing else). `origin` is the delivery server's ASCII origin. `scriptHash`
+ * ('sha256-…', quoted) lets exactly one inline script run, the placement's viewability measurement:
+ * the sandbox then allows scripts, and the hash keeps every other script (the creative's included) out.
  */
-export function adFrameCsp(origin: string): string {
-  return policy([...adDirectives(origin), "base-uri 'none'", "form-action 'none'", 'sandbox allow-popups allow-popups-to-escape-sandbox']);
+export function adFrameCsp(origin: string, scriptHash?: string): string {
+  const sandbox = `sandbox ${scriptHash ? 'allow-scripts ' : ''}allow-popups allow-popups-to-escape-sandbox`;
+  return policy([...adDirectives(origin), ...(scriptHash ? [`script-src ${scriptHash}`] : []), "base-uri 'none'", "form-action 'none'", sandbox]);
 }
 
 /**

@@ -37,10 +37,12 @@ export interface PortalCreative extends Creative {
   previewUrl: string;
 }
 
-/** The two ways a publisher embeds a zone (common/zone-tags.ts). */
+/** The ways a publisher embeds a zone (common/zone-tags.ts). */
 export interface ZoneTags {
   js: string;
   iframe: string;
+  pageScript: string;
+  pageIns: string;
 }
 
 /** A publisher's site as the portal shows it: with its zones and their ad tags. */

@@ -59,6 +59,9 @@ describe('a new account manager sets up an advertiser and a publisher, and sees 
     const tag = await page.evaluate(() => navigator.clipboard.readText());
     expect(tag).toMatch(new RegExp(`^<script src="${h.app.deliveryUrl}/v1/zone/zon_[a-z2-7]{16}\\.js" async></script>$`));
     expect(await page.getByTestId('iframe-tag').textContent()).toContain('/frame" width="300" height="250"');
+    // The page tag beside the old ones: the script once per page and this zone's <ins>.
+    expect(await page.getByTestId('page-script').textContent()).toBe(`<script src="${h.app.deliveryUrl}/v1/tag.js" async></script>`);
+    expect(await page.getByTestId('page-ins').textContent()).toMatch(/^<ins data-ce-zone="zon_[a-z2-7]{16}" style="display:inline-block;width:300px;height:250px"><\/ins>$/);
     await screenshot(page, '11-site-zones');
 
     // Campaign in that zone
@@ -126,8 +129,10 @@ describe('a new account manager sets up an advertiser and a publisher, and sees 
     const download = page.waitForEvent('download');
     await page.getByRole('button', { name: 'CSV exportieren' }).click();
     const csv = fs.readFileSync((await (await download).path())!, 'utf8').split('\r\n');
-    expect(csv[0]).toBe('creative,name,time,served,impressions,clicks,ctr,revenue_eur,reach');
-    expect(csv.filter((l) => /^crv_[a-z2-7]{16},Herbstaktion bei Nordlicht \(300 × 250\),[^,]+,1,1,0,0\.000000,0,$/.test(l))).toHaveLength(1);
+    expect(csv[0]).toBe('creative,name,time,served,impressions,viewable,measurable,viewable_rate,clicks,ctr,reach,revenue_eur');
+    // The zone tag measured the ad (measurable 1); whether it stayed a second in view depends on the journey's pace.
+    // Reach is empty in a breakdown (the sketch is per campaign and day); no price, so revenue 0.
+    expect(csv.filter((l) => /^crv_[a-z2-7]{16},Herbstaktion bei Nordlicht \(300 × 250\),[^,]+,1,1,(0,1,0\.000000|1,1,1\.000000),0,0\.000000,,0$/.test(l))).toHaveLength(1);
 
     // The customer's page counts it among the customer's totals (summed by the server).
     await page.goto(customerUrl);

@@ -120,7 +120,7 @@ describe('a customer gets portal access and uses it', () => {
     const download = page.waitForEvent('download');
     await page.getByTestId('stats-csv').click();
     const csv = fs.readFileSync((await (await download).path())!, 'utf8').split('\r\n');
-    expect(csv[0]).toBe('creative,name,time,served,impressions,clicks,ctr,revenue_eur,reach');
+    expect(csv[0]).toBe('creative,name,time,served,impressions,viewable,measurable,viewable_rate,clicks,ctr,reach,revenue_eur');
     expect(csv.some((l) => l.startsWith(`${world.creativeId},`))).toBe(true);
 
     // Creatives with their preview: the image from the portal's own origin, the HTML creative in a

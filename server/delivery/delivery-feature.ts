@@ -25,11 +25,13 @@ export function startDelivery(ctx: AppContext, { delivery, admin }: Routers, sta
   const seenRepo = new SeenDecisionsRepo(ctx.db);
   const seenImpressions = new SeenDecisions(seenRepo, 0, IMPRESSION_TTL_HOURS, nowMs);
   const seenClicks = new SeenDecisions(seenRepo, 1, CLICK_TTL_HOURS, nowMs);
+  // A view beacon is fired by the same page as its impression, so it lives as long.
+  const seenViews = new SeenDecisions(seenRepo, 2, IMPRESSION_TTL_HOURS, nowMs);
   const nowSec = Math.floor(nowMs() / 1000);
-  seenImpressions.load(nowSec);
-  seenClicks.load(nowSec);
-  stats.addParticipant(seenImpressions);
-  stats.addParticipant(seenClicks);
+  for (const seen of [seenImpressions, seenClicks, seenViews]) {
+    seen.load(nowSec);
+    stats.addParticipant(seen);
+  }
 
   const clock = targetingClock(ctx.config.timeZone, (m) => ctx.log.warn(m));
   const index = new ZoneIndex(ctx, stats.counters);
@@ -44,7 +46,7 @@ export function startDelivery(ctx: AppContext, { delivery, admin }: Routers, sta
     visitorCaps.wipe();
   };
   const reach = stats.reach ? { key: visitorKey, sketches: stats.reach } : null;
-  const service = new DeliveryService(ctx, stats, index, signer, clock, seenImpressions, seenClicks, geo.lookup, new VisitorProbe(visitorKey, visitorCaps), reach);
+  const service = new DeliveryService(ctx, stats, index, signer, clock, { impressions: seenImpressions, clicks: seenClicks, views: seenViews }, geo.lookup, new VisitorProbe(visitorKey, visitorCaps), reach);
   index.onRebuilt = () => {
     service.prune();
     // The key is replaced at first use after midnight anyway; this also drops it on a quiet night.

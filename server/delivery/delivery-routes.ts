@@ -8,15 +8,17 @@ import type { Router } from '../http/router';
 import { DECISIONS_BODY_LIMIT, decisionsRequestSchema } from '../../common/schemas/decisions';
 import { readJson } from '../http/body';
 import { DECISION_HEADERS, parseKeywordList, parseKeywords, type DeliveryService, type Served } from './delivery-service';
-import { framePage } from './frame-page';
+import { FRAME_SCRIPT_HASH, framePage } from './frame-page';
 import { adFrameCsp } from '../../common/csp';
 import { tagScript } from './tag-script';
+import { pageTagScript } from './page-tag-script';
 
 /** The 43-byte transparent 1×1 GIF answered by the impression pixel. */
 export const TRANSPARENT_GIF = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==', 'base64');
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 const NO_STORE = 'no-store';
+const VIEW_HEADERS: Readonly<Record<string, string>> = { 'cache-control': NO_STORE, 'access-control-allow-origin': '*' };
 /** Tags change only with the zone id and base URL; a short cache spares publishers' visitors a round trip. */
 const TAG_CACHE = 'public, max-age=300';
 
@@ -51,9 +53,10 @@ export function decisionJson(s: Served): { body: string; bytes: number } {
   const imp = `${s.baseUrl}/v1/imp/${s.token}`;
   const parts = s.candidate.jsonParts;
   const creative = parts.length === 1 ? parts[0] : parts.join(click);
+  // campaignId lets the page tag exclude campaigns already on the page from its later batches (ids are checked: no escaping).
   const body = plain
-    ? `{"decisionId":"${s.decisionId}","creative":${creative},"impressionUrl":"${imp}","clickUrl":"${click}"}`
-    : `{"decisionId":"${s.decisionId}","creative":${creative},"impressionUrl":${JSON.stringify(imp)},"clickUrl":${JSON.stringify(click)}}`;
+    ? `{"decisionId":"${s.decisionId}","campaignId":"${s.candidate.rule.id}","creative":${creative},"impressionUrl":"${imp}","clickUrl":"${click}","viewUrl":"${s.baseUrl}/v1/view/${s.token}"}`
+    : `{"decisionId":"${s.decisionId}","campaignId":"${s.candidate.rule.id}","creative":${creative},"impressionUrl":${JSON.stringify(imp)},"clickUrl":${JSON.stringify(click)},"viewUrl":${JSON.stringify(`${s.baseUrl}/v1/view/${s.token}`)}}`;
   return { body, bytes: plain ? body.length + s.candidate.jsonExtraBytes : Buffer.byteLength(body) };
 }
 
@@ -88,7 +91,7 @@ export function pageJson(zoneIds: readonly string[], served: ReadonlyArray<Serve
   return { body, bytes: body.length + extra };
 }
 
-/** GET /v1/decision (one zone or a page), POST /v1/decisions, /v1/zone/ID.js, /v1/zone/ID/frame, /v1/imp/TOKEN and /v1/click/TOKEN. */
+/** GET /v1/decision (one zone or a page), POST /v1/decisions, /v1/tag.js, /v1/zone/ID.js, /v1/zone/ID/frame, /v1/imp/TOKEN, /v1/view/TOKEN and /v1/click/TOKEN. */
 export function registerDeliveryRoutes(ctx: AppContext, delivery: Router<unknown>, service: DeliveryService): void {
   // Behind --trust-proxy the client is the forwarded address; it goes to the country lookup and the
   // keyed visitor hash of reach and per-visitor caps, and nowhere else.
@@ -139,6 +142,14 @@ export function registerDeliveryRoutes(ctx: AppContext, delivery: Router<unknown
     }
   });
 
+  // The page tag depends on the base URL alone: built once per base URL, not per request.
+  let pageTag = { base: '', script: '' };
+  delivery.get('/v1/tag.js', ({ res }) => {
+    const base = ctx.deliveryBaseUrl();
+    if (pageTag.base !== base || pageTag.script === '') pageTag = { base, script: pageTagScript(base) };
+    send(res, 200, 'text/javascript; charset=utf-8', pageTag.script, { 'cache-control': TAG_CACHE });
+  });
+
   // One parameter name for both forms: find-my-way keeps '/v1/zone/:id' (".js") and '/v1/zone/:id/frame' apart.
   delivery.get('/v1/zone/:id', ({ res, params, query }) => {
     const file = params.id ?? '';
@@ -153,15 +164,24 @@ export function registerDeliveryRoutes(ctx: AppContext, delivery: Router<unknown
     const zone = service.zone(params.id, base);
     const served = service.serve(zone, parseKeywords(query.get('kw')), req.headers['user-agent'], base, clientIp(req));
     // The CSP is a header: the configured base URL goes in as its ASCII origin (an IDN host in punycode).
-    const csp = adFrameCsp(asciiOrigin(base) ?? "'self'");
+    const csp = adFrameCsp(asciiOrigin(base) ?? "'self'", FRAME_SCRIPT_HASH);
     send(res, 200, 'text/html; charset=utf-8', framePage(served), { 'cache-control': NO_STORE, 'content-security-policy': csp });
   });
 
-  delivery.get('/v1/imp/:token', ({ req, res, params }) => {
+  delivery.get('/v1/imp/:token', ({ req, res, params, query }) => {
+    // Measuring tags add ?m=1; the query is parsed only when there is one (the pixel stays cheap).
+    const measurable = req.url!.includes('?') && query.get('m') === '1';
     // The address and user agent feed reach only (hashed with the daily key, then dropped).
-    if (ctx.config.reach) service.impression(params.token ?? '', ctx.deliveryBaseUrl(), clientIp(req), req.headers['user-agent']);
-    else service.impression(params.token ?? '', ctx.deliveryBaseUrl());
+    if (ctx.config.reach) service.impression(params.token ?? '', ctx.deliveryBaseUrl(), measurable, clientIp(req), req.headers['user-agent']);
+    else service.impression(params.token ?? '', ctx.deliveryBaseUrl(), measurable);
     send(res, 200, 'image/gif', TRANSPARENT_GIF, { 'cache-control': NO_STORE });
+  });
+
+  // The view beacon answers the same GIF as the pixel, so tags (and the iframe page, whose CSP allows
+  // images but no fetch) can fire it as an image; readable from any origin, never cached, no cookie.
+  delivery.get('/v1/view/:token', ({ res, params }) => {
+    service.view(params.token ?? '', ctx.deliveryBaseUrl());
+    send(res, 200, 'image/gif', TRANSPARENT_GIF, VIEW_HEADERS);
   });
 
   delivery.get('/v1/click/:token', ({ res, params }) => {

@@ -47,8 +47,7 @@ export class DeliveryService {
     readonly index: ZoneIndex,
     readonly signer: TokenSigner,
     private readonly clock: LocalClock,
-    private readonly seenImpressions: SeenDecisions,
-    private readonly seenClicks: SeenDecisions,
+    private readonly seen: { impressions: SeenDecisions; clicks: SeenDecisions; views: SeenDecisions },
     private readonly countries: CountryLookup,
     /** Per-visitor caps: the request's visitor, hashed only when a capped campaign asks. */
     private readonly visitor: VisitorProbe,
@@ -147,22 +146,36 @@ export class DeliveryService {
   }
 
   /**
-   * Counts an impression once per decision; throws 400 for forged, altered or expired tokens. With
-   * reach on, the first count also adds the visitor (address, user agent, the zone's site) to the
-   * campaign's sketch of the day; the hash is not kept.
+   * Counts an impression once per decision, and as measurable when the placement that fired it can
+   * measure viewability (`measurable`, the tag's `?m=1`); throws 400 for forged, altered or expired
+   * tokens. With reach on, the first count also adds the visitor (address, user agent, the zone's
+   * site) to the campaign's sketch of the day; the hash is not kept.
    */
-  impression(token: string, baseUrl: string, clientIp = '', userAgent?: string): boolean {
+  impression(token: string, baseUrl: string, measurable = false, clientIp = '', userAgent?: string): boolean {
     const claims = this.verify(token, IMPRESSION_TTL_HOURS, 'impression');
     const target = this.index.current(baseUrl).creatives.get(claims.creativeId);
     // An ad removed since (or of a customer restricted since) is not counted; the pixel still answers.
-    if (!target || !this.seenImpressions.markFirst(claims.decisionId, claims.idHigh, claims.idLow, claims.issuedAt)) return false;
+    if (!target || !this.seen.impressions.markFirst(claims.decisionId, claims.idHigh, claims.idLow, claims.issuedAt)) return false;
     const nowMs = this.ctx.now().getTime();
     const key = this.statsKey(claims, target.campaignId, baseUrl);
     this.stats.counters.impression(key, nowMs);
+    if (measurable) this.stats.counters.measurable(key, nowMs);
     if (this.reach) {
       const [hi, lo] = hashWords(this.reach.key.hash(nowMs, clientIp, userAgent, key.siteId));
       this.reach.sketches.add(target.campaignId, nowMs, hi, lo);
     }
+    return true;
+  }
+
+  /**
+   * Counts a viewable impression once per decision (the tag measured the MRC rule); the same token
+   * and lifetime as the impression, so 400 for forged, altered or expired tokens.
+   */
+  view(token: string, baseUrl: string): boolean {
+    const claims = this.verify(token, IMPRESSION_TTL_HOURS, 'view');
+    const target = this.index.current(baseUrl).creatives.get(claims.creativeId);
+    if (!target || !this.seen.views.markFirst(claims.decisionId, claims.idHigh, claims.idLow, claims.issuedAt)) return false;
+    this.stats.counters.viewable(this.statsKey(claims, target.campaignId, baseUrl), this.ctx.now().getTime());
     return true;
   }
 
@@ -171,7 +184,7 @@ export class DeliveryService {
     const claims = this.verify(token, CLICK_TTL_HOURS, 'click');
     const target = this.index.current(baseUrl).creatives.get(claims.creativeId);
     if (!target) throw new HttpError(404, 'not_found', 'This ad is no longer available.');
-    if (this.seenClicks.markFirst(claims.decisionId, claims.idHigh, claims.idLow, claims.issuedAt)) {
+    if (this.seen.clicks.markFirst(claims.decisionId, claims.idHigh, claims.idLow, claims.issuedAt)) {
       this.stats.counters.click(this.statsKey(claims, target.campaignId, baseUrl), this.ctx.now().getTime());
     }
     return target.landingUrl;
@@ -180,8 +193,9 @@ export class DeliveryService {
   /** Drops expired "already counted" marks (on the index's minute tick). */
   prune(): void {
     const nowSec = Math.floor(this.ctx.now().getTime() / 1000);
-    this.seenImpressions.prune(nowSec);
-    this.seenClicks.prune(nowSec);
+    this.seen.impressions.prune(nowSec);
+    this.seen.clicks.prune(nowSec);
+    this.seen.views.prune(nowSec);
   }
 
   private verify(token: string, ttlHours: number, what: string): TokenClaims {

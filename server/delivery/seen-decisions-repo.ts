@@ -1,9 +1,9 @@
 import type { Db } from '../store/database';
 
-/** 0 = impression, 1 = click. */
-export type SeenKind = 0 | 1;
+/** 0 = impression, 1 = click, 2 = viewable impression (the table's kind column has no CHECK, so no migration). */
+export type SeenKind = 0 | 1 | 2;
 
-/** SQL of the set of decisions whose impression or click was already counted. */
+/** SQL of the set of decisions whose impression, click or view was already counted. */
 export class SeenDecisionsRepo {
   private readonly insert;
   private readonly purge;

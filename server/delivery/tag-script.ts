@@ -1,3 +1,4 @@
+import { VIEWABILITY_JS } from './viewability-script';
 import { htmlCreativeCsp } from '../../common/csp';
 
 /** Escapes text for an HTML attribute or element. */
@@ -24,13 +25,15 @@ export function htmlCreativeHead(baseUrl: string): string {
  * The JavaScript tag of a zone. It renders right after its own <script> element (found through
  * document.currentScript, no document.write), fetches the decision without cookies, shows an image
  * in a link or HTML in a sandboxed iframe, then fires the impression. It loads nothing but from
- * `baseUrl`. Keywords come from the tag URL (validated) or the script's data-kw attribute.
+ * `baseUrl`. Keywords come from the tag URL (validated) or the script's data-kw attribute. Where it
+ * can measure viewability it says so with the impression (`?m=1`) and fires the view URL.
  */
 export function tagScript(baseUrl: string, zoneId: string, keywords: readonly string[] | null): string {
   return `(function () {
   "use strict";
   var script = document.currentScript;
   if (!script || !script.parentNode || !window.fetch) return;
+  ${VIEWABILITY_JS}
   var base = ${jsString(baseUrl)};
   var kw = ${jsString(keywords ? keywords.join(',') : '')} || script.getAttribute("data-kw") || "";
   var url = base + "/v1/decision?zone=" + encodeURIComponent(${jsString(zoneId)}) + (kw ? "&kw=" + encodeURIComponent(kw) : "");
@@ -64,8 +67,9 @@ export function tagScript(baseUrl: string, zoneId: string, keywords: readonly st
       }
       el.setAttribute("data-decision", d.decisionId);
       script.parentNode.insertBefore(el, script.nextSibling);
-      fetch(d.impressionUrl, { credentials: "omit", mode: "no-cors", cache: "no-store", keepalive: true })
-        .catch(function () { new Image().src = d.impressionUrl; });
+      var imp = d.impressionUrl + (d.viewUrl && ceView(el.firstChild || el, d.viewUrl) ? "?m=1" : "");
+      fetch(imp, { credentials: "omit", mode: "no-cors", cache: "no-store", keepalive: true })
+        .catch(function () { new Image().src = imp; });
     })
     .catch(function () {});
 })();

@@ -128,6 +128,8 @@ const ROUTES: Route[] = [
     ['GET', '/v1/zone/:id/frame'],
     ['GET', '/v1/imp/:id'],
     ['GET', '/v1/click/:id'],
+    ['GET', '/v1/view/:id'],
+    ['GET', '/v1/tag.js'],
     ['GET', '/v1/assets/:id'],
     ['HEAD', '/v1/assets/:id'],
     ['OPTIONS', '/v1/decisions'],

@@ -60,7 +60,8 @@ export class AdminClient {
       body = JSON.stringify(options.json);
       headers['content-type'] ??= 'application/json';
     }
-    const res = await fetch(`${this.baseUrl}${path}`, { method, headers, body });
+    // A copy over a plain ArrayBuffer: under the DOM lib (browser tests import this file too) fetch refuses a possibly shared buffer.
+    const res = await fetch(`${this.baseUrl}${path}`, { method, headers, body: body instanceof Uint8Array ? new Uint8Array(body) : body });
     const text = await res.text();
     let parsed: Json = undefined;
     if (text) {

@@ -23,6 +23,8 @@ export function sharedSections(m: ConsoleMessages) {
     sites: {
       kinds: m.sites.kinds, noZones: m.sites.noZones, tagHint: m.sites.tagHint, jsTag: m.sites.jsTag, iframeTag: m.sites.iframeTag,
       iframeTitle: m.sites.iframeTitle, copyJs: m.sites.copyJs, copyIframe: m.sites.copyIframe,
+      pageTag: m.sites.pageTag, pageTagHint: m.sites.pageTagHint, pageScript: m.sites.pageScript, pageIns: m.sites.pageIns,
+      copyPageScript: m.sites.copyPageScript, copyPageIns: m.sites.copyPageIns,
     },
     requests: { kinds: m.requests.kinds, statuses: m.requests.statuses, due: m.requests.due, overdue: m.requests.overdue, received: m.requests.received, message: m.requests.message },
   };

@@ -100,6 +100,9 @@ export const de = {
     kinds: { site: 'Website', app: 'App' }, domainHint: 'z. B. news.example oder com.example.app – ohne https:// und Pfad.', created: 'Angelegt.',
     zones: 'Werbeflächen', newZone: 'Neue Werbefläche', noZones: 'Noch keine Werbeflächen.', zoneCreated: 'Werbefläche angelegt.',
     jsTag: 'JavaScript-Tag', iframeTitle: 'Anzeige', iframeTag: 'iframe-Einbindung', copyJs: 'JS-Tag kopieren', copyIframe: 'iframe kopieren',
+    pageTag: 'Seiten-Tag (empfohlen)', pageScript: 'Einmal pro Seite, z. B. vor </body>', pageIns: 'Dort, wo die Anzeige dieser Werbefläche erscheinen soll',
+    pageTagHint: 'Eine Anfrage füllt alle Werbeflächen der Seite, zeigt keine Kampagne doppelt, lädt Flächen erst, wenn sie in die Nähe des Bildschirms kommen, und misst die Sichtbarkeit. Stichwörter: data-ce-kw="a,b" am <ins> ergänzen.',
+    copyPageScript: 'Seiten-Skript kopieren', copyPageIns: 'Werbefläche kopieren',
     tagHint: 'Fügen Sie den Code dort in die Seite ein, wo die Anzeige erscheinen soll. Er lädt nichts von Dritten.', filterCustomer: 'Nach Kunde filtern',
   },
   campaigns: {
@@ -133,6 +136,7 @@ export const de = {
     by: 'Aufschlüsselung', byNone: 'keine', byCreative: 'nach Werbemittel', byZone: 'nach Werbefläche', bySite: 'nach Website/App', byCountry: 'nach Land', unknownCountry: 'Land unbekannt', show: 'Anzeigen',
     series: 'Zeitverlauf', breakdown: 'Aufschlüsselung', tableCaption: 'Summen im Zeitraum', timeTable: 'Werte als Tabelle', csv: 'CSV exportieren', noData: 'Keine Daten im Zeitraum.',
     served: 'Ausgeliefert', impressions: 'Einblendungen', clicks: 'Klicks', ctr: 'Klickrate', revenue: 'Umsatz', time: 'Zeit', key: 'Element', total: 'Gesamt', reach: 'Reichweite', reachHint: 'Geschätzte verschiedene Besucher pro Tag (±1,6 %), ohne Cookies; Tage sind nicht verknüpfbar, daher lässt sich die Reichweite nicht aufsummieren.',
+    viewable: 'Sichtbar', measurable: 'Messbar', viewableRate: 'Sichtbarkeitsrate',
     chartLabel: 'Diagramm: {what}. Die Werte stehen auch in der Tabelle.', rangeHint: 'Stunden: höchstens 31 Tage; Tage: höchstens 400 Tage.', rangeError: '„Bis“ muss nach „Von“ liegen; bei Stunden höchstens 31, bei Tagen höchstens 400 Tage.',
   },
   cases: {

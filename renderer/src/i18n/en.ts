@@ -101,6 +101,9 @@ export const en: Messages = {
     kinds: { site: 'Website', app: 'App' }, domainHint: 'e.g. news.example or com.example.app – without https:// or path.', created: 'Created.',
     zones: 'Zones', newZone: 'New zone', noZones: 'No zones yet.', zoneCreated: 'Zone created.',
     jsTag: 'JavaScript tag', iframeTitle: 'Advertisement', iframeTag: 'iframe snippet', copyJs: 'Copy JS tag', copyIframe: 'Copy iframe',
+    pageTag: 'Page tag (recommended)', pageScript: 'Once per page, e.g. before </body>', pageIns: 'Where this zone’s ad should appear',
+    pageTagHint: 'One request fills every placement of the page, never shows a campaign twice, loads placements as they come near the screen and measures viewability. Keywords: add data-ce-kw="a,b" to the <ins>.',
+    copyPageScript: 'Copy page script', copyPageIns: 'Copy placement',
     tagHint: 'Paste the code where the ad should appear on the page. It loads nothing from third parties.', filterCustomer: 'Filter by customer',
   },
   campaigns: {
@@ -134,6 +137,7 @@ export const en: Messages = {
     by: 'Breakdown', byNone: 'none', byCreative: 'by creative', byZone: 'by zone', bySite: 'by site/app', byCountry: 'by country', unknownCountry: 'Country unknown', show: 'Show',
     series: 'Over time', breakdown: 'Breakdown', tableCaption: 'Totals in the range', timeTable: 'Values as a table', csv: 'Export CSV', noData: 'No data in this range.',
     served: 'Served', impressions: 'Impressions', clicks: 'Clicks', ctr: 'CTR', revenue: 'Revenue', time: 'Time', key: 'Item', total: 'Total', reach: 'Reach', reachHint: 'Estimated distinct visitors per day (±1.6 %), without cookies; days are not linkable, so reach does not add up.',
+    viewable: 'Viewable', measurable: 'Measurable', viewableRate: 'Viewable rate',
     chartLabel: 'Chart: {what}. The values are also in the table.', rangeHint: 'Hours: at most 31 days; days: at most 400 days.', rangeError: '“To” must be on or after “From”; at most 31 days for hours, 400 days for days.',
   },
   cases: {

@@ -31,7 +31,7 @@ describe('GET /v1/decision', () => {
     const text = await res.text();
     expect(Number(res.headers.get('content-length'))).toBe(Buffer.byteLength(text));
     const body = JSON.parse(text);
-    expect(Object.keys(body).sort()).toEqual(['clickUrl', 'creative', 'decisionId', 'impressionUrl']);
+    expect(Object.keys(body).sort()).toEqual(['campaignId', 'clickUrl', 'creative', 'decisionId', 'impressionUrl', 'viewUrl']);
     expect(body.decisionId).toMatch(/^[A-Za-z0-9_-]{22}$/);
     const assetId = app.ctx.db.prepare('SELECT asset_id FROM creatives WHERE id = ?').pluck().get(s.creativeId);
     expect(body.creative).toEqual({ id: s.creativeId, width: 300, height: 250, imageUrl: `${app.deliveryUrl}/v1/assets/${assetId}`, alt: 'Summer sale' });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/test-app';
 import { refreshIndex, Seeder, testId } from './seed';
@@ -58,10 +59,15 @@ describe('GET /v1/zone/ID/frame', () => {
     const csp = res.headers.get('content-security-policy') ?? '';
     expect(csp).toContain("default-src 'none'");
     expect(csp).toContain(`img-src ${app.deliveryUrl}`);
-    expect(csp).toContain('sandbox allow-popups allow-popups-to-escape-sandbox');
+    expect(csp).toContain('sandbox allow-scripts allow-popups allow-popups-to-escape-sandbox');
     const html = await res.text();
     expect(Number(res.headers.get('content-length'))).toBe(Buffer.byteLength(html));
-    expect(html).not.toMatch(/<script/i);
+    // Exactly one script, the viewability measurement, allowed by its hash and nothing broader.
+    const scripts = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1]!);
+    expect(scripts).toHaveLength(1);
+    const hash = `'sha256-${createHash('sha256').update(scripts[0]!).digest('base64')}'`;
+    expect(csp.split('; ')).toContain(`script-src ${hash}`);
+    expect(csp).not.toMatch(/unsafe-inline'?[^;]*script|script-src[^;]*(unsafe|\*|https?:)/);
     expect(html).toContain('alt="Cheap &#34;flights&#34; &#38; &#60;more&#62;"');
     const click = html.match(/<a href="([^"]+)" target="_blank" rel="noopener"><img src="([^"]+)"/);
     expect(click).not.toBeNull();
