@@ -137,7 +137,7 @@ export const de = {
     series: 'Zeitverlauf', breakdown: 'Aufschlüsselung', tableCaption: 'Summen im Zeitraum', timeTable: 'Werte als Tabelle', csv: 'CSV exportieren', noData: 'Keine Daten im Zeitraum.',
     served: 'Ausgeliefert', impressions: 'Einblendungen', clicks: 'Klicks', ctr: 'Klickrate', revenue: 'Umsatz', time: 'Zeit', key: 'Element', total: 'Gesamt', reach: 'Reichweite', reachHint: 'Geschätzte verschiedene Besucher pro Tag (±1,6 %), ohne Cookies; Tage sind nicht verknüpfbar, daher lässt sich die Reichweite nicht aufsummieren.',
     viewable: 'Sichtbar', measurable: 'Messbar', viewableRate: 'Sichtbarkeitsrate',
-    chartLabel: 'Diagramm: {what}. Die Werte stehen auch in der Tabelle.', rangeHint: 'Stunden: höchstens 31 Tage; Tage: höchstens 400 Tage.', rangeError: '„Bis“ muss nach „Von“ liegen; bei Stunden höchstens 31, bei Tagen höchstens 400 Tage.',
+    moneyChart: 'Umsatz und Reichweite', chartLabel: 'Diagramm: {what}. Die Werte stehen auch in der Tabelle.', rangeHint: 'Stunden: höchstens 31 Tage; Tage: höchstens 400 Tage.', rangeError: '„Bis“ muss nach „Von“ liegen; bei Stunden höchstens 31, bei Tagen höchstens 400 Tage.',
   },
   cases: {
     title: 'Missbrauchsfälle', detailTitle: 'Fall', new: 'Fall eröffnen', empty: 'Keine Fälle.', caption: 'Fälle', reasonHint: 'Konkreter Verdacht, mindestens 20 Zeichen.',

@@ -138,7 +138,7 @@ export const en: Messages = {
     series: 'Over time', breakdown: 'Breakdown', tableCaption: 'Totals in the range', timeTable: 'Values as a table', csv: 'Export CSV', noData: 'No data in this range.',
     served: 'Served', impressions: 'Impressions', clicks: 'Clicks', ctr: 'CTR', revenue: 'Revenue', time: 'Time', key: 'Item', total: 'Total', reach: 'Reach', reachHint: 'Estimated distinct visitors per day (±1.6 %), without cookies; days are not linkable, so reach does not add up.',
     viewable: 'Viewable', measurable: 'Measurable', viewableRate: 'Viewable rate',
-    chartLabel: 'Chart: {what}. The values are also in the table.', rangeHint: 'Hours: at most 31 days; days: at most 400 days.', rangeError: '“To” must be on or after “From”; at most 31 days for hours, 400 days for days.',
+    moneyChart: 'Revenue and reach', chartLabel: 'Chart: {what}. The values are also in the table.', rangeHint: 'Hours: at most 31 days; days: at most 400 days.', rangeError: '“To” must be on or after “From”; at most 31 days for hours, 400 days for days.',
   },
   cases: {
     title: 'Abuse cases', detailTitle: 'Case', new: 'Open a case', empty: 'No cases.', caption: 'Cases', reasonHint: 'A concrete suspicion, at least 20 characters.',

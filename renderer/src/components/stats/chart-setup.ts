@@ -19,4 +19,6 @@ Chart.defaults.animation = false;
 export { Chart };
 
 /** Colours of the measures, the same in every chart. */
-export const COLOURS = { served: '#7a869a', impressions: '#1f5fbf', clicks: '#d9730d', ctr: '#1e7d43' } as const;
+export const COLOURS = {
+  served: '#7a869a', impressions: '#1f5fbf', viewable: '#6a3fb5', clicks: '#d9730d', ctr: '#1e7d43', viewableRate: '#b5399b', revenue: '#0b7285', reach: '#8f6b00',
+} as const;
