@@ -17,7 +17,10 @@ export function sharedSections(m: ConsoleMessages) {
     security,
     signIn,
     dashboard: { served: m.dashboard.served, impressions: m.dashboard.impressions, clicks: m.dashboard.clicks, ctr: m.dashboard.ctr, today: m.dashboard.today },
-    campaigns: { statuses: m.campaigns.statuses, flight: m.campaigns.flight, creatives: m.campaigns.creatives },
+    campaigns: {
+      statuses: m.campaigns.statuses, flight: m.campaigns.flight, creatives: m.campaigns.creatives,
+      goalCount: m.campaigns.goalCount, goalKinds: m.campaigns.goalKinds, pacings: m.campaigns.pacings, noGoal: m.campaigns.noGoal,
+    },
     creatives: { statuses: m.creatives.statuses, kinds: m.creatives.kinds, preview: m.creatives.preview, htmlPreview: m.creatives.htmlPreview },
     customers: { kinds: m.customers.kinds },
     sites: {
