@@ -68,6 +68,13 @@ export function registerCampaignRoutes(ctx: AppContext, admin: Router<AdminState
   );
   adminRoute(admin, 'GET /api/campaigns/:id', ({ params }) => find(params.id));
 
+  /** A campaign's customer must exist and not be restricted before the campaign may change. */
+  const assertCampaignCustomerActive = (customerId: string): void => {
+    const customer = customers.get(customerId);
+    if (!customer) throw notFound('The customer');
+    assertCustomerActive(customer);
+  };
+
   adminRoute(admin, 'POST /api/campaigns', async ({ req }, session) => {
     const input = await readJson(req, campaignCreateSchema);
     const customer = customers.get(input.customerId);
@@ -94,9 +101,7 @@ export function registerCampaignRoutes(ctx: AppContext, admin: Router<AdminState
   adminRoute(admin, 'PATCH /api/campaigns/:id', async ({ req, params }, session) => {
     const before = find(params.id);
     const patch = await readJson(req, campaignPatchSchema);
-    const customer = customers.get(before.customerId);
-    if (!customer) throw notFound('The customer');
-    assertCustomerActive(customer);
+    assertCampaignCustomerActive(before.customerId);
     const { impressionGoal: _, goal: __, ...rest } = patch;
     const goal = goalOf(patch);
     const merged: CampaignFields = { ...fieldsOf(before), ...definedOnly(rest), ...(goal !== undefined ? { goal } : {}) };
@@ -118,9 +123,7 @@ export function registerCampaignRoutes(ctx: AppContext, admin: Router<AdminState
   adminRoute(admin, 'POST /api/campaigns/:id/prices', async ({ req, params }, session) => {
     const campaign = find(params.id);
     const input = await readJson(req, priceChangeSchema);
-    const customer = customers.get(campaign.customerId);
-    if (!customer) throw notFound('The customer');
-    assertCustomerActive(customer);
+    assertCampaignCustomerActive(campaign.customerId);
     const effectiveFrom = input.effectiveFrom ?? ctx.now().toISOString();
     // Any time before the flight's end, past ones included (corrections are audited); a later one would never apply.
     if (effectiveFrom >= campaign.endsAt) {
