@@ -35,6 +35,11 @@ export const ACTION_ROLES = {
   managePortalUsers: ['admin', 'manager'],
   /** Contact and data-subject requests hold data subjects' personal data: the DPO and admins only. */
   handleRequests: ['admin', 'dpo'],
+  /**
+   * Monthly statements (the invoicing basis): the roles that read statistics, with management for
+   * finance; reviewers and the DPO need neither delivery figures nor prices for their work.
+   */
+  readStatements: ['admin', 'manager', 'analyst', 'management'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Action = keyof typeof ACTION_ROLES;
@@ -102,6 +107,7 @@ export const ADMIN_ROUTES = {
   'GET /api/customers/:id/export': 'exportCustomer',
   // Traffic totals of the customer's campaigns: statistics, which every signed-in role reads.
   'GET /api/customers/:id/totals': 'signedIn',
+  'GET /api/customers/:id/statements/:month': 'readStatements',
   // The customer's portal accounts (their e-mails are personal data: account managers and admins).
   'POST /api/customers/:id/portal-invitations': 'managePortalUsers',
   'GET /api/customers/:id/portal-users': 'managePortalUsers',
@@ -113,6 +119,7 @@ export const ADMIN_ROUTES = {
   'GET /api/sites/:id': 'signedIn',
   'POST /api/sites': 'editCatalog',
   'PATCH /api/sites/:id': 'editCatalog',
+  'GET /api/sites/:id/statements/:month': 'readStatements',
   'GET /api/zones': 'signedIn',
   'GET /api/zones/:id': 'signedIn',
   'POST /api/zones': 'editCatalog',

@@ -29,6 +29,8 @@ export const ERROR_CODES = [
   'invitation_invalid',
   /** Customer portal: the customer asked for deletion; its accounts stay locked until erasure. */
   'portal_account_restricted',
+  /** A statement's month is not YYYY-MM or lies outside [earliest, latest]. */
+  'statement_month_invalid',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -39,6 +41,8 @@ export interface ErrorParamsByCode {
   payload_too_large: { limit: number };
   /** How long to wait before the next attempt (also the Retry-After header). */
   too_many_requests: { retryAfterSeconds: number };
+  /** The first and the last month (YYYY-MM) a statement can be made for. */
+  statement_month_invalid: { earliest: string; latest: string };
 }
 
 /** The parameters a code carries (an empty object for codes without any). */

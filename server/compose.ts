@@ -27,6 +27,7 @@ import { startRetention } from './retention/retention-feature';
 import { accessRecorder, startSealing } from './sealing/sealing-feature';
 import type { SealingService } from './sealing/sealing-service';
 import { registerStatsRoutes } from './stats/stats-feature';
+import { registerStatementRoutes } from './invoicing/statement-routes';
 import { StatsService } from './stats/stats-service';
 import { UserRepo } from './users/user-repo';
 
@@ -86,6 +87,7 @@ export async function composeServer(ctx: AppContext, routers: Routers): Promise<
   const stats = new StatsService(ctx);
   const visitors = startDelivery(ctx, routers, stats);
   registerStatsRoutes(ctx, admin, stats);
+  registerStatementRoutes(ctx, admin, stats, new SettingsRepo(ctx.db));
   registerHealthRoutes({ admin, delivery }, { sealer: sealing.sealer, stats });
 
   // One SMTP connection pool for every mail the server sends (portal invitations, request notices).

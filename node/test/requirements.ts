@@ -41,6 +41,20 @@ export const AGE_CLI: Requirement = {
   hint: 'apt-get install age',
 };
 
+/** poppler's pdftotext, which reads back the text of statement PDFs. */
+export const PDFTOTEXT: Requirement = {
+  name: 'pdftotext (poppler-utils)',
+  available: (() => {
+    try {
+      execFileSync('pdftotext', ['-v'], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  })(),
+  hint: 'apt-get install poppler-utils',
+};
+
 /**
  * For `describe.skipIf(missing(KEYRING))`: true when the part is missing. Under CI it also registers a
  * test that fails, naming the part, so the skip cannot go unnoticed.

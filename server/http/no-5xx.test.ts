@@ -166,6 +166,8 @@ const ROUTES: Route[] = [
     ['PUT', '/api/customers/:id/records'],
     ['GET', '/api/customers/:id/export'],
     ['GET', '/api/customers/:id/totals'],
+    // The month is the second parameter: the sweep's ids go into the customer id, bad months into the id's place below.
+    ['GET', '/api/customers/:id/statements/:id'],
     ['POST', '/api/customers/:id/portal-invitations'],
     ['GET', '/api/customers/:id/portal-users'],
     ['PATCH', '/api/portal-users/:id'],
@@ -175,6 +177,7 @@ const ROUTES: Route[] = [
     ['GET', '/api/sites/:id'],
     ['POST', '/api/sites'],
     ['PATCH', '/api/sites/:id'],
+    ['GET', '/api/sites/:id/statements/:id'],
     ['GET', '/api/zones'],
     ['GET', '/api/zones/:id'],
     ['POST', '/api/zones'],

@@ -66,8 +66,8 @@ export function scopedSeries(repo: StatsRepo, scope: StatsScope, q: Omit<StatsQu
   return { series };
 }
 
-/** Revenue in micro-euros per campaign for hours [from, to) (unix seconds), flat fees included. */
-function revenueByCampaign(repo: StatsRepo, scope: RevenueScope, from: number, to: number): Map<string, number> {
+/** Revenue in micro-euros per campaign for hours [from, to) (unix seconds), flat fees included (statistics and statements). */
+export function revenueByCampaign(repo: StatsRepo, scope: RevenueScope, from: number, to: number): Map<string, number> {
   const out = new Map<string, number>();
   const histories = priceHistories(repo.priceHistories(scope));
   if (histories.size === 0) return out;

@@ -18,7 +18,9 @@ export function useErrorText() {
 /** The error's params in words: a byte limit as a size, a wait in seconds as seconds or minutes. */
 function textParams(params: Readonly<Record<string, unknown>>, locale: string): Record<string, string> {
   const out: Record<string, string> = {};
-  const { limit, retryAfterSeconds } = params;
+  const { limit, retryAfterSeconds, earliest, latest } = params;
+  if (typeof earliest === 'string') out.earliest = earliest;
+  if (typeof latest === 'string') out.latest = latest;
   if (typeof limit === 'number') {
     const mb = limit >= 1024 * 1024;
     out.size = new Intl.NumberFormat(locale, { style: 'unit', unit: mb ? 'megabyte' : 'kilobyte', maximumFractionDigits: 1 }).format(limit / (mb ? 1024 * 1024 : 1024));

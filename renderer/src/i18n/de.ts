@@ -49,6 +49,7 @@ export const de = {
     totp_enrolment_required: 'Richten Sie zuerst die Zwei-Faktor-Anmeldung ein (Konto › Sicherheit).',
     invitation_invalid: 'Dieser Einladungslink ist nicht (mehr) gültig: Er wurde schon verwendet, zurückgezogen oder ist abgelaufen. Bitte fordern Sie bei der Agentur einen neuen an.',
     portal_account_restricted: 'Dieses Kundenkonto ist gesperrt, weil seine Löschung beantragt wurde; es wird gelöscht, sobald die Aufbewahrungsfristen enden. Bitte wenden Sie sich an die Agentur.',
+    statement_month_invalid: 'Bitte einen Monat zwischen {earliest} und {latest} wählen (Format JJJJ-MM).',
   },
   validation: {
     required: 'Bitte ausfüllen.', minChars: 'Mindestens {n} Zeichen.', maxChars: 'Höchstens {n} Zeichen.', minItems: 'Mindestens {n} auswählen.',

@@ -50,6 +50,7 @@ export const en: Messages = {
     totp_enrolment_required: 'Set up two-factor sign-in first (Account › Security).',
     invitation_invalid: 'This invitation link is not valid (any more): it may have been used, withdrawn or expired. Ask the agency for a new one.',
     portal_account_restricted: 'This customer account is locked because its deletion was requested; it will be erased when the retention periods end. Contact the agency.',
+    statement_month_invalid: 'Choose a month between {earliest} and {latest} (format YYYY-MM).',
   },
   validation: {
     required: 'Please fill this in.', minChars: 'At least {n} characters.', maxChars: 'At most {n} characters.', minItems: 'Choose at least {n}.',
