@@ -10,8 +10,10 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const r = (p) => path.join(root, p);
 const only = process.argv.slice(2);
 const want = (part) => only.length === 0 || only.includes(part);
-// Native modules stay outside the bundles; electron-builder rebuilds them for Electron.
-const external = ['better-sqlite3', 'keytar', 'electron'];
+// Native modules stay outside the bundles; electron-builder rebuilds them for Electron. pdfkit too:
+// it loads its font metrics through its package's own import map (#standard-fonts), which only
+// resolves inside its package (it is a production dependency, so it ships).
+const external = ['better-sqlite3', 'keytar', 'electron', 'pdfkit'];
 
 const started = Date.now();
 if (want('server')) {
