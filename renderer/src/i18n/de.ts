@@ -96,6 +96,15 @@ export const de = {
       removeConfirm: '{email} endgültig entfernen?', invitations: 'Offene Einladungen', noInvitations: 'Keine offenen Einladungen.', revoke: 'Widerrufen',
     },
   },
+  statements: {
+    title: 'Monatsaufstellungen', month: 'Monat', csv: 'CSV herunterladen', pdf: 'PDF herunterladen',
+    hint: 'Kalendermonat in der Zeitzone {zone}; Grundlage für die Rechnung.', empty: 'In diesem Monat wurde nichts ausgeliefert.',
+    caption: 'Aufstellung {month}', campaign: 'Kampagne', served: 'Ausgeliefert', impressions: 'Impressionen', viewable: 'Sichtbar', clicks: 'Klicks',
+    price: 'Preis', amount: 'Betrag', total: 'Summe', noPrice: 'kein Preis', flatExcluded: 'Pauschale nicht je Website aufgeteilt',
+    models: { cpm: 'TKP', vcpm: 'vTKP', cpc: 'CPC', flat: 'Pauschale' },
+    rounding: 'Beträge je Kampagnenzeile auf den Cent gerundet; die Summe ist die Summe der gerundeten Zeilen.',
+    siteNote: 'Beträge: Werbekundenpreise (TKP, vTKP, CPC) für das auf dieser Website Ausgelieferte; Pauschalen gelten je Kampagne und sind nicht enthalten.',
+  },
   sites: {
     title: 'Websites & Apps', detailTitle: 'Website/App', new: 'Neue Website/App', empty: 'Noch keine Websites oder Apps.', caption: 'Websites und Apps',
     kinds: { site: 'Website', app: 'App' }, domainHint: 'z. B. news.example oder com.example.app – ohne https:// und Pfad.', created: 'Angelegt.',

@@ -97,6 +97,15 @@ export const en: Messages = {
       removeConfirm: 'Remove {email} for good?', invitations: 'Open invitations', noInvitations: 'No open invitations.', revoke: 'Revoke',
     },
   },
+  statements: {
+    title: 'Monthly statements', month: 'Month', csv: 'Download CSV', pdf: 'Download PDF',
+    hint: 'Calendar month in the time zone {zone}; the basis for the invoice.', empty: 'Nothing was delivered this month.',
+    caption: 'Statement {month}', campaign: 'Campaign', served: 'Served', impressions: 'Impressions', viewable: 'Viewable', clicks: 'Clicks',
+    price: 'Price', amount: 'Amount', total: 'Total', noPrice: 'no price', flatExcluded: 'flat fee not split per site',
+    models: { cpm: 'CPM', vcpm: 'vCPM', cpc: 'CPC', flat: 'flat fee' },
+    rounding: 'Amounts rounded to the cent per campaign line; the total is the sum of the rounded lines.',
+    siteNote: 'Amounts: the advertisers’ prices (CPM, vCPM, CPC) for what was delivered on this site; flat fees are per campaign and not included.',
+  },
   sites: {
     title: 'Sites & apps', detailTitle: 'Site/app', new: 'New site/app', empty: 'No sites or apps yet.', caption: 'Sites and apps',
     kinds: { site: 'Website', app: 'App' }, domainHint: 'e.g. news.example or com.example.app – without https:// or path.', created: 'Created.',
