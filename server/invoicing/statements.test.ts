@@ -114,9 +114,10 @@ describe('customer statement', () => {
     expect(july.body.lines.find((l: { campaignName: string }) => l.campaignName === '5 Ohne Preis').served).toBe(100);
     const may = await manager.get(`/api/customers/${customerId}/statements/2025-05`);
     expect(may.body.lines.find((l: { campaignName: string }) => l.campaignName === '5 Ohne Preis').served).toBe(50);
-    // The flat fee's flight starts in June: nothing in May, the rest (14 days, 2 h) in July at 600 €.
+    // The flat fee's flight starts in June: nothing in May; July is running (clock 10 July 10:00 UTC),
+    // so it holds the share up to the end of the current hour only: 30 June 22:00 → 10 July 11:00 = 229 h.
     expect(may.body.lines.find((l: { campaignName: string }) => l.campaignName === '4 Festpreis')).toBeUndefined();
-    expect(july.body.lines.find((l: { campaignName: string }) => l.campaignName === '4 Festpreis').amount).toBe(Math.round((600 * 362) / 720 * 100) / 100);
+    expect(july.body.lines.find((l: { campaignName: string }) => l.campaignName === '4 Festpreis').amount).toBe(190.83);
   });
 
   it('answers the exact CSV, in English and German', async () => {

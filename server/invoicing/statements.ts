@@ -56,14 +56,21 @@ function totalOf(lines: readonly StatementLine[], lineCents: readonly number[]):
   return t;
 }
 
-const hours = (range: MonthRange) => ({ from: Math.floor(range.fromMs / 1000 / HOUR_S) * HOUR_S, to: Math.ceil(range.toMs / 1000) });
+/**
+ * The hours (unix seconds) a statement covers: the month, or for the running month up to the end
+ * of the current hour, so a flat fee's share of hours still to come is not billed yet.
+ */
+function hours(range: MonthRange, now: Date): { from: number; to: number } {
+  const endOfHour = Math.ceil((now.getTime() + 1) / 1000 / HOUR_S) * HOUR_S;
+  return { from: Math.floor(range.fromMs / 1000 / HOUR_S) * HOUR_S, to: Math.min(Math.ceil(range.toMs / 1000), endOfHour) };
+}
 
 /**
  * A customer's statement for a month: one line per campaign that delivered anything, earned a fee
  * or ran during the month, with the amount computed as the statistics' revenue is (server/stats/revenue.ts).
  */
 export function customerStatement(src: StatementSources, customer: { id: string; name: string }, range: MonthRange): CustomerStatement {
-  const { from, to } = hours(range);
+  const { from, to } = hours(range, src.now);
   const scope = { kind: 'customer', id: customer.id } as const;
   const histories = priceHistories(src.stats.priceHistories(scope));
   const revenue = revenueByCampaign(src.stats, scope, from, to);
@@ -96,7 +103,7 @@ export function siteStatement(
   site: { id: string; name: string; domain: string; customerId: string; customerName: string },
   range: MonthRange,
 ): SiteStatement {
-  const { from, to } = hours(range);
+  const { from, to } = hours(range, src.now);
   const rows = src.statements.siteCounts(site.id, from, to);
   const zones = new Set(rows.map((r) => r.zoneId));
   const histories = priceHistories(src.stats.priceHistories({ kind: 'all' }));
