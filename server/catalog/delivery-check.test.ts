@@ -142,6 +142,18 @@ describe('delivery check of a campaign', () => {
     expect(await served(c.zoneId!)).toBe(false);
   });
 
+  it('says zone_site_restricted when the publisher of every linked zone is restricted', async () => {
+    const publisher = expectStatus(await admin.post('/api/customers', { name: 'Closing publisher', email: 'c@closing.example', kind: 'publisher' }), 201);
+    const site = expectStatus(await admin.post('/api/sites', { customerId: publisher.id, name: 'Closing site', domain: 'closing.example' }), 201);
+    const zone = expectStatus(await admin.post('/api/zones', { siteId: site.id, name: 'Closing zone', width: 300, height: 250 }), 201);
+    const c = await campaignWith({}, { zone: false });
+    expectStatus(await admin.patch(`/api/campaigns/${c.id}`, { zoneIds: [zone.id] }), 200);
+    expect((await check(c.id)).status).toBe('delivering');
+    expectStatus(await admin.post(`/api/customers/${publisher.id}/deletion`), 200);
+    expect((await check(c.id)).reasons).toEqual([{ code: 'zone_site_restricted', params: { zones: ['Closing zone'] } }]);
+    expect(await served(zone.id)).toBe(false);
+  });
+
   it('states request targeting as conditions, and hours that exclude this moment as a reason', async () => {
     const hourNow = Number(new Intl.DateTimeFormat('en-US', { timeZone: 'Europe/Berlin', hour: 'numeric', hourCycle: 'h23' }).format(new Date()));
     const kw = await campaignWith({ targeting: { keywords: ['sport'], devices: ['mobile'], countries: ['DE'] } });
