@@ -31,7 +31,7 @@ export const GOAL_CLICKS = 2;
  * targeting, below its daily cap (served decisions per UTC day), its goal (counted in served
  * decisions, viewable impressions or clicks; even pacing allows goal × elapsed/duration + slack so
  * far, asap (paceDuration 0) serves until the goal is met) and its per-visitor cap (when the
- * request carries a visitor).
+ * request carries a visitor). A change here needs the same change in whyNot below.
  */
 export function isEligible(rule: CampaignRule, r: RequestFacts): boolean {
   if (r.nowMs < rule.startsAt || r.nowMs >= rule.endsAt) return false;
@@ -62,7 +62,7 @@ export function isEligible(rule: CampaignRule, r: RequestFacts): boolean {
 
 /**
  * The first check of isEligible that fails, as a reason with its values; null exactly when isEligible is true.
- * A mirror kept beside it (decide.test.ts asserts both agree on a table of cases) so the hot path keeps its
+ * A mirror kept beside it (test/why-not.test.ts asserts both agree on a table of cases) so the hot path keeps its
  * plain boolean checks and the delivery check still asks the same rules "why".
  */
 export function whyNot(rule: CampaignRule, r: RequestFacts): DeliveryReason | null {
