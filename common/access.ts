@@ -12,6 +12,8 @@ export const ACTION_ROLES = {
   readCustomerContact: ['admin', 'manager', 'dpo'],
   /** Create and change customers, sites, zones, campaigns, creatives and assets. */
   editCatalog: ['admin', 'manager'],
+  /** Ask why campaigns would or would not deliver (the roles that work with campaigns). */
+  checkDelivery: ['admin', 'manager', 'analyst'],
   /** Restrict a customer's account and set its record dates (account management). */
   manageCustomerAccount: ['admin', 'manager'],
   /** Read a customer's retention state (record dates, when it will be erased). */
@@ -129,6 +131,9 @@ export const ADMIN_ROUTES = {
   'POST /api/campaigns': 'editCatalog',
   'PATCH /api/campaigns/:id': 'editCatalog',
   'GET /api/campaigns/:id/prices': 'signedIn',
+  'GET /api/campaigns/delivery-check': 'checkDelivery',
+  'GET /api/campaigns/:id/delivery-check': 'checkDelivery',
+  'GET /api/zones/:id/delivery-check': 'checkDelivery',
   'POST /api/campaigns/:id/prices': 'editCatalog',
   'GET /api/assets': 'signedIn',
   'GET /api/assets/:id': 'signedIn',

@@ -1,3 +1,4 @@
+import type { DeliveryReason } from '../../common/schemas/delivery-check';
 import type { VisitorProbe } from './visitor-caps';
 import type { CampaignRule, Candidate, ZoneEntry } from './zone-snapshot';
 
@@ -30,7 +31,7 @@ export const GOAL_CLICKS = 2;
  * targeting, below its daily cap (served decisions per UTC day), its goal (counted in served
  * decisions, viewable impressions or clicks; even pacing allows goal × elapsed/duration + slack so
  * far, asap (paceDuration 0) serves until the goal is met) and its per-visitor cap (when the
- * request carries a visitor).
+ * request carries a visitor). A change here needs the same change in whyNot below.
  */
 export function isEligible(rule: CampaignRule, r: RequestFacts): boolean {
   if (r.nowMs < rule.startsAt || r.nowMs >= rule.endsAt) return false;
@@ -57,6 +58,44 @@ export function isEligible(rule: CampaignRule, r: RequestFacts): boolean {
   }
   // Last: only a campaign eligible in every other way makes the request hash its visitor.
   return rule.visitorCap === null || r.visitor === null || r.visitor.allows(rule.id, rule.visitorCap);
+}
+
+/**
+ * The first check of isEligible that fails, as a reason with its values; null exactly when isEligible is true.
+ * A mirror kept beside it (test/why-not.test.ts asserts both agree on a table of cases) so the hot path keeps its
+ * plain boolean checks and the delivery check still asks the same rules "why".
+ */
+export function whyNot(rule: CampaignRule, r: RequestFacts): DeliveryReason | null {
+  if (r.nowMs < rule.startsAt) return { code: 'flight_not_started', params: { startsAt: new Date(rule.startsAt).toISOString() } };
+  if (r.nowMs >= rule.endsAt) return { code: 'flight_ended', params: { endsAt: new Date(rule.endsAt).toISOString() } };
+  const t = rule.targeting;
+  if (t.devices !== 0 && (t.devices & r.device) === 0) return { code: 'targeting', params: { which: 'devices' } };
+  if (t.hours !== 0 && (t.hours & (1 << r.hour)) === 0) return { code: 'targeting', params: { which: 'hours', hour: r.hour } };
+  if (t.weekdays !== 0 && (t.weekdays & (1 << r.weekday)) === 0) return { code: 'targeting', params: { which: 'weekdays', weekday: r.weekday } };
+  if (t.countries !== null && t.countries[r.country] !== 1) return { code: 'targeting', params: { which: 'countries' } };
+  if (t.keywords !== null) {
+    const kws = r.keywords;
+    if (kws === null || !kws.some((k) => t.keywords!.has(k))) return { code: 'targeting', params: { which: 'keywords' } };
+  }
+  const served = rule.served;
+  if (rule.dailyCap !== null) {
+    const today = served.servedToday(r.nowMs);
+    if (today >= rule.dailyCap) return { code: 'daily_cap_reached', params: { cap: rule.dailyCap, servedToday: today } };
+  }
+  if (rule.goal !== null) {
+    const k = rule.goalKind;
+    const done = k === GOAL_SERVED ? served.total : k === GOAL_CLICKS ? served.clicks : served.viewable;
+    const kind = k === GOAL_SERVED ? 'impressions' : k === GOAL_CLICKS ? 'clicks' : 'viewable';
+    if (done >= rule.goal) return { code: 'goal_reached', params: { goal: rule.goal, done, kind } };
+    if (rule.paceDuration !== 0) {
+      const allowed = rule.goal * ((r.nowMs - rule.startsAt) / rule.paceDuration) + rule.paceSlack;
+      if (done >= allowed) return { code: 'pacing_ahead', params: { done, allowedNow: Math.floor(allowed), goal: rule.goal, kind } };
+    }
+  }
+  if (rule.visitorCap !== null && r.visitor !== null && !r.visitor.allows(rule.id, rule.visitorCap)) {
+    return { code: 'visitor_cap_reached', params: { cap: rule.visitorCap } };
+  }
+  return null;
 }
 
 /**

@@ -2,7 +2,10 @@ import { adminRoute } from '../admin/admin-route';
 import type { AppContext, Routers } from '../app-context';
 import { openCountryLookup } from '../geo/country-lookup';
 import type { StatsService } from '../stats/stats-service';
+import { notFound } from '../http/http-error';
 import { DailyVisitorKey } from './daily-visitor-key';
+import { checkAllCampaigns, checkCampaign, checkZone, DeliveryCheckRepo, type CheckMoment } from './delivery-check';
+import { LocalClock } from './local-clock';
 import { CLICK_TTL_HOURS, DeliveryService, IMPRESSION_TTL_HOURS } from './delivery-service';
 import { registerDeliveryRoutes } from './delivery-routes';
 import { targetingClock } from './local-clock';
@@ -67,6 +70,32 @@ export function startDelivery(ctx: AppContext, { delivery, admin }: Routers, sta
     ctx.audit.append({ actor: session.userId, action: 'delivery.token-key.rotate', target: null, details: { previousKeptForVerification: true } });
     ctx.log.info('delivery token key rotated; the previous key still verifies outstanding tokens');
     return { rotatedAt };
+  });
+
+  // The delivery check: the live index's rules asked "why", read-only; its own clock so it never moves the service's.
+  const checkRepo = new DeliveryCheckRepo(ctx.db);
+  const checkClock = new LocalClock(clock.timeZone);
+  const moment = (): CheckMoment => {
+    const nowMs = ctx.now().getTime();
+    checkClock.update(nowMs);
+    return { nowMs, hour: checkClock.hour, weekday: checkClock.weekday };
+  };
+  const stamp = (m: CheckMoment) => ({ checkedAt: new Date(m.nowMs).toISOString(), timeZone: clock.timeZone });
+  adminRoute(admin, 'GET /api/campaigns/delivery-check', () => {
+    const m = moment();
+    return { ...stamp(m), items: checkAllCampaigns(checkRepo, index.fresh(), m) };
+  });
+  adminRoute(admin, 'GET /api/campaigns/:id/delivery-check', ({ params }) => {
+    const campaign = checkRepo.campaignById(params.id!);
+    if (!campaign) throw notFound('The campaign');
+    const m = moment();
+    return { ...stamp(m), ...checkCampaign(checkRepo, index.fresh(), campaign, m) };
+  });
+  adminRoute(admin, 'GET /api/zones/:id/delivery-check', ({ params }) => {
+    const m = moment();
+    const result = checkZone(checkRepo, index.fresh(), params.id!, m);
+    if (!result) throw notFound('The zone');
+    return { ...stamp(m), ...result };
   });
   return { key: visitorKey, caps: visitorCaps };
 }

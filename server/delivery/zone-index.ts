@@ -46,6 +46,16 @@ export class ZoneIndex {
     return this.snapshot;
   }
 
+  /** The index with every change so far (a rebuild waiting for its debounce runs now): what admin reads ask. */
+  fresh(): ZoneSnapshot {
+    if (this.debounce) {
+      clearTimeout(this.debounce);
+      this.debounce = undefined;
+      this.rebuild();
+    }
+    return this.current(this.snapshot.baseUrl || this.ctx.deliveryBaseUrl());
+  }
+
   /** Reads the store and swaps in a fresh index now. */
   rebuild(): void {
     try {

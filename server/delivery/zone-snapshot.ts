@@ -87,6 +87,8 @@ export interface ClickTarget {
 export interface ZoneSnapshot {
   zones: ReadonlyMap<string, ZoneEntry>;
   creatives: ReadonlyMap<string, ClickTarget>;
+  /** Every campaign rule built (flight not over, settings valid), also those in no zone: the delivery check asks them. */
+  rules: ReadonlyMap<string, CampaignRule>;
   baseUrl: string;
 }
 
@@ -194,7 +196,7 @@ export function buildSnapshot(data: DeliverySnapshot, baseUrl: string, nowMs: nu
     entry.candidates.sort((a, b) => b.rule.priority - a.rule.priority);
     entry.visitorCapped = entry.candidates.some((c) => c.rule.visitorCap !== null);
   }
-  return { zones, creatives, baseUrl };
+  return { zones, creatives, rules, baseUrl };
 }
 
 function makeCandidate(
