@@ -203,7 +203,7 @@ describe('statistics by country', () => {
   it('answers by=country on the staff API only with known dimensions', async () => {
     const res = await analyst.get(`/api/stats?campaignId=x&from=2025-06-02&to=2025-06-03&granularity=day&by=ip`);
     expect(res.status).toBe(400);
-    expect(JSON.stringify(res.body)).toContain('creative, zone, site or country');
+    expect(JSON.stringify(res.body)).toContain('customer, campaign, creative, site, zone, country');
   });
 });
 
