@@ -42,6 +42,74 @@ function checkSeriesRange(q: { from: number; to: number; granularity: StatsGranu
 export const statsQuerySchema = z.object(statsQueryFields).strict().superRefine(checkSeriesRange);
 export type StatsQuery = z.output<typeof statsQuerySchema>;
 
+/** Dimensions a report (`GET /api/stats` across campaigns) can filter by and break down by. */
+export const REPORT_DIMENSIONS = ['customer', 'campaign', 'creative', 'site', 'zone', 'country'] as const;
+export type ReportDimension = (typeof REPORT_DIMENSIONS)[number];
+
+/** The query parameter that filters each dimension. */
+export const REPORT_FILTER_PARAMS: Readonly<Record<ReportDimension, 'customerId' | 'campaignId' | 'creativeId' | 'siteId' | 'zoneId' | 'country'>> = {
+  customer: 'customerId', campaign: 'campaignId', creative: 'creativeId', site: 'siteId', zone: 'zoneId', country: 'country',
+};
+
+/** Most values one filter may list, and most dimensions one report may break down by (keeps statements few and answers small). */
+export const REPORT_MAX_FILTER_VALUES = 50;
+export const REPORT_MAX_DIMENSIONS = 3;
+
+/** Separates the parts of a series key split by several dimensions (`by=customer,zone` → `cu_1|zo_2`); ids never contain it. */
+export const REPORT_KEY_SEPARATOR = '|';
+
+const ID_PATTERN = /^[A-Za-z0-9_-]{1,100}$/;
+
+/** A comma list of ids (`a,b`), each letters, digits, _ or -; duplicates dropped. */
+const idList = (param: string) =>
+  z
+    .string()
+    .transform((s) => [...new Set(s.split(',').map((x) => x.trim()).filter((x) => x !== ''))])
+    .refine((ids) => ids.length > 0, `${param} needs at least one id.`)
+    .refine((ids) => ids.length <= REPORT_MAX_FILTER_VALUES, `${param} may list at most ${REPORT_MAX_FILTER_VALUES} ids.`)
+    .refine((ids) => ids.every((id) => ID_PATTERN.test(id)), `${param} must be ids (letters, digits, _ or -) separated by commas.`);
+
+/** A comma list of ISO 3166-1 alpha-2 codes; `unknown` stands for the empty code (country not known). */
+const countryList = z
+  .string()
+  .transform((s) => [...new Set(s.split(',').map((x) => x.trim()).filter((x) => x !== '').map((x) => (x.toLowerCase() === 'unknown' ? '' : x.toUpperCase())))])
+  .refine((cs) => cs.length > 0 && cs.length <= REPORT_MAX_FILTER_VALUES, `country must list 1 to ${REPORT_MAX_FILTER_VALUES} codes.`)
+  .refine((cs) => cs.every((c) => c === '' || /^[A-Z]{2}$/.test(c)), 'country must be two-letter codes (like DE,AT) or unknown, separated by commas.');
+
+const byList = z
+  .string()
+  .transform((s) => s.split(',').map((x) => x.trim()).filter((x) => x !== ''))
+  .refine((ds) => ds.every((d) => (REPORT_DIMENSIONS as readonly string[]).includes(d)), `by must name dimensions among ${REPORT_DIMENSIONS.join(', ')}, separated by commas.`)
+  .refine((ds) => new Set(ds).size === ds.length, 'by names a dimension twice.')
+  .refine((ds) => ds.length >= 1 && ds.length <= REPORT_MAX_DIMENSIONS, `by names 1 to ${REPORT_MAX_DIMENSIONS} dimensions.`)
+  .transform((ds) => ds as ReportDimension[]);
+
+/**
+ * Query of `GET /api/stats`: a range [from, to), a bucket size, optional filters (each a comma
+ * list; a row matches when it matches every filter given) and an optional breakdown by one or
+ * more dimensions. Without campaignId it covers all campaigns; `campaignId=ID` alone answers as
+ * it always did (one series keyed by the campaign).
+ */
+export const reportQuerySchema = z
+  .object({
+    from: isoInstantSchema,
+    to: isoInstantSchema,
+    granularity: statsQueryFields.granularity,
+    customerId: idList('customerId').optional(),
+    campaignId: idList('campaignId').optional(),
+    creativeId: idList('creativeId').optional(),
+    siteId: idList('siteId').optional(),
+    zoneId: idList('zoneId').optional(),
+    country: countryList.optional(),
+    by: byList.optional(),
+  })
+  .strict()
+  .superRefine(checkSeriesRange);
+export type ReportQuery = z.output<typeof reportQuerySchema>;
+
+/** The filters of a report, by dimension (what the portal forces and the store binds). */
+export type ReportFilters = Partial<Record<ReportDimension, readonly string[]>>;
+
 /** Query of `GET /portal-api/stats`: as `GET /api/stats`, but without campaignId it covers all the customer's campaigns. */
 export const portalStatsQuerySchema = z
   .object({ ...statsQueryFields, campaignId: statsQueryFields.campaignId.optional() })
@@ -116,11 +184,17 @@ export interface StatsPoint {
 export interface StatsSeries {
   key: string;
   points: StatsPoint[];
+  /** Reports: the key's part per dimension of `by`, in its order (a country '' is unknown). */
+  parts?: string[];
+  /** Reports: the summable measures over all points (EUR revenue rounded to the micro-euro). */
+  totals?: Record<StatsSummable, number>;
 }
 
-/** Answer of `GET /api/stats`. */
+/** Answer of `GET /api/stats`; reports (the across-campaign form) also carry `by` and the grand `totals`. */
 export interface StatsResponse {
   series: StatsSeries[];
+  by?: ReportDimension[];
+  totals?: Record<StatsSummable, number>;
 }
 
 /** Totals of one campaign in a summary. */

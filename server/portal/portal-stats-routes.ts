@@ -1,5 +1,5 @@
 import type { PortalOverview } from '../../common/schemas/portal';
-import { portalStatsQuerySchema } from '../../common/schemas/stats';
+import { reportQuerySchema } from '../../common/schemas/stats';
 import type { AppContext } from '../app-context';
 import { CampaignRepo } from '../catalog/campaign-repo';
 import { parseWith } from '../http/body';
@@ -7,7 +7,8 @@ import { notFound } from '../http/http-error';
 import type { Router } from '../http/router';
 import { CustomerRepo } from '../privacy/customer-repo';
 import type { FieldCipher } from '../privacy/field-cipher';
-import { campaignSeries, scopedSeries } from '../stats/stats-query';
+import { reportFilters, statsReport } from '../stats/report-query';
+import { scopedSeries } from '../stats/stats-query';
 import type { StatsService } from '../stats/stats-service';
 import { portalRoute, type PortalState } from './portal-route';
 
@@ -15,8 +16,9 @@ const DAY_MS = 86_400_000;
 
 /**
  * The customer's statistics in the portal: the overview (running campaigns, last 7 UTC days) and
- * GET /portal-api/stats, which answers exactly what GET /api/stats answers — for one of the
- * customer's campaigns, or without campaignId for all of them together.
+ * GET /portal-api/stats, which answers what GET /api/stats answers with the customer filter forced
+ * to the signed-in customer: for one or more of the customer's campaigns, or without campaignId
+ * for all of them together. Another customer's id, as customerId or campaignId, is a 404.
  */
 export function registerPortalStatsRoutes(ctx: AppContext, portal: Router<PortalState>, deps: { cipher: FieldCipher; stats: StatsService }): void {
   const { stats } = deps;
@@ -41,12 +43,14 @@ export function registerPortalStatsRoutes(ctx: AppContext, portal: Router<Portal
   });
 
   portalRoute(portal, 'GET /portal-api/stats', ({ query }, session) => {
-    const q = parseWith(portalStatsQuerySchema, Object.fromEntries(query));
-    const { campaignId } = q;
-    // Another customer's campaign is answered like a missing one.
-    if (campaignId !== undefined && campaigns.get(campaignId)?.customerId !== session.customerId) throw notFound('The campaign');
+    const q = parseWith(reportQuerySchema, Object.fromEntries(query));
+    // Another customer (or its campaign) is answered like a missing one, so ids reveal nothing.
+    if (q.customerId && q.customerId.some((id) => id !== session.customerId)) throw notFound('The customer');
+    if (q.campaignId && q.campaignId.some((id) => campaigns.get(id)?.customerId !== session.customerId)) throw notFound('The campaign');
     // Flushing first makes the answer include the last second's counts.
     stats.flush();
-    return campaignId !== undefined ? campaignSeries(stats.repo, { ...q, campaignId }, stats.reachSource) : scopedSeries(stats.repo, { kind: 'customer', id: session.customerId }, q, stats.reachSource);
+    const filters = { ...reportFilters(q), customer: [session.customerId] };
+    const totalKey = q.campaignId?.length === 1 ? q.campaignId[0]! : session.customerId;
+    return statsReport(stats.reports, q, filters, { nowMs: ctx.now().getTime(), reach: stats.reachSource, totalKey });
   });
 }

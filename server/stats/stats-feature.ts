@@ -1,10 +1,11 @@
-import { STATS_MAX_RANGE_DAYS, statsQuerySchema, statsSummaryQuerySchema } from '../../common/schemas/stats';
+import { reportQuerySchema, STATS_MAX_RANGE_DAYS, statsSummaryQuerySchema } from '../../common/schemas/stats';
 import { adminRoute, type AdminState } from '../admin/admin-route';
 import type { AppContext } from '../app-context';
 import { parseWith } from '../http/body';
 import { badRequest, notFound } from '../http/http-error';
 import { registerCustomerTotalsRoute } from './customer-totals-route';
-import { campaignSeries, statsSummary } from './stats-query';
+import { reportFilters, statsReport } from './report-query';
+import { statsSummary } from './stats-query';
 import type { Router } from '../http/router';
 import type { StatsService } from './stats-service';
 
@@ -13,11 +14,15 @@ const DAY_MS = 86_400_000;
 /** The statistics API on the admin listener (any signed-in role may read statistics). */
 export function registerStatsRoutes(ctx: AppContext, admin: Router<AdminState>, stats: StatsService): void {
   adminRoute(admin, 'GET /api/stats', ({ query }) => {
-    const q = parseWith(statsQuerySchema, Object.fromEntries(query));
-    if (!stats.repo.campaignExists(q.campaignId)) throw notFound('The campaign');
+    const q = parseWith(reportQuerySchema, Object.fromEntries(query));
+    const filters = reportFilters(q);
+    if (q.customerId && stats.reports.existing('customers', q.customerId).size < q.customerId.length) throw notFound('The customer');
+    if (q.campaignId && stats.reports.existing('campaigns', q.campaignId).size < q.campaignId.length) throw notFound('The campaign');
     // Flushing first makes the answer include the last second's counts.
     stats.flush();
-    return campaignSeries(stats.repo, q, stats.reachSource);
+    // One campaign (or one customer) alone keeps the key it always had; anything else is "all".
+    const totalKey = q.campaignId?.length === 1 ? q.campaignId[0]! : !q.campaignId && q.customerId?.length === 1 ? q.customerId[0]! : 'all';
+    return statsReport(stats.reports, q, filters, { nowMs: ctx.now().getTime(), reach: stats.reachSource, totalKey });
   });
 
   adminRoute(admin, 'GET /api/stats/summary', ({ query }) => {

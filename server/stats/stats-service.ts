@@ -2,6 +2,7 @@ import type { AppContext } from '../app-context';
 import { StatsCounters } from './stats-counters';
 import { ReachRepo } from './reach-repo';
 import { ReachSketches } from './reach-sketches';
+import { ReportRepo } from './report-repo';
 import type { ReachSource } from './stats-query';
 import { StatsRepo } from './stats-repo';
 
@@ -40,6 +41,8 @@ export interface StatsFlushStatus {
 export class StatsService {
   readonly counters = new StatsCounters();
   readonly repo: StatsRepo;
+  /** Reports across campaigns (GET /api/stats, the portal's statistics). */
+  readonly reports: ReportRepo;
   /** Stored reach sketches (read by the statistics API even while reach measurement is off). */
   readonly reachRepo: ReachRepo;
   /** Reach per campaign and day in memory; null unless reach measurement is on (`--reach`). */
@@ -55,6 +58,7 @@ export class StatsService {
 
   constructor(private readonly ctx: AppContext) {
     this.repo = new StatsRepo(ctx.db);
+    this.reports = new ReportRepo(ctx.db);
     this.reachRepo = new ReachRepo(ctx.db);
     const now = ctx.now().getTime();
     this.counters.seedServed(this.repo.servedTotals(Math.floor(now / DAY_MS) * 86_400), now);

@@ -171,6 +171,10 @@ export const de = {
   weekdays: { d0: 'So', d1: 'Mo', d2: 'Di', d3: 'Mi', d4: 'Do', d5: 'Fr', d6: 'Sa' },
   devices: { desktop: 'Desktop', mobile: 'Smartphone', tablet: 'Tablet' },
   stats: {
+    preset: 'Zeitraum', presets: { today: 'Heute', yesterday: 'Gestern', last7: 'Letzte 7 Tage', last30: 'Letzte 30 Tage', thisMonth: 'Dieser Monat', lastMonth: 'Letzter Monat', custom: 'Benutzerdefiniert' },
+    compare: 'Mit dem Zeitraum davor vergleichen', noPrevious: 'vorher nichts', totals: 'Summen',
+    dimensions: { customer: 'Kunde', campaign: 'Kampagne', creative: 'Werbemittel', site: 'Website/App', zone: 'Werbefläche', country: 'Land' },
+    filterHint: 'Nichts in einer Liste gewählt = alle. Mit Strg-Klick mehrere wählen.', tooManyDimensions: 'Höchstens {n} Aufschlüsselungen auf einmal.',
     title: 'Statistik', campaign: 'Kampagne', chooseCampaign: 'Bitte eine Kampagne wählen.', granularity: 'Auflösung', hour: 'Stunden', day: 'Tage',
     by: 'Aufschlüsselung', byNone: 'keine', byCreative: 'nach Werbemittel', byZone: 'nach Werbefläche', bySite: 'nach Website/App', byCountry: 'nach Land', unknownCountry: 'Land unbekannt', show: 'Anzeigen',
     series: 'Zeitverlauf', breakdown: 'Aufschlüsselung', tableCaption: 'Summen im Zeitraum', timeTable: 'Werte als Tabelle', csv: 'CSV exportieren', noData: 'Keine Daten im Zeitraum.',

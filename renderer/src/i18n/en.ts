@@ -172,6 +172,10 @@ export const en: Messages = {
   weekdays: { d0: 'Sun', d1: 'Mon', d2: 'Tue', d3: 'Wed', d4: 'Thu', d5: 'Fri', d6: 'Sat' },
   devices: { desktop: 'Desktop', mobile: 'Phone', tablet: 'Tablet' },
   stats: {
+    preset: 'Period', presets: { today: 'Today', yesterday: 'Yesterday', last7: 'Last 7 days', last30: 'Last 30 days', thisMonth: 'This month', lastMonth: 'Last month', custom: 'Custom' },
+    compare: 'Compare with the previous period', noPrevious: 'nothing before', totals: 'Totals',
+    dimensions: { customer: 'Customer', campaign: 'Campaign', creative: 'Creative', site: 'Site/app', zone: 'Zone', country: 'Country' },
+    filterHint: 'Nothing chosen in a list = all. Ctrl-click chooses several.', tooManyDimensions: 'At most {n} breakdowns at once.',
     title: 'Statistics', campaign: 'Campaign', chooseCampaign: 'Choose a campaign.', granularity: 'Granularity', hour: 'Hours', day: 'Days',
     by: 'Breakdown', byNone: 'none', byCreative: 'by creative', byZone: 'by zone', bySite: 'by site/app', byCountry: 'by country', unknownCountry: 'Country unknown', show: 'Show',
     series: 'Over time', breakdown: 'Breakdown', tableCaption: 'Totals in the range', timeTable: 'Values as a table', csv: 'Export CSV', noData: 'No data in this range.',

@@ -44,6 +44,7 @@ export const usePickListStore = defineStore('pickLists', () => {
     loadZones: () => fill(zones, '/api/zones'),
     loadCampaigns: () => fill(campaigns, '/api/campaigns'),
     loadCreatives: (campaignId: string) => fill(creatives, '/api/creatives', { campaignId }),
+    loadAllCreatives: () => fill(creatives, '/api/creatives'),
     loadUsers: () => fill(users, '/api/users'),
   };
 });

@@ -38,5 +38,22 @@ export const useStatsStore = defineStore('stats', () => {
     if (result) [series.value, breakdown.value] = result;
   }
 
-  return { summary, series, breakdown, lastRequest, loading, error, loadSummary, load };
+  const previous = ref<StatsResponse | null>(null);
+
+  /**
+   * Loads a report: the whole range (chart and totals), the breakdown when `by` is given, and the
+   * previous period's totals when `compare` is.
+   */
+  async function loadReport(req: Record<string, string>, by: string | null, compare: Record<string, string> | null): Promise<void> {
+    const result = await run(() =>
+      Promise.all([
+        apiGet<StatsResponse>('/api/stats', req),
+        by ? apiGet<StatsResponse>('/api/stats', { ...req, by }) : Promise.resolve(null),
+        compare ? apiGet<StatsResponse>('/api/stats', compare) : Promise.resolve(null),
+      ]),
+    );
+    if (result) [series.value, breakdown.value, previous.value] = result;
+  }
+
+  return { summary, series, breakdown, previous, lastRequest, loading, error, loadSummary, load, loadReport };
 });

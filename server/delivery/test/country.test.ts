@@ -203,7 +203,7 @@ describe('statistics by country', () => {
   it('answers by=country on the staff API only with known dimensions', async () => {
     const res = await analyst.get(`/api/stats?campaignId=x&from=2025-06-02&to=2025-06-03&granularity=day&by=ip`);
     expect(res.status).toBe(400);
-    expect(JSON.stringify(res.body)).toContain('creative, zone, site or country');
+    expect(JSON.stringify(res.body)).toContain('customer, campaign, creative, site, zone, country');
   });
 });
 
@@ -227,7 +227,8 @@ describe('migration 012', () => {
       const add2 = after.prepare("INSERT INTO stats_hourly (hour, campaign_id, creative_id, zone_id, site_id, country, served) VALUES (3600, 'cmp_a', 'crv_a', 'zon_a', 'sit_a', ?, 1)");
       add2.run('DE');
       expect(() => add2.run('DE')).toThrow(/UNIQUE|PRIMARY/);
-      expect(after.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'stats_hourly' AND sql IS NOT NULL").pluck().all()).toEqual(['stats_hourly_hour']);
+      // 012 carried the hour index over; 016 replaced it by one that also carries the counts.
+      expect(after.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'stats_hourly' AND sql IS NOT NULL").pluck().all()).toEqual(['stats_hourly_hour_counts']);
       after.close();
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

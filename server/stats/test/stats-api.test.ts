@@ -49,13 +49,15 @@ const sum = (points: Array<{ served: number; impressions: number; clicks: number
   points.reduce((a, p) => ({ served: a.served + p.served, impressions: a.impressions + p.impressions, clicks: a.clicks + p.clicks }), { served: 0, impressions: 0, clicks: 0 });
 
 describe('GET /api/stats', () => {
-  it('answers hourly points for every bucket, zeros included', async () => {
+  it('answers hourly points for every bucket up to the current hour, zeros included', async () => {
     const res = await stats('from=2025-06-01T00:00:00Z&to=2025-06-03T00:00:00Z&granularity=hour');
     expect(res.status).toBe(200);
     expect(res.body.series).toHaveLength(1);
     const { key, points } = res.body.series[0];
     expect(key).toBe(ids.campaignId);
-    expect(points).toHaveLength(48);
+    // Now is 2 June 10:30: the 10:00 bucket is the last, no future zeros.
+    expect(points).toHaveLength(35);
+    expect(points.at(-1).t).toBe('2025-06-02T10:00:00.000Z');
     expect(points[0]).toMatchObject({ t: '2025-06-01T00:00:00.000Z', served: 0, impressions: 0, clicks: 0 });
     expect(points[9]).toMatchObject({ t: '2025-06-01T09:00:00.000Z', served: 2, impressions: 1, clicks: 0 });
     expect(points[34]).toMatchObject({ t: '2025-06-02T10:00:00.000Z', served: 4, impressions: 2, clicks: 1 });
@@ -93,7 +95,7 @@ describe('GET /api/stats', () => {
       'from=2025-06-01&to=2025-06-01&granularity=hour',
       'from=2025-01-01&to=2025-03-01&granularity=hour',
       'from=2023-01-01&to=2025-03-01&granularity=day',
-      'from=2025-06-01&to=2025-06-02&granularity=day&by=customer',
+      'from=2025-06-01&to=2025-06-02&granularity=day&by=customer,city',
       'from=2025-06-01&to=2025-06-02&granularity=day&extra=1',
     ];
     for (const q of bad) {
@@ -102,7 +104,6 @@ describe('GET /api/stats', () => {
       expect(res.body.error.code).toBe('validation_failed');
       expect(res.body.error.message).toMatch(/^Invalid input: /);
     }
-    expect((await analyst.get('/api/stats?from=2025-06-01&to=2025-06-02&granularity=day')).status).toBe(400);
     expect((await analyst.get(`/api/stats?campaignId=${testId('campaign')}&from=2025-06-01&to=2025-06-02&granularity=day`)).status).toBe(404);
     expect((await anonymousClient(app).get(`/api/stats?campaignId=${ids.campaignId}&from=2025-06-01&to=2025-06-02&granularity=day`)).status).toBe(401);
   });

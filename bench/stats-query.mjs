@@ -1,0 +1,159 @@
+// npm run bench:stats: report queries of GET /api/stats over a year of hourly rollups. Creates a
+// temporary data directory (init), seeds synthetic rows with SQL before the built server starts —
+// BENCH_CUSTOMERS customers (default 30) with BENCH_CAMPAIGNS campaigns (300) over 60 zones, two
+// creatives each, one rollup row per campaign and hour of the last 365 days (zone, creative and
+// country rotating), a cpm price on every third campaign — then times typical reports over HTTP,
+// signed in, and prints p50/p99 per report (BENCH_RUNS runs each after 2 warm-ups, default 30).
+// Target: well under 100 ms.
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const cli = path.resolve(process.env.BENCH_CLI ?? path.join(root, 'bin', 'creative-engine.js'));
+const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 30);
+const CAMPAIGNS = Number(process.env.BENCH_CAMPAIGNS ?? 300);
+const RUNS = Number(process.env.BENCH_RUNS ?? 30);
+const DAYS = 365;
+const ZONES = 60;
+const EMAIL = 'bench@example.test';
+const PASSWORD = 'bench password 12345';
+const COUNTRIES = ['DE', 'AT', 'CH', ''];
+const HOUR = 3600;
+
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ce-bench-stats-'));
+const env = { ...process.env, CREATIVE_ENGINE_DATA_KEY_FILE: `${dataDir}.data-key` };
+
+function run(args, input) {
+  const r = spawnSync(process.execPath, [cli, ...args], { cwd: root, input, encoding: 'utf8', env });
+  if (r.status !== 0) throw new Error(`${args[0]} failed: ${r.stderr || r.stdout}`);
+}
+
+/** Starts `serve` and resolves with the admin URL once it is listening. */
+function serve() {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cli, 'serve', '--data', dataDir, '--admin-port', '0', '--portal-port', '0', '--delivery-port', '0', '--delivery-host', '127.0.0.1'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${out}`)), 30_000);
+    const seen = (d) => {
+      out += d;
+      const m = /admin listening on (http:\/\/[^\s/]+)/.exec(out); // format: common/listen-line.ts
+      if (m) {
+        clearTimeout(timer);
+        resolve({ child, adminUrl: m[1] });
+      }
+    };
+    child.stdout.on('data', seen);
+    child.stderr.on('data', seen);
+    child.once('exit', (code) => reject(new Error(`serve exited with ${code}:\n${out}`)));
+  });
+}
+
+/** Customers, sites, zones, campaigns, creatives and a year of hourly rows, in one transaction. */
+function seed(now) {
+  const db = new Database(path.join(dataDir, 'store.sqlite'));
+  db.pragma('journal_mode = WAL');
+  const stamp = new Date(now * 1000).toISOString();
+  const start = now - DAYS * 86_400;
+  const customers = [];
+  const campaigns = [];
+  db.transaction(() => {
+    const customer = db.prepare("INSERT INTO customers (id, name, email, kind, status, created_at, updated_at) VALUES (?, ?, 'bench@example.test', 'both', 'active', ?, ?)");
+    const site = db.prepare("INSERT INTO sites (id, customer_id, name, domain, created_at, updated_at) VALUES (?, ?, ?, 'pub.example', ?, ?)");
+    const zone = db.prepare('INSERT INTO zones (id, site_id, name, width, height, created_at, updated_at) VALUES (?, ?, ?, 300, 250, ?, ?)');
+    const campaign = db.prepare(
+      `INSERT INTO campaigns (id, customer_id, name, status, starts_at, ends_at, priority, weight, targeting, created_at, updated_at)
+       VALUES (?, ?, ?, 'active', ?, ?, 5, 1, '{}', ?, ?)`,
+    );
+    const price = db.prepare("INSERT INTO campaign_prices (campaign_id, effective_from, model, amount_micros, created_by, created_at) VALUES (?, ?, 'cpm', 2500000, 'bench', ?)");
+    for (let c = 0; c < CUSTOMERS; c++) customer.run(`cu_bench${c}`, `Customer ${c}`, stamp, stamp);
+    for (let s = 0; s < ZONES / 3; s++) site.run(`si_bench${s}`, `cu_bench${s % CUSTOMERS}`, `Site ${s}`, stamp, stamp);
+    const zones = [];
+    for (let z = 0; z < ZONES; z++) {
+      zones.push({ id: `zo_bench${z}`, site: `si_bench${Math.floor(z / 3)}` });
+      zone.run(`zo_bench${z}`, `si_bench${Math.floor(z / 3)}`, `Zone ${z}`, stamp, stamp);
+    }
+    for (let i = 0; i < CAMPAIGNS; i++) {
+      const id = `ca_bench${i}`;
+      const cust = `cu_bench${i % CUSTOMERS}`;
+      campaign.run(id, cust, `Campaign ${i}`, new Date(start * 1000).toISOString(), new Date((now + 86_400) * 1000).toISOString(), stamp, stamp);
+      if (i % 3 === 0) price.run(id, new Date(start * 1000).toISOString(), stamp);
+      campaigns.push({ id, customer: cust, zones: [zones[i % ZONES], zones[(i * 7 + 1) % ZONES]], creatives: [`cr_bench${i}a`, `cr_bench${i}b`] });
+    }
+    customers.push(...new Set(campaigns.map((c) => c.customer)));
+  })();
+  const row = db.prepare(
+    'INSERT INTO stats_hourly (hour, campaign_id, creative_id, zone_id, site_id, country, served, impressions, clicks, viewable, measurable) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  let rows = 0;
+  for (let hour = start - (start % HOUR); hour <= now; hour += HOUR * 24) {
+    db.transaction(() => {
+      for (let h = hour; h < hour + 24 * HOUR && h <= now; h += HOUR) {
+        const n = h / HOUR;
+        for (const c of campaigns) {
+          const z = c.zones[n % 2];
+          const served = 20 + ((n * 13 + rows) % 80);
+          row.run(h, c.id, c.creatives[(n >> 1) % 2], z.id, z.site, COUNTRIES[n % 4], served, served - 3, served % 7, served >> 1, served - 5);
+          rows++;
+        }
+      }
+    })();
+  }
+  db.close();
+  return { rows, customers };
+}
+
+const percentile = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
+};
+
+let server;
+try {
+  run(['init', '--data', dataDir, '--admin-email', EMAIL, '--password-stdin'], PASSWORD);
+  const now = Math.floor(Date.now() / 1000);
+  const t0 = performance.now();
+  const { rows, customers } = seed(now);
+  console.log(`seeded ${rows.toLocaleString('en')} hourly rows (${CAMPAIGNS} campaigns of ${customers.length} customers, ${DAYS} days) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  server = await serve();
+  const login = await fetch(`${server.adminUrl}/api/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-requested-with': 'creative-engine' },
+    body: JSON.stringify({ email: EMAIL, password: PASSWORD }),
+  });
+  if (login.status !== 200) throw new Error(`sign-in failed: ${login.status}`);
+  const cookie = `sid=${/sid=([^;]+)/.exec(login.headers.get('set-cookie') ?? '')?.[1]}`;
+  const iso = (s) => new Date(s * 1000).toISOString();
+  const day = now - (now % 86_400);
+  const reports = [
+    ['all campaigns, 7 days hourly', `from=${iso(now - 7 * 86_400)}&to=${iso(now)}&granularity=hour`],
+    ['all campaigns, 7 days hourly by customer', `from=${iso(now - 7 * 86_400)}&to=${iso(now)}&granularity=hour&by=customer`],
+    ['one customer, 30 days daily by campaign', `customerId=${customers[0]}&from=${iso(day - 29 * 86_400)}&to=${iso(now)}&granularity=day&by=campaign`],
+    ['a year daily by customer', `from=${iso(day - 364 * 86_400)}&to=${iso(now)}&granularity=day&by=customer`],
+    ['one campaign, a year daily by zone', `campaignId=ca_bench1&from=${iso(day - 364 * 86_400)}&to=${iso(now)}&granularity=day&by=zone`],
+  ];
+  console.log(`GET /api/stats over HTTP, ${RUNS} runs each after 2 warm-ups (target: well under 100 ms)`);
+  for (const [name, q] of reports) {
+    const times = [];
+    let bytes = 0;
+    for (let i = 0; i < RUNS + 2; i++) {
+      const started = performance.now();
+      const res = await fetch(`${server.adminUrl}/api/stats?${q}`, { headers: { cookie } });
+      const body = await res.text();
+      if (res.status !== 200) throw new Error(`${name}: ${res.status} ${body}`);
+      if (i >= 2) times.push(performance.now() - started);
+      bytes = body.length;
+    }
+    console.log(`  ${name.padEnd(44)} p50 ${percentile(times, 50).toFixed(1).padStart(7)} ms  p99 ${percentile(times, 99).toFixed(1).padStart(7)} ms  (${(bytes / 1024).toFixed(0)} KiB)`);
+  }
+} finally {
+  if (server) {
+    server.child.kill('SIGTERM');
+    await new Promise((r) => server.child.once('exit', r));
+  }
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  fs.rmSync(`${dataDir}.data-key`, { force: true });
+}

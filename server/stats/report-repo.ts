@@ -1,0 +1,141 @@
+import type { Statement } from 'better-sqlite3';
+import { REPORT_DIMENSIONS, type ReportDimension, type ReportFilters } from '../../common/schemas/stats';
+import type { Db } from '../store/database';
+import type { PriceHistoryRow, RevenueCountRow } from './stats-repo';
+
+/** Counts of one bucket and series key of a report. */
+export interface ReportRow {
+  bucket: number;
+  key: string;
+  served: number;
+  impressions: number;
+  clicks: number;
+  viewable: number;
+  measurable: number;
+}
+
+/** A price row with the campaign's customer, so a flat fee can be keyed by customer. */
+export interface ReportPriceRow extends PriceHistoryRow {
+  customerId: string;
+}
+
+/** One stored reach sketch with the keys a report may group it by. */
+export interface ReportReachRow {
+  campaignId: string;
+  customerId: string;
+  day: number;
+  registers: Buffer;
+}
+
+/** Where each dimension lives: customer through the campaign (a join), the rest in the rollup row. */
+const COLUMN: Readonly<Record<ReportDimension, string>> = {
+  customer: 'c.customer_id', campaign: 's.campaign_id', creative: 's.creative_id', site: 's.site_id', zone: 's.zone_id', country: 's.country',
+};
+
+/** A report's SQL text and the parameters to bind, in order. */
+interface Shape {
+  name: string;
+  where: string;
+  params: string[];
+  join: string;
+}
+
+/**
+ * SQL of reports across campaigns: one grouped query over `stats_hourly` per request. Filter
+ * values are always bound; only the shape (which dimensions, how many values each, the bucket
+ * size from a fixed table) reaches the SQL text, and each shape is prepared once.
+ */
+export class ReportRepo {
+  private readonly stmts = new Map<string, Statement>();
+
+  constructor(private readonly db: Db) {}
+
+  /** Sums per bucket of `bucketSeconds` and per key (the `by` columns joined with `separator`) for hours in [from, to). */
+  rows(filters: ReportFilters, by: readonly ReportDimension[], from: number, to: number, bucketSeconds: 3600 | 86400, separator: string): ReportRow[] {
+    const shape = this.shape(filters, by);
+    const key = keyExpr(by, separator);
+    return this.cached(
+      `rows:${bucketSeconds}:${by.join(',')}:${shape.name}`,
+      `SELECT s.hour - (s.hour % ${bucketSeconds}) AS bucket, ${key} AS key,
+              SUM(s.served) AS served, SUM(s.impressions) AS impressions, SUM(s.clicks) AS clicks,
+              SUM(s.viewable) AS viewable, SUM(s.measurable) AS measurable
+       FROM stats_hourly s${shape.join}
+       WHERE s.hour >= ? AND s.hour < ?${shape.where}
+       GROUP BY key, bucket`,
+    ).all(from, to, ...shape.params) as ReportRow[];
+  }
+
+  /** Price histories of the campaigns the campaign-level filters (customer, campaign) admit, ordered as they take effect. */
+  priceHistories(filters: ReportFilters): ReportPriceRow[] {
+    const shape = this.shape({ customer: filters.customer, campaign: filters.campaign }, [], 'p.campaign_id');
+    return this.cached(
+      `prices:${shape.name}`,
+      `SELECT p.campaign_id AS campaignId, p.effective_from AS effectiveFrom, p.model AS model, p.amount_micros AS amountMicros,
+              c.starts_at AS startsAt, c.ends_at AS endsAt, c.customer_id AS customerId
+       FROM campaign_prices p JOIN campaigns c ON c.id = p.campaign_id
+       WHERE 1${shape.where}
+       ORDER BY p.campaign_id, p.effective_from, p.id`,
+    ).all(...shape.params) as ReportPriceRow[];
+  }
+
+  /** Hourly counts of priced campaigns that revenue is computed from, per campaign, hour and series key. */
+  revenueCounts(filters: ReportFilters, by: readonly ReportDimension[], from: number, to: number, separator: string): RevenueCountRow[] {
+    const shape = this.shape(filters, by);
+    return this.cached(
+      `revenue:${by.join(',')}:${shape.name}`,
+      `SELECT s.campaign_id AS campaignId, s.hour AS hour, ${keyExpr(by, separator)} AS key,
+              SUM(s.impressions) AS impressions, SUM(s.viewable) AS viewable, SUM(s.clicks) AS clicks
+       FROM stats_hourly s${shape.join}
+       WHERE s.hour >= ? AND s.hour < ? AND s.campaign_id IN (SELECT campaign_id FROM campaign_prices)${shape.where}
+       GROUP BY s.campaign_id, key, s.hour`,
+    ).all(from, to, ...shape.params) as RevenueCountRow[];
+  }
+
+  /** Reach sketches of days in [from, to) of the campaigns the campaign-level filters admit. */
+  reach(filters: ReportFilters, from: number, to: number): ReportReachRow[] {
+    const shape = this.shape({ customer: filters.customer, campaign: filters.campaign }, [], 'r.campaign_id');
+    return this.cached(
+      `reach:${shape.name}`,
+      `SELECT r.campaign_id AS campaignId, c.customer_id AS customerId, r.day AS day, r.registers AS registers
+       FROM stats_reach_daily r JOIN campaigns c ON c.id = r.campaign_id
+       WHERE r.day >= ? AND r.day < ?${shape.where}`,
+    ).all(from, to, ...shape.params) as ReportReachRow[];
+  }
+
+  /** Which of `ids` exist in `table` (customers or campaigns). */
+  existing(table: 'customers' | 'campaigns', ids: readonly string[]): Set<string> {
+    const stmt = this.cached(`exists:${table}:${ids.length}`, `SELECT id FROM ${table} WHERE id IN (${ids.map(() => '?').join(', ')})`);
+    return new Set(stmt.pluck().all(...ids) as string[]);
+  }
+
+  /** The WHERE additions, their parameters and the join the filters and breakdown need. */
+  private shape(filters: ReportFilters, by: readonly ReportDimension[], campaignColumn = 's.campaign_id'): Shape {
+    const parts: string[] = [];
+    const names: string[] = [];
+    const params: string[] = [];
+    for (const d of REPORT_DIMENSIONS) {
+      const values = filters[d];
+      if (!values || values.length === 0) continue;
+      const marks = values.map(() => '?').join(', ');
+      // The customer filter as a campaign set keeps the rollup's primary key (campaign first) usable.
+      const column = d === 'campaign' ? campaignColumn : COLUMN[d];
+      parts.push(d === 'customer' ? ` AND ${campaignColumn} IN (SELECT id FROM campaigns WHERE customer_id IN (${marks}))` : ` AND ${column} IN (${marks})`);
+      names.push(`${d}${values.length}`);
+      params.push(...values);
+    }
+    return { name: names.join(','), where: parts.join(''), params, join: by.includes('customer') ? ' JOIN campaigns c ON c.id = s.campaign_id' : '' };
+  }
+
+  private cached(name: string, sql: string): Statement {
+    let stmt = this.stmts.get(name);
+    if (!stmt) this.stmts.set(name, (stmt = this.db.prepare(sql)));
+    return stmt;
+  }
+}
+
+/** The series key: the `by` columns joined by the separator (a constant of the code, never input), or '' without a breakdown. */
+function keyExpr(by: readonly ReportDimension[], separator: string): string {
+  if (by.length === 0) return "''";
+  if (!/^[|:]$/.test(separator)) throw new Error('unexpected key separator');
+  return by.map((d) => COLUMN[d]).join(` || '${separator}' || `);
+}
