@@ -10,5 +10,8 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // expect.poll waits for what a real server and browser do (scrypt sign-ins, index rebuilds): its
+    // default second fails tests on a loaded CI machine, so polls wait up to 10 s (they end as soon as they pass).
+    expect: { poll: { timeout: 10_000, interval: 50 } },
   },
 });
