@@ -2,21 +2,13 @@ import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot } from './harness/browser';
 import { expectCleanPage, startConsoleHarness, type ConsoleHarness } from './harness/console-app';
-import { createFirstAdmin, createStaff, expectHeading, signIn } from './harness/staff';
+import { createFirstAdmin, createStaff, expectHeading, signIn, staffApi } from './harness/staff';
 
 const PASSWORD = 'correct horse battery';
 let h: ConsoleHarness;
 let cookie: string;
 
-async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(h.app.adminUrl + path, {
-    method,
-    headers: { cookie, 'content-type': 'application/json', 'x-requested-with': 'creative-engine' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
+const api = staffApi(() => h.app.adminUrl, () => cookie);
 
 beforeAll(async () => {
   h = await startConsoleHarness();

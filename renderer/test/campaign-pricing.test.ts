@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectCleanPage, startConsoleHarness, type ConsoleHarness } from './harness/console-app';
-import { createFirstAdmin, expectHeading, signIn } from './harness/staff';
+import { createFirstAdmin, expectHeading, signIn, staffApi } from './harness/staff';
 
 // The console edits a campaign's goal, pacing and price (a dated change), and shows the price
 // history, the goal and revenue in the statistics table.
@@ -8,15 +8,7 @@ const PASSWORD = 'correct horse battery';
 let h: ConsoleHarness;
 let cookie: string;
 
-async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(h.app.adminUrl + path, {
-    method,
-    headers: { cookie, 'content-type': 'application/json', 'x-requested-with': 'creative-engine' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
+const api = staffApi(() => h.app.adminUrl, () => cookie);
 
 beforeAll(async () => {
   h = await startConsoleHarness();

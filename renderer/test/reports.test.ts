@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot } from './harness/browser';
 import { expectCleanPage, startConsoleHarness, type ConsoleHarness } from './harness/console-app';
-import { createFirstAdmin, expectHeading, signIn } from './harness/staff';
+import { createFirstAdmin, expectHeading, signIn, staffApi } from './harness/staff';
 
 // A report across two customers: the statistics page opens on all campaigns over the last 7 days,
 // breaks down by customer, compares with the week before and downloads the CSV.
@@ -10,15 +10,7 @@ const PASSWORD = 'correct horse battery';
 let h: ConsoleHarness;
 let cookie: string;
 
-async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(h.app.adminUrl + path, {
-    method,
-    headers: { cookie, 'content-type': 'application/json', 'x-requested-with': 'creative-engine' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
+const api = staffApi(() => h.app.adminUrl, () => cookie);
 
 beforeAll(async () => {
   h = await startConsoleHarness();

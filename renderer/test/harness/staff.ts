@@ -14,6 +14,18 @@ export async function createFirstAdmin(adminUrl: string, email: string, password
 }
 
 /**
+ * A JSON caller of the admin API as the staff session behind `cookie` (a getter: tests sign in in
+ * beforeAll); throws on any status of 300 or more, naming the call and the answer.
+ */
+export function staffApi(adminUrl: () => string, cookie: () => string) {
+  return async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const res = await fetch(adminUrl() + path, { method, headers: { ...HEADERS, cookie: cookie() }, body: body === undefined ? undefined : JSON.stringify(body) });
+    if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+    return (await res.json()) as T;
+  };
+}
+
+/**
  * Creates a staff account as the admin behind `cookie`. Accounts whose role requires two-factor
  * sign-in (management, DPO) get TOTP set up over the API, on the server's clock `now`, so `signIn`
  * can answer the console's code step.
