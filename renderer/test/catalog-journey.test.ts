@@ -120,7 +120,7 @@ describe('a new account manager sets up an advertiser and a publisher, and sees 
     await page.goto(campaignUrl);
     await page.getByRole('link', { name: 'Statistik ansehen' }).click();
     await expectHeading(page, 'Statistik');
-    await page.getByTestId('stats-filters').getByLabel('Aufschlüsselung').selectOption('creative');
+    await page.getByTestId('report-by-creative').check();
     await page.getByRole('button', { name: 'Anzeigen' }).click();
     await expect.poll(() => page.getByTestId('total-impressions').first().textContent()).toBe('1');
     expect(await page.getByTestId('stats-table').first().textContent()).toContain('Ausgeliefert');
