@@ -1,13 +1,27 @@
 import { createHash } from 'node:crypto';
-import type { AuditEntry } from '../../common/schemas/audit';
+import type { AuditAction, AuditEntry } from '../../common/schemas/audit';
 import type { Db } from '../store/database';
 
 /** What a caller records: who did what to which thing. Details must hold no personal data. */
 export interface AuditEvent {
   actor: string;
-  action: string;
+  action: AuditAction;
   target?: string | null;
   details?: Record<string, unknown>;
+}
+
+/**
+ * Filters of the audit list, all optional and combined with AND. `actionPrefix` matches `case.`
+ * and `case.approve` alike; `actions` is a set (the actions whose target is of one kind); times are
+ * ISO strings as stored (`from` inclusive, `to` exclusive).
+ */
+export interface AuditFilter {
+  actionPrefix?: string;
+  actions?: readonly string[];
+  actor?: string;
+  target?: string;
+  from?: string;
+  to?: string;
 }
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -81,14 +95,25 @@ export class AuditLog {
     return this.db.inTransaction ? write() : this.db.transaction(write).immediate();
   }
 
-  /** Entries newest first, paged; optional filter by action prefix. */
-  list(options: { limit: number; beforeSeq?: number; actionPrefix?: string }): AuditEntry[] {
-    const rows = this.db
-      .prepare(
-        `SELECT * FROM audit_log WHERE (? IS NULL OR seq < ?) AND (? IS NULL OR action LIKE ? || '%') ORDER BY seq DESC LIMIT ?`,
-      )
-      .all(options.beforeSeq ?? null, options.beforeSeq ?? null, options.actionPrefix ?? null, options.actionPrefix ?? null, options.limit) as Row[];
-    return rows.map(toEntry);
+  /** Entries newest first, paged by `beforeSeq`; every filter given narrows the page (see AuditFilter). */
+  list(options: { limit: number; beforeSeq?: number } & AuditFilter): AuditEntry[] {
+    const where: string[] = [];
+    const params: (string | number)[] = [];
+    const add = (clause: string, ...values: (string | number)[]) => {
+      where.push(clause);
+      params.push(...values);
+    };
+    if (options.actions?.length === 0) return [];
+    if (options.beforeSeq !== undefined) add('seq < ?', options.beforeSeq);
+    // `_` is a LIKE wildcard and occurs in action names: escape it so `case.unseal_` means itself.
+    if (options.actionPrefix !== undefined) add("action LIKE ? ESCAPE '\\'", `${options.actionPrefix.replace(/[\\%_]/g, '\\$&')}%`);
+    if (options.actions !== undefined) add(`action IN (${options.actions.map(() => '?').join(', ')})`, ...options.actions);
+    if (options.actor !== undefined) add('actor = ?', options.actor);
+    if (options.target !== undefined) add('target = ?', options.target);
+    if (options.from !== undefined) add('at >= ?', options.from);
+    if (options.to !== undefined) add('at < ?', options.to);
+    const sql = `SELECT * FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`;
+    return (this.db.prepare(sql).all(...params, options.limit) as Row[]).map(toEntry);
   }
 
   /** Walks the whole chain; returns the first entry that was altered, removed or reordered, if any. */

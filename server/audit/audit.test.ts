@@ -23,7 +23,7 @@ beforeAll(async () => {
   app = await startTestApp();
   admin = await setupAdmin(app.adminUrl);
   staff = await createStaff(app.adminUrl, admin, { dpo: ['dpo'], boss: ['management'], rev: ['reviewer'] });
-  for (let i = 0; i < 5; i++) app.ctx.audit.append({ actor: 'system', action: 'test.event', target: `t${i}`, details: { i } });
+  for (let i = 0; i < 5; i++) app.ctx.audit.append({ actor: 'system', action: 'backup.create', target: `t${i}`, details: { i } });
 });
 afterAll(() => app?.dispose());
 
@@ -36,7 +36,7 @@ describe('GET /api/audit', () => {
     expect(first.body.nextBefore).toBe(seqs[2]);
     const next = await staff.boss!.call<{ items: AuditEntry[] }>('GET', `/api/audit?limit=3&before=${first.body.nextBefore}`);
     expect(next.body.items[0]!.seq).toBe(seqs[2]! - 1);
-    const filtered = await admin.call<{ items: AuditEntry[] }>('GET', '/api/audit?action=test.');
+    const filtered = await admin.call<{ items: AuditEntry[] }>('GET', '/api/audit?action=backup.');
     expect(filtered.body.items.map((e) => e.target)).toEqual(['t4', 't3', 't2', 't1', 't0']);
     expect((await staff.rev!.call('GET', '/api/audit')).status).toBe(403);
     expect((await admin.call('GET', '/api/audit?limit=0')).status).toBe(400);

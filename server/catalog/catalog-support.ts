@@ -5,6 +5,7 @@ import { listQuerySchema } from '../../common/schemas/paging';
 import type { AppContext } from '../app-context';
 import { parseWith } from '../http/body';
 import { HttpError, notFound } from '../http/http-error';
+import type { AuditAction } from '../../common/schemas/audit';
 
 /** Parses `?limit&offset&q` plus entity-specific filters; unknown parameters are ignored. */
 export function parseListQuery<E extends z.ZodRawShape>(query: URLSearchParams, filters: E) {
@@ -46,7 +47,7 @@ export function changedFields<T extends object>(before: T, after: T, candidates:
  */
 export function commitChange<T>(
   ctx: AppContext,
-  change: { actor: string; action: string; entity: string; target: (result: T) => string; fields: (result: T) => string[] },
+  change: { actor: string; action: AuditAction; entity: string; target: (result: T) => string; fields: (result: T) => string[] },
   write: () => T,
 ): T {
   const result = ctx.db.transaction(() => {

@@ -3,6 +3,7 @@ import type { AppContext } from '../app-context';
 import { notFound } from '../http/http-error';
 import type { CustomerFields, CustomerRepo } from '../privacy/customer-repo';
 import { assertCustomerActive, changedFields, commitChange, definedOnly } from './catalog-support';
+import type { AuditAction } from '../../common/schemas/audit';
 
 /** The fields staff and the customer itself may change (the customer's PATCH is a subset: common/schemas/portal.ts). */
 export const CUSTOMER_EDITABLE = ['name', 'email', 'phone', 'address', 'contactPerson', 'kind', 'notes'] as const;
@@ -22,7 +23,7 @@ const fieldsOf = (c: Customer): CustomerFields => ({
  * values) as `action` by `actor`: staff edit (`customer.update`) and the customer's own
  * rectification in the portal (`customer.rectify`) go through here.
  */
-export function patchCustomer(ctx: AppContext, customers: CustomerRepo, before: Customer, patch: Partial<CustomerPatch>, audit: { actor: string; action: string }): Customer {
+export function patchCustomer(ctx: AppContext, customers: CustomerRepo, before: Customer, patch: Partial<CustomerPatch>, audit: { actor: string; action: AuditAction }): Customer {
   assertCustomerActive(before);
   const merged: CustomerFields = { ...fieldsOf(before), ...definedOnly(patch) };
   const fields = changedFields(fieldsOf(before), merged, CUSTOMER_EDITABLE);

@@ -11,6 +11,7 @@ import { demoBannerPng } from './demo-images';
 import { newId } from '../store/new-id';
 import { SiteRepo } from './site-repo';
 import { ZoneRepo } from './zone-repo';
+import type { AuditAction } from '../../common/schemas/audit';
 
 /** Every demo record's name starts with this, so nobody mistakes demo data for real data. */
 export const DEMO_PREFIX = 'Demo – ';
@@ -45,7 +46,7 @@ export function loadDemoData(db: Db, audit: AuditLog, now: Date): DemoResult {
   const creatives = new CreativeRepo(db);
   const assets = new AssetRepo(db);
   const at = now.toISOString();
-  const log = (action: string, target: string, fields: string[]) => audit.append({ actor: 'cli', action, target, details: { fields, via: 'demo' } });
+  const log = (action: AuditAction, target: string, fields: string[]) => audit.append({ actor: 'cli', action, target, details: { fields, via: 'demo' } });
 
   return db.transaction((): DemoResult => {
     if (customers.hasNamePrefix(DEMO_PREFIX)) throw new Error('the demo data are already loaded in this store (customers named "Demo – …" exist).');

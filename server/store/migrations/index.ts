@@ -2,6 +2,7 @@ import { m001Core } from './001-core';
 import { m002Audit } from './002-audit';
 import { m003Installation } from './003-installation';
 import { m005Totp } from './005-totp';
+import { m006AuditFilters } from './006-audit-filters';
 import { m010DeliveryStats } from './010-delivery-stats';
 import { m011ExclusivityGroup } from './011-exclusivity-group';
 import { m012StatsCountry } from './012-stats-country';
@@ -34,4 +35,4 @@ export interface Migration {
  * from colliding: 1–9 core/admin, 10–19 delivery and statistics, 20–29 sealing and cases,
  * 30–39 privacy lifecycle, 40–49 customer portal.
  */
-export const MIGRATIONS: readonly Migration[] = [m001Core, m002Audit, m003Installation, m005Totp, m010DeliveryStats, m011ExclusivityGroup, m012StatsCountry, m013StatsViewCounts, m014GoalsPricing, m015Reach, m016StatsReportIndex, m020SealingKeys, m025ApproverKeys, m026Cases, m027AuditHead, m030Privacy, m031Requests, m032LandingUrls, m033StaffEmail, m040Portal, m041RequestReplies];
+export const MIGRATIONS: readonly Migration[] = [m001Core, m002Audit, m003Installation, m005Totp, m006AuditFilters, m010DeliveryStats, m011ExclusivityGroup, m012StatsCountry, m013StatsViewCounts, m014GoalsPricing, m015Reach, m016StatsReportIndex, m020SealingKeys, m025ApproverKeys, m026Cases, m027AuditHead, m030Privacy, m031Requests, m032LandingUrls, m033StaffEmail, m040Portal, m041RequestReplies];
