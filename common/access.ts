@@ -172,6 +172,9 @@ export const ADMIN_ROUTES = {
   'PATCH /api/requests/:id': 'handleRequests',
   'POST /api/requests/:id/forward': 'handleRequests',
 
+  // Counts and newest ids for the overview's setup checklist (no names, no contact data).
+  'GET /api/setup-progress': 'signedIn',
+
   'GET /api/audit': 'readAudit',
   'GET /api/audit/verify': 'readAudit',
 } as const satisfies Record<string, RouteRule>;

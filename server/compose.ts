@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppContext, Routers } from './app-context';
 import { registerConsoleConfigRoute } from './admin/config-route';
 import { registerServerInfoRoute } from './admin/server-info-route';
+import { registerSetupProgressRoute } from './admin/setup-progress-route';
 import { SettingsRepo } from './store/settings-repo';
 import { registerAuditRoutes } from './audit/audit-routes';
 import { startAuth } from './auth/auth-feature';
@@ -81,6 +82,7 @@ export async function composeServer(ctx: AppContext, routers: Routers): Promise<
   startCases(ctx, admin, { keyRing: sealing.keyRing, settings: { sealedDir: sealing.sealedDir, ...config.cases }, staffName });
 
   registerAuditRoutes(ctx, admin);
+  registerSetupProgressRoute(admin, ctx.db);
   registerCatalogRoutes(ctx, routers, privacy.cipher);
 
   // Delivery counts into the statistics; both report to the health check.

@@ -222,6 +222,7 @@ const ROUTES: Route[] = [
     ['GET', '/api/requests/:id'],
     ['PATCH', '/api/requests/:id'],
     ['POST', '/api/requests/:id/forward'],
+    ['GET', '/api/setup-progress'],
     ['GET', '/api/audit'],
     ['GET', '/api/audit/verify'],
     ['GET', '/api/:id'],
