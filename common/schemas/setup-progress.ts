@@ -16,5 +16,12 @@ export interface SetupProgress {
   tagServing: boolean;
   approversEnrolled: number;
   ceremonyDone: boolean;
-  latest: { customerId: string | null; siteId: string | null; zoneId: string | null; campaignId: string | null };
+  latest: {
+    customerId: string | null;
+    siteId: string | null;
+    zoneId: string | null;
+    /** The site of the newest zone (its page shows the zone's tag). */
+    zoneSiteId: string | null;
+    campaignId: string | null;
+  };
 }

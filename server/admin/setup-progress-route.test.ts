@@ -19,12 +19,12 @@ describe('GET /api/setup-progress', () => {
     const empty = (await reviewer.get('/api/setup-progress')).body as SetupProgress;
     expect(empty).toEqual({
       customers: 0, sites: 0, zones: 0, campaigns: 0, creatives: 0, tagServing: false, approversEnrolled: 0, ceremonyDone: false,
-      latest: { customerId: null, siteId: null, zoneId: null, campaignId: null },
+      latest: { customerId: null, siteId: null, zoneId: null, zoneSiteId: null, campaignId: null },
     });
     const seeded = await seedCatalog(manager);
     const after = (await manager.get('/api/setup-progress')).body as SetupProgress;
     expect(after).toMatchObject({ customers: 2, sites: 1, zones: 1, campaigns: 1, creatives: 1, tagServing: false });
-    expect(after.latest).toEqual({ customerId: after.latest.customerId, siteId: seeded.site.id, zoneId: seeded.zones[0]!.id, campaignId: seeded.campaign.id });
+    expect(after.latest).toEqual({ customerId: after.latest.customerId, siteId: seeded.site.id, zoneId: seeded.zones[0]!.id, zoneSiteId: seeded.site.id, campaignId: seeded.campaign.id });
     expect([seeded.advertiser.id, seeded.publisher.id]).toContain(after.latest.customerId);
 
     // The tag step is done once the zone's tag asked for an ad and the statistics were written.

@@ -20,6 +20,7 @@ export function registerSetupProgressRoute(admin: Router<AdminState>, db: Db): v
       (SELECT id FROM customers ORDER BY created_at DESC, id DESC LIMIT 1) AS customerId,
       (SELECT id FROM sites ORDER BY created_at DESC, id DESC LIMIT 1) AS siteId,
       (SELECT id FROM zones ORDER BY created_at DESC, id DESC LIMIT 1) AS zoneId,
+      (SELECT site_id FROM zones ORDER BY created_at DESC, id DESC LIMIT 1) AS zoneSiteId,
       (SELECT id FROM campaigns ORDER BY created_at DESC, id DESC LIMIT 1) AS campaignId`);
 
   adminRoute(admin, 'GET /api/setup-progress', (): SetupProgress => {
@@ -29,6 +30,7 @@ export function registerSetupProgressRoute(admin: Router<AdminState>, db: Db): v
       customerId: string | null;
       siteId: string | null;
       zoneId: string | null;
+      zoneSiteId: string | null;
       campaignId: string | null;
     };
     return {
@@ -40,7 +42,7 @@ export function registerSetupProgressRoute(admin: Router<AdminState>, db: Db): v
       tagServing: r.tagServing === 1,
       approversEnrolled: r.approversEnrolled,
       ceremonyDone: r.ceremonyDone === 1,
-      latest: { customerId: r.customerId, siteId: r.siteId, zoneId: r.zoneId, campaignId: r.campaignId },
+      latest: { customerId: r.customerId, siteId: r.siteId, zoneId: r.zoneId, zoneSiteId: r.zoneSiteId, campaignId: r.campaignId },
     };
   });
 }

@@ -78,6 +78,28 @@ export const de = {
     keysLink: 'Zur Schlüsselverwaltung', approvals: 'Freigaben warten auf Sie: {n}', casesLink: 'Zu den Fällen',
     requestsDue: 'Anfragen mit Frist in den nächsten 7 Tagen: {n}', requestsLink: 'Zu den Anfragen', todayOf: 'heute: {n}',
   },
+  guide: {
+    setupTitle: 'Einrichtung', setupIntro: 'Schritt für Schritt zur ersten Auslieferung und zu versiegelten Protokollen, die sich im Ernstfall öffnen lassen.',
+    done: 'erledigt', open: 'offen', progress: '{done} von {total} Schritten erledigt',
+    steps: {
+      customer: 'Kunden anlegen', site: 'Website oder App des Publishers anlegen', zone: 'Zone (Werbeplatz) anlegen', campaign: 'Kampagne anlegen',
+      creative: 'Werbemittel hochladen', tag: 'Tag der Zone in die Seite einbauen', approvers: 'Freigebende registrieren ihren Schlüssel', ceremony: 'Schlüsselzeremonie durchführen',
+    },
+    hints: {
+      customer: 'Werbekunde oder Publisher – ein Kunde kann beides sein.', site: 'Die Seite, auf der Werbung erscheint.', zone: 'Ein Platz fester Größe auf der Seite.',
+      campaign: 'Zeitraum, Zonen, Ziel.', creative: 'Ein Bild in der Größe der Zone, mit Ziel-URL.', tag: 'Code der Zone kopieren und einfügen; erledigt, sobald die erste Anzeige ausgeliefert wurde.',
+      approvers: 'Mindestens {n} Personen (Geschäftsleitung und Datenschutz) – registriert: {count}.', ceremony: 'Erst danach lassen sich Zugriffsprotokolle im Ernstfall öffnen.',
+    },
+    go: { customer: 'Kunden anlegen', site: 'Website anlegen', zone: 'Zone anlegen', campaign: 'Kampagne anlegen', creative: 'Werbemittel hinzufügen', tag: 'Tag kopieren', approvers: 'So geht die Registrierung', ceremony: 'Zur Zeremonie' },
+    allDone: 'Alles eingerichtet.', hide: 'Checkliste ausblenden',
+    trendTitle: 'Letzte 7 Tage', trendAll: 'alle Kampagnen', trendEmpty: 'In den letzten 7 Tagen wurde nichts ausgeliefert.', trendLink: 'Zur Statistik',
+    enrolTitle: 'Noch niemand hat einen Freigabe-Schlüssel registriert',
+    enrolIntro: 'Vor der Schlüsselzeremonie registrieren mindestens {n} Freigebende – mindestens eine Person der Geschäftsleitung und eine des Datenschutzes – je ihren eigenen Schlüssel. Der private Teil bleibt im Schlüsselbund ihres Computers; der Server erhält nur den öffentlichen Schlüssel.',
+    enrolDesktop: 'In der Desktop-App: mit dem eigenen Konto anmelden, diese Seite öffnen und „{button}“ wählen.',
+    enrolCli: 'Oder auf dem eigenen Computer im Terminal (Passwort über die Standardeingabe, danach der Code der Zwei-Faktor-Anmeldung):',
+    enrolThen: 'Danach führt ein Admin hier die Schlüsselzeremonie durch.', enrolWho: 'Wer freigeben darf: Konten mit der Rolle Geschäftsleitung oder Datenschutz.',
+    addSite: 'Website hinzufügen', addCampaign: 'Kampagne hinzufügen',
+  },
   customers: {
     title: 'Kunden', detailTitle: 'Kunde', new: 'Neuer Kunde', searchLabel: 'Kunden suchen', empty: 'Keine Kunden gefunden.', caption: 'Kundenliste',
     kinds: { advertiser: 'Werbetreibend', publisher: 'Publisher', both: 'Beides' }, statuses: { active: 'aktiv', restricted: 'eingeschränkt' },
@@ -219,6 +241,8 @@ export const de = {
   audit: {
     title: 'Prüfprotokoll', verify: 'Kette prüfen', intact: 'Die Prüfkette ist intakt ({n} Einträge).', broken: 'Die Prüfkette ist beschädigt ab Eintrag {seq}.',
     caption: 'Protokolleinträge, neueste zuerst', filterAction: 'Aktion', filterHint: 'z. B. case. oder customer.update', more: 'Ältere Einträge laden', seq: 'Nr.', at: 'Zeit', actor: 'Wer', action: 'Aktion', target: 'Ziel', details: 'Details',
+    kinds: { customer: 'Kunde', site: 'Website/App', zone: 'Zone', campaign: 'Kampagne', creative: 'Werbemittel', asset: 'Bild', user: 'Konto', portalUser: 'Portal-Zugang', invitation: 'Portal-Einladung', case: 'Missbrauchsfall', request: 'Anfrage', key: 'Versiegelungsschlüssel', backup: 'Sicherung' },
+    filterActor: 'Person', anyone: 'alle', filterAllActions: 'alle Aktionen', filterKind: 'Objektart', allKinds: 'alle Objekte', filterTarget: 'Objekt-ID', filterTargetHint: 'z. B. cmp_…', filterFrom: 'Von', filterTo: 'Bis (einschließlich)', apply: 'Filtern', reset: 'Filter zurücksetzen', system: 'System', cli: 'Kommandozeile', noEntries: 'Keine Einträge für diese Filter.', filters: 'Filter', actorId: 'Personen-ID',
   },
   users: {
     title: 'Benutzer', new: 'Neues Konto', caption: 'Konten', disabled: 'gesperrt', active: 'aktiv', enable: 'Entsperren', disable: 'Sperren',

@@ -79,6 +79,28 @@ export const en: Messages = {
     keysLink: 'Go to key management', approvals: 'Approvals waiting for you: {n}', casesLink: 'Go to cases',
     requestsDue: 'Requests due within 7 days: {n}', requestsLink: 'Go to requests', todayOf: 'today: {n}',
   },
+  guide: {
+    setupTitle: 'Setup', setupIntro: 'Step by step to the first ad served and to sealed logs that can be opened when it matters.',
+    done: 'done', open: 'to do', progress: '{done} of {total} steps done',
+    steps: {
+      customer: 'Create a customer', site: 'Create the publisher’s site or app', zone: 'Create a zone (ad placement)', campaign: 'Create a campaign',
+      creative: 'Upload a creative', tag: 'Put the zone’s tag on the page', approvers: 'Approvers enrol their keys', ceremony: 'Run the key ceremony',
+    },
+    hints: {
+      customer: 'Advertiser or publisher – one customer can be both.', site: 'The site where ads appear.', zone: 'A place of fixed size on the page.',
+      campaign: 'Flight, zones, goal.', creative: 'An image of the zone’s size, with a landing URL.', tag: 'Copy the zone’s code and paste it; done once the first ad was served.',
+      approvers: 'At least {n} people (management and data protection) – enrolled: {count}.', ceremony: 'Only then can access logs be opened when it matters.',
+    },
+    go: { customer: 'Create a customer', site: 'Create a site', zone: 'Create a zone', campaign: 'Create a campaign', creative: 'Add a creative', tag: 'Copy the tag', approvers: 'How to enrol', ceremony: 'Go to the ceremony' },
+    allDone: 'All set up.', hide: 'Hide the checklist',
+    trendTitle: 'Last 7 days', trendAll: 'all campaigns', trendEmpty: 'Nothing was served in the last 7 days.', trendLink: 'Go to statistics',
+    enrolTitle: 'No one has enrolled an approver key yet',
+    enrolIntro: 'Before the key ceremony, at least {n} approvers – at least one from management and one from data protection – each enrol their own key. The private part stays in their computer’s keychain; the server receives only the public key.',
+    enrolDesktop: 'In the desktop app: sign in with your own account, open this page and choose “{button}”.',
+    enrolCli: 'Or on your own computer in a terminal (password on standard input, then the two-factor code):',
+    enrolThen: 'Then an admin runs the key ceremony here.', enrolWho: 'Who may approve: accounts with the management or data protection role.',
+    addSite: 'Add site', addCampaign: 'Add campaign',
+  },
   customers: {
     title: 'Customers', detailTitle: 'Customer', new: 'New customer', searchLabel: 'Search customers', empty: 'No customers found.', caption: 'Customer list',
     kinds: { advertiser: 'Advertiser', publisher: 'Publisher', both: 'Both' }, statuses: { active: 'active', restricted: 'restricted' },
@@ -220,6 +242,8 @@ export const en: Messages = {
   audit: {
     title: 'Audit log', verify: 'Verify chain', intact: 'The audit chain is intact ({n} entries).', broken: 'The audit chain is broken from entry {seq}.',
     caption: 'Entries, newest first', filterAction: 'Action', filterHint: 'e.g. case. or customer.update', more: 'Load older entries', seq: 'No.', at: 'Time', actor: 'Who', action: 'Action', target: 'Target', details: 'Details',
+    kinds: { customer: 'Customer', site: 'Site/app', zone: 'Zone', campaign: 'Campaign', creative: 'Creative', asset: 'Image', user: 'Account', portalUser: 'Portal access', invitation: 'Portal invitation', case: 'Abuse case', request: 'Request', key: 'Sealing key', backup: 'Backup' },
+    filterActor: 'Person', anyone: 'anyone', filterAllActions: 'all actions', filterKind: 'Object kind', allKinds: 'all objects', filterTarget: 'Object id', filterTargetHint: 'e.g. cmp_…', filterFrom: 'From', filterTo: 'To (inclusive)', apply: 'Filter', reset: 'Reset filters', system: 'System', cli: 'Command line', noEntries: 'No entries for these filters.', filters: 'Filters', actorId: 'Person id',
   },
   users: {
     title: 'Users', new: 'New account', caption: 'Accounts', disabled: 'disabled', active: 'active', enable: 'Enable', disable: 'Disable',

@@ -1,20 +1,32 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { AuditEntry, AuditPage, AuditVerification } from '../../../common/schemas/audit';
+import type { AuditEntry, AuditPage, AuditTargetKind, AuditVerification } from '../../../common/schemas/audit';
 import { apiGet } from '../api/client';
 import { requestState } from './request-state';
 
-/** The audit log, newest first, paged by sequence number, and its chain verification. */
+/** The filters of the audit log as GET /api/audit takes them (ISO instants for the time range). */
+export interface AuditFilters {
+  action?: string;
+  actor?: string;
+  targetKind?: AuditTargetKind;
+  target?: string;
+  from?: string;
+  to?: string;
+}
+
+/** The audit log, newest first, paged by sequence number and filtered on the server, and its chain verification. */
 export const useAuditStore = defineStore('audit', () => {
   const items = ref<AuditEntry[]>([]);
   const nextBefore = ref<number | null>(null);
   const verification = ref<AuditVerification | null>(null);
+  const filters = ref<AuditFilters>({});
   const { loading, error, run } = requestState();
 
-  /** Loads the newest entries (or, with `more`, the next older page). */
-  async function load(options: { action?: string; more?: boolean } = {}): Promise<void> {
+  /** Loads the newest entries under `filters` (or, with `more`, the next older page under the same filters). */
+  async function load(options: { filters?: AuditFilters; more?: boolean } = {}): Promise<void> {
+    if (options.filters) filters.value = options.filters;
     const before = options.more ? (nextBefore.value ?? undefined) : undefined;
-    const page = await run(() => apiGet<AuditPage>('/api/audit', { limit: 100, before, action: options.action }));
+    const page = await run(() => apiGet<AuditPage>('/api/audit', { limit: 100, before, ...filters.value }));
     if (!page) return;
     items.value = options.more ? [...items.value, ...page.items] : page.items;
     nextBefore.value = page.nextBefore;
@@ -24,5 +36,5 @@ export const useAuditStore = defineStore('audit', () => {
     verification.value = (await run(() => apiGet<AuditVerification>('/api/audit/verify'))) ?? null;
   }
 
-  return { items, nextBefore, verification, loading, error, load, verify };
+  return { items, nextBefore, verification, filters, loading, error, load, verify };
 });
