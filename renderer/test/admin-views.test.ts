@@ -111,7 +111,8 @@ describe('the admin views', () => {
     await page.getByTestId('nav-audit').click();
     await expect.poll(() => page.getByTestId('audit-verification').textContent()).toMatch(/Die Prüfkette ist intakt/);
     const audit = await page.getByTestId('audit-table').textContent();
-    for (const action of ['user.create', 'customer.export', 'customer.restrict', 'request.update']) expect(audit).toContain(action);
+    // Readable actions (renderer/src/components/audit/audit-action-texts.ts), not codes.
+    for (const action of ['Konto angelegt', 'Kundendaten exportiert', 'Kundenkonto eingeschränkt (Löschantrag)', 'Anfrage geändert']) expect(audit).toContain(action);
     await screenshot(page, '35-audit');
     expectCleanPage(watch);
   }, 120_000);

@@ -155,7 +155,7 @@ describe.skipIf(missing(KEYRING))('abuse case with the desktop keychain (needs s
     await admin.page.getByTestId('nav-audit').click();
     await expect.poll(() => admin.page.getByTestId('audit-verification').textContent()).toMatch(/Die Prüfkette ist intakt/);
     const audit = await admin.page.getByTestId('audit-table').textContent();
-    for (const action of ['key.ceremony', 'case.open', 'case.approve', 'case.export', 'case.close']) expect(audit).toContain(action);
+    for (const action of ['Schlüsselzeremonie durchgeführt', 'Missbrauchsfall eröffnet', 'Fall freigegeben', 'Entsiegelte Einträge exportiert', 'Fall geschlossen']) expect(audit).toContain(action);
     await screenshot(admin.page, '25-audit');
 
     for (const s of [mia, dora, admin, rolf]) expectCleanPage(s.watch);

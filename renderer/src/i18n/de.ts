@@ -98,6 +98,7 @@ export const de = {
     enrolDesktop: 'In der Desktop-App: mit dem eigenen Konto anmelden, diese Seite öffnen und „{button}“ wählen.',
     enrolCli: 'Oder auf dem eigenen Computer im Terminal (Passwort über die Standardeingabe, danach der Code der Zwei-Faktor-Anmeldung):',
     enrolThen: 'Danach führt ein Admin hier die Schlüsselzeremonie durch.', enrolWho: 'Wer freigeben darf: Konten mit der Rolle Geschäftsleitung oder Datenschutz.',
+    emailPlaceholder: 'IHRE-E-MAIL-ADRESSE',
     addSite: 'Website hinzufügen', addCampaign: 'Kampagne hinzufügen',
   },
   customers: {

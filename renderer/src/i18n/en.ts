@@ -99,6 +99,7 @@ export const en: Messages = {
     enrolDesktop: 'In the desktop app: sign in with your own account, open this page and choose “{button}”.',
     enrolCli: 'Or on your own computer in a terminal (password on standard input, then the two-factor code):',
     enrolThen: 'Then an admin runs the key ceremony here.', enrolWho: 'Who may approve: accounts with the management or data protection role.',
+    emailPlaceholder: 'YOUR-EMAIL',
     addSite: 'Add site', addCampaign: 'Add campaign',
   },
   customers: {

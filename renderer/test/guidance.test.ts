@@ -1,0 +1,149 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { screenshot, type PageWatch } from './harness/browser';
+import { expectCleanPage, startConsoleHarness, type ConsoleHarness } from './harness/console-app';
+import { createFirstAdmin, expectHeading, signIn, staffApi } from './harness/staff';
+
+// Guidance for a new installation: the overview's setup checklist (from real data, with links to
+// where each step is done), the 7-day trend, the keys page's enrolment guide, a customer's "add
+// site / add campaign" and the readable, filterable audit log.
+const PASSWORD = 'correct horse battery';
+let h: ConsoleHarness;
+let cookie: string;
+let page: Page;
+let watch: PageWatch;
+
+const api = staffApi(() => h.app.adminUrl, () => cookie);
+const stepDone = (key: string) => page.getByTestId(`setup-step-${key}`).getAttribute('data-done');
+
+async function bothLanguages(name: string, heading: { de: string; en: string }): Promise<void> {
+  await screenshot(page, `${name}-de`);
+  await page.getByTestId('locale-switch').selectOption('en');
+  await expectHeading(page, heading.en);
+  await screenshot(page, `${name}-en`);
+  await page.getByTestId('locale-switch').selectOption('de');
+  await expectHeading(page, heading.de);
+}
+
+beforeAll(async () => {
+  h = await startConsoleHarness();
+  cookie = await createFirstAdmin(h.app.adminUrl, 'ada@example.test', PASSWORD);
+  ({ page, watch } = await h.newPage());
+}, 120_000);
+afterAll(async () => h?.close());
+
+describe('guidance in the console', () => {
+  it('shows an empty installation a checklist of undone steps; a customer made over the API ticks its step; the next link opens the site form for it', async () => {
+    await signIn(page, watch, h.app.adminUrl, 'ada@example.test', PASSWORD);
+    await expect.poll(() => page.getByTestId('setup-checklist').isVisible()).toBe(true);
+    for (const key of ['customer', 'site', 'zone', 'campaign', 'creative', 'tag', 'approvers', 'ceremony']) expect(await stepDone(key), key).toBe('false');
+    expect(await page.getByTestId('setup-progress').textContent()).toBe('0 von 8 Schritten erledigt');
+    expect(await page.getByTestId('trend-empty').isVisible()).toBe(true);
+    await bothLanguages('overview-empty', { de: 'Übersicht', en: 'Dashboard' });
+
+    const customer = await api<{ id: string }>('POST', '/api/customers', { name: 'Polarlicht AG', email: 'x@example.test', kind: 'both' });
+    await page.reload();
+    await expect.poll(() => stepDone('customer')).toBe('true');
+    expect(await stepDone('site')).toBe('false');
+    expect(await page.getByTestId('setup-go-customer').count()).toBe(0);
+    await page.getByTestId('setup-go-site').click();
+    await expectHeading(page, 'Websites & Apps');
+    expect(new URL(page.url()).searchParams.get('customerId')).toBe(customer.id);
+    await expect.poll(() => page.getByTestId('site-form').getByTestId('customer-select').inputValue()).toBe(customer.id);
+    expectCleanPage(watch);
+  }, 120_000);
+
+  it('explains enrolment on the keys page while no approver is enrolled, linked from the checklist', async () => {
+    await page.goto(`${h.app.adminUrl}/`);
+    await page.getByTestId('setup-go-approvers').click();
+    await expectHeading(page, 'Schlüssel');
+    const guide = page.getByTestId('enrolment-guide');
+    await expect.poll(() => guide.isVisible()).toBe(true);
+    expect(await guide.textContent()).toContain('„Meinen Schlüssel im Schlüsselbund erzeugen und registrieren“');
+    expect(await page.getByTestId('enrol-command').textContent()).toBe(`creative-engine approver enroll --server ${h.adminOrigin} --email IHRE-E-MAIL-ADRESSE --password-stdin`);
+    await bothLanguages('keys-enrolment-guide', { de: 'Schlüssel', en: 'Keys' });
+    expectCleanPage(watch);
+  }, 60_000);
+
+  it('offers "add site" and "add campaign" on a customer page, each opening its form with the customer chosen', async () => {
+    const { items } = await api<{ items: Array<{ id: string; name: string }> }>('GET', '/api/customers');
+    const customer = items.find((c) => c.name === 'Polarlicht AG')!;
+    await page.goto(`${h.app.adminUrl}/customers/${customer.id}`);
+    await expectHeading(page, 'Polarlicht AG');
+    await expect.poll(() => page.getByTestId('customer-add-site').isVisible()).toBe(true);
+    await bothLanguages('customer-actions', { de: 'Polarlicht AG', en: 'Polarlicht AG' });
+    await page.getByTestId('customer-add-campaign').click();
+    await expectHeading(page, 'Neue Kampagne');
+    await expect.poll(() => page.getByTestId('customer-select').first().inputValue()).toBe(customer.id);
+    await page.goBack();
+    await page.getByTestId('customer-add-site').click();
+    await expectHeading(page, 'Websites & Apps');
+    await expect.poll(() => page.getByTestId('site-form').getByTestId('customer-select').inputValue()).toBe(customer.id);
+    expectCleanPage(watch);
+  }, 60_000);
+
+  it('ticks the catalogue steps and draws the 7-day trend once there is data', async () => {
+    const { items } = await api<{ items: Array<{ id: string; name: string }> }>('GET', '/api/customers');
+    const customerId = items.find((c) => c.name === 'Polarlicht AG')!.id;
+    const now = Date.now();
+    const site = await api<{ id: string }>('POST', '/api/sites', { customerId, name: 'Polarlicht Blog', domain: 'blog.example' });
+    const zone = await api<{ id: string }>('POST', '/api/zones', { siteId: site.id, name: 'Seitenleiste', width: 300, height: 250 });
+    const campaign = await api<{ id: string }>('POST', '/api/campaigns', {
+      customerId, name: 'Winterkampagne', startsAt: new Date(now - 10 * 86_400_000).toISOString(), endsAt: new Date(now + 30 * 86_400_000).toISOString(), zoneIds: [zone.id],
+    });
+    await api('POST', '/api/creatives', { campaignId: campaign.id, width: 300, height: 250, html: '<b>Winter</b>', landingUrl: 'https://polarlicht.example/', alt: 'Winter' });
+    // Hourly rollups on four of the last seven days (what the zone's tag caused).
+    const hour = (daysAgo: number) => Math.floor((now - daysAgo * 86_400_000) / 3_600_000) * 3600;
+    const add = h.app.ctx.db.prepare(
+      "INSERT INTO stats_hourly (hour, campaign_id, creative_id, zone_id, site_id, country, served, impressions, clicks, viewable, measurable) VALUES (?, ?, 'cr_x', ?, ?, 'DE', ?, ?, ?, 0, 0)",
+    );
+    for (const [daysAgo, served, impressions, clicks] of [[5, 400, 380, 9], [3, 900, 850, 20], [2, 650, 600, 11], [1, 1200, 1150, 30]] as const) {
+      add.run(hour(daysAgo), campaign.id, zone.id, site.id, served, impressions, clicks);
+    }
+
+    await page.goto(`${h.app.adminUrl}/`);
+    await expect.poll(() => stepDone('tag')).toBe('true');
+    for (const key of ['customer', 'site', 'zone', 'campaign', 'creative']) expect(await stepDone(key), key).toBe('true');
+    expect(await stepDone('approvers')).toBe('false');
+    expect(await page.getByTestId('setup-progress').textContent()).toBe('6 von 8 Schritten erledigt');
+    // The checklist stays until every step is done: no way to hide it yet.
+    expect(await page.getByTestId('setup-hide').count()).toBe(0);
+
+    const chart = page.getByTestId('trend').getByTestId('series-chart');
+    await expect.poll(() => chart.isVisible()).toBe(true);
+    expect(await page.getByTestId('trend-empty').count()).toBe(0);
+    // Chart.js drew the lines: the canvas holds far more than an empty frame's pixels.
+    const painted = () =>
+      chart.evaluate((c: HTMLCanvasElement) => {
+        const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+        let n = 0;
+        for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) n++;
+        return n;
+      });
+    await expect.poll(painted).toBeGreaterThan(5000);
+    await bothLanguages('overview-with-data', { de: 'Übersicht', en: 'Dashboard' });
+    expectCleanPage(watch);
+  }, 120_000);
+
+  it('shows the audit log as readable actions with named targets and filters it by action', async () => {
+    await page.goto(`${h.app.adminUrl}/audit`);
+    await expectHeading(page, 'Prüfprotokoll');
+    await expect.poll(() => page.getByTestId('audit-action').count()).toBeGreaterThan(5);
+    await page.getByTestId('audit-filter-action').selectOption({ label: 'Kampagne angelegt' });
+    await page.getByTestId('audit-filter-apply').click();
+    await expect.poll(() => page.getByTestId('audit-action').allTextContents()).toEqual(['Kampagne angelegt']);
+    const target = page.getByTestId('audit-target').first();
+    expect(await target.textContent()).toMatch(/Kampagne\s*Winterkampagne/);
+    expect(await target.getByRole('link', { name: 'Winterkampagne' }).getAttribute('href')).toMatch(/^\/campaigns\/cmp_/);
+    await bothLanguages('audit-log', { de: 'Prüfprotokoll', en: 'Audit log' });
+    // The filter holds across the language switch; the action reads in English now.
+    await page.getByTestId('locale-switch').selectOption('en');
+    await expect.poll(() => page.getByTestId('audit-action').allTextContents()).toEqual(['Campaign created']);
+    await page.getByTestId('locale-switch').selectOption('de');
+    await page.getByTestId('audit-filter-kind').selectOption('customer');
+    await page.getByTestId('audit-filter-action').selectOption('');
+    await page.getByTestId('audit-filter-apply').click();
+    await expect.poll(() => page.getByTestId('audit-action').allTextContents()).toEqual(['Kunde angelegt']);
+    expectCleanPage(watch);
+  }, 60_000);
+});
