@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { screenshot, type PageWatch } from './harness/browser';
 import { expectCleanPage, startConsoleHarness, type ConsoleHarness } from './harness/console-app';
-import { createFirstAdmin, expectHeading, signIn, staffApi } from './harness/staff';
+import { createFirstAdmin, createStaff, expectHeading, signIn, staffApi } from './harness/staff';
 
 // Guidance for a new installation: the overview's setup checklist (from real data, with links to
 // where each step is done), the 7-day trend, the keys page's enrolment guide, a customer's "add
@@ -144,6 +144,29 @@ describe('guidance in the console', () => {
     await page.getByTestId('audit-filter-action').selectOption('');
     await page.getByTestId('audit-filter-apply').click();
     await expect.poll(() => page.getByTestId('audit-action').allTextContents()).toEqual(['Kunde angelegt']);
+    expectCleanPage(watch);
+  }, 60_000);
+
+  it('lets the user hide the checklist once every step is done, and keeps it hidden', async () => {
+    // Two approvers enrolled and a ceremony recorded, written to the store as the real enrolment and
+    // ceremony would (their keychain side is the case journey's subject, not this one's).
+    const db = h.app.ctx.db;
+    for (const [email, role] of [['mia@example.test', 'management'], ['dora@example.test', 'dpo']] as const) {
+      const id = await createStaff(h.app.adminUrl, cookie, { email, name: email, password: 'correct horse battery', roles: [role] });
+      db.prepare('INSERT INTO approver_keys (user_id, public_key, enrolled_at) VALUES (?, ?, ?)').run(id, `age1${role}`, new Date().toISOString());
+    }
+    await page.goto(`${h.app.adminUrl}/`);
+    await expect.poll(() => stepDone('approvers')).toBe('true');
+    expect(await stepDone('ceremony')).toBe('false');
+    expect(await page.getByTestId('setup-hide').count()).toBe(0);
+    db.prepare("INSERT INTO key_ceremonies (key_id, recipient, threshold, share_count, created_by, created_at) VALUES ('sk_test', 'age1test', 2, 2, 'x', ?)").run(new Date().toISOString());
+    await page.reload();
+    await expect.poll(() => page.getByTestId('setup-progress').textContent()).toBe('8 von 8 Schritten erledigt');
+    await page.getByTestId('setup-hide').click();
+    await expect.poll(() => page.getByTestId('setup-checklist').count()).toBe(0);
+    await page.reload();
+    await expect.poll(() => page.getByTestId('kpi-served').isVisible()).toBe(true);
+    expect(await page.getByTestId('setup-checklist').count()).toBe(0);
     expectCleanPage(watch);
   }, 60_000);
 });
