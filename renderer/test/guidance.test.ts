@@ -144,6 +144,11 @@ describe('guidance in the console', () => {
     await page.getByTestId('audit-filter-action').selectOption('');
     await page.getByTestId('audit-filter-apply').click();
     await expect.poll(() => page.getByTestId('audit-action').allTextContents()).toEqual(['Kunde angelegt']);
+    // A zone has no page of its own: its name links to its site's page.
+    await page.getByTestId('audit-filter-kind').selectOption('zone');
+    await page.getByTestId('audit-filter-apply').click();
+    await expect.poll(() => page.getByTestId('audit-action').allTextContents()).toEqual(['Zone angelegt']);
+    expect(await page.getByTestId('audit-target').getByRole('link', { name: 'Seitenleiste' }).getAttribute('href')).toMatch(/^\/sites\/sit_/);
     expectCleanPage(watch);
   }, 60_000);
 

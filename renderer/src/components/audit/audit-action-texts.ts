@@ -182,14 +182,22 @@ export function auditActionText(locale: string, action: string): string {
   return Object.hasOwn(texts, action) ? texts[action as AuditAction] : action;
 }
 
-/** Where the console shows an object of a kind (null: no page of its own). */
-export function targetRoute(kind: AuditTargetKind, id: string): { name: string; params: { id: string } } | null {
+/**
+ * Where the console shows an object of a kind (null: no page of its own). Zones and creatives live
+ * on their site's and campaign's pages: `parentOf` gives that id when known.
+ */
+export function targetRoute(kind: AuditTargetKind, id: string, parentOf: ReadonlyMap<string, string> = new Map()): { name: string; params: { id: string } } | null {
   switch (kind) {
     case 'customer':
     case 'site':
     case 'campaign':
     case 'case':
       return { name: kind, params: { id } };
+    case 'zone':
+    case 'creative': {
+      const parent = parentOf.get(id);
+      return parent ? { name: kind === 'zone' ? 'site' : 'campaign', params: { id: parent } } : null;
+    }
     default:
       return null;
   }
