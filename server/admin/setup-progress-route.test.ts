@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SetupProgress } from '../../common/schemas/setup-progress';
 import { anonymousClient, signInAs, type AdminClient } from '../test/admin-client';
+import { refreshIndex } from '../delivery/test/seed';
 import { seedCatalog } from '../test/catalog-fixture';
 import { startTestApp, type TestApp } from '../test/test-app';
 
@@ -28,6 +29,7 @@ describe('GET /api/setup-progress', () => {
     expect([seeded.advertiser.id, seeded.publisher.id]).toContain(after.latest.customerId);
 
     // The tag step is done once the zone's tag asked for an ad and the statistics were written.
+    await refreshIndex(app);
     const decision = await fetch(`${app.deliveryUrl}/v1/decision?zone=${seeded.zones[0]!.id}`);
     expect(decision.status).toBe(200);
     app.services.stats.flush();
