@@ -2,7 +2,7 @@
 // so that its bundle stays small and holds no validation code (the main process validates).
 
 /** Every channel the preload may invoke, named `Service:method`; common/ipc.ts gives each its schemas. */
-export const IPC_CHANNELS = ['Keychain:status', 'Keychain:enroll', 'Cases:approve', 'App:version', 'App:openExternal'] as const;
+export const IPC_CHANNELS = ['Keychain:status', 'Keychain:enroll', 'Cases:approve', 'App:version', 'App:openExternal', 'App:setLocale'] as const;
 export type IpcChannel = (typeof IPC_CHANNELS)[number];
 
 /** Whether `value` is one of the fixed channels. */

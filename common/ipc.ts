@@ -40,6 +40,11 @@ export const IPC = {
     args: z.strictObject({ url: z.string().max(2048) }),
     result: z.strictObject({ opened: z.boolean() }),
   },
+  /** The console's language, so the desktop app's own dialogs and menu speak it too. */
+  'App:setLocale': {
+    args: z.strictObject({ locale: z.enum(['de', 'en']) }),
+    result: z.strictObject({ locale: z.enum(['de', 'en']) }),
+  },
 } as const satisfies Record<IpcChannel, { args: z.ZodType; result: z.ZodType }>;
 
 export type IpcArgs<C extends IpcChannel> = z.input<(typeof IPC)[C]['args']>;
@@ -81,5 +86,7 @@ export interface EngineApi {
     version(): Promise<AppVersion>;
     /** Opens an https link in the system browser; resolves false when the link was refused. */
     openExternal(url: string): Promise<boolean>;
+    /** Tells the desktop app the console's language (its dialogs and menu follow). */
+    setLocale(locale: 'de' | 'en'): Promise<void>;
   };
 }

@@ -29,8 +29,8 @@ export interface ApproveCaseInput {
   /** Server origins an older version filed the identity under (moved on first use). */
   legacyOrigins?: readonly string[];
   caseId: string;
-  /** Shows the summary and resolves whether the person approved it (native dialog, /dev/tty or --yes). */
-  confirm: (summary: string) => Promise<boolean>;
+  /** Shows the summary (or its own wording of the case) and resolves whether the person approved it (native dialog, /dev/tty or --yes). */
+  confirm: (summary: string, view: CaseView) => Promise<boolean>;
 }
 
 export interface ApproveCaseResult {
@@ -91,7 +91,7 @@ export async function approveCase(input: ApproveCaseInput): Promise<ApproveCaseR
   const open = (mine.shares ?? []).filter((s) => !s.approved);
   if (open.length === 0) return { submitted: 0, view };
 
-  if (!(await confirm(describeCase(view)))) throw new CaseApprovalError('declined', 'Not approved: you declined.');
+  if (!(await confirm(describeCase(view), view))) throw new CaseApprovalError('declined', 'Not approved: you declined.');
 
   let latest = view;
   let submitted = 0;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { keyed, matches } from './checks';
 import { idSchema } from './ids';
 import { goalSchema, pacingSchema, priceSchema, type CampaignPrice, type Goal, type Pacing } from './pricing';
 import { targetingSchema, type Targeting } from './targeting';
@@ -20,7 +21,7 @@ export const exclusivityGroupSchema = z
   .trim()
   .min(1, 'Enter a group name, or null for none.')
   .max(40, 'Exclusivity groups are at most 40 characters.')
-  .regex(/^[\p{L}\p{N} _-]+$/u, 'Use letters, digits, spaces, - and _ in the exclusivity group.')
+  .refine(...matches(/^[\p{L}\p{N} _-]+$/u, 'exclusivityGroup', 'Use letters, digits, spaces, - and _ in the exclusivity group.'))
   .nullable();
 const countSchema = z.number().int('Use a whole number.').min(1, 'Use at least 1, or null for none.').max(1e12).nullable();
 
@@ -41,8 +42,8 @@ const fields = {
   exclusivityGroup: exclusivityGroupSchema,
   visitorDailyCap: z.number().int('Use a whole number.').min(1, 'Use at least 1, or null for none.').max(1000, 'A visitor cap is at most 1000 a day.').nullable(),
 };
-const flightOrder = { message: 'endsAt must be after startsAt.', path: ['endsAt'] };
-const oneGoal = { message: 'Send goal or impressionGoal, not both.', path: ['impressionGoal'] };
+const flightOrder = { ...keyed('endsAfterStart', 'endsAt must be after startsAt.'), path: ['endsAt'] };
+const oneGoal = { ...keyed('oneGoal', 'Send goal or impressionGoal, not both.'), path: ['impressionGoal'] };
 const bothGoals = (c: { goal?: unknown; impressionGoal?: unknown }) => c.goal === undefined || c.impressionGoal === undefined;
 
 /** The goal a create or patch sets: `goal` as sent, or `impressionGoal` as an impressions goal; undefined when neither is sent. */
@@ -93,7 +94,7 @@ export const campaignPatchSchema = z
     exclusivityGroup: fields.exclusivityGroup.optional(),
     visitorDailyCap: fields.visitorDailyCap.optional(),
   })
-  .refine((v) => Object.values(v).some((x) => x !== undefined), 'Send at least one field to change.')
+  .refine((v) => Object.values(v).some((x) => x !== undefined), keyed('atLeastOne', 'Send at least one field to change.'))
   .refine((c) => !c.startsAt || !c.endsAt || c.endsAt > c.startsAt, flightOrder)
   .refine(bothGoals, oneGoal);
 export type CampaignPatch = z.infer<typeof campaignPatchSchema>;

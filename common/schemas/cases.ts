@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { keyed, matches } from './checks';
 import { parseCidr } from '../cidr';
 
 /** Longest window a case may unseal. */
@@ -9,22 +10,22 @@ export const MAX_WRAPPED_SHARE_BASE64 = 4096;
 export const CASE_STATUSES = ['awaiting_approval', 'unsealing', 'ready', 'closed', 'expired'] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 
-const idSchema = z.string().trim().regex(/^[A-Za-z0-9_-]{1,100}$/, 'Expected an id (letters, digits, _ or -).');
+const idSchema = z.string().trim().refine(...matches(/^[A-Za-z0-9_-]{1,100}$/, 'id', 'Expected an id (letters, digits, _ or -).'));
 const isoSchema = z.iso.datetime({ offset: true, message: 'Expected an ISO 8601 time, e.g. 2025-01-31T12:00:00Z.' });
 const base64Schema = z
   .string()
   .max(MAX_WRAPPED_SHARE_BASE64, 'The share is too large.')
-  .regex(/^[A-Za-z0-9+/]+={0,2}$/, 'Expected base64.');
+  .refine(...matches(/^[A-Za-z0-9+/]+={0,2}$/, 'base64', 'Expected base64.'));
 
 export const ipPrefixSchema = z
   .string()
   .trim()
   .max(60)
-  .refine((v) => parseCidr(v) !== null, 'Expected an IP address or prefix like 203.0.113.0/24 or 2001:db8::/32.');
+  .refine((v) => parseCidr(v) !== null, keyed('ipPrefix', 'Expected an IP address or prefix like 203.0.113.0/24 or 2001:db8::/32.'));
 export const pathPrefixSchema = z
   .string()
   .max(500)
-  .regex(/^\/[^\s?#]*$/, 'Expected a path starting with / (no query string).');
+  .refine(...matches(/^\/[^\s?#]*$/, 'logPath', 'Expected a path starting with / (no query string).'));
 
 export const caseFiltersSchema = z
   .object({
@@ -47,10 +48,10 @@ export const caseCreateSchema = z
     affectedCustomerId: idSchema.optional(),
   })
   .strict()
-  .refine((c) => Date.parse(c.to) > Date.parse(c.from), { path: ['to'], message: '`to` must be after `from`.' })
+  .refine((c) => Date.parse(c.to) > Date.parse(c.from), { path: ['to'], ...keyed('toAfterFrom', '`to` must be after `from`.') })
   .refine((c) => Date.parse(c.to) - Date.parse(c.from) <= MAX_CASE_WINDOW_DAYS * 86_400_000, {
     path: ['to'],
-    message: `The window may span at most ${MAX_CASE_WINDOW_DAYS} days.`,
+    ...keyed('rangeTooLong', `The window may span at most ${MAX_CASE_WINDOW_DAYS} days.`, { maxDays: MAX_CASE_WINDOW_DAYS }),
   });
 export type CaseCreateInput = z.infer<typeof caseCreateSchema>;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { keyed } from './checks';
 import { HTML_CREATIVE_MAX_BYTES, utf8Length } from './creative-html';
 import { idSchema } from './ids';
 import { landingUrlSchema } from './landing-url';
@@ -11,7 +12,7 @@ const altSchema = z.string().trim().min(1, 'Describe the ad in alt (shown to scr
 const htmlSchema = z
   .string()
   .min(1, 'html is empty.')
-  .refine((h) => utf8Length(h) <= HTML_CREATIVE_MAX_BYTES, `HTML creatives are at most ${HTML_CREATIVE_MAX_BYTES / 1024} KiB.`);
+  .refine((h) => utf8Length(h) <= HTML_CREATIVE_MAX_BYTES, keyed('htmlSize', `HTML creatives are at most ${HTML_CREATIVE_MAX_BYTES / 1024} KiB.`, { maxKiB: HTML_CREATIVE_MAX_BYTES / 1024 }));
 
 /** POST /api/creatives: exactly one of imageUrl (a first-party asset URL), assetId or html. */
 export const creativeCreateSchema = z
@@ -28,7 +29,7 @@ export const creativeCreateSchema = z
     status: z.enum(CREATIVE_STATUSES).default('active'),
   })
   .refine((c) => [c.imageUrl, c.assetId, c.html].filter((x) => x !== undefined).length === 1, {
-    message: 'Give exactly one of imageUrl, assetId or html.',
+    ...keyed('oneContent', 'Give exactly one of imageUrl, assetId or html.'),
     path: ['assetId'],
   });
 export type CreativeCreate = z.infer<typeof creativeCreateSchema>;
@@ -41,7 +42,7 @@ export const creativePatchSchema = z
     alt: altSchema.optional(),
     landingUrl: landingUrlSchema.optional(),
   })
-  .refine((v) => Object.values(v).some((x) => x !== undefined), 'Send at least one field to change.');
+  .refine((v) => Object.values(v).some((x) => x !== undefined), keyed('atLeastOne', 'Send at least one field to change.'));
 export type CreativePatch = z.infer<typeof creativePatchSchema>;
 
 /** A creative as the API returns it; `imageUrl` is the delivery URL of its asset. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { keyed } from './checks';
 
 export const CUSTOMER_KINDS = ['advertiser', 'publisher', 'both'] as const;
 export type CustomerKind = (typeof CUSTOMER_KINDS)[number];
@@ -38,14 +39,14 @@ const patchFields = {
 const atLeastOne = (v: object) => Object.values(v).some((x) => x !== undefined);
 
 /** PATCH /api/customers/:id — any subset; `null` clears an optional field. */
-export const customerPatchSchema = z.strictObject(patchFields).refine(atLeastOne, 'Send at least one field to change.');
+export const customerPatchSchema = z.strictObject(patchFields).refine(atLeastOne, keyed('atLeastOne', 'Send at least one field to change.'));
 /**
  * PATCH /portal-api/account — the customer's own rectification: the same rules, limited to what it
  * states about itself (name and contact data); the kind and the agency's notes stay with staff.
  */
 export const customerRectifySchema = z
   .strictObject({ name: patchFields.name, email: patchFields.email, phone: patchFields.phone, address: patchFields.address, contactPerson: patchFields.contactPerson })
-  .refine(atLeastOne, 'Send at least one field to change.');
+  .refine(atLeastOne, keyed('atLeastOne', 'Send at least one field to change.'));
 export type CustomerPatch = z.infer<typeof customerPatchSchema>;
 
 /**

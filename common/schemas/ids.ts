@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { matches } from './checks';
 
 /** Id prefixes per entity; an id is `<prefix>_` followed by 16 lower-case base32 characters. */
 export const ID_PREFIXES = {
@@ -25,5 +26,5 @@ export function isId(kind: IdKind, value: unknown): value is string {
 
 /** Zod schema for a reference to an entity of `kind`, with a message naming the expected form. */
 export function idSchema(kind: IdKind) {
-  return z.string().regex(ID_PATTERNS[kind], `Expected a ${kind} id like ${ID_PREFIXES[kind]}_… .`);
+  return z.string().refine(...matches(ID_PATTERNS[kind], 'id', `Expected a ${kind} id like ${ID_PREFIXES[kind]}_… .`));
 }

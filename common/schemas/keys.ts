@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { keyed } from './checks';
 import { isAgeRecipient } from '../age-keys';
 import type { Role } from '../roles';
 
@@ -9,7 +10,7 @@ export const MAX_CEREMONY_APPROVERS = 10;
 export const ageRecipientSchema = z
   .string()
   .trim()
-  .refine(isAgeRecipient, 'Expected an age X25519 public key (age1… with 62 characters and a valid checksum).');
+  .refine(isAgeRecipient, keyed('ageRecipient', 'Expected an age X25519 public key (age1… with 62 characters and a valid checksum).'));
 
 /** POST /api/approvers/enrolment */
 export const enrolmentSchema = z.object({ publicKey: ageRecipientSchema }).strict();

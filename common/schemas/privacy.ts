@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { keyed } from './checks';
 
 const recordDate = z.iso.datetime({ offset: true }).nullable().optional();
 
@@ -8,7 +9,7 @@ const recordDate = z.iso.datetime({ offset: true }).nullable().optional();
  */
 export const customerRecordsSchema = z
   .strictObject({ lastContractAt: recordDate, lastInvoiceAt: recordDate })
-  .refine((v) => v.lastContractAt !== undefined || v.lastInvoiceAt !== undefined, 'Send lastContractAt and/or lastInvoiceAt (null clears one).');
+  .refine((v) => v.lastContractAt !== undefined || v.lastInvoiceAt !== undefined, keyed('recordDates', 'Send lastContractAt and/or lastInvoiceAt (null clears one).'));
 export type CustomerRecordsInput = z.infer<typeof customerRecordsSchema>;
 
 /** Body of POST /api/customers/ID/deletion (optional): record dates known at the time of the request. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { keyed, matches } from './checks';
 import { idSchema as entityIdSchema } from './ids';
 
 /** Kinds of contact and data-subject requests (GDPR Art. 15–21 plus plain contact). */
@@ -18,7 +19,7 @@ export const CONTACT_BODY_LIMIT = 8 * 1024;
 
 const customerIdSchema = entityIdSchema('customer');
 /** Request ids: `req_` and 16 lower-case base32 characters. */
-export const requestIdSchema = z.string().regex(/^req_[a-z2-7]{16}$/, 'Expected a request id like req_… .');
+export const requestIdSchema = z.string().refine(...matches(/^req_[a-z2-7]{16}$/, 'requestId', 'Expected a request id like req_… .'));
 const emailSchema = z.string().trim().max(254).pipe(z.email('Enter a valid e-mail address.'));
 
 /** Body of the public contact form (POST /v1/contact). */
@@ -56,7 +57,7 @@ export const requestUpdateSchema = z
     customerId: customerIdSchema.nullable().optional(),
   })
   .strict()
-  .refine((v) => Object.keys(v).length > 0, 'Send at least one field to change.');
+  .refine((v) => Object.keys(v).length > 0, keyed('atLeastOne', 'Send at least one field to change.'));
 export type RequestUpdate = z.infer<typeof requestUpdateSchema>;
 
 /** Body of POST /api/requests/ID/forward. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { keyed, matches } from './checks';
 import { idSchema } from './ids';
 
 export const SITE_KINDS = ['site', 'app'] as const;
@@ -10,7 +11,7 @@ export const domainSchema = z
   .trim()
   .toLowerCase()
   .max(253, 'Domains are at most 253 characters.')
-  .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/, 'Enter a domain like news.example (no scheme, path or port).');
+  .refine(...matches(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/, 'domain', 'Enter a domain like news.example (no scheme, path or port).'));
 
 const nameSchema = z.string().trim().min(1, 'A name is required.').max(200, 'Names are at most 200 characters.');
 
@@ -26,7 +27,7 @@ export type SiteCreate = z.infer<typeof siteCreateSchema>;
 /** PATCH /api/sites/:id — the owning customer cannot change. */
 export const sitePatchSchema = z
   .strictObject({ name: nameSchema.optional(), domain: domainSchema.optional(), kind: z.enum(SITE_KINDS).optional() })
-  .refine((v) => Object.values(v).some((x) => x !== undefined), 'Send at least one field to change.');
+  .refine((v) => Object.values(v).some((x) => x !== undefined), keyed('atLeastOne', 'Send at least one field to change.'));
 export type SitePatch = z.infer<typeof sitePatchSchema>;
 
 /** A publisher's site or app. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { keyed } from './checks';
 
 /** Bucket sizes of the statistics API. */
 export const STATS_GRANULARITIES = ['hour', 'day'] as const;
@@ -29,12 +30,12 @@ const statsQueryFields = {
 /** `to` after `from`, and the range within the granularity's maximum. */
 function checkSeriesRange(q: { from: number; to: number; granularity: StatsGranularity }, issue: z.RefinementCtx): void {
   if (q.to <= q.from) {
-    issue.addIssue({ code: 'custom', path: ['to'], message: 'to must be later than from.' });
+    issue.addIssue({ code: 'custom', path: ['to'], ...keyed('toAfterFrom', 'to must be later than from.') });
     return;
   }
   const maxDays = STATS_MAX_RANGE_DAYS[q.granularity];
   if (q.to - q.from > maxDays * DAY_MS) {
-    issue.addIssue({ code: 'custom', path: ['to'], message: `The range may span at most ${maxDays} days for granularity ${q.granularity}.` });
+    issue.addIssue({ code: 'custom', path: ['to'], ...keyed('rangeTooLong', `The range may span at most ${maxDays} days for granularity ${q.granularity}.`, { maxDays }) });
   }
 }
 
@@ -65,23 +66,23 @@ const idList = (param: string) =>
   z
     .string()
     .transform((s) => [...new Set(s.split(',').map((x) => x.trim()).filter((x) => x !== ''))])
-    .refine((ids) => ids.length > 0, `${param} needs at least one id.`)
-    .refine((ids) => ids.length <= REPORT_MAX_FILTER_VALUES, `${param} may list at most ${REPORT_MAX_FILTER_VALUES} ids.`)
-    .refine((ids) => ids.every((id) => ID_PATTERN.test(id)), `${param} must be ids (letters, digits, _ or -) separated by commas.`);
+    .refine((ids) => ids.length > 0, keyed('listSize', `${param} needs at least one id.`, { max: REPORT_MAX_FILTER_VALUES }))
+    .refine((ids) => ids.length <= REPORT_MAX_FILTER_VALUES, keyed('listSize', `${param} may list at most ${REPORT_MAX_FILTER_VALUES} ids.`, { max: REPORT_MAX_FILTER_VALUES }))
+    .refine((ids) => ids.every((id) => ID_PATTERN.test(id)), keyed('idList', `${param} must be ids (letters, digits, _ or -) separated by commas.`));
 
 /** A comma list of ISO 3166-1 alpha-2 codes; `unknown` stands for the empty code (country not known). */
 const countryList = z
   .string()
   .transform((s) => [...new Set(s.split(',').map((x) => x.trim()).filter((x) => x !== '').map((x) => (x.toLowerCase() === 'unknown' ? '' : x.toUpperCase())))])
-  .refine((cs) => cs.length > 0 && cs.length <= REPORT_MAX_FILTER_VALUES, `country must list 1 to ${REPORT_MAX_FILTER_VALUES} codes.`)
-  .refine((cs) => cs.every((c) => c === '' || /^[A-Z]{2}$/.test(c)), 'country must be two-letter codes (like DE,AT) or unknown, separated by commas.');
+  .refine((cs) => cs.length > 0 && cs.length <= REPORT_MAX_FILTER_VALUES, keyed('listSize', `country must list 1 to ${REPORT_MAX_FILTER_VALUES} codes.`, { max: REPORT_MAX_FILTER_VALUES }))
+  .refine((cs) => cs.every((c) => c === '' || /^[A-Z]{2}$/.test(c)), keyed('countryList', 'country must be two-letter codes (like DE,AT) or unknown, separated by commas.'));
 
 const byList = z
   .string()
   .transform((s) => s.split(',').map((x) => x.trim()).filter((x) => x !== ''))
-  .refine((ds) => ds.every((d) => (REPORT_DIMENSIONS as readonly string[]).includes(d)), `by must name dimensions among ${REPORT_DIMENSIONS.join(', ')}, separated by commas.`)
-  .refine((ds) => new Set(ds).size === ds.length, 'by names a dimension twice.')
-  .refine((ds) => ds.length >= 1 && ds.length <= REPORT_MAX_DIMENSIONS, `by names 1 to ${REPORT_MAX_DIMENSIONS} dimensions.`)
+  .refine((ds) => ds.every((d) => (REPORT_DIMENSIONS as readonly string[]).includes(d)), keyed('dimensions', `by must name dimensions among ${REPORT_DIMENSIONS.join(', ')}, separated by commas.`, { max: REPORT_MAX_DIMENSIONS }))
+  .refine((ds) => new Set(ds).size === ds.length, keyed('dimensionTwice', 'by names a dimension twice.'))
+  .refine((ds) => ds.length >= 1 && ds.length <= REPORT_MAX_DIMENSIONS, keyed('dimensions', `by names 1 to ${REPORT_MAX_DIMENSIONS} dimensions.`, { max: REPORT_MAX_DIMENSIONS }))
   .transform((ds) => ds as ReportDimension[]);
 
 /**
@@ -120,9 +121,9 @@ export type PortalStatsQuery = z.output<typeof portalStatsQuerySchema>;
 /** Checks a totals range [from, to) when both ends are given: `to` after `from`, at most the daily maximum. */
 function checkTotalsRange(q: { from?: number; to?: number }, issue: z.RefinementCtx): void {
   if (q.from === undefined || q.to === undefined) return;
-  if (q.to <= q.from) issue.addIssue({ code: 'custom', path: ['to'], message: 'to must be later than from.' });
+  if (q.to <= q.from) issue.addIssue({ code: 'custom', path: ['to'], ...keyed('toAfterFrom', 'to must be later than from.') });
   else if (q.to - q.from > STATS_MAX_RANGE_DAYS.day * DAY_MS) {
-    issue.addIssue({ code: 'custom', path: ['to'], message: `The range may span at most ${STATS_MAX_RANGE_DAYS.day} days.` });
+    issue.addIssue({ code: 'custom', path: ['to'], ...keyed('rangeTooLong', `The range may span at most ${STATS_MAX_RANGE_DAYS.day} days.`, { maxDays: STATS_MAX_RANGE_DAYS.day }) });
   }
 }
 

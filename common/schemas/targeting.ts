@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { keyed, matches } from './checks';
 import { COUNTRY_CODES } from '../countries';
 
 /** Device classes derived from the user agent at decision time (never stored per person). */
@@ -10,7 +11,7 @@ export const keywordSchema = z
   .string()
   .trim()
   .toLowerCase()
-  .regex(/^[\p{L}\p{N}][\p{L}\p{N}-]{0,39}$/u, 'Keywords are 1–40 letters, digits or dashes.');
+  .refine(...matches(/^[\p{L}\p{N}][\p{L}\p{N}-]{0,39}$/u, 'keyword', 'Keywords are 1–40 letters, digits or dashes.'));
 
 const COUNTRIES = new Set(COUNTRY_CODES);
 
@@ -19,7 +20,7 @@ export const countryCodeSchema = z
   .string()
   .trim()
   .toUpperCase()
-  .refine((c) => COUNTRIES.has(c), { error: (issue) => `${JSON.stringify(issue.input)} is no ISO 3166-1 alpha-2 country code (e.g. DE, AT, CH).` });
+  .refine((c) => COUNTRIES.has(c), keyed('country', 'Use an ISO 3166-1 alpha-2 country code (e.g. DE, AT, CH).'));
 
 /**
  * Contextual targeting of a campaign; every list empty or absent means "any". Hours and weekdays

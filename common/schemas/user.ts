@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { keyed } from './checks';
 import { ROLES, type Role } from '../roles';
 
 /** A staff e-mail address, trimmed and lower-cased so that each person has one account. */
@@ -39,7 +40,7 @@ export type UserCreate = z.infer<typeof userCreateSchema>;
 /** PATCH /api/users/:id — any subset, at least one field. */
 export const userPatchSchema = z
   .strictObject({ name: nameSchema.optional(), roles: rolesSchema.optional(), disabled: z.boolean().optional(), password: passwordSchema.optional() })
-  .refine((v) => Object.values(v).some((x) => x !== undefined), 'Send at least one field to change.');
+  .refine((v) => Object.values(v).some((x) => x !== undefined), keyed('atLeastOne', 'Send at least one field to change.'));
 export type UserPatch = z.infer<typeof userPatchSchema>;
 
 /** The signed-in user (POST /api/session, GET /api/me). */
@@ -69,7 +70,7 @@ export const totpConfirmSchema = z.strictObject({ code: z.string().trim().min(1,
 /** DELETE /api/me/totp: the current code (or a recovery code) or the password. */
 export const totpDisableSchema = z
   .strictObject({ code: z.string().trim().min(1).max(64).optional(), password: z.string().min(1).max(PASSWORD_MAX).optional() })
-  .refine((v) => v.code !== undefined || v.password !== undefined, 'Send the current code or your password.');
+  .refine((v) => v.code !== undefined || v.password !== undefined, keyed('codeOrPassword', 'Send the current code or your password.'));
 
 /** POST /api/me/totp: the secret to put into an authenticator app (not active until confirmed). */
 export interface TotpEnrolment {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { keyed } from './checks';
 import { idSchema } from './ids';
 
 /** Width or height of a placement or creative, in CSS pixels. */
@@ -13,7 +14,7 @@ export type ZoneCreate = z.infer<typeof zoneCreateSchema>;
 /** PATCH /api/zones/:id — the site cannot change. */
 export const zonePatchSchema = z
   .strictObject({ name: nameSchema.optional(), width: pixelSchema.optional(), height: pixelSchema.optional() })
-  .refine((v) => Object.values(v).some((x) => x !== undefined), 'Send at least one field to change.');
+  .refine((v) => Object.values(v).some((x) => x !== undefined), keyed('atLeastOne', 'Send at least one field to change.'));
 export type ZonePatch = z.infer<typeof zonePatchSchema>;
 
 /** A placement of a fixed size on a site or app. */

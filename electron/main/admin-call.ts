@@ -90,29 +90,5 @@ export function installationIdOf(call: AdminCall, activeOrigin: () => string | n
   };
 }
 
-/** Options of the native "approve this case?" dialog: Approve or Cancel, Cancel by default (Enter and Escape cancel). */
-export function approvalDialogOptions(summary: string): {
-  type: 'question';
-  buttons: string[];
-  defaultId: number;
-  cancelId: number;
-  noLink: true;
-  title: string;
-  message: string;
-  detail: string;
-} {
-  return {
-    type: 'question',
-    buttons: ['Approve', 'Cancel'],
-    defaultId: 1,
-    cancelId: 1,
-    noLink: true,
-    title: 'Approve unsealing',
-    message: 'Approve unsealing the access logs of this case?',
-    // The summary comes from the server; cut it so that it cannot flood the dialog.
-    detail: summary.slice(0, 2000),
-  };
-}
-
-/** Whether the dialog's answer was "Approve". */
-export const approvedByDialog = (response: number): boolean => response === 0;
+// The approval dialog's options live with the other dialog texts (both languages); re-exported for existing callers.
+export { approvalDialogOptions, approvedByDialog } from './dialog-texts';

@@ -11,7 +11,8 @@ export interface PinnedServer {
   pinnedFingerprint: TlsFingerprint | null;
 }
 
-export type CertificateDecision = { accept: true } | { accept: false; warning: string };
+/** A refusal names its reason (the dialog words it in the console's language, electron/main/dialog-texts.ts) and an English warning for the log. */
+export type CertificateDecision = { accept: true } | { accept: false; refusal: 'changed' | 'untrusted'; warning: string };
 
 /**
  * The rule: the pinned server's certificate must match the pin exactly, trusted CA or not (a
@@ -30,13 +31,14 @@ export function certificateDecision(input: {
     if (sameTlsFingerprint(input.fingerprint, server.pinnedFingerprint)) return { accept: true };
     return {
       accept: false,
+      refusal: 'changed',
       warning:
         `The server ${input.hostname} presented a different certificate than the one you confirmed. ` +
         'The connection was refused. If your agency replaced the certificate, choose "Connection…" in the menu and confirm the new fingerprint; otherwise tell your IT.',
     };
   }
   if (input.caTrusted) return { accept: true };
-  return { accept: false, warning: `The certificate of ${input.hostname} is not trusted. The connection was refused.` };
+  return { accept: false, refusal: 'untrusted', warning: `The certificate of ${input.hostname} is not trusted. The connection was refused.` };
 }
 
 function isServerHost(adminOrigin: string, hostname: string): boolean {

@@ -18,6 +18,7 @@ function setup(options: { adminOrigin?: string | null } = {}) {
   const lines: string[] = [];
   const log: MainLogger = { info: (m) => lines.push(m), warn: (m) => lines.push(m), error: (m) => lines.push(m) };
   const opened: string[] = [];
+  const locales: string[] = [];
   // A keychain service of its own per run: the real Secret Service of the test D-Bus session.
   const keychain = createApproverKeychain({ service: `creative-engine-test-${randomBytes(4).toString('hex')}` });
   // No server behind these: calls that would reach it fail as "server unavailable" (renderer/test/desktop-approve.test.ts runs them against a real one).
@@ -35,9 +36,10 @@ function setup(options: { adminOrigin?: string | null } = {}) {
     legacyOrigins: () => [SERVER],
     version: { app: '0.1.0', electron: '45.5.0', platform: 'linux' },
     openExternal: async (url) => (opened.push(url), true),
+    setLocale: (locale) => locales.push(locale),
     log,
   });
-  return { ipc, lines, opened, keychain, unregister, calls };
+  return { ipc, lines, opened, keychain, unregister, calls, locales };
 }
 
 describe('registerIpcHandlers: sender and arguments', () => {
@@ -110,5 +112,13 @@ describe('registerIpcHandlers: sender and arguments', () => {
       expect(await ipc.invoke(console_, 'App:openExternal', { url })).toEqual({ ok: true, value: { opened: false } });
     }
     expect(opened).toEqual(['https://example.com/docs']);
+  });
+
+  it('takes the console language for the dialogs, and nothing but de or en', async () => {
+    const { ipc, locales } = setup();
+    expect(await ipc.invoke(console_, 'App:setLocale', { locale: 'de' })).toEqual({ ok: true, value: { locale: 'de' } });
+    expect(await ipc.invoke(console_, 'App:setLocale', { locale: 'fr' })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    expect(await ipc.invoke({ url: 'https://elsewhere.example/' }, 'App:setLocale', { locale: 'en' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(locales).toEqual(['de']);
   });
 });

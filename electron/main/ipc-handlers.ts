@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { IPC, IPC_CHANNELS, type IpcChannel, type IpcErrorCode, type IpcReply, type IpcResult, type AppVersion } from '../../common/ipc';
 import { isInstallationId } from '../../common/schemas/server-info';
+import type { CaseView } from '../../common/schemas/cases';
 import type { AdminCall } from '../../node/admin-call';
 import { KeychainError, type ApproverAccount, type ApproverKeychain, type KeychainErrorCode } from '../../node/approver-keychain';
 import { approveCase, CaseApprovalError } from '../../node/case-approval';
@@ -27,13 +28,15 @@ export interface IpcHandlerDeps {
   adminCall: AdminCall;
   /** The connected server's installation id (GET /api/server-info): names the keychain entries. */
   installationId: () => Promise<string>;
-  /** Shows the case summary in a native dialog; resolves whether the approver confirmed. */
-  confirmApproval: (summary: string) => Promise<boolean>;
+  /** Shows the case (the CLI's English summary, and the case itself to word it in the console's language) in a native dialog; resolves whether the approver confirmed. */
+  confirmApproval: (summary: string, view: CaseView) => Promise<boolean>;
   /** Server origins an older version filed keychain identities under; moved to the installation id on first use. */
   legacyOrigins: () => string[];
   version: AppVersion;
   /** Opens an already checked https link in the system browser; resolves whether it did. */
   openExternal: (url: string) => Promise<boolean>;
+  /** Remembers the console's language for the desktop app's own dialogs and menu. */
+  setLocale: (locale: 'de' | 'en') => void;
   log: MainLogger;
 }
 
@@ -176,6 +179,10 @@ function implementations(deps: IpcHandlerDeps): Implementations {
         return { opened: false };
       }
       return { opened: await deps.openExternal(check.url) };
+    },
+    'App:setLocale': async ({ locale }) => {
+      deps.setLocale(locale);
+      return { locale };
     },
   };
 }

@@ -6,10 +6,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { SETUP_CHANNELS } from '../../common/setup-channels';
 import { createApproverKeychain } from '../../node/approver-keychain';
-import { approvalDialogOptions, approvedByDialog, createAdminCall, installationIdOf } from './admin-call';
+import { createAdminCall, installationIdOf } from './admin-call';
 import { appMenuTemplate } from './app-menu';
 import { certificateDecision, fingerprintOfPem, type PinnedServer } from './certificate-pinning';
 import { loadConnectionSettings, saveConnectionSettings, type ConnectionSettings } from './connection-settings';
+import { approvalDialogOptions, approvedByDialog, certificateDialogOptions, describeCaseIn, dialogLocale, fatalText, openExternalDialogOptions, type DialogLocale, type FatalCause } from './dialog-texts';
 import { registerIpcHandlers } from './ipc-handlers';
 import { createMainLogger, errorMessage } from './logger';
 import { frameNavigationDecision, windowOpenDecision } from './navigation-guard';
@@ -38,6 +39,9 @@ let setupWindow: BrowserWindow | undefined;
 let started = false;
 let quitting = false;
 const warnedFingerprints = new Set<string>();
+// The console's language once it said it (App:setLocale); until then the system's.
+let chosenLocale: DialogLocale | null = null;
+const locale = (): DialogLocale => dialogLocale(chosenLocale, app.isReady() ? app.getLocale() : '');
 
 /** The one origin the console window, its IPC and the keychain bridge trust: the embedded server's or the agency's. */
 const adminOrigin = (): string | null => (settings?.mode === 'connect' ? settings.adminOrigin : (server?.adminOrigin ?? null));
@@ -71,16 +75,21 @@ if (!app.requestSingleInstanceLock()) {
     const origin = adminOrigin();
     if (!mainWindow && !setupWindow && origin) openConsoleWindow(`${origin}/`);
   });
-  app.whenReady().then(ready, (err: unknown) => fatal('Electron did not start', err));
+  app.whenReady().then(ready, (err: unknown) => fatal('electron', err));
+}
+
+/** The application menu in the current language (rebuilt when the console changes it). */
+function buildMenu(): void {
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(appMenuTemplate({ isMac: process.platform === 'darwin', devTools: !app.isPackaged, onConnection: openSetupWindow, locale: locale() })),
+  );
 }
 
 async function ready(): Promise<void> {
   hardenSession();
   serveSetupPage();
   registerSetupIpc();
-  Menu.setApplicationMenu(
-    Menu.buildFromTemplate(appMenuTemplate({ isMac: process.platform === 'darwin', devTools: !app.isPackaged, onConnection: openSetupWindow })),
-  );
+  buildMenu();
   const loaded = loadConnectionSettings(userData);
   if (loaded.state === 'ok') return start(loaded.settings);
   if (loaded.state === 'invalid') log.warn('connection settings unusable; asking again', { reason: loaded.reason });
@@ -98,8 +107,8 @@ async function start(chosen: ConnectionSettings): Promise<void> {
     keychain: createApproverKeychain(),
     adminCall,
     installationId: installationIdOf(adminCall, adminOrigin),
-    confirmApproval: async (summary: string): Promise<boolean> => {
-      const options = approvalDialogOptions(summary);
+    confirmApproval: async (_summary, view): Promise<boolean> => {
+      const options = approvalDialogOptions(describeCaseIn(view, locale()), locale());
       const { response } = mainWindow ? await dialog.showMessageBox(mainWindow, options) : await dialog.showMessageBox(options);
       return approvedByDialog(response);
     },
@@ -107,6 +116,11 @@ async function start(chosen: ConnectionSettings): Promise<void> {
     legacyOrigins: () => (chosen.mode === 'connect' ? [chosen.adminOrigin] : [EMBEDDED_KEYCHAIN_SERVER]),
     version: { app: app.getVersion(), electron: process.versions.electron ?? '', platform: process.platform },
     openExternal: confirmAndOpenExternal,
+    setLocale: (chosen) => {
+      if (chosen === chosenLocale) return;
+      chosenLocale = chosen;
+      buildMenu();
+    },
     log,
   });
 
@@ -135,12 +149,12 @@ async function startEmbedded(serveAdsToNetwork: boolean): Promise<void> {
       log,
     });
   } catch (err) {
-    fatal('The embedded server did not start', err);
+    fatal('serverStart', err);
     return;
   }
   void server.exited.then(({ code, signal }) => {
     if (quitting) return;
-    fatal('The embedded server stopped unexpectedly', new Error(`exit ${signal ?? code}; see ${path.join(app.getPath('logs'), 'main.log')}`));
+    fatal('serverStopped', new Error(`exit ${signal ?? code}; see ${path.join(app.getPath('logs'), 'main.log')}`));
   });
   if (server.deliveryPortFallback) {
     log.warn(`delivery listener on ${server.deliveryUrl} (port ${process.env.CREATIVE_ENGINE_DELIVERY_PORT ?? 8080} was taken)`);
@@ -226,7 +240,7 @@ function hardenSession(): void {
     const key = `${request.hostname} ${fingerprint}`;
     if (!warnedFingerprints.has(key)) {
       warnedFingerprints.add(key);
-      void dialog.showMessageBox({ type: 'warning', title: 'Creative Engine', message: 'Connection refused', detail: decision.warning, buttons: ['OK'] });
+      void dialog.showMessageBox(certificateDialogOptions(decision.refusal, request.hostname, locale()));
     }
   });
   ses.webRequest.onHeadersReceived((details, callback) => {
@@ -273,14 +287,7 @@ function hardenContents(contents: WebContents): void {
 
 /** Opens an already checked https link in the system browser once the user agreed. */
 async function confirmAndOpenExternal(url: string): Promise<boolean> {
-  const options = {
-    type: 'question' as const,
-    buttons: ['Open in browser', 'Cancel'],
-    defaultId: 1,
-    cancelId: 1,
-    message: 'Open this link in your web browser?',
-    detail: url,
-  };
+  const options = openExternalDialogOptions(url, locale());
   const { response } = mainWindow ? await dialog.showMessageBox(mainWindow, options) : await dialog.showMessageBox(options);
   if (response !== 0) return false;
   try {
@@ -301,9 +308,9 @@ function portFromEnv(name: string, fallback: number): number {
   return fallback;
 }
 
-function fatal(what: string, err: unknown): void {
-  log.error(what, { error: errorMessage(err) });
-  dialog.showErrorBox('Creative Engine', `${what}.\n\n${errorMessage(err)}`);
+function fatal(cause: FatalCause, err: unknown): void {
+  log.error('fatal', { cause, error: errorMessage(err) });
+  dialog.showErrorBox('Creative Engine', fatalText(cause, errorMessage(err), locale()));
   quitting = true;
   app.exit(1);
 }

@@ -22,6 +22,7 @@ function engineFor(frameUrl: string) {
     legacyOrigins: () => [],
     version: { app: '0.1.0', electron: '45.5.0', platform: 'linux' },
     openExternal: async () => true,
+    setLocale: () => undefined,
     log: createMainLogger({ quiet: true }),
   });
   const sent: string[] = [];
@@ -38,7 +39,7 @@ describe('createEngineApi (window.engine)', () => {
     expect(Object.keys(api).sort()).toEqual(['app', 'cases', 'desktop', 'keychain']);
     expect(Object.keys(api.keychain).sort()).toEqual(['enroll', 'status']);
     expect(Object.keys(api.cases)).toEqual(['approve']);
-    expect(Object.keys(api.app).sort()).toEqual(['openExternal', 'version']);
+    expect(Object.keys(api.app).sort()).toEqual(['openExternal', 'setLocale', 'version']);
     expect(api.desktop).toBe(true);
     expect(Object.isFrozen(api) && Object.isFrozen(api.keychain) && Object.isFrozen(api.cases) && Object.isFrozen(api.app)).toBe(true);
     expect(() => Object.assign(api.keychain, { invoke: () => 1 })).toThrow();
@@ -49,6 +50,7 @@ describe('createEngineApi (window.engine)', () => {
     expect(await api.app.version()).toEqual({ app: '0.1.0', electron: '45.5.0', platform: 'linux' });
     expect(await api.app.openExternal('https://example.com/')).toBe(true);
     expect(await api.app.openExternal('http://example.com/')).toBe(false);
+    await api.app.setLocale('de');
     expect(sent.every((c) => (IPC_CHANNELS as readonly string[]).includes(c))).toBe(true);
   });
 

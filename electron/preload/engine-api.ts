@@ -35,6 +35,9 @@ export function createEngineApi(invoke: Invoke): EngineApi {
     app: Object.freeze({
       version: () => call('App:version'),
       openExternal: async (url: string) => (await call('App:openExternal', { url })).opened,
+      setLocale: async (locale: 'de' | 'en') => {
+        await call('App:setLocale', { locale });
+      },
     }),
   });
 }

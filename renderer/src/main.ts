@@ -1,5 +1,5 @@
 import './zod-csp';
-import { createApp } from 'vue';
+import { createApp, watch } from 'vue';
 import { createPinia } from 'pinia';
 import App from './App.vue';
 import { setUnauthenticatedHandler } from './api/client';
@@ -17,5 +17,12 @@ setUnauthenticatedHandler(() => {
   const current = router.currentRoute.value;
   if (!current.meta.public) void router.push({ name: 'sign-in', query: { next: current.fullPath } });
 });
+
+// In the desktop app, its own dialogs and menu speak the console's language (an older app lacks the call).
+watch(
+  i18n.global.locale,
+  (locale) => void window.engine?.app.setLocale?.(locale).catch(() => undefined),
+  { immediate: true },
+);
 
 void Promise.all([restoreLocale(), router.isReady()]).then(() => app.mount('#app'));

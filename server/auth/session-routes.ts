@@ -37,7 +37,7 @@ export function registerSessionRoutes(
       twoFactor,
       clientIp,
       lookup: (email) => users.getForLogin(email),
-      refusal: (u) => (u.disabled ? { reason: 'disabled', error: new HttpError(403, 'forbidden', 'This account is disabled. Ask an administrator to enable it.') } : null),
+      refusal: (u) => (u.disabled ? { reason: 'disabled', error: new HttpError(403, 'account_disabled', 'This account is disabled. Ask an administrator to enable it.') } : null),
       failed: (u, reason) => ctx.audit.append({ actor: u?.id ?? 'anonymous', action: 'session.login_failed', target: u?.id ?? null, details: { reason } }),
       recoveryCodeUsed: (u) => ctx.audit.append({ actor: u.id, action: 'totp.recovery_code_used', target: u.id, details: { left: twoFactor.status(u.id, u.roles).recoveryCodesLeft } }),
     });

@@ -3,7 +3,7 @@ import { adminRoute, type AdminState } from '../admin/admin-route';
 import type { AppContext } from '../app-context';
 import { newId } from '../store/new-id';
 import { readJson } from '../http/body';
-import { conflict, forbidden } from '../http/http-error';
+import { HttpError } from '../http/http-error';
 import { reply } from '../http/listener';
 import type { Router } from '../http/router';
 import type { UserRepo } from '../users/user-repo';
@@ -24,10 +24,10 @@ export function registerSetupRoutes(ctx: AppContext, admin: Router<AdminState>, 
 
   adminRoute(admin, 'POST /api/setup', async ({ req }) => {
     const input = await readJson(req, setupSchema);
-    const done = () => conflict('Setup is already done. Sign in, or ask an administrator for an account.');
+    const done = () => new HttpError(409, 'setup_done', 'Setup is already done. Sign in, or ask an administrator for an account.');
     if (users.count() > 0) throw done();
     if (!isLoopback(req.socket.remoteAddress)) {
-      throw forbidden('The first account can only be created on the server machine itself (open the console via localhost, or run `creative-engine init`).');
+      throw new HttpError(403, 'setup_local_only', 'The first account can only be created on the server machine itself (open the console via localhost, or run `creative-engine init`).');
     }
     const passwordHash = await hashPassword(input.password);
     const id = newId('user');

@@ -3,7 +3,7 @@ import { securitySettingsSchema, totpConfirmSchema, totpDisableSchema, type Secu
 import { adminRoute, type AdminState } from '../admin/admin-route';
 import type { AppContext } from '../app-context';
 import { readJson } from '../http/body';
-import { HttpError, conflict, notFound, tooManyRequests } from '../http/http-error';
+import { HttpError, notFound, tooManyRequests } from '../http/http-error';
 import { reply } from '../http/listener';
 import type { Router } from '../http/router';
 import type { UserRepo } from '../users/user-repo';
@@ -29,7 +29,7 @@ export function registerTotpRoutes(ctx: AppContext, admin: Router<AdminState>, s
 
   adminRoute(admin, 'POST /api/me/totp', (_ctx, session) => {
     const enrolment = twoFactor.begin(session.userId, session.email);
-    if (!enrolment) throw conflict('Two-factor sign-in is already on. Switch it off first to set up a new authenticator.');
+    if (!enrolment) throw new HttpError(409, 'totp_already_on', 'Two-factor sign-in is already on. Switch it off first to set up a new authenticator.');
     ctx.audit.append({ actor: session.userId, action: 'totp.enrolment_started', target: session.userId });
     return reply(201, enrolment, { 'cache-control': 'no-store' });
   });
@@ -38,7 +38,7 @@ export function registerTotpRoutes(ctx: AppContext, admin: Router<AdminState>, s
     const { code } = await readJson(req, totpConfirmSchema);
     charge(session.userId);
     const codes = twoFactor.confirm(session.userId, code);
-    if (codes === 'none_pending') throw conflict('There is no enrolment to confirm. Start one with POST /api/me/totp.');
+    if (codes === 'none_pending') throw new HttpError(409, 'totp_not_pending', 'There is no enrolment to confirm. Start one with POST /api/me/totp.');
     if (codes === null) {
       ctx.audit.append({ actor: session.userId, action: 'totp.confirm_failed', target: session.userId });
       throw wrongCode();
@@ -50,8 +50,8 @@ export function registerTotpRoutes(ctx: AppContext, admin: Router<AdminState>, s
 
   adminRoute(admin, 'DELETE /api/me/totp', async ({ req }, session) => {
     const input = await readJson(req, totpDisableSchema);
-    if (!twoFactor.enabled(session.userId)) throw conflict('Two-factor sign-in is not on.');
-    if (twoFactor.required(session.roles)) throw conflict('Your role requires two-factor sign-in; it cannot be switched off.');
+    if (!twoFactor.enabled(session.userId)) throw new HttpError(409, 'totp_not_on', 'Two-factor sign-in is not on.');
+    if (twoFactor.required(session.roles)) throw new HttpError(409, 'totp_required_by_role', 'Your role requires two-factor sign-in; it cannot be switched off.');
     charge(session.userId);
     const user = input.code === undefined ? users.getForLogin(session.email) : null;
     const ok =
@@ -59,7 +59,7 @@ export function registerTotpRoutes(ctx: AppContext, admin: Router<AdminState>, s
     if (!ok) {
       ctx.audit.append({ actor: session.userId, action: 'totp.disable_failed', target: session.userId, details: { with: input.code !== undefined ? 'code' : 'password' } });
       if (input.code !== undefined) throw wrongCode();
-      throw new HttpError(401, 'unauthenticated', 'The password is wrong.');
+      throw new HttpError(401, 'password_wrong', 'The password is wrong.');
     }
     guesses.reset(session.userId);
     twoFactor.remove(session.userId);
@@ -85,7 +85,7 @@ export function registerTotpRoutes(ctx: AppContext, admin: Router<AdminState>, s
     const input = await readJson(req, securitySettingsSchema);
     // Requiring it of everyone would otherwise lock the admin who asks out of this very setting.
     if (input.totpRequiredForAll && !twoFactor.enabled(session.userId)) {
-      throw conflict('Set up two-factor sign-in for your own account before requiring it of everyone.');
+      throw new HttpError(409, 'totp_own_first', 'Set up two-factor sign-in for your own account before requiring it of everyone.');
     }
     ctx.db.transaction(() => {
       twoFactor.setRequiredForAll(input.totpRequiredForAll);

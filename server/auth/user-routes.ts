@@ -7,12 +7,12 @@ import { hashPassword } from './password';
 import type { SessionManager } from './session-manager';
 import { newId } from '../store/new-id';
 import { parseWith, readJson } from '../http/body';
-import { conflict, notFound } from '../http/http-error';
+import { HttpError, notFound } from '../http/http-error';
 import { reply } from '../http/listener';
 import type { Router } from '../http/router';
 import type { UserRepo } from '../users/user-repo';
 
-const emailTaken = () => conflict('An account with this e-mail address already exists.');
+const emailTaken = () => new HttpError(409, 'email_taken', 'An account with this e-mail address already exists.');
 
 /** Staff accounts (admin only): GET/POST /api/users, GET/PATCH /api/users/:id. */
 export function registerUserRoutes(ctx: AppContext, admin: Router<AdminState>, sessions: SessionManager, users: UserRepo): void {
@@ -44,8 +44,8 @@ export function registerUserRoutes(ctx: AppContext, admin: Router<AdminState>, s
     const before = find(params.id);
     const input = await readJson(req, userPatchSchema);
     const self = before.id === session.userId;
-    if (self && input.roles && !input.roles.includes('admin')) throw conflict('You cannot remove your own admin role. Ask another administrator.');
-    if (self && input.disabled === true) throw conflict('You cannot disable your own account. Ask another administrator.');
+    if (self && input.roles && !input.roles.includes('admin')) throw new HttpError(409, 'own_admin_role', 'You cannot remove your own admin role. Ask another administrator.');
+    if (self && input.disabled === true) throw new HttpError(409, 'own_account_disabled', 'You cannot disable your own account. Ask another administrator.');
     const passwordHash = input.password === undefined ? undefined : await hashPassword(input.password);
     const rolesChanged = input.roles !== undefined && [...input.roles].sort().join() !== [...before.roles].sort().join();
     const fields = [

@@ -4,7 +4,7 @@ import type { ApprovalInput, CaseView, MyShares } from '../../common/schemas/cas
 import { decodeBase64, importX25519Secret } from '../../node/age-files';
 import { createAgeDecryptor, type AgeFileDecryptor } from '../sealing/age-native-decrypt';
 import type { Session } from '../admin/admin-route';
-import { conflict, forbidden, HttpError } from '../http/http-error';
+import { HttpError } from '../http/http-error';
 import type { CaseRecord } from './case-repo';
 import { scanSegments } from './case-scan';
 import { findCase, runtimeOf } from './case-service';
@@ -13,18 +13,20 @@ import { recordMatcher, resolveScope } from './record-filter';
 
 const SHARE_BYTES = 33;
 
-const shareInvalid = (message: string) => new HttpError(400, 'bad_request', message);
+const alreadyApproved = () => new HttpError(409, 'case_already_approved', 'You have already approved this case for this key.');
+
+const shareInvalid = (message: string) => new HttpError(400, 'case_share_invalid', message);
 
 /** GET /api/cases/:id/shares/mine: this approver's encrypted shares of the keys the case needs, and the case key. */
 export async function sharesFor(c: CaseContext, id: string | undefined, session: Session): Promise<MyShares> {
   const rec = findCase(c, id);
-  if (rec.status !== 'awaiting_approval') throw conflict(`The case is ${rec.status.replace('_', ' ')}; it takes no approvals.`);
+  if (rec.status !== 'awaiting_approval') throw new HttpError(409, 'case_not_open', `The case is ${rec.status.replace('_', ' ')}; it takes no approvals.`, undefined, undefined, { status: rec.status });
   const approved = new Set(c.repo.approvals(rec.id).filter((a) => a.userId === session.userId).map((a) => a.keyId));
   const shares = rec.keyIds.flatMap((keyId) => {
     const s = c.shares.share(keyId, session.userId);
     return s ? [{ keyId, encryptedShare: s.encryptedShare.toString('base64'), approved: approved.has(keyId) }] : [];
   });
-  if (shares.length === 0) throw forbidden('You hold no share of the keys this case needs.');
+  if (shares.length === 0) throw new HttpError(403, 'case_no_share', 'You hold no share of the keys this case needs.');
   const rt = await runtimeOf(c, rec);
   c.audit.append({ actor: session.userId, action: 'case.share_fetch', target: rec.id, details: { keyIds: shares.map((s) => s.keyId) } });
   return { caseId: rec.id, casePublicKey: rt.caseKey!.recipient, shares };
@@ -37,17 +39,17 @@ export async function sharesFor(c: CaseContext, id: string | undefined, session:
  */
 export async function approveCase(c: CaseContext, id: string | undefined, input: ApprovalInput, session: Session): Promise<CaseView> {
   const rec = findCase(c, id);
-  if (rec.status !== 'awaiting_approval') throw conflict(`The case is ${rec.status}; it takes no more approvals.`);
+  if (rec.status !== 'awaiting_approval') throw new HttpError(409, 'case_not_open', `The case is ${rec.status}; it takes no more approvals.`, undefined, undefined, { status: rec.status });
   const rt = await runtimeOf(c, rec);
-  if (rt.phase !== 'collecting') throw conflict('The case is unsealing; it takes no more approvals.');
+  if (rt.phase !== 'collecting') throw new HttpError(409, 'case_unsealing', 'The case is unsealing; it takes no more approvals.');
   if (rec.affectedCustomerId && !rec.involvement) {
-    throw conflict('This case affects a customer: record their involvement (POST …/customer-involvement) before approving.');
+    throw new HttpError(409, 'case_involvement_missing', 'This case affects a customer: record their involvement (POST …/customer-involvement) before approving.');
   }
   if (!rec.keyIds.includes(input.keyId)) throw shareInvalid(`Key ${input.keyId} sealed none of this case's logs.`);
   const stored = c.shares.share(input.keyId, session.userId);
-  if (!stored) throw forbidden(`You hold no share of key ${input.keyId}.`);
+  if (!stored) throw new HttpError(403, 'case_no_share', `You hold no share of key ${input.keyId}.`);
   if (c.repo.approvals(rec.id).some((a) => a.userId === session.userId && a.keyId === input.keyId)) {
-    throw conflict('You have already approved this case for this key.');
+    throw alreadyApproved();
   }
   const reject = (reason: string, message: string): never => {
     c.audit.append({ actor: session.userId, action: 'case.approval_rejected', target: rec.id, details: { keyId: input.keyId, reason } });
@@ -76,7 +78,7 @@ export async function approveCase(c: CaseContext, id: string | undefined, input:
   }
   const at = c.now().toISOString();
   c.db.transaction(() => {
-    if (!c.repo.addApproval(rec.id, { keyId: input.keyId, userId: session.userId, at })) throw conflict('You have already approved this case for this key.');
+    if (!c.repo.addApproval(rec.id, { keyId: input.keyId, userId: session.userId, at })) throw alreadyApproved();
     c.audit.append({ actor: session.userId, action: 'case.approve', target: rec.id, details: { keyId: input.keyId } });
   })();
   let byUser = rt.wrapped.get(input.keyId);

@@ -4,7 +4,7 @@ import type { CaseCreateInput, CasesWaiting, CaseView } from '../../common/schem
 import type { Page } from '../../common/schemas/paging';
 import { generateX25519Key } from '../../node/age-files';
 import type { Session } from '../admin/admin-route';
-import { badRequest, conflict, forbidden, notFound } from '../http/http-error';
+import { HttpError, notFound } from '../http/http-error';
 import { listSegments } from '../sealing/segment-reader';
 import type { CaseRecord, StoredCaseStatus } from './case-repo';
 import { baseNotice, caseView, dropRuntime, RESTART_NOTICE, type CaseContext, type CaseRuntime } from './case-state';
@@ -45,17 +45,15 @@ export async function createCase(c: CaseContext, input: CaseCreateInput, session
   const now = c.now();
   const from = new Date(input.from);
   const to = new Date(input.to);
-  if (to.getTime() > now.getTime()) throw badRequest('The window must end in the past (`to` is after now).');
+  if (to.getTime() > now.getTime()) throw new HttpError(400, 'case_window_in_future', 'The window must end in the past (`to` is after now).');
   for (const [kind, id] of [['zone', input.filters.zoneId], ['site', input.filters.siteId], ['customer', input.filters.customerId], ['customer', input.affectedCustomerId]] as const) {
-    if (id && !c.scope.exists(kind, id)) throw badRequest(`There is no ${kind} ${id}.`);
+    if (id && !c.scope.exists(kind, id)) throw new HttpError(400, 'case_scope_unknown', `There is no ${kind} ${id}.`, undefined, undefined, { kind });
   }
   const { keyIds, unopenable } = keysForWindow(c, from, to);
   if (keyIds.length === 0) {
-    throw conflict(
-      unopenable.length
-        ? 'Every log in this window was sealed to a throwaway key (before the first key ceremony) and can never be opened.'
-        : 'No key ceremony covers this window: there are no logs that could be unsealed.',
-    );
+    throw unopenable.length
+      ? new HttpError(409, 'case_window_unopenable', 'Every log in this window was sealed to a throwaway key (before the first key ceremony) and can never be opened.')
+      : new HttpError(409, 'case_window_no_key', 'No key ceremony covers this window: there are no logs that could be unsealed.');
   }
   const notice = baseNotice({ unopenableKeyIds: unopenable });
   const rec: CaseRecord = {
@@ -140,9 +138,9 @@ export function casesWaitingFor(c: CaseContext, userId: string): CasesWaiting {
 /** Records that the affected customer was involved (required before approvals when one is named). */
 export function recordInvolvement(c: CaseContext, id: string | undefined, note: string, session: Session): CaseView {
   const rec = findCase(c, id);
-  if (rec.status !== 'awaiting_approval') throw conflict(`The case is ${rec.status}; involvement is recorded before unsealing.`);
-  if (!rec.affectedCustomerId) throw conflict('This case names no affected customer.');
-  if (rec.involvement) throw conflict('The customer’s involvement is already recorded for this case.');
+  if (rec.status !== 'awaiting_approval') throw new HttpError(409, 'case_not_open', `The case is ${rec.status}; involvement is recorded before unsealing.`, undefined, undefined, { status: rec.status });
+  if (!rec.affectedCustomerId) throw new HttpError(409, 'case_no_affected_customer', 'This case names no affected customer.');
+  if (rec.involvement) throw new HttpError(409, 'case_involvement_recorded', 'The customer’s involvement is already recorded for this case.');
   const at = c.now().toISOString();
   c.db.transaction(() => {
     c.repo.setInvolvement(rec.id, note, session.userId, at);
@@ -154,8 +152,8 @@ export function recordInvolvement(c: CaseContext, id: string | undefined, note: 
 /** Closes a case (its creator or an admin) and deletes its results. */
 export function closeCase(c: CaseContext, id: string | undefined, session: Session): CaseView {
   const rec = findCase(c, id);
-  if (rec.createdBy !== session.userId && !can(session.roles, 'closeAnyCase')) throw forbidden('Only the case’s creator or an admin may close it.');
-  if (!isOpen(rec)) throw conflict(`The case is already ${rec.status}.`);
+  if (rec.createdBy !== session.userId && !can(session.roles, 'closeAnyCase')) throw new HttpError(403, 'case_close_forbidden', 'Only the case’s creator or an admin may close it.');
+  if (!isOpen(rec)) throw new HttpError(409, 'case_already_closed', `The case is already ${rec.status}.`, undefined, undefined, { status: rec.status });
   const records = c.runtimes.get(rec.id)?.results?.count ?? 0;
   dropRuntime(c, rec.id);
   c.db.transaction(() => {
@@ -201,12 +199,12 @@ export function resultsFor(c: CaseContext, id: string | undefined, session: Sess
   const rec = findCase(c, id);
   const approvers = new Set(c.repo.approvals(rec.id).map((a) => a.userId));
   if (rec.createdBy !== session.userId && !approvers.has(session.userId)) {
-    throw forbidden('Only the case’s creator and its approvers may see its records.');
+    throw new HttpError(403, 'case_records_forbidden', 'Only the case’s creator and its approvers may see its records.');
   }
   const rt = c.runtimes.get(rec.id);
   if (rec.status !== 'ready' || !rt?.results) {
     const status = rt?.phase === 'unsealing' ? 'unsealing' : rec.status;
-    throw conflict(`The case's records are not available: the case is ${status.replace('_', ' ')}.`);
+    throw new HttpError(409, 'case_records_unavailable', `The case's records are not available: the case is ${status.replace('_', ' ')}.`, undefined, undefined, { status });
   }
   return { rec, records: rt.results, truncated: rt.truncated };
 }

@@ -1,12 +1,12 @@
 import type { z } from 'zod';
+import { fieldIssueDetail } from '../../common/field-issue';
 import { HttpError } from './http-error';
 
-/** Turns a zod error into a 400 naming the fields and what is wrong, never echoing the values. */
+/** Turns a zod error into a 400 naming the fields and what is wrong (kind and limits too), never echoing the values. */
 export function validationError(error: z.ZodError): HttpError {
-  const details = error.issues.slice(0, 20).map((issue) => ({
-    path: issue.path.map(String).join('.') || '(body)',
-    message: issue.code === 'unrecognized_keys' ? unknownKeysMessage(issue.keys) : issue.message,
-  }));
+  const details = error.issues
+    .slice(0, 20)
+    .map((issue) => fieldIssueDetail(issue, issue.code === 'unrecognized_keys' ? unknownKeysMessage(issue.keys) : issue.message));
   const first = details[0];
   const message = first ? `Invalid input: ${first.path}: ${first.message}` : 'Invalid input.';
   return new HttpError(400, 'validation_failed', message, details);

@@ -5,7 +5,7 @@ import type { CeremonyInput } from '../../common/schemas/keys';
 import { MAX_CEREMONY_APPROVERS } from '../../common/schemas/keys';
 import { encryptTo, generateX25519Key } from '../../node/age-files';
 import type { AuditLog } from '../audit/audit-log';
-import { badRequest, conflict, HttpError } from '../http/http-error';
+import { HttpError } from '../http/http-error';
 import type { Db } from '../store/database';
 import type { ApproverRepo } from './approver-repo';
 import { KeyShareRepo, type StoredShare } from './key-share-repo';
@@ -32,13 +32,13 @@ export async function runCeremony(
 ): Promise<CeremonyResult> {
   const chosen = pickApprovers(deps.approvers, input.approvers);
   const n = chosen.length;
-  if (n < 2) throw conflict('A ceremony needs at least two enrolled approvers (management and the DPO). Have them enrol first.');
-  if (n > MAX_CEREMONY_APPROVERS) throw badRequest(`A ceremony may name at most ${MAX_CEREMONY_APPROVERS} approvers.`);
+  if (n < 2) throw new HttpError(409, 'ceremony_too_few_approvers', 'A ceremony needs at least two enrolled approvers (management and the DPO). Have them enrol first.');
+  if (n > MAX_CEREMONY_APPROVERS) throw new HttpError(400, 'ceremony_too_many_approvers', `A ceremony may name at most ${MAX_CEREMONY_APPROVERS} approvers.`, undefined, undefined, { max: MAX_CEREMONY_APPROVERS });
   const threshold = input.threshold ?? n;
-  if (threshold < 2 || threshold > n) throw badRequest(`The threshold must be between 2 and the number of approvers (${n}).`);
+  if (threshold < 2 || threshold > n) throw new HttpError(400, 'ceremony_threshold_invalid', `The threshold must be between 2 and the number of approvers (${n}).`, undefined, undefined, { max: n });
   const roles = (a: { roles: Role[] }) => a.roles.filter((r) => APPROVER_ROLES.includes(r));
   const covers = (role: Role) => chosen.some((a) => a.roles.includes(role));
-  if (!covers('management') || !covers('dpo')) throw conflict('The approvers must include at least one member of management and the DPO.');
+  if (!covers('management') || !covers('dpo')) throw new HttpError(409, 'ceremony_roles_missing', 'The approvers must include at least one member of management and the DPO.');
   const warnings: string[] = [];
   for (const role of ['management', 'dpo'] as const) {
     const without = chosen.filter((a) => !a.roles.includes(role)).length;
@@ -91,16 +91,20 @@ function pickApprovers(repo: ApproverRepo, ids: readonly string[] | undefined): 
       .map((a) => ({ userId: a.userId, name: a.name, email: a.email, roles: a.roles, publicKey: a.publicKey! }));
   }
   const unique = [...new Set(ids)];
-  if (unique.length !== ids.length) throw badRequest('Each approver may be named only once.');
+  if (unique.length !== ids.length) throw new HttpError(400, 'ceremony_duplicate_approver', 'Each approver may be named only once.');
   const out: Enrolled[] = [];
   const notEnrolled: string[] = [];
+  const notEnrolledNames: string[] = [];
   for (const [index, id] of unique.entries()) {
     const a = repo.get(id);
-    if (!a || a.disabled) throw new HttpError(400, 'bad_request', `Approver ${index + 1} in the list is not an active staff account.`);
-    if (!a.roles.some((r) => APPROVER_ROLES.includes(r))) throw badRequest(`${a.name} (${id}) holds no approver role (management or dpo).`);
-    if (!a.enrolled || !a.publicKey) notEnrolled.push(`${a.name} (${id})`);
+    if (!a || a.disabled) throw new HttpError(400, 'ceremony_approver_inactive', `Approver ${index + 1} in the list is not an active staff account.`, undefined, undefined, { position: index + 1 });
+    if (!a.roles.some((r) => APPROVER_ROLES.includes(r))) throw new HttpError(400, 'ceremony_approver_role', `${a.name} (${id}) holds no approver role (management or dpo).`, undefined, undefined, { name: a.name });
+    if (!a.enrolled || !a.publicKey) {
+      notEnrolled.push(`${a.name} (${id})`);
+      notEnrolledNames.push(a.name);
+    }
     else out.push({ userId: a.userId, name: a.name, email: a.email, roles: a.roles, publicKey: a.publicKey });
   }
-  if (notEnrolled.length) throw conflict(`Not enrolled yet: ${notEnrolled.join(', ')}. Each approver must enrol (desktop app or \`creative-engine approver enroll\`) first.`);
+  if (notEnrolled.length) throw new HttpError(409, 'ceremony_not_enrolled', `Not enrolled yet: ${notEnrolled.join(', ')}. Each approver must enrol (desktop app or \`creative-engine approver enroll\`) first.`, undefined, undefined, { names: notEnrolledNames });
   return out;
 }

@@ -2,7 +2,7 @@ import { ceremonySchema, enrolmentSchema, type KeysStatus, type SealingKeyView }
 import { adminRoute, type AdminState } from '../admin/admin-route';
 import type { AppContext } from '../app-context';
 import { readJson } from '../http/body';
-import { conflict } from '../http/http-error';
+import { HttpError } from '../http/http-error';
 import { reply } from '../http/listener';
 import type { Router } from '../http/router';
 import type { FieldCipher } from '../privacy/field-cipher';
@@ -54,7 +54,7 @@ export function registerKeyRoutes(ctx: AppContext, admin: Router<AdminState>, ke
 
   adminRoute(admin, 'POST /api/keys/ceremony', async ({ req }, session) => {
     const input = await readJson(req, ceremonySchema);
-    if (ceremonyRunning) throw conflict('Another key ceremony is running right now. Try again in a moment.');
+    if (ceremonyRunning) throw new HttpError(409, 'ceremony_running', 'Another key ceremony is running right now. Try again in a moment.');
     ceremonyRunning = true;
     try {
       const result = await runCeremony({ db: ctx.db, approvers, audit: ctx.audit, keys, now: ctx.now }, input, session.userId);

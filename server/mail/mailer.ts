@@ -35,7 +35,7 @@ export function createMailer(smtp: SmtpSettings, log: Logger): Mailer {
       } catch (err) {
         const e = err as { code?: string; responseCode?: number };
         log.error('sending mail failed', { code: e.code, responseCode: e.responseCode });
-        throw new HttpError(502, 'unavailable', 'The mail server did not accept the message. Try again later, or check the --smtp-url setting.');
+        throw new HttpError(502, 'mail_failed', 'The mail server did not accept the message. Try again later, or check the --smtp-url setting.');
       }
     },
     close: () => transport.close(),

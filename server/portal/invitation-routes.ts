@@ -2,7 +2,7 @@ import { invitationAcceptSchema, invitationCheckSchema, type InvitationInfo } fr
 import type { AppContext } from '../app-context';
 import { hashPassword } from '../auth/password';
 import { readJson } from '../http/body';
-import { HttpError, conflict } from '../http/http-error';
+import { HttpError } from '../http/http-error';
 import { reply } from '../http/listener';
 import type { Router } from '../http/router';
 import { newId } from '../store/new-id';
@@ -52,7 +52,7 @@ export function registerInvitationRoutes(ctx: AppContext, portal: Router<PortalS
         const customer = customers.nameAndStatus(inv.customerId);
         if (!customer) throw invalid();
         if (customer.status !== 'active') throw accountRestricted();
-        if (users.emailTaken(inv.email)) throw conflict('This e-mail address already has a portal account.');
+        if (users.emailTaken(inv.email)) throw new HttpError(409, 'email_taken', 'This e-mail address already has a portal account.');
         const now = ctx.now();
         if (!invitations.markUsed(inv.id, now)) throw invalid();
         const created = users.insert({ id, customerId: inv.customerId, email: inv.email, passwordHash, at: now.toISOString() });

@@ -4,7 +4,7 @@ import { portalInvitationCreateSchema, portalUserPatchSchema, type PortalInvitat
 import { adminRoute, type AdminState } from '../admin/admin-route';
 import type { AppContext } from '../app-context';
 import { readJson } from '../http/body';
-import { HttpError, conflict, notFound } from '../http/http-error';
+import { HttpError, notFound } from '../http/http-error';
 import { reply } from '../http/listener';
 import type { Router } from '../http/router';
 import type { Mailer } from '../mail/mailer';
@@ -37,10 +37,10 @@ export function registerPortalAdminRoutes(ctx: AppContext, admin: Router<AdminSt
   adminRoute(admin, 'POST /api/customers/:id/portal-invitations', async ({ req, params }, session) => {
     const customer = customerOf(params.id);
     const { email } = await readJson(req, portalInvitationCreateSchema);
-    if (customer.status !== 'active') throw conflict('This customer is restricted after a deletion request; nobody can be invited to its portal.');
-    if (users.emailTaken(email)) throw conflict('This e-mail address already has a portal account.');
+    if (customer.status !== 'active') throw new HttpError(409, 'customer_restricted', 'This customer is restricted after a deletion request; nobody can be invited to its portal.');
+    if (users.emailTaken(email)) throw new HttpError(409, 'email_taken', 'This e-mail address already has a portal account.');
     const base = ctx.portalBaseUrl();
-    if (!base) throw conflict('The portal is turned off (--no-portal); invitations need it.');
+    if (!base) throw new HttpError(409, 'portal_off', 'The portal is turned off (--no-portal); invitations need it.');
     const tokenBytes = randomBytes(32);
     const token = tokenBytes.toString('base64url');
     tokenBytes.fill(0);
@@ -116,7 +116,7 @@ export function registerPortalAdminRoutes(ctx: AppContext, admin: Router<AdminSt
     if (!inv) throw notFound('The invitation');
     ctx.db
       .transaction(() => {
-        if (!invitations.revoke(inv.id, ctx.now())) throw conflict('This invitation was used or revoked already.');
+        if (!invitations.revoke(inv.id, ctx.now())) throw new HttpError(409, 'invitation_used', 'This invitation was used or revoked already.');
         ctx.audit.append({ actor: session.userId, action: 'portal.invitation_revoked', target: inv.id, details: { customerId: inv.customerId } });
       })
       .immediate();

@@ -280,7 +280,7 @@ describe('what ends a session', () => {
     expect((await client.get('/portal-api/me')).status).toBe(401);
     const refused = await portalRequest(app, 'POST', '/portal-api/session', { email, password });
     expect(refused.status).toBe(403);
-    expect(refused.body.error.code).toBe('forbidden');
+    expect(refused.body.error.code).toBe('account_disabled');
     expect((await manager.patch(`/api/portal-users/${userId}`, { disabled: false })).status).toBe(200);
     await signInPortal(app, email, password);
     expect(auditOf('portal.user_disabled').some((e) => e.target === userId)).toBe(true);

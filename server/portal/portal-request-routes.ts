@@ -3,7 +3,7 @@ import { portalRequestPatchSchema, requestReplySchema, type PortalRequestDetail 
 import { requestIdSchema } from '../../common/schemas/requests';
 import type { AppContext } from '../app-context';
 import { parseWith, readJson } from '../http/body';
-import { conflict, notFound } from '../http/http-error';
+import { HttpError, notFound } from '../http/http-error';
 import { reply } from '../http/listener';
 import type { Router } from '../http/router';
 import type { FieldCipher } from '../privacy/field-cipher';
@@ -30,7 +30,7 @@ export function registerPortalRequestRoutes(ctx: AppContext, portal: Router<Port
     return found;
   };
   const assertAnswerable = (r: PortalRequestDetail) => {
-    if (r.agencyStatus === 'closed' || r.personalData !== 'present') throw conflict('This request is closed; it can no longer be changed or answered.');
+    if (r.agencyStatus === 'closed' || r.personalData !== 'present') throw new HttpError(409, 'request_closed', 'This request is closed; it can no longer be changed or answered.');
   };
 
   portalRoute(portal, 'GET /portal-api/requests', ({ query }, session) => {

@@ -37,7 +37,7 @@ export function registerPortalSessionRoutes(ctx: AppContext, portal: Router<Port
       clientIp,
       lookup: (email) => users.getForLogin(email),
       refusal: (u) => {
-        if (u.disabled) return { reason: 'disabled', error: new HttpError(403, 'forbidden', 'This account is disabled. Ask the agency to enable it.') };
+        if (u.disabled) return { reason: 'disabled', error: new HttpError(403, 'account_disabled', 'This account is disabled. Ask the agency to enable it.') };
         if (customers.nameAndStatus(u.customerId)?.status !== 'active') return { reason: 'customer_restricted', error: accountRestricted() };
         return null;
       },
@@ -77,7 +77,7 @@ export function registerPortalSessionRoutes(ctx: AppContext, portal: Router<Port
     if (!user) throw notFound('The account');
     if (!(await verifyPassword(input.currentPassword, user.passwordHash))) {
       ctx.audit.append({ actor: portalActor(user.id), action: 'portal.password_change_failed', target: user.id });
-      throw new HttpError(401, 'unauthenticated', 'The current password is wrong.');
+      throw new HttpError(401, 'password_wrong', 'The current password is wrong.');
     }
     passwordGuesses.reset(session.userId);
     const passwordHash = await hashPassword(input.newPassword);

@@ -4,7 +4,7 @@ import type { AppContext } from '../app-context';
 import { ACCOUNT_ADDRESS_RULE, LoginThrottle } from '../auth/login-throttle';
 import { verifyPassword } from '../auth/password';
 import { readJson } from '../http/body';
-import { HttpError, conflict, tooManyRequests } from '../http/http-error';
+import { HttpError, tooManyRequests } from '../http/http-error';
 import { reply } from '../http/listener';
 import type { Router } from '../http/router';
 import { portalActor, type PortalAccounts } from './portal-accounts';
@@ -33,7 +33,7 @@ export function registerPortalTotpRoutes(ctx: AppContext, portal: Router<PortalS
 
   portalRoute(portal, 'POST /portal-api/me/totp', (_ctx, session) => {
     const enrolment = twoFactor.begin(session.userId, session.email);
-    if (!enrolment) throw conflict('Two-factor sign-in is already on. Switch it off first to set up a new authenticator.');
+    if (!enrolment) throw new HttpError(409, 'totp_already_on', 'Two-factor sign-in is already on. Switch it off first to set up a new authenticator.');
     ctx.audit.append({ actor: portalActor(session.userId), action: 'portal.totp.enrolment_started', target: session.userId });
     return reply(201, enrolment, { 'cache-control': 'no-store' });
   });
@@ -42,7 +42,7 @@ export function registerPortalTotpRoutes(ctx: AppContext, portal: Router<PortalS
     const { code } = await readJson(req, totpConfirmSchema);
     charge(session.userId);
     const codes = twoFactor.confirm(session.userId, code);
-    if (codes === 'none_pending') throw conflict('There is no enrolment to confirm. Start one with POST /portal-api/me/totp.');
+    if (codes === 'none_pending') throw new HttpError(409, 'totp_not_pending', 'There is no enrolment to confirm. Start one with POST /portal-api/me/totp.');
     if (codes === null) {
       ctx.audit.append({ actor: portalActor(session.userId), action: 'portal.totp.confirm_failed', target: session.userId });
       throw wrongCode();
@@ -54,7 +54,7 @@ export function registerPortalTotpRoutes(ctx: AppContext, portal: Router<PortalS
 
   portalRoute(portal, 'DELETE /portal-api/me/totp', async ({ req }, session) => {
     const input = await readJson(req, totpDisableSchema);
-    if (!twoFactor.enabled(session.userId)) throw conflict('Two-factor sign-in is not on.');
+    if (!twoFactor.enabled(session.userId)) throw new HttpError(409, 'totp_not_on', 'Two-factor sign-in is not on.');
     charge(session.userId);
     const user = input.code === undefined ? users.getWithHash(session.userId) : null;
     const ok =
@@ -62,7 +62,7 @@ export function registerPortalTotpRoutes(ctx: AppContext, portal: Router<PortalS
     if (!ok) {
       ctx.audit.append({ actor: portalActor(session.userId), action: 'portal.totp.disable_failed', target: session.userId, details: { with: input.code !== undefined ? 'code' : 'password' } });
       if (input.code !== undefined) throw wrongCode();
-      throw new HttpError(401, 'unauthenticated', 'The password is wrong.');
+      throw new HttpError(401, 'password_wrong', 'The password is wrong.');
     }
     guesses.reset(session.userId);
     twoFactor.remove(session.userId);

@@ -12,7 +12,7 @@ import { adminRoute } from '../admin/admin-route';
 import type { AdminState } from '../admin/admin-route';
 import type { AppContext } from '../app-context';
 import { parseWith, readJson } from '../http/body';
-import { HttpError, conflict, notFound } from '../http/http-error';
+import { HttpError, notFound } from '../http/http-error';
 import type { Router } from '../http/router';
 import { retentionPolicy } from '../privacy/privacy-options';
 import { forwardNoticeMessage, type Mailer } from '../mail/mailer';
@@ -70,7 +70,7 @@ export function registerRequestRoutes(
   adminRoute(admin, 'PATCH /api/requests/:id', async ({ req, params }, session) => {
     const current = load(params.id);
     const change = await readJson(req, requestUpdateSchema);
-    if (current.status === 'closed') throw conflict('This request is closed; closed requests cannot be changed.');
+    if (current.status === 'closed') throw new HttpError(409, 'request_closed', 'This request is closed; closed requests cannot be changed.');
     if (change.customerId && !customers.exists(change.customerId)) throw notFound('The customer');
     const now = ctx.now();
     ctx.db.transaction(() => {
@@ -115,11 +115,11 @@ export function registerRequestRoutes(
   adminRoute(admin, 'POST /api/requests/:id/forward', async ({ req, params }, session): Promise<ForwardedRequest> => {
     const current = load(params.id);
     const { customerId } = await readJson(req, requestForwardSchema);
-    if (current.status === 'closed' || current.personalData !== 'present') throw conflict('This request is closed; it can no longer be forwarded.');
+    if (current.status === 'closed' || current.personalData !== 'present') throw new HttpError(409, 'request_closed', 'This request is closed; it can no longer be forwarded.');
     const contact = customers.contact(customerId);
     if (!contact) throw notFound('The customer');
-    if (contact.status === 'restricted') throw new HttpError(423, 'locked', 'This customer account is restricted after a deletion request: its portal is locked, so nothing can be forwarded to it.');
-    if (!deps.portal.url()) throw new HttpError(503, 'unavailable', 'Forwarded requests are read in the customer portal, which is off (--no-portal). Start the server with the portal to forward requests.');
+    if (contact.status === 'restricted') throw new HttpError(423, 'customer_restricted', 'This customer account is restricted after a deletion request: its portal is locked, so nothing can be forwarded to it.');
+    if (!deps.portal.url()) throw new HttpError(503, 'portal_off', 'Forwarded requests are read in the customer portal, which is off (--no-portal). Start the server with the portal to forward requests.');
     ctx.db.transaction(() => {
       repo.markForwarded(current.id, customerId, ctx.now());
       ctx.audit.append({ actor: session.userId, action: 'request.forward', target: current.id, details: { customerId } });

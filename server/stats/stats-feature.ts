@@ -2,7 +2,7 @@ import { reportQuerySchema, STATS_MAX_RANGE_DAYS, statsSummaryQuerySchema } from
 import { adminRoute, type AdminState } from '../admin/admin-route';
 import type { AppContext } from '../app-context';
 import { parseWith } from '../http/body';
-import { badRequest, notFound } from '../http/http-error';
+import { HttpError, notFound } from '../http/http-error';
 import { registerCustomerTotalsRoute } from './customer-totals-route';
 import { reportFilters, statsReport } from './report-query';
 import { statsSummary } from './stats-query';
@@ -30,8 +30,8 @@ export function registerStatsRoutes(ctx: AppContext, admin: Router<AdminState>, 
     const now = ctx.now().getTime();
     const to = q.to ?? now;
     const from = q.from ?? Math.floor(Math.min(to - 1, now) / DAY_MS) * DAY_MS;
-    if (to <= from) throw badRequest('to must be later than from.');
-    if (to - from > STATS_MAX_RANGE_DAYS.day * DAY_MS) throw badRequest(`The range may span at most ${STATS_MAX_RANGE_DAYS.day} days.`);
+    if (to <= from) throw new HttpError(400, 'stats_range_order', 'to must be later than from.');
+    if (to - from > STATS_MAX_RANGE_DAYS.day * DAY_MS) throw new HttpError(400, 'stats_range_too_long', `The range may span at most ${STATS_MAX_RANGE_DAYS.day} days.`, undefined, undefined, { maxDays: STATS_MAX_RANGE_DAYS.day });
     stats.flush();
     return statsSummary(stats.repo, from, to, stats.reachRepo);
   });

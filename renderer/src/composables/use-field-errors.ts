@@ -1,50 +1,25 @@
 import { nextTick, reactive } from 'vue';
 import { useI18n } from 'vue-i18n';
 import { z, type ZodType } from 'zod';
+import { fieldIssueDetail } from '../../../common/field-issue';
 import type { ApiError } from '../api/client';
+import { fieldErrorText } from './field-error-text';
 
 // Set in zod-csp.ts before any schema exists; repeated here through zod's API in case that ever changes.
 z.config({ jitless: true });
 
-type Issue = z.core.$ZodIssue;
-
 /**
  * Field-level validation with the shared zod schemas from common/: messages appear at the fields,
- * the first invalid field gets focus. Server-side `details` land at the same fields.
- * `custom` maps a field path to an i18n key for the schema's cross-field rules.
+ * the first invalid field gets focus. Server-side `details` land at the same fields, translated the
+ * same way (field-error-text.ts). `custom` maps a field path to an i18n key for the schema's
+ * cross-field rules where a form words them its own way.
  */
 export function useFieldErrors(custom: Record<string, string> = {}) {
-  const { t, locale } = useI18n();
+  const { t, te, locale } = useI18n();
   const errors = reactive<Record<string, string>>({});
 
   function clear(): void {
     for (const k of Object.keys(errors)) delete errors[k];
-  }
-
-  function message(issue: Issue, path: string): string {
-    if (issue.code === 'custom' && custom[path]) return t(custom[path]);
-    // English: the schema's own messages are written for people. Other languages: by issue kind.
-    if (locale.value === 'en') return issue.message;
-    switch (issue.code) {
-      case 'too_small':
-        if (issue.origin === 'string') return Number(issue.minimum) <= 1 ? t('validation.required') : t('validation.minChars', { n: Number(issue.minimum) });
-        if (issue.origin === 'array' || issue.origin === 'set') return t('validation.minItems', { n: Number(issue.minimum) });
-        return t('validation.min', { n: Number(issue.minimum) });
-      case 'too_big':
-        if (issue.origin === 'string') return t('validation.maxChars', { n: Number(issue.maximum) });
-        if (issue.origin === 'array' || issue.origin === 'set') return t('validation.maxItems', { n: Number(issue.maximum) });
-        return t('validation.max', { n: Number(issue.maximum) });
-      case 'invalid_format':
-        if (issue.format === 'email') return t('validation.email');
-        if (issue.format === 'datetime' || issue.format === 'date') return t('validation.date');
-        return t('validation.format');
-      case 'invalid_type':
-        return issue.expected === 'number' || issue.expected === 'int' ? t('validation.number') : t('validation.required');
-      case 'not_multiple_of':
-        return t('validation.whole');
-      default:
-        return t('validation.invalid');
-    }
   }
 
   /** Parses `value` with `schema`; the parsed value, or null after putting messages at the fields. */
@@ -54,7 +29,7 @@ export function useFieldErrors(custom: Record<string, string> = {}) {
     if (result.success) return result.data;
     for (const issue of result.error.issues) {
       const path = issue.path.map(String).join('.') || '_form';
-      errors[path] ??= message(issue, path);
+      errors[path] ??= fieldErrorText(fieldIssueDetail(issue), locale.value, t, te, custom[path]);
     }
     void focusFirstInvalid();
     return null;
@@ -63,7 +38,10 @@ export function useFieldErrors(custom: Record<string, string> = {}) {
   /** Shows the server's field details (validation_failed) at the fields. */
   function fromApi(err: ApiError | null): void {
     if (!err) return;
-    for (const d of err.details) errors[d.path || '_form'] ??= d.message;
+    for (const d of err.details) {
+      const path = d.path && d.path !== '(body)' ? d.path : '_form';
+      errors[path] ??= fieldErrorText(d, locale.value, t, te, d.code === 'custom' ? custom[path] : undefined);
+    }
     if (err.details.length) void focusFirstInvalid();
   }
 

@@ -78,6 +78,7 @@ export function createEngineBridge(adminUrl: string): EngineBridge {
         legacyOrigins: () => [],
         version: { app: 'test', electron: '45', platform: process.platform },
         openExternal: async () => false,
+        setLocale: () => undefined,
         log: createMainLogger({ quiet: true }),
       });
       await page.exposeBinding('__ceIpc', (source, channel: string, ...args: unknown[]) =>
