@@ -55,7 +55,7 @@ describe('landing URLs through the admin API', () => {
     for (const [landingUrl, message] of cases) {
       const res = await manager.post('/api/creatives', { campaignId: cat.campaign.id, width: 300, height: 250, assetId: asset.id, landingUrl, alt: 'Ad' });
       expect(res.status, landingUrl).toBe(400);
-      expect(res.body.error.details).toEqual([{ path: 'landingUrl', message }]);
+      expect(res.body.error.details).toMatchObject([{ path: 'landingUrl', message, code: 'custom', params: { key: expect.any(String) } }]);
       expect(JSON.stringify(res.body)).not.toContain('odd-shop');
       const patch = await manager.patch(`/api/creatives/${cat.creatives[0]!.id}`, { landingUrl });
       expect(patch.status, landingUrl).toBe(400);
