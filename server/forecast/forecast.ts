@@ -114,11 +114,18 @@ export interface ForecastInput {
 }
 
 /**
- * The forecast of a zone set for a range (see README "Forecast and booking" for the rules in prose):
- * expected from the profiles over the range from now on; each overlapping goal's remaining count spread over
- * its remaining flight and zones in proportion to their expected traffic (evenly by time and zone count
- * when its zones have no history), the part inside this range and zone set booked; goals of another kind
- * converted by the zone set's expected ratio between the kinds.
+ * The forecast of a zone set for a range. The rules, in order:
+ * - Expected: each zone's profile (buildProfiles) summed over the range from now on; the history counts what was
+ *   served, so requests no campaign filled are not in it and the forecast errs low for zones that went unfilled.
+ * - Booked: every active or paused campaign with a goal in one of the zones whose flight overlaps the range
+ *   (but the one being edited). Its remaining goal (goal − delivered so far, live counters) is spread over its
+ *   remaining flight and all its zones in proportion to their expected traffic; the part in this range and zone
+ *   set is booked. Without any history in its zones, evenly by time and zone count. Asap pacing is treated
+ *   like even pacing (it front-loads in reality, so bookings in later ranges come out a little high).
+ * - A goal of another kind converts by the zone set's expected ratio between the kinds (viewable ÷ served, clicks
+ *   ÷ served); where the history has none of a kind, 1 : 1.
+ * - Free = expected − booked (at least 0); needed = the goal (minus what the edited campaign already delivered);
+ *   share = needed ÷ free; overbooked when needed > free.
  */
 export function computeForecast({ request, nowMs, profiles, slots, bookings, done }: ForecastInput): Forecast {
   const kind: GoalKind = request.goal?.kind ?? 'impressions';

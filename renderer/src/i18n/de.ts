@@ -259,7 +259,6 @@ export const de = {
     figures: 'Erwartet {expected}, schon gebucht {booked}, frei {free}, benötigt {needed} ({kind}).',
     method: 'Prognose aus den letzten vier Wochen (gleicher Wochentag und gleiche Stunde, jüngere Wochen zählen mehr).',
     failed: 'Die Prognose ist gerade nicht verfügbar.',
-    kinds: { impressions: 'Auslieferungen', viewable: 'sichtbare Impressionen', clicks: 'Klicks' },
   },
 };
 

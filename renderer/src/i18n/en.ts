@@ -260,6 +260,5 @@ export const en: Messages = {
     figures: 'Expected {expected}, already booked {booked}, free {free}, needed {needed} ({kind}).',
     method: 'Forecast from the last four weeks (same weekday and hour, recent weeks count more).',
     failed: 'The forecast is not available right now.',
-    kinds: { impressions: 'served ads', viewable: 'viewable impressions', clicks: 'clicks' },
   },
 };
