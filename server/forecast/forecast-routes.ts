@@ -1,12 +1,13 @@
-import { FORECAST_WEEK_WEIGHTS, forecastRequestSchema } from '../../common/schemas/forecast';
+import { forecastRequestSchema } from '../../common/schemas/forecast';
 import { adminRoute, type AdminState } from '../admin/admin-route';
 import type { AppContext } from '../app-context';
 import { readJson } from '../http/body';
 import { HttpError } from '../http/http-error';
 import type { Router } from '../http/router';
 import type { StatsCounters } from '../stats/stats-counters';
-import { buildProfiles, computeForecast, WeekSlots } from './forecast';
+import { computeForecast } from './forecast';
 import { ForecastRepo } from './forecast-repo';
+import { ProfileCache } from './profile-cache';
 
 const HOUR_MS = 3_600_000;
 
@@ -16,6 +17,7 @@ const HOUR_MS = 3_600_000;
  */
 export function registerForecastRoutes(ctx: AppContext, admin: Router<AdminState>, counters: StatsCounters, timeZone: string): void {
   const repo = new ForecastRepo(ctx.db);
+  const cache = new ProfileCache(repo, timeZone);
   adminRoute(admin, 'POST /api/forecast', async ({ req }) => {
     const request = await readJson(req, forecastRequestSchema);
     const known = repo.existingZones(request.zoneIds);
@@ -31,9 +33,7 @@ export function registerForecastRoutes(ctx: AppContext, admin: Router<AdminState
     const bookings = repo.bookedOn(request.zoneIds, request.startsAt, request.endsAt, request.excludeCampaignId ?? null);
     // Booked campaigns' other zones count too: they decide which part of a goal falls on the zones asked about.
     const zones = [...new Set([...request.zoneIds, ...bookings.flatMap((b) => b.zoneIds)])];
-    const slots = new WeekSlots(timeZone);
-    const rows = repo.zoneHours(zones, nowHour - FORECAST_WEEK_WEIGHTS.length * 168, nowHour);
-    const profiles = buildProfiles(zones, rows, nowHour, slots);
-    return computeForecast({ request, nowMs, profiles, slots, bookings, done: (id) => counters.campaign(id) });
+    const profiles = await cache.profilesOf(zones, nowHour);
+    return computeForecast({ request, nowMs, profiles, slots: cache.slots, bookings, done: (id) => counters.campaign(id) });
   });
 }

@@ -46,37 +46,52 @@ export interface ZoneProfile {
  * Profiles from the weeks before `nowHour` (FORECAST_WEEK_WEIGHTS.length weeks of 168 hours, the most recent
  * first): per slot, the weighted mean of the weeks in which the zone served anything. A week without a single
  * count (the zone was new, or its site was down) is left out rather than averaged in as zero; a served week's
- * empty slot is a real zero.
+ * empty slot is a real zero. Rows are added one by one, so a scan can stream them in.
  */
-export function buildProfiles(zoneIds: readonly string[], rows: readonly ZoneHour[], nowHour: number, slots: WeekSlots): Map<string, ZoneProfile> {
-  const weeks = FORECAST_WEEK_WEIGHTS.length;
-  const sums = new Map<string, { perWeek: Float64Array; seen: boolean[] }>();
-  for (const id of zoneIds) sums.set(id, { perWeek: new Float64Array(weeks * WEEK_HOURS * MEASURES), seen: new Array<boolean>(weeks).fill(false) });
-  for (const r of rows) {
-    const s = sums.get(r.zoneId);
-    const week = Math.floor((nowHour - 1 - r.hour) / WEEK_HOURS);
-    if (!s || week < 0 || week >= weeks) continue;
-    const at = (week * WEEK_HOURS + slots.of(r.hour)) * MEASURES;
-    s.perWeek[at] = s.perWeek[at]! + r.served;
-    s.perWeek[at + 1] = s.perWeek[at + 1]! + r.viewable;
-    s.perWeek[at + 2] = s.perWeek[at + 2]! + r.clicks;
-    if (r.served + r.viewable + r.clicks > 0) s.seen[week] = true;
+export class ProfileBuilder {
+  private readonly sums = new Map<string, { perWeek: Float64Array; seen: boolean[] }>();
+
+  constructor(zoneIds: Iterable<string>, private readonly nowHour: number, private readonly slots: WeekSlots) {
+    const weeks = FORECAST_WEEK_WEIGHTS.length;
+    for (const id of zoneIds) this.sums.set(id, { perWeek: new Float64Array(weeks * WEEK_HOURS * MEASURES), seen: new Array<boolean>(weeks).fill(false) });
   }
-  const out = new Map<string, ZoneProfile>();
-  for (const [id, s] of sums) {
-    const profile: ZoneProfile = { slots: new Float64Array(WEEK_HOURS * MEASURES), weekTotal: new Float64Array(MEASURES), hasHistory: s.seen.some(Boolean) };
-    const weightSum = FORECAST_WEEK_WEIGHTS.reduce((sum, w, i) => sum + (s.seen[i] ? w : 0), 0);
-    if (weightSum > 0) {
-      for (let week = 0; week < weeks; week++) {
-        if (!s.seen[week]) continue;
-        const w = FORECAST_WEEK_WEIGHTS[week]! / weightSum;
-        for (let i = 0; i < WEEK_HOURS * MEASURES; i++) profile.slots[i]! += w * s.perWeek[week * WEEK_HOURS * MEASURES + i]!;
+
+  /** Adds one rollup row (a zone-hour may come several times: per campaign, creative and country). */
+  add(zoneId: string, hour: number, served: number, viewable: number, clicks: number): void {
+    const s = this.sums.get(zoneId);
+    const week = Math.floor((this.nowHour - 1 - hour) / WEEK_HOURS);
+    if (!s || week < 0 || week >= FORECAST_WEEK_WEIGHTS.length) return;
+    const at = (week * WEEK_HOURS + this.slots.of(hour)) * MEASURES;
+    s.perWeek[at] = s.perWeek[at]! + served;
+    s.perWeek[at + 1] = s.perWeek[at + 1]! + viewable;
+    s.perWeek[at + 2] = s.perWeek[at + 2]! + clicks;
+    if (served + viewable + clicks > 0) s.seen[week] = true;
+  }
+
+  finish(): Map<string, ZoneProfile> {
+    const out = new Map<string, ZoneProfile>();
+    for (const [id, s] of this.sums) {
+      const profile: ZoneProfile = { slots: new Float64Array(WEEK_HOURS * MEASURES), weekTotal: new Float64Array(MEASURES), hasHistory: s.seen.some(Boolean) };
+      const weightSum = FORECAST_WEEK_WEIGHTS.reduce((sum, w, i) => sum + (s.seen[i] ? w : 0), 0);
+      if (weightSum > 0) {
+        for (let week = 0; week < FORECAST_WEEK_WEIGHTS.length; week++) {
+          if (!s.seen[week]) continue;
+          const w = FORECAST_WEEK_WEIGHTS[week]! / weightSum;
+          for (let i = 0; i < WEEK_HOURS * MEASURES; i++) profile.slots[i]! += w * s.perWeek[week * WEEK_HOURS * MEASURES + i]!;
+        }
+        for (let i = 0; i < WEEK_HOURS * MEASURES; i++) profile.weekTotal[i % MEASURES]! += profile.slots[i]!;
       }
-      for (let i = 0; i < WEEK_HOURS * MEASURES; i++) profile.weekTotal[i % MEASURES]! += profile.slots[i]!;
+      out.set(id, profile);
     }
-    out.set(id, profile);
+    return out;
   }
-  return out;
+}
+
+/** ProfileBuilder over a list of rows. */
+export function buildProfiles(zoneIds: readonly string[], rows: Iterable<ZoneHour>, nowHour: number, slots: WeekSlots): Map<string, ZoneProfile> {
+  const builder = new ProfileBuilder(zoneIds, nowHour, slots);
+  for (const r of rows) builder.add(r.zoneId, r.hour, r.served, r.viewable, r.clicks);
+  return builder.finish();
 }
 
 /**
