@@ -81,6 +81,8 @@ describe('zone tools', () => {
     await expect.poll(() => page.getByTestId('preview-chosen').textContent()).toContain('„Sportwoche“');
     const ad = page.frameLocator('[data-testid="preview-frame"]').locator('img');
     await expect.poll(() => ad.getAttribute('alt')).toBe('Laufschuhe');
+    // The image loaded (from the console's own origin, under the preview's policy).
+    await expect.poll(() => ad.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(300);
     expect(await page.frameLocator('[data-testid="preview-frame"]').locator('a').getAttribute('href')).toBe('https://shop.nordlicht.example/');
     await screenshot(page, '81-zone-preview-de');
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { countryNumber } from '../../common/countries';
-import { adFrameCsp } from '../../common/csp';
+import { zonePreviewCsp } from '../../common/csp';
 import type { PreviewCandidate, ZonePreview } from '../../common/schemas/zone-preview';
 import { DEVICE_CLASSES } from '../../common/schemas/targeting';
 import type { AdminState } from '../admin/admin-route';
@@ -80,11 +80,14 @@ export function registerZonePreview(
       // Only a creative this request may be shown renders: the page never shows what the zone would not.
       const pick = eligible.find((c) => c.creativeId === q.creative);
       if (!pick) throw notFound('An eligible creative with this id');
-      const page = previewPage({ html: pick.html, imageUrl: pick.imageUrl, alt: pick.alt, width: pick.width, height: pick.height, landingUrl: describe(pick).landingUrl });
-      // The ad's policy (images and fonts from the delivery server, no script, sandboxed) replaces the console's; only the console may frame it.
+      // A stored image is linked from this listener (signed-in, same origin), so the console's own policy allows it too.
+      const assets = `${snapshot.baseUrl}/v1/assets/`;
+      const imageUrl = pick.imageUrl?.startsWith(assets) ? `/api/assets/${encodeURIComponent(pick.imageUrl.slice(assets.length))}/content` : pick.imageUrl;
+      const page = previewPage({ html: pick.html, imageUrl, alt: pick.alt, width: pick.width, height: pick.height, landingUrl: describe(pick).landingUrl });
+      // The ad's policy (no script, sandboxed) replaces the console's; only the console may frame it.
       res.writeHead(200, {
         'content-type': 'text/html; charset=utf-8',
-        'content-security-policy': `${adFrameCsp(asciiOrigin(ctx.deliveryBaseUrl()) ?? "'none'")}; frame-ancestors 'self'`,
+        'content-security-policy': zonePreviewCsp(asciiOrigin(ctx.deliveryBaseUrl()) ?? "'none'"),
         'x-frame-options': 'SAMEORIGIN',
         'cache-control': 'no-store',
         'content-length': Buffer.byteLength(page),

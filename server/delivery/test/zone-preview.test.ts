@@ -67,12 +67,17 @@ describe('zone preview', () => {
     expect(res.headers.get('content-type')).toContain('text/html');
     const csp = res.headers.get('content-security-policy')!;
     expect(csp).toContain("default-src 'none'");
-    expect(csp).toContain('sandbox');
+    expect(csp).toContain('sandbox allow-same-origin allow-popups');
     expect(csp).not.toContain('script-src');
+    expect(csp).not.toContain('allow-scripts');
     const page = res.body as string;
     expect(page).toContain('alt="Sport ad"');
     expect(page).toContain('href="https://sport.example/shoes"');
-    expect(page).toContain(`src="${app.deliveryUrl}/v1/assets/`);
+    expect(page).toMatch(/src="\/api\/assets\/ast_[a-z2-7]{16}\/content"/);
+    // The image it links loads with the session, from this listener.
+    const image = await manager.get(/src="([^"]+)"/.exec(page)![1]!);
+    expect(image.status).toBe(200);
+    expect(image.headers.get('content-type')).toBe('image/gif');
     expect(page).not.toMatch(/\/v1\/(imp|view|click)\//);
     // A creative the request may not be shown is not rendered.
     expect((await manager.get(`/api/zones/${zoneId}/preview?kw=news&format=html&creative=${sport.creativeId}`)).status).toBe(404);
