@@ -42,6 +42,8 @@ export const ACTION_ROLES = {
    * finance; reviewers and the DPO need neither delivery figures nor prices for their work.
    */
   readStatements: ['admin', 'manager', 'analyst', 'management'],
+  /** Forecast zones' traffic and what goals have booked of it (the roles that plan campaigns). */
+  forecast: ['admin', 'manager', 'analyst'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Action = keyof typeof ACTION_ROLES;
@@ -134,6 +136,9 @@ export const ADMIN_ROUTES = {
   'GET /api/campaigns/delivery-check': 'checkDelivery',
   'GET /api/campaigns/:id/delivery-check': 'checkDelivery',
   'GET /api/zones/:id/delivery-check': 'checkDelivery',
+  // A preview of what the zone would show for a keyword set, made by the real rules and counting nothing.
+  'GET /api/zones/:id/preview': 'checkDelivery',
+  'POST /api/forecast': 'forecast',
   'POST /api/campaigns/:id/prices': 'editCatalog',
   'GET /api/assets': 'signedIn',
   'GET /api/assets/:id': 'signedIn',

@@ -72,6 +72,22 @@ export function adFrameCsp(origin: string, scriptHash?: string): string {
 }
 
 /**
+ * CSP header of the console's zone preview document (admin listener): the placement's ad policy without its
+ * script, images also from the console's own origin, where the preview links stored images (so the desktop app,
+ * which adds CONSOLE_CSP to every admin answer, still shows them). The sandbox keeps the document's origin so
+ * those image requests carry the session; nothing can run in it (no script source at all). Framed by the console only.
+ */
+export function zonePreviewCsp(deliveryOrigin: string): string {
+  return policy([
+    ...adDirectives(`'self' ${deliveryOrigin}`),
+    "base-uri 'none'",
+    "form-action 'none'",
+    'sandbox allow-same-origin allow-popups allow-popups-to-escape-sandbox',
+    "frame-ancestors 'self'",
+  ]);
+}
+
+/**
  * CSP (for a <meta> element) of an HTML creative inside its sandboxed srcdoc frame: it loads only
  * from the delivery server, and relative URLs resolve there. `origin` must already be escaped for
  * an HTML attribute.

@@ -29,6 +29,8 @@ import { accessRecorder, startSealing } from './sealing/sealing-feature';
 import type { SealingService } from './sealing/sealing-service';
 import { registerStatsRoutes } from './stats/stats-feature';
 import { registerStatementRoutes } from './invoicing/statement-routes';
+import { registerForecastRoutes } from './forecast/forecast-routes';
+import { targetingClock } from './delivery/local-clock';
 import { StatsService } from './stats/stats-service';
 import { UserRepo } from './users/user-repo';
 
@@ -90,6 +92,8 @@ export async function composeServer(ctx: AppContext, routers: Routers): Promise<
   const visitors = startDelivery(ctx, routers, stats);
   registerStatsRoutes(ctx, admin, stats);
   registerStatementRoutes(ctx, admin, stats, new SettingsRepo(ctx.db));
+  // Weekday and hour match history to the range in the operator's zone (delivery already warned about a bad one).
+  registerForecastRoutes(ctx, admin, stats.counters, targetingClock(config.timeZone, () => {}).timeZone);
   registerHealthRoutes({ admin, delivery }, { sealer: sealing.sealer, stats });
 
   // One SMTP connection pool for every mail the server sends (portal invitations, request notices).

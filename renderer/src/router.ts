@@ -23,6 +23,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/customers/:id', name: 'customer', component: () => import('./views/CustomerDetailView.vue'), props: true, meta: area('customers', 'customers.detailTitle') },
   { path: '/sites', name: 'sites', component: () => import('./views/SitesView.vue'), meta: area('sites', 'sites.title') },
   { path: '/sites/:id', name: 'site', component: () => import('./views/SiteDetailView.vue'), props: true, meta: area('sites', 'sites.detailTitle') },
+  { path: '/zones/:id/preview', name: 'zone-preview', component: () => import('./views/ZonePreviewView.vue'), props: true, meta: area('sites', 'zoneTools.previewTitle') },
   { path: '/campaigns', name: 'campaigns', component: () => import('./views/CampaignsView.vue'), meta: area('campaigns', 'campaigns.title') },
   { path: '/campaigns/new', name: 'campaign-new', component: () => import('./views/CampaignEditView.vue'), meta: area('campaigns', 'campaigns.newTitle') },
   { path: '/campaigns/:id', name: 'campaign', component: () => import('./views/CampaignDetailView.vue'), props: true, meta: area('campaigns', 'campaigns.detailTitle') },

@@ -15,6 +15,7 @@ import { loadOrCreateTokenKeys, rotateTokenKeys } from './token-keys';
 import { TokenSigner } from './tokens';
 import { VisitorCaps, VisitorProbe } from './visitor-caps';
 import { ZoneIndex } from './zone-index';
+import { registerZonePreview } from './zone-preview';
 
 /**
  * Ad delivery: the in-memory zone index, decisions, signed impression and click tokens, the tag,
@@ -97,6 +98,7 @@ export function startDelivery(ctx: AppContext, { delivery, admin }: Routers, sta
     if (!result) throw notFound('The zone');
     return { ...stamp(m), ...result };
   });
+  registerZonePreview(ctx, admin, { snapshot: () => index.fresh(), repo: checkRepo, clock: new LocalClock(clock.timeZone) });
   return { key: visitorKey, caps: visitorCaps };
 }
 

@@ -191,6 +191,8 @@ const ROUTES: Route[] = [
     ['GET', '/api/campaigns/delivery-check'],
     ['GET', '/api/campaigns/:id/delivery-check'],
     ['GET', '/api/zones/:id/delivery-check'],
+    ['GET', '/api/zones/:id/preview'],
+    ['POST', '/api/forecast'],
     ['GET', '/api/assets'],
     ['GET', '/api/assets/:id'],
     ['GET', '/api/assets/:id/content'],

@@ -322,6 +322,28 @@ export const de = {
     disableTitle: 'Zwei-Faktor-Anmeldung ausschalten', disableHint: 'Bestätigen Sie mit dem aktuellen Code oder Ihrem Passwort.', disable: 'Ausschalten',
     disabled: 'Die Zwei-Faktor-Anmeldung ist ausgeschaltet.', requiredNoDisable: 'Für Ihre Rolle vorgeschrieben; sie kann nicht ausgeschaltet werden.',
   },
+  zoneTools: {
+    sizePreset: 'Standardgröße', customSize: 'Eigene Größe',
+    tagKeywords: 'Schlüsselwörter der Seite', keywordsPlaceholder: 'z. B. sport, fussball',
+    keywordsHint: 'Durch Kommas getrennt; jede Einbindung unten übernimmt sie.',
+    keywordsInvalid: 'Nicht verwendbar (1–40 Buchstaben, Ziffern oder Bindestriche, höchstens 20): {words}',
+    openPreview: 'Vorschau dieser Werbefläche', previewTitle: 'Vorschau der Werbefläche',
+    previewIntro: 'Zeigt, was diese Werbefläche jetzt für die gewählten Schlüsselwörter ausliefern würde – nach denselben Regeln wie die Auslieferung. Die Vorschau zählt nichts.',
+    device: 'Gerät', devices: { desktop: 'Desktop', mobile: 'Smartphone', tablet: 'Tablet' }, country: 'Land (optional)', showPreview: 'Vorschau anzeigen',
+    wouldShow: 'Ausgeliefert würde jetzt „{campaign}“ (Chance {chance}).', previewFrame: 'Vorschau der Anzeige',
+    countsNothing: 'Keine Impression, kein Klick wird gezählt; der Link führt direkt zur Zielseite', landing: 'Zielseite',
+    nothing: 'Für diese Anfrage würde die Werbefläche leer bleiben: keine Kampagne ist jetzt dafür zugelassen.',
+    eligible: 'Jetzt zugelassene Werbemittel ({ineligible} weitere schließt diese Anfrage aus)', campaign: 'Kampagne', creative: 'Werbemittel', chance: 'Chance',
+  },
+  forecast: {
+    share: 'Dieses Ziel braucht {percent} dessen, was diese Werbeflächen voraussichtlich frei haben.',
+    nothingFree: 'Diese Werbeflächen haben im Zeitraum voraussichtlich nichts frei.',
+    overbooked: 'Überbucht: Das Ziel ist größer als das freie Volumen.',
+    noHistory: 'Für {count} der Werbeflächen gibt es noch keine Auslieferungsdaten; die Prognose kennt sie nicht.',
+    figures: 'Erwartet {expected}, schon gebucht {booked}, frei {free}, benötigt {needed} ({kind}).',
+    method: 'Prognose aus den letzten vier Wochen (gleicher Wochentag und gleiche Stunde, jüngere Wochen zählen mehr).',
+    failed: 'Die Prognose ist gerade nicht verfügbar.',
+  },
 };
 
 /** The shape every language must fill. */
