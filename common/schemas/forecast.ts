@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { idSchema } from './ids';
 import { goalSchema, type GoalKind } from './pricing';
+import { keyed } from './checks';
 
 /** The longest range a forecast answers: beyond a year, four weeks of history say little. */
 export const FORECAST_MAX_DAYS = 400;
@@ -23,9 +24,9 @@ export const forecastRequestSchema = z
     /** The campaign being edited: its own booking is not subtracted, and what it already delivered counts towards its goal. */
     excludeCampaignId: idSchema('campaign').optional(),
   })
-  .refine((r) => r.endsAt > r.startsAt, { message: 'endsAt must be after startsAt.', path: ['endsAt'] })
+  .refine((r) => r.endsAt > r.startsAt, { ...keyed('endsAfterStart', 'endsAt must be after startsAt.'), path: ['endsAt'] })
   .refine((r) => Date.parse(r.endsAt) - Date.parse(r.startsAt) <= FORECAST_MAX_DAYS * 86_400_000, {
-    message: `A forecast covers at most ${FORECAST_MAX_DAYS} days.`,
+    ...keyed('rangeTooLong', `A forecast covers at most ${FORECAST_MAX_DAYS} days.`, { maxDays: FORECAST_MAX_DAYS }),
     path: ['endsAt'],
   });
 export type ForecastRequest = z.infer<typeof forecastRequestSchema>;
