@@ -57,3 +57,11 @@ export function commitChange<T>(
   ctx.events.emit('data-changed', change.entity);
   return result;
 }
+
+/** 409 for a change to an archived thing (or one inside an archived thing): restore it first. */
+export function archivedError(kind: 'site' | 'zone' | 'campaign' | 'creative'): HttpError<'archived'> {
+  return new HttpError(409, 'archived', `The ${kind} is archived: restore it before changing it.`, undefined, undefined, { kind });
+}
+
+/** A size as people write it ('300×250'), in messages and error params. */
+export const sizeLabel = (width: number, height: number): string => `${width}×${height}`;

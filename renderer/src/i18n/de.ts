@@ -150,6 +150,7 @@ export const de = {
       flight_ended: 'Die Laufzeit endete am {endsAt}.',
       no_zone: 'Die Kampagne ist mit keiner Zone verknüpft.',
       zone_site_restricted: 'Der Publisher jeder verknüpften Zone ist eingeschränkt ({zones}).',
+      zone_archived: 'Jede verknüpfte Werbefläche ist archiviert ({zones}).',
       no_active_creative_of_zone_size: 'Kein aktives Werbemittel hat die Größe einer verknüpften Zone ({zoneSizes}); die aktiven haben {creativeSizes}.',
       no_active_creative: 'Kein aktives Werbemittel hat die Größe einer verknüpften Zone ({zoneSizes}).',
       invalid_settings: 'Die gespeicherten Einstellungen der Kampagne sind nicht lesbar; das Server-Protokoll nennt den Grund.',

@@ -151,6 +151,7 @@ export const en: Messages = {
       flight_ended: 'The flight ended on {endsAt}.',
       no_zone: 'The campaign is linked to no zone.',
       zone_site_restricted: 'The publisher of every linked zone is restricted ({zones}).',
+      zone_archived: 'Every linked zone is archived ({zones}).',
       no_active_creative_of_zone_size: 'No active creative has the size of a linked zone ({zoneSizes}); the active ones are {creativeSizes}.',
       no_active_creative: 'No active creative has the size of a linked zone ({zoneSizes}).',
       invalid_settings: 'The stored settings of the campaign cannot be read; the server log says which.',
