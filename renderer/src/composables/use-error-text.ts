@@ -11,7 +11,12 @@ export function useErrorText() {
   return (err: ApiError): string => {
     const key = `errors.${err.code}`;
     if (!te(key)) return err.message || t('errors.internal_error');
-    return t(key, textParams(err.params, locale.value));
+    const words = textParams(err.params, locale.value);
+    // What a campaign lacks, in words of the console's language (lifecycle.missing.*).
+    if (Array.isArray(err.params.missing)) {
+      words.missing = new Intl.ListFormat(locale.value, { type: 'conjunction' }).format(err.params.missing.map((m) => t(`lifecycle.missing.${String(m)}`)));
+    }
+    return t(key, words);
   };
 }
 
@@ -21,6 +26,11 @@ function textParams(params: Readonly<Record<string, unknown>>, locale: string): 
   const { limit, retryAfterSeconds, earliest, latest } = params;
   if (typeof earliest === 'string') out.earliest = earliest;
   if (typeof latest === 'string') out.latest = latest;
+  const { width, height, zoneSizes, assetSize, creativeSize } = params;
+  if (typeof width === 'number' && typeof height === 'number') out.size = `${width}×${height}`;
+  if (Array.isArray(zoneSizes)) out.zoneSizes = zoneSizes.join(', ');
+  if (typeof assetSize === 'string') out.assetSize = assetSize;
+  if (typeof creativeSize === 'string') out.creativeSize = creativeSize;
   if (typeof limit === 'number') {
     const mb = limit >= 1024 * 1024;
     out.size = new Intl.NumberFormat(locale, { style: 'unit', unit: mb ? 'megabyte' : 'kilobyte', maximumFractionDigits: 1 }).format(limit / (mb ? 1024 * 1024 : 1024));

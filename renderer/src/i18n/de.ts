@@ -50,6 +50,12 @@ export const de = {
     invitation_invalid: 'Dieser Einladungslink ist nicht (mehr) gültig: Er wurde schon verwendet, zurückgezogen oder ist abgelaufen. Bitte fordern Sie bei der Agentur einen neuen an.',
     portal_account_restricted: 'Dieses Kundenkonto ist gesperrt, weil seine Löschung beantragt wurde; es wird gelöscht, sobald die Aufbewahrungsfristen enden. Bitte wenden Sie sich an die Agentur.',
     statement_month_invalid: 'Bitte einen Monat zwischen {earliest} und {latest} wählen (Format JJJJ-MM).',
+    creative_size_mismatch: 'Dieses Motiv ({size}) passt in keine Werbefläche der Kampagne ({zoneSizes}).',
+    asset_size_mismatch: 'Das neue Bild ist {assetSize} groß, das Motiv aber {creativeSize}. Bitte ein Bild derselben Größe hochladen.',
+    creative_not_image: 'Nur bei Bild-Motiven lässt sich das Bild ersetzen; ein HTML-Motiv behält seinen Inhalt.',
+    campaign_incomplete: 'Die Kampagne kann erst aktiv werden mit: {missing}.',
+    zone_size_locked: 'In dieser Werbefläche wurde schon ausgeliefert, daher bleibt ihre Größe ({size}). Für eine andere Größe bitte eine neue Werbefläche anlegen.',
+    archived: 'Archivierte Einträge lassen sich nicht ändern. Bitte zuerst wiederherstellen.',
   },
   validation: {
     required: 'Bitte ausfüllen.', minChars: 'Mindestens {n} Zeichen.', maxChars: 'Höchstens {n} Zeichen.', minItems: 'Mindestens {n} auswählen.',

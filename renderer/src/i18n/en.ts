@@ -51,6 +51,12 @@ export const en: Messages = {
     invitation_invalid: 'This invitation link is not valid (any more): it may have been used, withdrawn or expired. Ask the agency for a new one.',
     portal_account_restricted: 'This customer account is locked because its deletion was requested; it will be erased when the retention periods end. Contact the agency.',
     statement_month_invalid: 'Choose a month between {earliest} and {latest} (format YYYY-MM).',
+    creative_size_mismatch: 'This creative ({size}) fits none of the campaign’s zones ({zoneSizes}).',
+    asset_size_mismatch: 'The new image is {assetSize}, but the creative is {creativeSize}. Please upload an image of the same size.',
+    creative_not_image: 'Only an image creative’s image can be replaced; an HTML creative keeps its content.',
+    campaign_incomplete: 'The campaign can only become active once it has {missing}.',
+    zone_size_locked: 'Ads have been served in this zone, so its size ({size}) is fixed. Create a new zone for another size.',
+    archived: 'Archived items cannot be changed. Please restore it first.',
   },
   validation: {
     required: 'Please fill this in.', minChars: 'At least {n} characters.', maxChars: 'At most {n} characters.', minItems: 'Choose at least {n}.',
