@@ -99,6 +99,18 @@ export const ERROR_CODES = [
   'invitation_used',
   /** The mail server did not accept a message. */
   'mail_failed',
+  /** A creative's size fits none of its campaign's zones (params name both). */
+  'creative_size_mismatch',
+  /** A replacement image is not the size of the creative it replaces. */
+  'asset_size_mismatch',
+  /** Only an image creative's image can be replaced (HTML creatives keep their content). */
+  'creative_not_image',
+  /** A campaign cannot become active without a zone and an active creative that fits one. */
+  'campaign_incomplete',
+  /** A zone's size cannot change once ads were served in it. */
+  'zone_size_locked',
+  /** Archived things are not changed; restore them first. */
+  'archived',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -125,6 +137,16 @@ export interface ErrorParamsByCode {
   /** The names of the approvers who have not enrolled. */
   ceremony_not_enrolled: { names: string[] };
   stats_range_too_long: { maxDays: number };
+  /** The creative's size and the distinct sizes of its campaign's zones ('300×250'). */
+  creative_size_mismatch: { width: number; height: number; zoneSizes: string[] };
+  /** The uploaded image's size and the creative's size ('728×90'). */
+  asset_size_mismatch: { assetSize: string; creativeSize: string };
+  /** What the campaign still lacks. */
+  campaign_incomplete: { missing: Array<'zone' | 'creative'> };
+  /** The zone's current size. */
+  zone_size_locked: { width: number; height: number };
+  /** What is archived: the thing itself or what it belongs to. */
+  archived: { kind: 'site' | 'zone' | 'campaign' | 'creative' };
 }
 
 /** The parameters a code carries (an empty object for codes without any). */

@@ -36,6 +36,10 @@ export const CHECK_KEYS = [
   'landingUrlPort',
   'landingUrlHost',
   'landingUrlCredentials',
+  /** Server-side: HTML with an element, attribute, style or address a creative may not use. */
+  'htmlUnsafe',
+  /** Server-side: an id in the body names nothing that exists. */
+  'unknownId',
 ] as const;
 export type CheckKey = (typeof CHECK_KEYS)[number];
 

@@ -34,13 +34,17 @@ export const creativeCreateSchema = z
   });
 export type CreativeCreate = z.infer<typeof creativeCreateSchema>;
 
-/** PATCH /api/creatives/:id — what may change after review; size and content stay. */
+/**
+ * PATCH /api/creatives/:id — what may change after review; the size stays. `assetId` replaces an
+ * image creative's image with an uploaded one of the same size.
+ */
 export const creativePatchSchema = z
   .strictObject({
     name: z.string().trim().max(200).optional(),
     status: z.enum(CREATIVE_STATUSES).optional(),
     alt: altSchema.optional(),
     landingUrl: landingUrlSchema.optional(),
+    assetId: idSchema('asset').optional(),
   })
   .refine((v) => Object.values(v).some((x) => x !== undefined), keyed('atLeastOne', 'Send at least one field to change.'));
 export type CreativePatch = z.infer<typeof creativePatchSchema>;
@@ -58,6 +62,8 @@ export interface Creative {
   landingUrl: string;
   alt: string;
   status: CreativeStatus;
+  /** When it was archived (it then serves nothing); null while in use. */
+  archivedAt: string | null;
   createdAt: string;
   updatedAt: string;
 }

@@ -11,6 +11,7 @@ export const DELIVERY_REASON_CODES = [
   'flight_ended',
   'no_zone',
   'zone_site_restricted',
+  'zone_archived',
   'no_active_creative_of_zone_size',
   'invalid_settings',
   'flight_not_started',

@@ -14,6 +14,8 @@ export const domainSchema = z
   .refine(...matches(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/, 'domain', 'Enter a domain like news.example (no scheme, path or port).'));
 
 const nameSchema = z.string().trim().min(1, 'A name is required.').max(200, 'Names are at most 200 characters.');
+/** Staff's own remarks (contact at the publisher, placement rules); never shown outside the console. */
+const notesSchema = z.string().trim().max(2000, 'Notes are at most 2000 characters.');
 
 /** POST /api/sites. */
 export const siteCreateSchema = z.strictObject({
@@ -21,12 +23,13 @@ export const siteCreateSchema = z.strictObject({
   name: nameSchema,
   domain: domainSchema,
   kind: z.enum(SITE_KINDS).default('site'),
+  notes: notesSchema.default(''),
 });
 export type SiteCreate = z.infer<typeof siteCreateSchema>;
 
 /** PATCH /api/sites/:id — the owning customer cannot change. */
 export const sitePatchSchema = z
-  .strictObject({ name: nameSchema.optional(), domain: domainSchema.optional(), kind: z.enum(SITE_KINDS).optional() })
+  .strictObject({ name: nameSchema.optional(), domain: domainSchema.optional(), kind: z.enum(SITE_KINDS).optional(), notes: notesSchema.optional() })
   .refine((v) => Object.values(v).some((x) => x !== undefined), keyed('atLeastOne', 'Send at least one field to change.'));
 export type SitePatch = z.infer<typeof sitePatchSchema>;
 
@@ -37,6 +40,9 @@ export interface Site {
   name: string;
   domain: string;
   kind: SiteKind;
+  notes: string;
+  /** When it was archived (its zones then serve nothing); null while in use. */
+  archivedAt: string | null;
   createdAt: string;
   updatedAt: string;
 }

@@ -24,6 +24,10 @@ export interface Zone {
   name: string;
   width: number;
   height: number;
+  /** Ads were served here: the size can no longer change (creatives were booked for it). */
+  sizeLocked: boolean;
+  /** When it was archived (it then serves nothing); null while in use. */
+  archivedAt: string | null;
   createdAt: string;
   updatedAt: string;
 }

@@ -29,8 +29,10 @@ beforeAll(async () => {
   };
   const noZone = expectStatus(await api.post('/api/campaigns', { ...flight, name: 'Sommeraktion', zoneIds: [] }), 201);
   await creative(noZone.id, 300, 250);
-  const wrongSize = expectStatus(await api.post('/api/campaigns', { ...flight, name: 'Leaderboard-Aktion', zoneIds: [zone.id], goal: { kind: 'impressions', count: 1000 } }), 201);
+  // A creative that fits no zone is refused, so the misfit arises as in practice: the creative first, the zone linked later.
+  const wrongSize = expectStatus(await api.post('/api/campaigns', { ...flight, name: 'Leaderboard-Aktion', zoneIds: [], goal: { kind: 'impressions', count: 1000 } }), 201);
   await creative(wrongSize.id, 728, 90);
+  expectStatus(await api.patch(`/api/campaigns/${wrongSize.id}`, { zoneIds: [zone.id] }), 200);
   const running = expectStatus(await api.post('/api/campaigns', { ...flight, name: 'Dauerbrenner', zoneIds: [zone.id], targeting: { keywords: ['sport'] } }), 201);
   await creative(running.id, 300, 250);
 }, 120_000);

@@ -1,5 +1,6 @@
 import type { Campaign, CampaignCreate, CampaignStatus } from '../../common/schemas/campaign';
 import type { Goal, GoalKind, Pacing } from '../../common/schemas/pricing';
+import type { ArchivedFilter } from '../../common/schemas/lifecycle';
 import type { Page } from '../../common/schemas/paging';
 import type { Targeting } from '../../common/schemas/targeting';
 import type { Db } from '../store/database';
@@ -70,12 +71,15 @@ export class CampaignRepo {
     return row ? this.toCampaign(row) : null;
   }
 
-  list(query: { limit: number; offset: number; q?: string; customerId?: string; status?: CampaignStatus; zoneId?: string }): Page<Campaign> {
+  /** Archived campaigns (status 'archived') are left out unless `archived` or `status` asks for them. */
+  list(query: { limit: number; offset: number; q?: string; customerId?: string; status?: CampaignStatus; zoneId?: string; archived?: ArchivedFilter }): Page<Campaign> {
+    const archived = query.status ? 'include' : (query.archived ?? 'exclude');
     const conditions: Array<Condition | null> = [
       searchCondition(query.q, ['name', 'id']),
       query.customerId ? { sql: 'customer_id = ?', params: [query.customerId] } : null,
       query.status ? { sql: 'status = ?', params: [query.status] } : null,
       query.zoneId ? { sql: 'id IN (SELECT campaign_id FROM campaign_zones WHERE zone_id = ?)', params: [query.zoneId] } : null,
+      archived === 'include' ? null : { sql: archived === 'only' ? "status = 'archived'" : "status <> 'archived'", params: [] },
     ];
     return pagedSelect(this.db, 'campaigns', conditions, query, this.toCampaign);
   }
@@ -111,6 +115,12 @@ export class CampaignRepo {
       .run(c.name, c.status, c.startsAt, c.endsAt, c.goal?.count ?? null, c.goal?.kind ?? 'impressions', c.pacing, c.dailyCap, c.priority, c.weight, JSON.stringify(c.targeting), c.exclusivityGroup, c.visitorDailyCap, at, id);
     this.db.prepare('DELETE FROM campaign_zones WHERE campaign_id = ?').run(id);
     this.linkZones(id, c.zoneIds);
+    return this.get(id);
+  }
+
+  /** Sets the status alone (archive, restore, bulk pause/resume); call inside a transaction. */
+  setStatus(id: string, status: CampaignStatus, at: string): Campaign | null {
+    this.db.prepare('UPDATE campaigns SET status = ?, updated_at = ? WHERE id = ?').run(status, at, id);
     return this.get(id);
   }
 

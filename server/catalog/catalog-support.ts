@@ -21,7 +21,7 @@ export function findOr404<T>(kind: IdKind, id: string | undefined, get: (id: str
 
 /** A referenced entity in a request body that does not exist. */
 export function missingReference(what: string, field: string): HttpError {
-  return new HttpError(404, 'not_found', `${what} named in ${field} was not found.`, [{ path: field, message: 'No such id.' }]);
+  return new HttpError(404, 'not_found', `${what} named in ${field} was not found.`, [{ path: field, message: 'No such id.', code: 'custom', params: { key: 'unknownId' } }]);
 }
 
 /** Refuses processing for a restricted customer account (after a deletion request). */
@@ -58,3 +58,11 @@ export function commitChange<T>(
   ctx.events.emit('data-changed', change.entity);
   return result;
 }
+
+/** 409 for a change to an archived thing (or one inside an archived thing): restore it first. */
+export function archivedError(kind: 'site' | 'zone' | 'campaign' | 'creative'): HttpError<'archived'> {
+  return new HttpError(409, 'archived', `The ${kind} is archived: restore it before changing it.`, undefined, undefined, { kind });
+}
+
+/** A size as people write it ('300×250'), in messages and error params. */
+export const sizeLabel = (width: number, height: number): string => `${width}×${height}`;

@@ -1,7 +1,8 @@
 import type { Creative, CreativeStatus } from '../../common/schemas/creative';
 import type { Page } from '../../common/schemas/paging';
 import type { Db } from '../store/database';
-import { pagedSelect, searchCondition, type Condition } from '../store/list-sql';
+import type { ArchivedFilter } from '../../common/schemas/lifecycle';
+import { archivedCondition, pagedSelect, searchCondition, type Condition } from '../store/list-sql';
 
 interface CreativeRow {
   id: string;
@@ -15,6 +16,7 @@ interface CreativeRow {
   landing_url: string;
   alt: string;
   status: string;
+  archived_at: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -23,7 +25,7 @@ interface CreativeRow {
 export type StoredCreative = Omit<Creative, 'imageUrl'>;
 
 /** What a creative is created with. */
-export type CreativeFields = Omit<StoredCreative, 'id' | 'createdAt' | 'updatedAt'>;
+export type CreativeFields = Omit<StoredCreative, 'id' | 'archivedAt' | 'createdAt' | 'updatedAt'>;
 
 const toCreative = (r: CreativeRow): StoredCreative => ({
   id: r.id,
@@ -36,6 +38,7 @@ const toCreative = (r: CreativeRow): StoredCreative => ({
   landingUrl: r.landing_url,
   alt: r.alt,
   status: r.status as CreativeStatus,
+  archivedAt: r.archived_at,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
@@ -50,12 +53,13 @@ export class CreativeRepo {
   }
 
   /** Paged list; `customerId` keeps the creatives of that customer's campaigns only (the portal's scope). */
-  list(query: { limit: number; offset: number; q?: string; campaignId?: string; customerId?: string; status?: CreativeStatus }): Page<StoredCreative> {
+  list(query: { limit: number; offset: number; q?: string; campaignId?: string; customerId?: string; status?: CreativeStatus; archived?: ArchivedFilter }): Page<StoredCreative> {
     const conditions: Array<Condition | null> = [
       searchCondition(query.q, ['name', 'alt', 'id']),
       query.campaignId ? { sql: 'campaign_id = ?', params: [query.campaignId] } : null,
       query.customerId ? { sql: 'campaign_id IN (SELECT id FROM campaigns WHERE customer_id = ?)', params: [query.customerId] } : null,
       query.status ? { sql: 'status = ?', params: [query.status] } : null,
+      archivedCondition(query.archived ?? 'exclude'),
     ];
     return pagedSelect(this.db, 'creatives', conditions, query, toCreative);
   }
@@ -70,10 +74,21 @@ export class CreativeRepo {
     return this.get(id)!;
   }
 
-  update(id: string, c: Pick<StoredCreative, 'name' | 'status' | 'alt' | 'landingUrl'>, at: string): StoredCreative | null {
+  update(id: string, c: Pick<StoredCreative, 'name' | 'status' | 'alt' | 'landingUrl' | 'assetId'>, at: string): StoredCreative | null {
     this.db
-      .prepare('UPDATE creatives SET name = ?, status = ?, alt = ?, landing_url = ?, updated_at = ? WHERE id = ?')
-      .run(c.name, c.status, c.alt, c.landingUrl, at, id);
+      .prepare('UPDATE creatives SET name = ?, status = ?, alt = ?, landing_url = ?, asset_id = ?, updated_at = ? WHERE id = ?')
+      .run(c.name, c.status, c.alt, c.landingUrl, c.assetId, at, id);
+    return this.get(id);
+  }
+
+  /** The campaign's creatives that are not archived, oldest first (what a duplicate copies). */
+  ofCampaign(campaignId: string): StoredCreative[] {
+    return (this.db.prepare('SELECT * FROM creatives WHERE campaign_id = ? AND archived_at IS NULL ORDER BY created_at, id').all(campaignId) as CreativeRow[]).map(toCreative);
+  }
+
+  /** Archives (`archivedAt` a time) or restores (null). */
+  setArchived(id: string, archivedAt: string | null, at: string): StoredCreative | null {
+    this.db.prepare('UPDATE creatives SET archived_at = ?, updated_at = ? WHERE id = ?').run(archivedAt, at, id);
     return this.get(id);
   }
 }

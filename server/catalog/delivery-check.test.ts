@@ -40,6 +40,16 @@ const addCreative = async (campaignId: string, width: number, height: number): P
   ).id;
 };
 
+/**
+ * A creative of a size none of the campaign's zones has. Creating one is refused (creative_size_mismatch), so the
+ * situation arises as it does in practice: the creative came first, the zone was linked later.
+ */
+const addMisfitCreative = async (campaignId: string, zoneIds: string[], width: number, height: number): Promise<void> => {
+  expectStatus(await admin.patch(`/api/campaigns/${campaignId}`, { zoneIds: [] }), 200);
+  await addCreative(campaignId, width, height);
+  expectStatus(await admin.patch(`/api/campaigns/${campaignId}`, { zoneIds }), 200);
+};
+
 /** An active campaign in its own zone (so decisions there pick it), with one creative of the zone's size unless told otherwise. */
 async function campaignWith(fields: Record<string, unknown> = {}, options: { creative?: [number, number] | null; zone?: boolean; customerId?: string } = {}) {
   const zoneId = options.zone === false ? null : await newZone();
@@ -81,7 +91,8 @@ describe('delivery check of a campaign', () => {
   });
 
   it('names the zone sizes when no active creative fits them, until one of the size is added', async () => {
-    const c = await campaignWith({}, { creative: [728, 90] });
+    const c = await campaignWith({}, { creative: null });
+    await addMisfitCreative(c.id, [c.zoneId!], 728, 90);
     const before = await check(c.id);
     expect(before.reasons).toEqual([{ code: 'no_active_creative_of_zone_size', params: { zoneSizes: ['300×250'], creativeSizes: ['728×90'] } }]);
     expect(await served(c.zoneId!)).toBe(false);
@@ -189,7 +200,8 @@ describe('delivery check of a zone', () => {
     const flight = { startsAt: new Date(now - DAY).toISOString(), endsAt: new Date(now + DAY).toISOString(), status: 'active', customerId: advertiserId };
     const mk = async (name: string, extra: Record<string, unknown>, size: [number, number] = [300, 250]) => {
       const c = expectStatus(await admin.post('/api/campaigns', { ...flight, name, zoneIds: [zoneId], ...extra }), 201);
-      await addCreative(c.id, ...size);
+      if (size[0] === 300 && size[1] === 250) await addCreative(c.id, ...size);
+      else await addMisfitCreative(c.id, [zoneId], ...size);
       return c.id as string;
     };
     const high1 = await mk('High one', { priority: 8, weight: 3 });

@@ -2,13 +2,15 @@ import type { FieldCipher } from '../privacy/field-cipher';
 import { idSchema } from '../../common/schemas/ids';
 import { siteCreateSchema, sitePatchSchema, type Site } from '../../common/schemas/site';
 import { zoneCreateSchema, zonePatchSchema, type Zone } from '../../common/schemas/zone';
-import { adminRoute, type AdminState } from '../admin/admin-route';
+import { adminRoute, type AdminHandler, type AdminState } from '../admin/admin-route';
 import type { AppContext } from '../app-context';
 import { readJson } from '../http/body';
-import { notFound } from '../http/http-error';
+import { archivedFilterSchema } from '../../common/schemas/lifecycle';
+import { HttpError, notFound } from '../http/http-error';
 import { reply } from '../http/listener';
 import type { Router } from '../http/router';
 import {
+  archivedError,
   assertCustomerActive,
   changedFields,
   commitChange,
@@ -22,7 +24,10 @@ import { newId } from '../store/new-id';
 import { SiteRepo } from './site-repo';
 import { ZoneRepo } from './zone-repo';
 
-/** Sites/apps and their zones: GET/POST /api/sites, GET/PATCH /api/sites/:id, the same for /api/zones. */
+/**
+ * Sites/apps and their zones: GET/POST /api/sites, GET/PATCH /api/sites/:id, POST /api/sites/:id/archive|restore,
+ * the same for /api/zones. Lists leave archived ones out unless `?archived=include|only`.
+ */
 export function registerSiteZoneRoutes(ctx: AppContext, admin: Router<AdminState>, cipher: FieldCipher): void {
   const customers = new CustomerRepo(ctx.db, cipher);
   const sites = new SiteRepo(ctx.db);
@@ -36,7 +41,7 @@ export function registerSiteZoneRoutes(ctx: AppContext, admin: Router<AdminState
     assertCustomerActive(customer);
   };
 
-  adminRoute(admin, 'GET /api/sites', ({ query }) => sites.list(parseListQuery(query, { customerId: idSchema('customer').optional() })));
+  adminRoute(admin, 'GET /api/sites', ({ query }) => sites.list(parseListQuery(query, { customerId: idSchema('customer').optional(), archived: archivedFilterSchema })));
   adminRoute(admin, 'GET /api/sites/:id', ({ params }) => findSite(params.id));
 
   adminRoute(admin, 'POST /api/sites', async ({ req }, session) => {
@@ -47,7 +52,7 @@ export function registerSiteZoneRoutes(ctx: AppContext, admin: Router<AdminState
     const id = newId('site');
     const site = commitChange(
       ctx,
-      { actor: session.userId, action: 'site.create', entity: 'site', target: () => id, fields: () => ['customerId', 'name', 'domain', 'kind'] },
+      { actor: session.userId, action: 'site.create', entity: 'site', target: () => id, fields: () => ['customerId', 'name', 'domain', 'kind', ...(input.notes ? ['notes'] : [])] },
       () => sites.insert(id, input, ctx.now().toISOString()),
     );
     return reply(201, site);
@@ -57,8 +62,9 @@ export function registerSiteZoneRoutes(ctx: AppContext, admin: Router<AdminState
     const before = findSite(params.id);
     const patch = await readJson(req, sitePatchSchema);
     activeOwner(before.customerId);
+    if (before.archivedAt) throw archivedError('site');
     const merged: Site = { ...before, ...definedOnly(patch) };
-    const fields = changedFields(before, merged, ['name', 'domain', 'kind']);
+    const fields = changedFields(before, merged, ['name', 'domain', 'kind', 'notes']);
     return commitChange(
       ctx,
       { actor: session.userId, action: 'site.update', entity: 'site', target: () => before.id, fields: () => fields },
@@ -67,7 +73,7 @@ export function registerSiteZoneRoutes(ctx: AppContext, admin: Router<AdminState
   });
 
   adminRoute(admin, 'GET /api/zones', ({ query }) =>
-    zones.list(parseListQuery(query, { siteId: idSchema('site').optional() })),
+    zones.list(parseListQuery(query, { siteId: idSchema('site').optional(), archived: archivedFilterSchema })),
   );
   adminRoute(admin, 'GET /api/zones/:id', ({ params }) => findZone(params.id));
 
@@ -76,6 +82,7 @@ export function registerSiteZoneRoutes(ctx: AppContext, admin: Router<AdminState
     const site = sites.get(input.siteId);
     if (!site) throw missingReference('The site', 'siteId');
     activeOwner(site.customerId);
+    if (site.archivedAt) throw archivedError('site');
     const id = newId('zone');
     const zone = commitChange(
       ctx,
@@ -88,13 +95,50 @@ export function registerSiteZoneRoutes(ctx: AppContext, admin: Router<AdminState
   adminRoute(admin, 'PATCH /api/zones/:id', async ({ req, params }, session) => {
     const before = findZone(params.id);
     const patch = await readJson(req, zonePatchSchema);
-    activeOwner(findSite(before.siteId).customerId);
+    const site = findSite(before.siteId);
+    activeOwner(site.customerId);
+    if (before.archivedAt) throw archivedError('zone');
+    if (site.archivedAt) throw archivedError('site');
     const merged: Zone = { ...before, ...definedOnly(patch) };
     const fields = changedFields(before, merged, ['name', 'width', 'height']);
+    // Creatives were booked and served for this size; changing it would silently stop or misfit them.
+    if (before.sizeLocked && (fields.includes('width') || fields.includes('height'))) {
+      const message = `Ads have been served in this zone, so its size (${before.width}×${before.height}) is fixed. Create a new zone for another size.`;
+      throw new HttpError(409, 'zone_size_locked', message, [{ path: 'width', message }], undefined, { width: before.width, height: before.height });
+    }
     return commitChange(
       ctx,
       { actor: session.userId, action: 'zone.update', entity: 'zone', target: () => before.id, fields: () => fields },
       () => zones.update(before.id, merged, ctx.now().toISOString())!,
     );
   });
+
+  // Archiving is a state, not a deletion: statistics and invoices keep naming the site or zone, and restoring
+  // brings it back as it was. Archiving twice (or restoring what is in use) changes nothing and writes no audit entry.
+  const setSiteArchived = (archive: boolean): AdminHandler => ({ params }, session) => {
+    const before = findSite(params.id);
+    activeOwner(before.customerId);
+    if ((before.archivedAt !== null) === archive) return before;
+    return commitChange(
+      ctx,
+      { actor: session.userId, action: archive ? 'site.archive' : 'site.restore', entity: 'site', target: () => before.id, fields: () => ['archivedAt'] },
+      () => sites.setArchived(before.id, archive ? ctx.now().toISOString() : null, ctx.now().toISOString())!,
+    );
+  };
+  const setZoneArchived = (archive: boolean): AdminHandler => ({ params }, session) => {
+    const before = findZone(params.id);
+    activeOwner(findSite(before.siteId).customerId);
+    if ((before.archivedAt !== null) === archive) return before;
+    return commitChange(
+      ctx,
+      { actor: session.userId, action: archive ? 'zone.archive' : 'zone.restore', entity: 'zone', target: () => before.id, fields: () => ['archivedAt'] },
+      () => zones.setArchived(before.id, archive ? ctx.now().toISOString() : null, ctx.now().toISOString())!,
+    );
+  };
+  // Archiving is a state, not a deletion: statistics and statements keep naming the site or zone, and restoring
+  // brings it back as it was. Archiving twice (or restoring what is in use) changes nothing and writes no audit entry.
+  adminRoute(admin, 'POST /api/sites/:id/archive', setSiteArchived(true));
+  adminRoute(admin, 'POST /api/sites/:id/restore', setSiteArchived(false));
+  adminRoute(admin, 'POST /api/zones/:id/archive', setZoneArchived(true));
+  adminRoute(admin, 'POST /api/zones/:id/restore', setZoneArchived(false));
 }

@@ -28,6 +28,7 @@ interface LinkedZone {
   width: number;
   height: number;
   servable: boolean;
+  archived: boolean;
 }
 
 interface CreativeFacts {
@@ -52,11 +53,14 @@ export class DeliveryCheckRepo {
     this.campaign = db.prepare(`SELECT ${campaignColumns} WHERE c.id = ?`);
     this.campaigns = db.prepare(`SELECT ${campaignColumns} ORDER BY c.created_at DESC, c.id`);
     this.zonesOf = db.prepare(
-      `SELECT z.id AS id, z.name AS name, z.width AS width, z.height AS height, (cu.status = 'active') AS servable
+      `SELECT z.id AS id, z.name AS name, z.width AS width, z.height AS height,
+              (cu.status = 'active' AND z.archived_at IS NULL AND s.archived_at IS NULL) AS servable,
+              (z.archived_at IS NOT NULL OR s.archived_at IS NOT NULL) AS archived
        FROM campaign_zones cz JOIN zones z ON z.id = cz.zone_id JOIN sites s ON s.id = z.site_id JOIN customers cu ON cu.id = s.customer_id
        WHERE cz.campaign_id = ? ORDER BY cz.rowid`,
     );
-    this.creativesOf = db.prepare('SELECT width, height, status FROM creatives WHERE campaign_id = ?');
+    // An archived creative counts as not active: it never serves.
+    this.creativesOf = db.prepare("SELECT width, height, CASE WHEN archived_at IS NULL THEN status ELSE 'archived' END AS status FROM creatives WHERE campaign_id = ?");
     this.zone = db.prepare('SELECT id, name, width, height FROM zones WHERE id = ?');
     this.campaignsOfZone = db.prepare(`SELECT ${campaignColumns} WHERE c.id IN (SELECT campaign_id FROM campaign_zones WHERE zone_id = ?) ORDER BY c.priority DESC, c.id`);
   }
@@ -70,7 +74,11 @@ export class DeliveryCheckRepo {
   }
 
   zonesOfCampaign(id: string): LinkedZone[] {
-    return (this.zonesOf.all(id) as Array<Omit<LinkedZone, 'servable'> & { servable: number }>).map((z) => ({ ...z, servable: z.servable === 1 }));
+    return (this.zonesOf.all(id) as Array<Omit<LinkedZone, 'servable' | 'archived'> & { servable: number; archived: number }>).map((z) => ({
+      ...z,
+      servable: z.servable === 1,
+      archived: z.archived === 1,
+    }));
   }
 
   creativesOfCampaign(id: string): CreativeFacts[] {
@@ -150,7 +158,11 @@ export function checkCampaign(repo: DeliveryCheckRepo, snapshot: ZoneSnapshot, c
   if (onlyZoneId !== undefined) zones = zones.filter((z) => z.id === onlyZoneId);
   const servableZones = zones.filter((z) => z.servable);
   if (zones.length === 0) reasons.push({ code: 'no_zone', params: {} });
-  else if (servableZones.length === 0) reasons.push({ code: 'zone_site_restricted', params: { zones: zones.map((z) => z.name) } });
+  else if (servableZones.length === 0) {
+    const archived = zones.filter((z) => z.archived);
+    if (archived.length === zones.length) reasons.push({ code: 'zone_archived', params: { zones: archived.map((z) => z.name) } });
+    else reasons.push({ code: 'zone_site_restricted', params: { zones: zones.filter((z) => !z.archived).map((z) => z.name) } });
+  }
   else {
     const active = repo.creativesOfCampaign(c.id).filter((cr) => cr.status === 'active');
     const fits = servableZones.some((z) => active.some((cr) => cr.width === z.width && cr.height === z.height));

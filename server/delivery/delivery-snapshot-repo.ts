@@ -1,6 +1,6 @@
 import type { Db } from '../store/database';
 
-/** A placement; `servable` is false when its publisher's account is restricted. */
+/** A placement; `servable` is false when its publisher's account is restricted or it or its site is archived. */
 export interface ZoneRow {
   id: string;
   siteId: string;
@@ -28,7 +28,7 @@ export interface CampaignRow {
   visitorDailyCap: number | null;
 }
 
-/** A creative of a customer that is not restricted; `servable` when it and its campaign are active. */
+/** A creative of a customer that is not restricted; `servable` when it and its campaign are active and it is not archived. */
 export interface CreativeRow {
   id: string;
   campaignId: string;
@@ -62,7 +62,8 @@ export class DeliverySnapshotRepo {
 
   constructor(private readonly db: Db) {
     this.zones = db.prepare(
-      `SELECT z.id AS id, z.site_id AS siteId, z.width AS width, z.height AS height, (cu.status = 'active') AS servable
+      `SELECT z.id AS id, z.site_id AS siteId, z.width AS width, z.height AS height,
+              (cu.status = 'active' AND z.archived_at IS NULL AND s.archived_at IS NULL) AS servable
        FROM zones z JOIN sites s ON s.id = z.site_id JOIN customers cu ON cu.id = s.customer_id`,
     );
     this.campaigns = db.prepare(
@@ -83,7 +84,7 @@ export class DeliverySnapshotRepo {
     this.creatives = db.prepare(
       `SELECT cr.id AS id, cr.campaign_id AS campaignId, cr.width AS width, cr.height AS height, cr.image_url AS imageUrl,
               cr.asset_id AS assetId, cr.html AS html, cr.landing_url AS landingUrl, cr.alt AS alt,
-              (cr.status = 'active' AND c.status = 'active') AS servable
+              (cr.status = 'active' AND cr.archived_at IS NULL AND c.status = 'active') AS servable
        FROM creatives cr JOIN campaigns c ON c.id = cr.campaign_id JOIN customers cu ON cu.id = c.customer_id
        WHERE cu.status = 'active'`,
     );

@@ -38,3 +38,9 @@ export function pagedSelect<Row, T>(
   const rows = db.prepare(`SELECT ${columns} FROM ${table} ${where} ORDER BY created_at DESC, id LIMIT ? OFFSET ?`).all(...params, paging.limit, paging.offset) as Row[];
   return { items: rows.map(toItem), total, limit: paging.limit, offset: paging.offset };
 }
+
+/** The `?archived=` filter of a table with an `archived_at` column; none for 'include'. */
+export function archivedCondition(filter: 'exclude' | 'include' | 'only'): Condition | null {
+  if (filter === 'include') return null;
+  return { sql: filter === 'only' ? 'archived_at IS NOT NULL' : 'archived_at IS NULL', params: [] };
+}

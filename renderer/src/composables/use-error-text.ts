@@ -14,7 +14,12 @@ export function useErrorText() {
   return (err: ApiError): string => {
     const key = `errors.${err.code}`;
     if (!te(key)) return t(fallbackKey(err.status));
-    return t(key, errorTextParams(err.params, locale.value, (k) => (te(k) ? t(k) : '')));
+    const words = errorTextParams(err.params, locale.value, (k) => (te(k) ? t(k) : ''));
+    // What a campaign lacks, in words of the console's language (lifecycle.missing.*).
+    if (Array.isArray(err.params.missing)) {
+      words.missing = new Intl.ListFormat(locale.value, { type: 'conjunction' }).format(err.params.missing.map((m) => t(`lifecycle.missing.${String(m)}`)));
+    }
+    return t(key, words);
   };
 }
 
@@ -42,6 +47,8 @@ export function errorTextParams(params: Readonly<Record<string, unknown>>, local
   const { limit, retryAfterSeconds, status, kind } = params;
   if (typeof status === 'string') out.status = translate(`cases.statuses.${status}`) || status;
   if (typeof kind === 'string') out.kind = translate(`fields.${kind}`) || kind;
+  const { width, height } = params;
+  if (typeof width === 'number' && typeof height === 'number') out.size = `${width}×${height}`;
   if (typeof limit === 'number') {
     const mb = limit >= 1024 * 1024;
     out.size = new Intl.NumberFormat(locale, { style: 'unit', unit: mb ? 'megabyte' : 'kilobyte', maximumFractionDigits: 1 }).format(limit / (mb ? 1024 * 1024 : 1024));

@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia';
 import { reactive, ref } from 'vue';
 import type { Campaign, CampaignCreate, CampaignPatch } from '../../../common/schemas/campaign';
+import type { BulkAction, BulkResult } from '../../../common/schemas/lifecycle';
 import type { CampaignPrice, PriceChange } from '../../../common/schemas/pricing';
 import type { StatsSummary } from '../../../common/schemas/stats';
 import { apiGet, apiPatch, apiPost } from '../api/client';
@@ -37,6 +38,25 @@ export const useCampaignStore = defineStore('campaign', () => {
     return saved;
   }
 
+  /** Copies the campaign (as a draft) under `name`; the copy becomes the current campaign. */
+  async function duplicate(id: string, name: string): Promise<Campaign | undefined> {
+    const copy = await run(() => apiPost<Campaign>(`/api/campaigns/${encodeURIComponent(id)}/duplicate`, { name }));
+    if (copy) current.value = copy;
+    return copy;
+  }
+
+  /** Archives or restores (back as paused) the current campaign. */
+  async function setArchived(id: string, archive: boolean): Promise<Campaign | undefined> {
+    const saved = await run(() => apiPost<Campaign>(`/api/campaigns/${encodeURIComponent(id)}/${archive ? 'archive' : 'restore'}`, {}));
+    if (saved) current.value = saved;
+    return saved;
+  }
+
+  /** One action for many campaigns; each id answers for itself. */
+  async function bulk(action: BulkAction, ids: string[]): Promise<BulkResult | undefined> {
+    return run(() => apiPost<BulkResult>('/api/campaigns/bulk', { action, ids }));
+  }
+
   async function loadPrices(id: string): Promise<void> {
     prices.value = (await run(() => apiGet<{ items: CampaignPrice[] }>(`/api/campaigns/${encodeURIComponent(id)}/prices`)))?.items ?? [];
   }
@@ -61,5 +81,5 @@ export const useCampaignStore = defineStore('campaign', () => {
     progress.value = { impressions: t?.served ?? 0, viewable: t?.viewable ?? 0, clicks: t?.clicks ?? 0 };
   }
 
-  return { list, current, prices, progress, loading, error, open, create, update, loadPrices, changePrice, loadProgress };
+  return { duplicate, setArchived, bulk, list, current, prices, progress, loading, error, open, create, update, loadPrices, changePrice, loadProgress };
 });

@@ -3,8 +3,8 @@ import { reactive, ref } from 'vue';
 import type { ConsoleConfig } from '../../../common/schemas/console-config';
 import type { CustomerView } from '../../../common/schemas/customer';
 import type { Site, SiteCreate } from '../../../common/schemas/site';
-import type { Zone, ZoneCreate } from '../../../common/schemas/zone';
-import { apiGet, apiPost } from '../api/client';
+import type { Zone, ZoneCreate, ZonePatch } from '../../../common/schemas/zone';
+import { apiGet, apiPatch, apiPost } from '../api/client';
 import { fetchAll, pagedList } from './paged-list';
 import { requestState } from './request-state';
 
@@ -20,7 +20,7 @@ export const useSiteStore = defineStore('site', () => {
   /** Loads a site with all its zones. */
   async function open(id: string): Promise<void> {
     current.value = null;
-    const result = await run(() => Promise.all([apiGet<Site>(`/api/sites/${encodeURIComponent(id)}`), fetchAll<Zone>('/api/zones', { siteId: id })]));
+    const result = await run(() => Promise.all([apiGet<Site>(`/api/sites/${encodeURIComponent(id)}`), fetchAll<Zone>('/api/zones', { siteId: id, archived: 'include' })]));
     if (result) [current.value, zones.value] = result;
     const customerId = current.value?.customerId;
     owner.value = customerId ? ((await run(() => apiGet<CustomerView>(`/api/customers/${encodeURIComponent(customerId)}`))) ?? null) : null;
@@ -42,5 +42,18 @@ export const useSiteStore = defineStore('site', () => {
     return zone;
   }
 
-  return { list, current, zones, owner, deliveryBaseUrl, loading, error, open, loadConfig, create, createZone };
+  async function updateZone(id: string, patch: ZonePatch): Promise<Zone | undefined> {
+    const zone = await run(() => apiPatch<Zone>(`/api/zones/${encodeURIComponent(id)}`, patch));
+    if (zone) zones.value = zones.value.map((z) => (z.id === id ? zone : z));
+    return zone;
+  }
+
+  /** Archives or restores a zone; it stays in the site's list, marked. */
+  async function setZoneArchived(id: string, archive: boolean): Promise<Zone | undefined> {
+    const zone = await run(() => apiPost<Zone>(`/api/zones/${encodeURIComponent(id)}/${archive ? 'archive' : 'restore'}`, {}));
+    if (zone) zones.value = zones.value.map((z) => (z.id === id ? zone : z));
+    return zone;
+  }
+
+  return { updateZone, setZoneArchived, list, current, zones, owner, deliveryBaseUrl, loading, error, open, loadConfig, create, createZone };
 });

@@ -227,8 +227,11 @@ describe('migration 012', () => {
       const add2 = after.prepare("INSERT INTO stats_hourly (hour, campaign_id, creative_id, zone_id, site_id, country, served) VALUES (3600, 'cmp_a', 'crv_a', 'zon_a', 'sit_a', ?, 1)");
       add2.run('DE');
       expect(() => add2.run('DE')).toThrow(/UNIQUE|PRIMARY/);
-      // 012 carried the hour index over; 016 replaced it by one that also carries the counts.
-      expect(after.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'stats_hourly' AND sql IS NOT NULL").pluck().all()).toEqual(['stats_hourly_hour_counts']);
+      // 012 carried the hour index over; 016 replaced it by one that also carries the counts; 017 added the zone's (size lock).
+      expect(after.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'stats_hourly' AND sql IS NOT NULL ORDER BY name").pluck().all()).toEqual([
+        'stats_hourly_hour_counts',
+        'stats_hourly_zone',
+      ]);
       after.close();
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

@@ -18,6 +18,8 @@ export function reasonText(t: Translate, f: Format, r: DeliveryReason): string {
       return t('delivery.reasons.flight_not_started', { startsAt: f.dateTime(String(p.startsAt)) });
     case 'zone_site_restricted':
       return t('delivery.reasons.zone_site_restricted', { zones: list(p.zones) });
+    case 'zone_archived':
+      return t('delivery.reasons.zone_archived', { zones: list(p.zones) });
     case 'no_active_creative_of_zone_size':
       return t(list(p.creativeSizes) ? 'delivery.reasons.no_active_creative_of_zone_size' : 'delivery.reasons.no_active_creative', {
         zoneSizes: list(p.zoneSizes),
