@@ -1,3 +1,4 @@
+import { dateStartMs } from '../../common/local-time';
 import { reportQuerySchema, STATS_MAX_RANGE_DAYS, statsSummaryQuerySchema } from '../../common/schemas/stats';
 import { adminRoute, type AdminState } from '../admin/admin-route';
 import type { AppContext } from '../app-context';
@@ -10,11 +11,25 @@ import type { Router } from '../http/router';
 import type { StatsService } from './stats-service';
 
 const DAY_MS = 86_400_000;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * The query as an object, with `from` and `to` given as dates (YYYY-MM-DD) turned into the
+ * instants of local midnight in the operator time zone (the schemas read a bare date as UTC).
+ */
+export function queryWithLocalDates(query: URLSearchParams, timeZone: string): Record<string, string> {
+  const q = Object.fromEntries(query);
+  for (const k of ['from', 'to']) {
+    const v = q[k];
+    if (v !== undefined && DATE.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`))) q[k] = new Date(dateStartMs(v, timeZone)).toISOString();
+  }
+  return q;
+}
 
 /** The statistics API on the admin listener (any signed-in role may read statistics). */
 export function registerStatsRoutes(ctx: AppContext, admin: Router<AdminState>, stats: StatsService): void {
   adminRoute(admin, 'GET /api/stats', ({ query }) => {
-    const q = parseWith(reportQuerySchema, Object.fromEntries(query));
+    const q = parseWith(reportQuerySchema, queryWithLocalDates(query, stats.timeZone));
     const filters = reportFilters(q);
     if (q.customerId && stats.reports.existing('customers', q.customerId).size < q.customerId.length) throw notFound('The customer');
     if (q.campaignId && stats.reports.existing('campaigns', q.campaignId).size < q.campaignId.length) throw notFound('The campaign');
@@ -22,14 +37,15 @@ export function registerStatsRoutes(ctx: AppContext, admin: Router<AdminState>, 
     stats.flush();
     // One campaign (or one customer) alone keeps the key it always had; anything else is "all".
     const totalKey = q.campaignId?.length === 1 ? q.campaignId[0]! : !q.campaignId && q.customerId?.length === 1 ? q.customerId[0]! : 'all';
-    return statsReport(stats.reports, q, filters, { nowMs: ctx.now().getTime(), reach: stats.reachSource, totalKey });
+    return statsReport(stats.reports, q, filters, { nowMs: ctx.now().getTime(), reach: stats.reachSource, totalKey, days: stats.days });
   });
 
   adminRoute(admin, 'GET /api/stats/summary', ({ query }) => {
-    const q = parseWith(statsSummaryQuerySchema, Object.fromEntries(query));
+    const q = parseWith(statsSummaryQuerySchema, queryWithLocalDates(query, stats.timeZone));
     const now = ctx.now().getTime();
     const to = q.to ?? now;
-    const from = q.from ?? Math.floor(Math.min(to - 1, now) / DAY_MS) * DAY_MS;
+    // Without `from`: the operator's today so far.
+    const from = q.from ?? stats.days.dayOf(Math.min(to - 1, now));
     if (to <= from) throw badRequest('to must be later than from.');
     if (to - from > STATS_MAX_RANGE_DAYS.day * DAY_MS) throw badRequest(`The range may span at most ${STATS_MAX_RANGE_DAYS.day} days.`);
     stats.flush();
