@@ -9,7 +9,7 @@ import type { Router } from '../http/router';
 import { CustomerRepo } from '../privacy/customer-repo';
 import type { FieldCipher } from '../privacy/field-cipher';
 import { reportFilters, statsReport } from '../stats/report-query';
-import { queryWithLocalDates } from '../stats/stats-feature';
+import { queryWithLocalDates } from '../stats/local-dates';
 import type { StatsService } from '../stats/stats-service';
 import { portalRoute, type PortalState } from './portal-route';
 

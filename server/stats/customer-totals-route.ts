@@ -3,7 +3,7 @@ import { adminRoute, type AdminState } from '../admin/admin-route';
 import { parseWith } from '../http/body';
 import { notFound } from '../http/http-error';
 import type { Router } from '../http/router';
-import { queryWithLocalDates } from './stats-feature';
+import { queryWithLocalDates } from './local-dates';
 import { customerTotals } from './stats-query';
 import type { StatsService } from './stats-service';
 

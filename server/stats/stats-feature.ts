@@ -1,31 +1,16 @@
-import { dateStartMs } from '../../common/local-time';
 import { reportQuerySchema, STATS_MAX_RANGE_DAYS, statsSummaryQuerySchema } from '../../common/schemas/stats';
 import { adminRoute, type AdminState } from '../admin/admin-route';
 import type { AppContext } from '../app-context';
 import { parseWith } from '../http/body';
 import { badRequest, notFound } from '../http/http-error';
 import { registerCustomerTotalsRoute } from './customer-totals-route';
+import { queryWithLocalDates } from './local-dates';
 import { reportFilters, statsReport } from './report-query';
 import { statsSummary } from './stats-query';
 import type { Router } from '../http/router';
 import type { StatsService } from './stats-service';
 
 const DAY_MS = 86_400_000;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-/**
- * The query as an object, with `from` and `to` given as dates (YYYY-MM-DD) turned into the
- * instants of local midnight in the operator time zone (the schemas read a bare date as UTC).
- */
-export function queryWithLocalDates(query: URLSearchParams, timeZone: string): Record<string, string> {
-  const q = Object.fromEntries(query);
-  for (const k of ['from', 'to']) {
-    const v = q[k];
-    if (v !== undefined && DATE.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`))) q[k] = new Date(dateStartMs(v, timeZone)).toISOString();
-  }
-  return q;
-}
-
 /** The statistics API on the admin listener (any signed-in role may read statistics). */
 export function registerStatsRoutes(ctx: AppContext, admin: Router<AdminState>, stats: StatsService): void {
   adminRoute(admin, 'GET /api/stats', ({ query }) => {
