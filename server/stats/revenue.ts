@@ -109,8 +109,15 @@ const ceilHour = (s: number): number => Math.ceil(s / HOUR_S) * HOUR_S;
  * cut by the range, read hourly rows; without, everything reads hourly rows. Flat fees are not
  * counted revenue (see forEachRevenue); their stretches are left out.
  */
-export function revenueSegments(histories: ReadonlyMap<string, PriceHistory>, from: number, to: number, days: DayCutter | null, nextDay: (startMs: number) => number): RevenueSegment[] {
+export function revenueSegments(histories: ReadonlyMap<string, PriceHistory>, from: number, to: number, days: DayCutter | null, nextDayOf: (startMs: number) => number): RevenueSegment[] {
   const out: RevenueSegment[] = [];
+  // Every campaign walks the same days: each day's end is asked of Intl once, not once per campaign.
+  const ends = new Map<number, number>();
+  const nextDay = (d: number): number => {
+    let n = ends.get(d);
+    if (n === undefined) ends.set(d, (n = nextDayOf(d)));
+    return n;
+  };
   for (const [campaignId, h] of histories) {
     for (let i = 0; i < h.prices.length; i++) {
       const p = h.prices[i]!;
