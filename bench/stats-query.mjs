@@ -1,9 +1,11 @@
 // npm run bench:stats: report queries of GET /api/stats over a year of hourly rollups. Creates a
-// temporary data directory (init), seeds synthetic rows with SQL before the built server starts —
-// BENCH_CUSTOMERS customers (default 30) with BENCH_CAMPAIGNS campaigns (300) over 60 zones, two
-// creatives each, one rollup row per campaign and hour of the last 365 days (zone, creative and
-// country rotating), a cpm price on every third campaign — then times typical reports over HTTP,
-// signed in, and prints p50/p99 per report (BENCH_RUNS runs each after 2 warm-ups, default 30).
+// temporary data directory (init), seeds synthetic rows with SQL in one transaction before the
+// built server starts — BENCH_CUSTOMERS customers (default 30) with BENCH_CAMPAIGNS campaigns (300)
+// over 60 zones, two creatives each, one rollup row per campaign and hour of the last 365 days
+// (zone, creative and country rotating); the first 200 campaigns belong to the first customer and
+// carry a cpm price that changes mid-year — then starts the server (which builds the daily rollup
+// from the hourly rows, timed), times typical reports and a month's statement over HTTP, signed
+// in, and prints p50/p99 per request (BENCH_RUNS runs each after 2 warm-ups, default 30).
 // Target: well under 100 ms.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -23,6 +25,7 @@ const EMAIL = 'bench@example.test';
 const PASSWORD = 'bench password 12345';
 const COUNTRIES = ['DE', 'AT', 'CH', ''];
 const HOUR = 3600;
+const PRICED = 200;
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ce-bench-stats-'));
 const env = { ...process.env, CREATIVE_ENGINE_DATA_KEY_FILE: `${dataDir}.data-key` };
@@ -37,7 +40,7 @@ function serve() {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [cli, 'serve', '--data', dataDir, '--admin-port', '0', '--portal-port', '0', '--delivery-port', '0', '--delivery-host', '127.0.0.1'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${out}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${out}`)), 900_000);
     const seen = (d) => {
       out += d;
       const m = /admin listening on (http:\/\/[^\s/]+)/.exec(out); // format: common/listen-line.ts
@@ -68,7 +71,7 @@ function seed(now) {
       `INSERT INTO campaigns (id, customer_id, name, status, starts_at, ends_at, priority, weight, targeting, created_at, updated_at)
        VALUES (?, ?, ?, 'active', ?, ?, 5, 1, '{}', ?, ?)`,
     );
-    const price = db.prepare("INSERT INTO campaign_prices (campaign_id, effective_from, model, amount_micros, created_by, created_at) VALUES (?, ?, 'cpm', 2500000, 'bench', ?)");
+    const price = db.prepare("INSERT INTO campaign_prices (campaign_id, effective_from, model, amount_micros, created_by, created_at) VALUES (?, ?, 'cpm', ?, 'bench', ?)");
     for (let c = 0; c < CUSTOMERS; c++) customer.run(`cu_bench${c}`, `Customer ${c}`, stamp, stamp);
     for (let s = 0; s < ZONES / 3; s++) site.run(`si_bench${s}`, `cu_bench${s % CUSTOMERS}`, `Site ${s}`, stamp, stamp);
     const zones = [];
@@ -78,9 +81,13 @@ function seed(now) {
     }
     for (let i = 0; i < CAMPAIGNS; i++) {
       const id = `ca_bench${i}`;
-      const cust = `cu_bench${i % CUSTOMERS}`;
+      const cust = i < PRICED ? 'cu_bench0' : `cu_bench${1 + (i % (CUSTOMERS - 1))}`;
       campaign.run(id, cust, `Campaign ${i}`, new Date(start * 1000).toISOString(), new Date((now + 86_400) * 1000).toISOString(), stamp, stamp);
-      if (i % 3 === 0) price.run(id, new Date(start * 1000).toISOString(), stamp);
+      if (i < PRICED) {
+        price.run(id, new Date(start * 1000).toISOString(), 2_500_000, stamp);
+        // A change at 10:00 UTC in the middle of the year: that day is priced from hourly rows.
+        price.run(id, new Date((start + 180 * 86_400 - (start % 86_400) + 10 * HOUR) * 1000).toISOString(), 3_100_000, stamp);
+      }
       campaigns.push({ id, customer: cust, zones: [zones[i % ZONES], zones[(i * 7 + 1) % ZONES]], creatives: [`cr_bench${i}a`, `cr_bench${i}b`] });
     }
     customers.push(...new Set(campaigns.map((c) => c.customer)));
@@ -89,19 +96,17 @@ function seed(now) {
     'INSERT INTO stats_hourly (hour, campaign_id, creative_id, zone_id, site_id, country, served, impressions, clicks, viewable, measurable) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
   );
   let rows = 0;
-  for (let hour = start - (start % HOUR); hour <= now; hour += HOUR * 24) {
-    db.transaction(() => {
-      for (let h = hour; h < hour + 24 * HOUR && h <= now; h += HOUR) {
-        const n = h / HOUR;
-        for (const c of campaigns) {
-          const z = c.zones[n % 2];
-          const served = 20 + ((n * 13 + rows) % 80);
-          row.run(h, c.id, c.creatives[(n >> 1) % 2], z.id, z.site, COUNTRIES[n % 4], served, served - 3, served % 7, served >> 1, served - 5);
-          rows++;
-        }
+  db.transaction(() => {
+    for (let h = start - (start % HOUR); h <= now; h += HOUR) {
+      const n = h / HOUR;
+      for (const c of campaigns) {
+        const z = c.zones[n % 2];
+        const served = 20 + ((n * 13 + rows) % 80);
+        row.run(h, c.id, c.creatives[(n >> 1) % 2], z.id, z.site, COUNTRIES[n % 4], served, served - 3, served % 7, served >> 1, served - 5);
+        rows++;
       }
-    })();
-  }
+    }
+  })();
   db.close();
   return { rows, customers };
 }
@@ -118,7 +123,9 @@ try {
   const t0 = performance.now();
   const { rows, customers } = seed(now);
   console.log(`seeded ${rows.toLocaleString('en')} hourly rows (${CAMPAIGNS} campaigns of ${customers.length} customers, ${DAYS} days) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  const t1 = performance.now();
   server = await serve();
+  console.log(`server started (daily rollup built from the hourly rows) in ${((performance.now() - t1) / 1000).toFixed(1)} s`);
   const login = await fetch(`${server.adminUrl}/api/session`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-requested-with': 'creative-engine' },
@@ -133,15 +140,18 @@ try {
     ['all campaigns, 7 days hourly by customer', `from=${iso(now - 7 * 86_400)}&to=${iso(now)}&granularity=hour&by=customer`],
     ['one customer, 30 days daily by campaign', `customerId=${customers[0]}&from=${iso(day - 29 * 86_400)}&to=${iso(now)}&granularity=day&by=campaign`],
     ['a year daily by customer', `from=${iso(day - 364 * 86_400)}&to=${iso(now)}&granularity=day&by=customer`],
+    ['one campaign, 90 days daily', `campaignId=ca_bench1&from=${iso(day - 89 * 86_400)}&to=${iso(now)}&granularity=day`],
     ['one campaign, a year daily by zone', `campaignId=ca_bench1&from=${iso(day - 364 * 86_400)}&to=${iso(now)}&granularity=day&by=zone`],
-  ];
-  console.log(`GET /api/stats over HTTP, ${RUNS} runs each after 2 warm-ups (target: well under 100 ms)`);
+  ].map(([name, q]) => [name, `/api/stats?${q}`]);
+  const lastMonth = new Date(Date.UTC(new Date(now * 1000).getUTCFullYear(), new Date(now * 1000).getUTCMonth() - 1, 15)).toISOString().slice(0, 7);
+  reports.push([`statement of ${lastMonth}, ${PRICED} priced campaigns`, `/api/customers/cu_bench0/statements/${lastMonth}`]);
+  console.log(`GET over HTTP, ${RUNS} runs each after 2 warm-ups (target: well under 100 ms)`);
   for (const [name, q] of reports) {
     const times = [];
     let bytes = 0;
     for (let i = 0; i < RUNS + 2; i++) {
       const started = performance.now();
-      const res = await fetch(`${server.adminUrl}/api/stats?${q}`, { headers: { cookie } });
+      const res = await fetch(`${server.adminUrl}${q}`, { headers: { cookie } });
       const body = await res.text();
       if (res.status !== 200) throw new Error(`${name}: ${res.status} ${body}`);
       if (i >= 2) times.push(performance.now() - started);

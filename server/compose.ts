@@ -107,7 +107,7 @@ export async function composeServer(ctx: AppContext, routers: Routers): Promise<
     url: () => ctx.portalBaseUrl(),
   };
   const requests = startRequests(ctx, routers, { cipher: privacy.cipher, mailer, portal: portalInbox });
-  registerConsoleConfigRoute(admin, ctx.deliveryBaseUrl);
+  registerConsoleConfigRoute(admin, ctx.deliveryBaseUrl, stats.timeZone);
   registerServerInfoRoute(admin, new SettingsRepo(ctx.db));
 
   // The customer portal: customer users, their sessions, their own data and the public pages.

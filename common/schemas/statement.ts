@@ -1,11 +1,6 @@
+import { DEFAULT_TIME_ZONE } from '../local-time';
 import type { PriceModel } from './pricing';
 
-/**
- * The time zone whose calendar months a statement covers. Statistics are stored per UTC hour and
- * this zone's offsets are whole hours, so its month boundaries fall exactly on stored hours.
- * Issue 13 item 6 (one operator time zone) replaces this constant with the configured zone.
- */
-export const STATEMENT_TIME_ZONE = 'Europe/Berlin';
 
 /** The earliest month a statement may be asked for (nothing was counted before it). */
 export const STATEMENT_FIRST_MONTH = '2020-01';
@@ -93,8 +88,8 @@ export function previousMonth(month: string): string {
   return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
 }
 
-/** The month (YYYY-MM) an instant falls in, in the statement time zone. */
-export function monthOf(at: Date, timeZone = STATEMENT_TIME_ZONE): string {
+/** The month (YYYY-MM) an instant falls in, in a time zone (the operator's: statement months follow it). */
+export function monthOf(at: Date, timeZone: string = DEFAULT_TIME_ZONE): string {
   const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit' }).formatToParts(at);
   const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
   return `${get('year')}-${get('month')}`;

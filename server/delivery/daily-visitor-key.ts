@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { HmacSha256 } from './hmac-sha256';
+import { DayClock, DEFAULT_TIME_ZONE } from './local-clock';
 
-const DAY_MS = 86_400_000;
 /** Bytes of the user agent that enter the hash; longer ones are cut (no browser sends more). */
 const MAX_USER_AGENT_BYTES = 512;
 /** Bytes of address and site id taken (an IPv6 address is at most 45 characters, ids far less). */
@@ -10,7 +10,7 @@ const MAX_PART_BYTES = 64;
 /**
  * The keyed visitor hash of reach and per-visitor caps: HMAC-SHA-256(key, address ‖ 0 ‖ user
  * agent ‖ 0 ‖ site id) cut to 64 bits. The key is 32 random bytes made on first use, held only in
- * memory (never stored or logged) and replaced at each UTC day boundary, the old one wiped: a hash
+ * memory (never stored or logged) and replaced at each local midnight of the operator time zone, the old one wiped: a hash
  * of yesterday matches nothing today, and no stored value can be tied to a person. Until the first
  * hash no key exists at all, so an installation that uses neither feature hashes nothing.
  */
@@ -21,9 +21,12 @@ export class DailyVisitorKey {
   /** Called after the key was replaced (the per-visitor caps wipe their counts with it). */
   onReplaced: (() => void) | null = null;
 
+  /** `days` says where a day begins (the operator time zone). */
+  constructor(private readonly days: DayClock = new DayClock(DEFAULT_TIME_ZONE)) {}
+
   /**
    * The visitor's 64-bit hash as 8 latin1 characters (one per byte: a cheap map key) under the key
-   * of the UTC day of `nowMs`.
+   * of the operator-local day of `nowMs`.
    */
   hash(nowMs: number, address: string, userAgent: string | undefined, siteId: string): string {
     this.replaceIfDue(nowMs);
@@ -39,9 +42,9 @@ export class DailyVisitorKey {
     return digest.slice(0, 8);
   }
 
-  /** Replaces (and wipes) the key when the UTC day of `nowMs` is a later one than the key's. */
+  /** Replaces (and wipes) the key when `nowMs` lies on another operator-local day than the key's. */
   replaceIfDue(nowMs: number): void {
-    const day = Math.floor(nowMs / DAY_MS);
+    const day = this.days.dayOf(nowMs);
     if (day === this.day) return;
     const had = this.day !== -1;
     this.day = day;

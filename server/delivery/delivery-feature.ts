@@ -8,7 +8,6 @@ import { checkAllCampaigns, checkCampaign, checkZone, DeliveryCheckRepo, type Ch
 import { LocalClock } from './local-clock';
 import { CLICK_TTL_HOURS, DeliveryService, IMPRESSION_TTL_HOURS } from './delivery-service';
 import { registerDeliveryRoutes } from './delivery-routes';
-import { targetingClock } from './local-clock';
 import { SeenDecisions } from './seen-decisions';
 import { SeenDecisionsRepo } from './seen-decisions-repo';
 import { loadOrCreateTokenKeys, rotateTokenKeys } from './token-keys';
@@ -37,13 +36,14 @@ export function startDelivery(ctx: AppContext, { delivery, admin }: Routers, sta
     stats.addParticipant(seen);
   }
 
-  const clock = targetingClock(ctx.config.timeZone, (m) => ctx.log.warn(m));
+  // The zone was checked (and an unknown one reported) once, by the statistics module.
+  const clock = new LocalClock(stats.timeZone);
   const index = new ZoneIndex(ctx, stats.counters);
   // The IP→country table (or --geoip-file), in memory before the first decision.
   const geo = openCountryLookup(ctx.config.geoipFile);
   ctx.log.info(`country lookup: ${geo.lookup.source} (${geo.detail}) ready in ${Math.round(geo.loadMs)} ms`);
-  // One daily key for reach and per-visitor caps; the caps' counts go with the key at midnight (UTC).
-  const visitorKey = new DailyVisitorKey();
+  // One daily key for reach and per-visitor caps; the caps' counts go with the key at local midnight.
+  const visitorKey = new DailyVisitorKey(stats.days);
   const visitorCaps = new VisitorCaps();
   visitorKey.onReplaced = () => {
     if (visitorCaps.overflows > 0) ctx.log.warn('per-visitor caps: the table was full; visitors beyond it were served uncapped', { overflows: visitorCaps.overflows });

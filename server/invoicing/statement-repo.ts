@@ -1,3 +1,4 @@
+import type { DaySpan } from '../stats/revenue';
 import type { Db } from '../store/database';
 import type { StatementCounts } from '../../common/schemas/statement';
 
@@ -17,6 +18,10 @@ export interface ZoneCampaignCountRow extends StatementCounts {
   campaignName: string;
 }
 
+const spanParams = (id: string, s: DaySpan): Array<string | number> => [
+  id, s.days[0], s.days[1], id, s.hoursBefore[0], s.hoursBefore[1], id, s.hoursAfter[0], s.hoursAfter[1],
+];
+
 /** The SQL of statements: names and counts read from the hourly rollups (hours as unix seconds). */
 export class StatementRepo {
   private readonly customerStmt;
@@ -30,18 +35,23 @@ export class StatementRepo {
       `SELECT s.id, s.name, s.domain, c.id AS customerId, c.name AS customerName
        FROM sites s JOIN customers c ON c.id = s.customer_id WHERE s.id = ?`,
     );
+    // Whole local days from the daily rollup, the hours of cut days (a running month's today) from the hourly one.
+    const rows = (where: string) => `
+      SELECT campaign_id, zone_id, served, impressions, viewable, clicks FROM stats_daily WHERE ${where} AND day >= ? AND day < ?
+      UNION ALL SELECT campaign_id, zone_id, served, impressions, viewable, clicks FROM stats_hourly WHERE ${where} AND hour >= ? AND hour < ?
+      UNION ALL SELECT campaign_id, zone_id, served, impressions, viewable, clicks FROM stats_hourly WHERE ${where} AND hour >= ? AND hour < ?`;
+    const ofCustomer = 'campaign_id IN (SELECT id FROM campaigns WHERE customer_id = ?)';
     this.customerCampaignsStmt = db.prepare(
       `SELECT c.id AS campaignId, c.name AS campaignName, c.starts_at AS startsAt, c.ends_at AS endsAt,
               COALESCE(SUM(h.served), 0) AS served, COALESCE(SUM(h.impressions), 0) AS impressions,
               COALESCE(SUM(h.viewable), 0) AS viewable, COALESCE(SUM(h.clicks), 0) AS clicks
-       FROM campaigns c LEFT JOIN stats_hourly h ON h.campaign_id = c.id AND h.hour >= ? AND h.hour < ?
+       FROM campaigns c LEFT JOIN (${rows(ofCustomer)}) h ON h.campaign_id = c.id
        WHERE c.customer_id = ? GROUP BY c.id ORDER BY c.name, c.id`,
     );
     this.siteCountsStmt = db.prepare(
       `SELECT h.zone_id AS zoneId, COALESCE(z.name, h.zone_id) AS zoneName, h.campaign_id AS campaignId, COALESCE(c.name, h.campaign_id) AS campaignName,
               SUM(h.served) AS served, SUM(h.impressions) AS impressions, SUM(h.viewable) AS viewable, SUM(h.clicks) AS clicks
-       FROM stats_hourly h LEFT JOIN zones z ON z.id = h.zone_id LEFT JOIN campaigns c ON c.id = h.campaign_id
-       WHERE h.site_id = ? AND h.hour >= ? AND h.hour < ?
+       FROM (${rows('site_id = ?')}) h LEFT JOIN zones z ON z.id = h.zone_id LEFT JOIN campaigns c ON c.id = h.campaign_id
        GROUP BY h.zone_id, h.campaign_id ORDER BY zoneName, h.zone_id, campaignName, h.campaign_id`,
     );
   }
@@ -54,13 +64,13 @@ export class StatementRepo {
     return this.siteStmt.get(id) as ReturnType<StatementRepo['site']>;
   }
 
-  /** Every campaign of a customer with its counts for hours [from, to) (zeros when it had none). */
-  customerCampaigns(customerId: string, from: number, to: number): CampaignCountRow[] {
-    return this.customerCampaignsStmt.all(from, to, customerId) as CampaignCountRow[];
+  /** Every campaign of a customer with its counts for the hours of `span` (zeros when it had none). */
+  customerCampaigns(customerId: string, span: DaySpan): CampaignCountRow[] {
+    return this.customerCampaignsStmt.all(...spanParams(customerId, span), customerId) as CampaignCountRow[];
   }
 
-  /** Counts per zone and campaign delivered on a site for hours [from, to). */
-  siteCounts(siteId: string, from: number, to: number): ZoneCampaignCountRow[] {
-    return this.siteCountsStmt.all(siteId, from, to) as ZoneCampaignCountRow[];
+  /** Counts per zone and campaign delivered on a site in the hours of `span`. */
+  siteCounts(siteId: string, span: DaySpan): ZoneCampaignCountRow[] {
+    return this.siteCountsStmt.all(...spanParams(siteId, span)) as ZoneCampaignCountRow[];
   }
 }

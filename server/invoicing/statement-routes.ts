@@ -58,7 +58,7 @@ export function registerStatementRoutes(ctx: AppContext, admin: Router<AdminStat
     const lang = langOf(rc.query);
     const customer = rc.params.id ? repo.customer(rc.params.id) : undefined;
     if (!customer) throw notFound('The customer');
-    const range = parseStatementMonth(month, ctx.now());
+    const range = parseStatementMonth(month, ctx.now(), stats.timeZone);
     return send(rc, customerStatement(sources(), customer, range), format, lang, `statement-${customer.id}`);
   });
 
@@ -67,7 +67,7 @@ export function registerStatementRoutes(ctx: AppContext, admin: Router<AdminStat
     const lang = langOf(rc.query);
     const site = rc.params.id ? repo.site(rc.params.id) : undefined;
     if (!site) throw notFound('The site');
-    const range = parseStatementMonth(month, ctx.now());
+    const range = parseStatementMonth(month, ctx.now(), stats.timeZone);
     return send(rc, siteStatement(sources(), site, range), format, lang, `statement-${site.id}`);
   });
 }

@@ -1,6 +1,7 @@
 import type { CustomerStatement, SiteStatement, SiteStatementLine, StatementCounts, StatementLine, StatementPrice } from '../../common/schemas/statement';
 import { fromMicros } from '../../common/schemas/pricing';
-import { forEachRevenue, priceHistories, type PriceHistory } from '../stats/revenue';
+import { nextDayStartMs } from '../../common/local-time';
+import { daySpan, priceHistories, revenueSegments, type DaySpan, type PriceHistory } from '../stats/revenue';
 import { revenueByCampaign } from '../stats/stats-query';
 import type { StatsRepo } from '../stats/stats-repo';
 import type { MonthRange } from './statement-month';
@@ -76,7 +77,7 @@ export function customerStatement(src: StatementSources, customer: { id: string;
   const revenue = revenueByCampaign(src.stats, scope, from, to);
   const lines: StatementLine[] = [];
   const lineCents: number[] = [];
-  for (const c of src.statements.customerCampaigns(customer.id, from, to)) {
+  for (const c of src.statements.customerCampaigns(customer.id, spanOf(src, from, to))) {
     const ran = Date.parse(c.startsAt) < range.toMs && Date.parse(c.endsAt) > range.fromMs;
     const micros = revenue.get(c.campaignId) ?? 0;
     if (!ran && c.served + c.impressions + c.viewable + c.clicks === 0 && micros === 0) continue;
@@ -104,16 +105,14 @@ export function siteStatement(
   range: MonthRange,
 ): SiteStatement {
   const { from, to } = hours(range, src.now);
-  const rows = src.statements.siteCounts(site.id, from, to);
-  const zones = new Set(rows.map((r) => r.zoneId));
+  const rows = src.statements.siteCounts(site.id, spanOf(src, from, to));
   const histories = priceHistories(src.stats.priceHistories({ kind: 'all' }));
   const micros = new Map<string, number>();
-  if (rows.some((r) => histories.has(r.campaignId))) {
-    const counts = src.stats.revenueCounts({ kind: 'all' }, from, to, 'zone').filter((r) => zones.has(r.key));
-    forEachRevenue(histories, counts, { from, to, flatKey: null }, (campaignId, zoneId, _, m) => {
-      const k = `${zoneId}\n${campaignId}`;
-      micros.set(k, (micros.get(k) ?? 0) + m);
-    });
+  const priced = new Map([...histories].filter(([id]) => rows.some((r) => r.campaignId === id)));
+  if (priced.size > 0) {
+    // Counted amounts only (a flat fee is not split by placement), summed in SQL per zone and campaign.
+    const segments = revenueSegments(priced, from, to, src.stats.days, (d) => nextDayStartMs(d, src.stats.days.timeZone));
+    for (const [k, milli] of src.stats.revenueBySiteZone(segments, site.id)) micros.set(k, milli / 1000);
   }
   const lineCents: number[] = [];
   const lines = rows.map((r): SiteStatementLine => {
@@ -130,6 +129,9 @@ export function siteStatement(
     lines, total: totalOf(lines, lineCents),
   };
 }
+
+const spanOf = (src: StatementSources, from: number, to: number): DaySpan =>
+  daySpan(from, to, src.stats.days, (d) => nextDayStartMs(d, src.stats.days.timeZone));
 
 function head(src: StatementSources, range: MonthRange) {
   return {

@@ -1,3 +1,4 @@
+import { addDaysMs } from '../../common/local-time';
 import type { PortalOverview } from '../../common/schemas/portal';
 import { reportQuerySchema } from '../../common/schemas/stats';
 import type { AppContext } from '../app-context';
@@ -8,14 +9,12 @@ import type { Router } from '../http/router';
 import { CustomerRepo } from '../privacy/customer-repo';
 import type { FieldCipher } from '../privacy/field-cipher';
 import { reportFilters, statsReport } from '../stats/report-query';
-import { scopedSeries } from '../stats/stats-query';
+import { queryWithLocalDates } from '../stats/local-dates';
 import type { StatsService } from '../stats/stats-service';
 import { portalRoute, type PortalState } from './portal-route';
 
-const DAY_MS = 86_400_000;
-
 /**
- * The customer's statistics in the portal: the overview (running campaigns, last 7 UTC days) and
+ * The customer's statistics in the portal: the overview (running campaigns, the last 7 days of the operator time zone) and
  * GET /portal-api/stats, which answers what GET /api/stats answers with the customer filter forced
  * to the signed-in customer: for one or more of the customer's campaigns, or without campaignId
  * for all of them together. Another customer's id, as customerId or campaignId, is a 404.
@@ -30,9 +29,10 @@ export function registerPortalStatsRoutes(ctx: AppContext, portal: Router<Portal
     const customer = customers.view(session.customerId, false);
     if (!customer) throw notFound('The customer');
     const now = ctx.now();
-    const today = Math.floor(now.getTime() / DAY_MS) * DAY_MS;
+    const today = stats.days.dayOf(now.getTime());
     stats.flush();
-    const [series] = scopedSeries(stats.repo, { kind: 'customer', id: customer.id }, { from: today - 6 * DAY_MS, to: now.getTime() + 1, granularity: 'day' }, stats.reachSource).series;
+    const week = { from: addDaysMs(today, -6, stats.timeZone), to: now.getTime() + 1, granularity: 'day' as const };
+    const [series] = statsReport(stats.reports, week, { customer: [customer.id] }, { nowMs: now.getTime(), reach: stats.reachSource, totalKey: customer.id, days: stats.days }).series;
     const points = series!.points;
     const totals = points.reduce((a, p) => ({ served: a.served + p.served, impressions: a.impressions + p.impressions, clicks: a.clicks + p.clicks }), { served: 0, impressions: 0, clicks: 0 });
     return {
@@ -43,7 +43,7 @@ export function registerPortalStatsRoutes(ctx: AppContext, portal: Router<Portal
   });
 
   portalRoute(portal, 'GET /portal-api/stats', ({ query }, session) => {
-    const q = parseWith(reportQuerySchema, Object.fromEntries(query));
+    const q = parseWith(reportQuerySchema, queryWithLocalDates(query, stats.timeZone));
     // Another customer (or its campaign) is answered like a missing one, so ids reveal nothing.
     if (q.customerId && q.customerId.some((id) => id !== session.customerId)) throw notFound('The customer');
     if (q.campaignId && q.campaignId.some((id) => campaigns.get(id)?.customerId !== session.customerId)) throw notFound('The campaign');
@@ -51,6 +51,6 @@ export function registerPortalStatsRoutes(ctx: AppContext, portal: Router<Portal
     stats.flush();
     const filters = { ...reportFilters(q), customer: [session.customerId] };
     const totalKey = q.campaignId?.length === 1 ? q.campaignId[0]! : session.customerId;
-    return statsReport(stats.reports, q, filters, { nowMs: ctx.now().getTime(), reach: stats.reachSource, totalKey });
+    return statsReport(stats.reports, q, filters, { nowMs: ctx.now().getTime(), reach: stats.reachSource, totalKey, days: stats.days });
   });
 }

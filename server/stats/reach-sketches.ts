@@ -1,19 +1,18 @@
+import type { DayClock } from '../delivery/local-clock';
 import type { ReachRepo } from './reach-repo';
 import { readSketch } from './reach-repo';
 import { HyperLogLog } from './hyperloglog';
 import type { FlushParticipant } from './stats-service';
 
-const DAY_MS = 86_400_000;
-
 interface DaySketch {
   campaignId: string;
-  /** UTC day number (epoch ms / 86 400 000). */
+  /** The operator-local day: its midnight, epoch ms. */
   day: number;
   sketch: HyperLogLog;
 }
 
 /**
- * Reach per campaign and UTC day in memory: a HyperLogLog sketch fed with visitor hashes at the
+ * Reach per campaign and operator-local day in memory: a HyperLogLog sketch fed with visitor hashes at the
  * impression. Only the registers go to the store, merged in each statistics flush; the hashes
  * themselves are gone the moment they are added.
  */
@@ -22,17 +21,20 @@ export class ReachSketches implements FlushParticipant {
   private readonly changed = new Set<DaySketch>();
   private today = 0;
 
-  constructor(private readonly repo: ReachRepo) {}
+  constructor(
+    private readonly repo: ReachRepo,
+    private readonly days: DayClock,
+  ) {}
 
   /** Loads the stored sketches of the day of `nowMs`, so today's reach continues after a restart. */
   load(nowMs: number): void {
-    this.today = Math.floor(nowMs / DAY_MS);
-    for (const r of this.repo.ofDay(this.today * 86_400)) this.entry(r.campaignId, this.today).sketch.merge(readSketch(r.registers));
+    this.today = this.days.dayOf(nowMs);
+    for (const r of this.repo.ofDay(this.today / 1000)) this.entry(r.campaignId, this.today).sketch.merge(readSketch(r.registers));
   }
 
   /** Adds a visitor (64-bit hash as high and low words) to a campaign's reach of the day of `nowMs`. */
   add(campaignId: string, nowMs: number, hi: number, lo: number): void {
-    const day = Math.floor(nowMs / DAY_MS);
+    const day = this.days.dayOf(nowMs);
     if (day > this.today) this.today = day;
     const e = this.entry(campaignId, day);
     if (e.sketch.add(hi, lo)) this.changed.add(e);
@@ -48,7 +50,7 @@ export class ReachSketches implements FlushParticipant {
   }
 
   persist(): void {
-    for (const e of this.changed) this.repo.merge(e.campaignId, e.day * 86_400, e.sketch);
+    for (const e of this.changed) this.repo.merge(e.campaignId, e.day / 1000, e.sketch);
   }
 
   committed(): void {

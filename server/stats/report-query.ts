@@ -13,10 +13,12 @@ import {
 import { HyperLogLog } from './hyperloglog';
 import { readSketch } from './reach-repo';
 import type { ReportRepo, ReportRow } from './report-repo';
-import { forEachRevenue, priceHistories, revenueEur } from './revenue';
+import { nextDayStartMs } from '../../common/local-time';
+import type { DayClock } from '../delivery/local-clock';
+import { forEachRevenue, priceHistories, revenueEur, revenueSegments } from './revenue';
 import type { ReachSource } from './stats-query';
 
-const BUCKET_SECONDS = { hour: 3_600, day: 86_400 } as const;
+const HOUR_S = 3_600;
 /** Dimensions that belong to a whole campaign: flat fees and reach sketches can be keyed by them, not by a zone or creative. */
 const CAMPAIGN_LEVEL: ReadonlySet<ReportDimension> = new Set(['customer', 'campaign']);
 
@@ -26,6 +28,26 @@ export interface ReportOptions {
   reach?: ReachSource;
   /** Key of the single series when nothing splits it (the campaign's id for `campaignId=ID` alone, as before). */
   totalKey: string;
+  /** The operator's days: daily buckets are its local days. */
+  days: DayClock;
+}
+
+/** The buckets (unix seconds) of a query and its range [from, to): whole hours, or whole local days, up to the current one. */
+export function reportBuckets(granularity: 'hour' | 'day', fromMs: number, toMs: number, nowMs: number, days: DayClock): { from: number; to: number; buckets: number[] } {
+  const buckets: number[] = [];
+  if (granularity === 'hour') {
+    const from = Math.floor(fromMs / 1000 / HOUR_S) * HOUR_S;
+    const to = Math.min(Math.ceil(toMs / 1000), Math.floor(nowMs / 1000 / HOUR_S) * HOUR_S + HOUR_S);
+    for (let t = from; t < to; t += HOUR_S) buckets.push(t);
+    return { from, to, buckets };
+  }
+  // A day bucket is the whole local day: a `to` inside a day includes that day.
+  const tz = days.timeZone;
+  const from = days.dayOf(fromMs);
+  const lastDay = days.dayOf(toMs - 1);
+  const end = Math.min(nextDayStartMs(lastDay, tz), nextDayStartMs(days.dayOf(nowMs), tz));
+  for (let t = from; t < end; t = nextDayStartMs(t, tz)) buckets.push(t / 1000);
+  return { from: from / 1000, to: Math.max(from, end) / 1000, buckets };
 }
 
 /**
@@ -38,18 +60,14 @@ export interface ReportOptions {
  * customer/campaign and filtered by nothing finer (sketches of a series' campaigns merged).
  */
 export function statsReport(repo: ReportRepo, q: ReportQuery, filters: ReportFilters, opts: ReportOptions): StatsResponse {
-  const size = BUCKET_SECONDS[q.granularity];
   const by = q.by ?? [];
-  const from = Math.floor(q.from / 1000 / size) * size;
-  const currentBucketEnd = Math.floor(opts.nowMs / 1000 / size) * size + size;
-  const to = Math.min(Math.ceil(q.to / 1000), currentBucketEnd);
-  const buckets: number[] = [];
-  for (let t = from; t < to; t += size) buckets.push(t);
+  const { from, to, buckets } = reportBuckets(q.granularity, q.from, q.to, opts.nowMs, opts.days);
+  const bucketOf = q.granularity === 'hour' ? (hour: number) => hour : (hour: number) => opts.days.dayOf(hour * 1000) / 1000;
 
   const byKey = new Map<string, Map<number, ReportRow>>();
   if (by.length === 0) byKey.set(opts.totalKey, new Map());
   if (to > from) {
-    for (const r of repo.rows(filters, by, from, to, size, REPORT_KEY_SEPARATOR)) {
+    for (const r of repo.rows(filters, by, from, to, q.granularity, REPORT_KEY_SEPARATOR)) {
       const key = by.length === 0 ? opts.totalKey : r.key;
       let m = byKey.get(key);
       if (!m) byKey.set(key, (m = new Map()));
@@ -67,15 +85,18 @@ export function statsReport(repo: ReportRepo, q: ReportQuery, filters: ReportFil
   if (priceRows.length > 0) {
     const customerOf = new Map(priceRows.map((r) => [r.campaignId, r.customerId]));
     const flatKey = campaignLevel ? (campaignId: string) => keyOf(campaignId, customerOf.get(campaignId) ?? '') : null;
-    const counts = repo.revenueCounts(filters, by, from, to, REPORT_KEY_SEPARATOR);
-    forEachRevenue(priceHistories(priceRows), counts, { from, to, flatKey }, (_, key, hour, micros) => {
+    const histories = priceHistories(priceRows);
+    const add = (key: string, bucket: number, micros: number): void => {
       const k = by.length === 0 ? opts.totalKey : key;
       let m = revenue.get(k);
       if (!m) revenue.set(k, (m = new Map()));
       if (!byKey.has(k)) byKey.set(k, new Map());
-      const bucket = hour - (hour % size);
       m.set(bucket, (m.get(bucket) ?? 0) + micros);
-    });
+    };
+    // Counted revenue summed in SQL (whole days from the daily rollup); flat fees spread per hour as before.
+    const segments = revenueSegments(histories, from, to, q.granularity === 'day' ? opts.days : null, (d) => nextDayStartMs(d, opts.days.timeZone));
+    for (const r of repo.revenue(segments, filters, by, REPORT_KEY_SEPARATOR)) add(r.key, r.bucket, r.milli / 1000);
+    forEachRevenue(histories, [], { from, to, flatKey }, (_, key, hour, micros) => add(key, bucketOf(hour), micros));
   }
 
   const reachApplies = opts.reach !== undefined && q.granularity === 'day' && campaignLevel;

@@ -1,6 +1,8 @@
 import type { Statement } from 'better-sqlite3';
 import { REPORT_DIMENSIONS, type ReportDimension, type ReportFilters } from '../../common/schemas/stats';
 import type { Db } from '../store/database';
+import type { RevenueSegment } from './revenue';
+import { revenueSums, type RevenueSumRow } from './revenue-sql';
 import type { PriceHistoryRow, RevenueCountRow } from './stats-repo';
 
 /** Counts of one bucket and series key of a report. */
@@ -50,19 +52,30 @@ export class ReportRepo {
 
   constructor(private readonly db: Db) {}
 
-  /** Sums per bucket of `bucketSeconds` and per key (the `by` columns joined with `separator`) for hours in [from, to). */
-  rows(filters: ReportFilters, by: readonly ReportDimension[], from: number, to: number, bucketSeconds: 3600 | 86400, separator: string): ReportRow[] {
+  /**
+   * Sums per bucket and per key (the `by` columns joined with `separator`) for [from, to) in unix
+   * seconds: hourly buckets from the hourly rollup, daily ones (operator-local days, `from` and
+   * `to` local midnights) from the daily rollup.
+   */
+  rows(filters: ReportFilters, by: readonly ReportDimension[], from: number, to: number, granularity: 'hour' | 'day', separator: string): ReportRow[] {
     const shape = this.shape(filters, by);
     const key = keyExpr(by, separator);
+    const [table, time] = granularity === 'day' ? ['stats_daily', 'day'] : ['stats_hourly', 'hour'];
     return this.cached(
-      `rows:${bucketSeconds}:${by.join(',')}:${shape.name}`,
-      `SELECT s.hour - (s.hour % ${bucketSeconds}) AS bucket, ${key} AS key,
+      `rows:${granularity}:${by.join(',')}:${shape.name}`,
+      `SELECT s.${time} AS bucket, ${key} AS key,
               SUM(s.served) AS served, SUM(s.impressions) AS impressions, SUM(s.clicks) AS clicks,
               SUM(s.viewable) AS viewable, SUM(s.measurable) AS measurable
-       FROM stats_hourly s${shape.join}
-       WHERE s.hour >= ? AND s.hour < ?${shape.where}
+       FROM ${table} s${shape.join}
+       WHERE s.${time} >= ? AND s.${time} < ?${shape.where}
        GROUP BY key, bucket`,
     ).all(from, to, ...shape.params) as ReportRow[];
+  }
+
+  /** Counted revenue per bucket and key of the given price segments, under the report's filters (see revenueSums). */
+  revenue(segments: readonly RevenueSegment[], filters: ReportFilters, by: readonly ReportDimension[], separator: string): RevenueSumRow[] {
+    const shape = this.shape(filters, by);
+    return revenueSums(this.db, segments, { key: keyExpr(by, separator), join: shape.join, where: shape.where, params: shape.params });
   }
 
   /** Price histories of the campaigns the campaign-level filters (customer, campaign) admit, ordered as they take effect. */

@@ -76,3 +76,102 @@ export function forEachRevenue(
 
 /** Micro-euros → EUR, rounded to whole micro-euros (sums of rounded points stay within a micro-euro per point). */
 export const revenueEur = (micros: number): number => Math.round(micros) / MICROS_PER_EUR;
+
+/**
+ * A stretch of one campaign's rollup rows under one counted price: rows of `table` with their
+ * time (hour or local day start, unix seconds) in [from, to). `bucket` is the day the rows belong
+ * to when hourly rows stand in for part of a day (null: the row's own time).
+ */
+export interface RevenueSegment {
+  campaignId: string;
+  table: 'hourly' | 'daily';
+  from: number;
+  to: number;
+  bucket: number | null;
+  /** Micro-euros per impression, viewable impression and click, × 1000 (integers: sums stay exact). */
+  perImpression: number;
+  perViewable: number;
+  perClick: number;
+}
+
+/** The days (epoch ms of local midnight) that cut daily rows: the operator's DayClock, or a stand-in in tests. */
+export interface DayCutter {
+  dayOf(ms: number): number;
+  readonly timeZone: string;
+}
+
+const ceilHour = (s: number): number => Math.ceil(s / HOUR_S) * HOUR_S;
+
+/**
+ * Splits [from, to) (unix seconds, whole hours) into segments of constant counted price per
+ * campaign. With `days`, whole local days inside a price's stretch read the daily rollup (one
+ * row per day instead of 24) and only the hours of a day on which the price changed, or of a day
+ * cut by the range, read hourly rows; without, everything reads hourly rows. Flat fees are not
+ * counted revenue (see forEachRevenue); their stretches are left out.
+ */
+export function revenueSegments(histories: ReadonlyMap<string, PriceHistory>, from: number, to: number, days: DayCutter | null, nextDayOf: (startMs: number) => number): RevenueSegment[] {
+  const out: RevenueSegment[] = [];
+  // Every campaign walks the same days: each day's end is asked of Intl once, not once per campaign.
+  const ends = new Map<number, number>();
+  const nextDay = (d: number): number => {
+    let n = ends.get(d);
+    if (n === undefined) ends.set(d, (n = nextDayOf(d)));
+    return n;
+  };
+  for (const [campaignId, h] of histories) {
+    for (let i = 0; i < h.prices.length; i++) {
+      const p = h.prices[i]!;
+      if (p.model === 'flat') continue;
+      // The first price counts from the beginning; each later one from its hour up to the next one's.
+      const a = Math.max(from, i === 0 ? -Infinity : p.effectiveHourMs / 1000);
+      const b = Math.min(to, i + 1 < h.prices.length ? h.prices[i + 1]!.effectiveHourMs / 1000 : Infinity);
+      if (!(b > a)) continue;
+      const rate = {
+        perImpression: p.model === 'cpm' ? p.micros : 0,
+        perViewable: p.model === 'vcpm' ? p.micros : 0,
+        perClick: p.model === 'cpc' ? p.micros * 1000 : 0,
+      };
+      if (!days) {
+        out.push({ campaignId, table: 'hourly', from: a, to: b, bucket: null, ...rate });
+        continue;
+      }
+      // Walk the local days touching [a, b): whole ones batch into one daily stretch.
+      let day = days.dayOf(a * 1000);
+      let wholeFrom = -1;
+      while (ceilHour(day / 1000) < b) {
+        const next = nextDay(day);
+        const dayFrom = ceilHour(day / 1000);
+        const dayTo = ceilHour(next / 1000);
+        if (dayFrom >= a && dayTo <= b) {
+          if (wholeFrom < 0) wholeFrom = day / 1000;
+        } else {
+          if (wholeFrom >= 0) out.push({ campaignId, table: 'daily', from: wholeFrom, to: day / 1000, bucket: null, ...rate });
+          wholeFrom = -1;
+          const lo = Math.max(a, dayFrom);
+          const hi = Math.min(b, dayTo);
+          if (hi > lo) out.push({ campaignId, table: 'hourly', from: lo, to: hi, bucket: day / 1000, ...rate });
+        }
+        day = next;
+      }
+      if (wholeFrom >= 0) out.push({ campaignId, table: 'daily', from: wholeFrom, to: day / 1000, bucket: null, ...rate });
+    }
+  }
+  return out;
+}
+
+/** An hour range [from, to) (unix seconds) as whole local days (daily rows) and the hours before and after them (hourly rows). */
+export interface DaySpan {
+  days: [number, number];
+  hoursBefore: [number, number];
+  hoursAfter: [number, number];
+}
+
+/** Splits [from, to) into whole local days and the cut hours around them (an hour belongs to the day its start falls in). */
+export function daySpan(from: number, to: number, days: DayCutter, nextDay: (startMs: number) => number): DaySpan {
+  let first = days.dayOf(from * 1000);
+  if (ceilHour(first / 1000) < from) first = nextDay(first);
+  let end = first;
+  while (ceilHour(nextDay(end) / 1000) <= to) end = nextDay(end);
+  if (end === first) return { days: [0, 0], hoursBefore: [from, to], hoursAfter: [0, 0] };
+  return { days: [first / 1000, end / 1000], hoursBefore: [from, ceilHour(first / 1000)], hoursAfter: [ceilHour(end / 1000), to] };
+}

@@ -1,7 +1,7 @@
+import { DayClock, DEFAULT_TIME_ZONE } from '../delivery/local-clock';
 import type { RollupDelta } from './stats-repo';
 
 const HOUR_MS = 3_600_000;
-const DAY_MS = 86_400_000;
 
 /**
  * Running served counts of one campaign, for its daily cap and pacing. Caps count *served*
@@ -9,7 +9,7 @@ const DAY_MS = 86_400_000;
  * overshoot a cap while impression pixels are still on their way.
  */
 export class CampaignServed {
-  /** UTC day number (epoch ms / 86 400 000) that `today` belongs to. */
+  /** The operator-local day (its midnight, epoch ms) that `today` belongs to. */
   day = 0;
   today = 0;
   total = 0;
@@ -17,9 +17,11 @@ export class CampaignServed {
   viewable = 0;
   clicks = 0;
 
-  /** Served so far on the UTC day of `nowMs` (resets when the day changes). */
+  constructor(private readonly days: DayClock) {}
+
+  /** Served so far on the operator-local day of `nowMs` (resets at local midnight). */
   servedToday(nowMs: number): number {
-    return Math.floor(nowMs / DAY_MS) === this.day ? this.today : 0;
+    return this.days.dayOf(nowMs) === this.day ? this.today : 0;
   }
 }
 
@@ -49,11 +51,14 @@ export class StatsCounters {
   private lastMap: Map<string, RollupDelta> | undefined;
   private readonly campaigns = new Map<string, CampaignServed>();
 
+  /** `days` decides where "today" of the daily caps begins (the operator time zone). */
+  constructor(readonly days: DayClock = new DayClock(DEFAULT_TIME_ZONE)) {}
+
   /** The running served totals of a campaign (created at zero). */
   campaign(campaignId: string): CampaignServed {
     let c = this.campaigns.get(campaignId);
     if (!c) {
-      c = new CampaignServed();
+      c = new CampaignServed(this.days);
       this.campaigns.set(campaignId, c);
     }
     return c;
@@ -66,7 +71,7 @@ export class StatsCounters {
 
   /** Seeds the running totals from the rollups at start-up. */
   seedServed(rows: ReadonlyArray<{ campaignId: string; servedTotal: number; servedToday: number; viewableTotal: number; clicksTotal: number }>, nowMs: number): void {
-    const day = Math.floor(nowMs / DAY_MS);
+    const day = this.days.dayOf(nowMs);
     for (const r of rows) {
       const c = this.campaign(r.campaignId);
       c.total += r.servedTotal;
@@ -81,7 +86,7 @@ export class StatsCounters {
   served(k: StatsKey, nowMs: number): void {
     this.slot(k, nowMs).served++;
     const c = k.served;
-    const day = Math.floor(nowMs / DAY_MS);
+    const day = this.days.dayOf(nowMs);
     if (c.day !== day) {
       c.day = day;
       c.today = 0;

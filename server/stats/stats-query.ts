@@ -1,5 +1,6 @@
 import type { CampaignTotals, CustomerTotals, StatsPoint, StatsQuery, StatsResponse, StatsSummary } from '../../common/schemas/stats';
-import { forEachRevenue, priceHistories, revenueEur } from './revenue';
+import { nextDayStartMs } from '../../common/local-time';
+import { forEachRevenue, priceHistories, revenueEur, revenueSegments } from './revenue';
 import type { BucketRow, RevenueScope, StatsRepo, StatsScope } from './stats-repo';
 import { HyperLogLog } from './hyperloglog';
 import { readSketch, type ReachRepo } from './reach-repo';
@@ -71,7 +72,10 @@ export function revenueByCampaign(repo: StatsRepo, scope: RevenueScope, from: nu
   const out = new Map<string, number>();
   const histories = priceHistories(repo.priceHistories(scope));
   if (histories.size === 0) return out;
-  forEachRevenue(histories, repo.revenueCounts(scope, from, to), { from, to, flatKey: () => '' }, (campaignId, _, __, micros) => {
+  // Counted revenue summed in SQL, whole local days from the daily rollup; flat fees spread per hour.
+  const segments = revenueSegments(histories, from, to, repo.days, (d) => nextDayStartMs(d, repo.days.timeZone));
+  for (const [campaignId, milli] of repo.revenueByCampaign(segments)) out.set(campaignId, milli / 1000);
+  forEachRevenue(histories, [], { from, to, flatKey: () => '' }, (campaignId, _, __, micros) => {
     out.set(campaignId, (out.get(campaignId) ?? 0) + micros);
   });
   return out;

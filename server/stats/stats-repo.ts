@@ -1,6 +1,10 @@
 import type { Statement } from 'better-sqlite3';
 import type { StatsDimension } from '../../common/schemas/stats';
+import { nextDayStartMs } from '../../common/local-time';
+import type { DayClock } from '../delivery/local-clock';
 import type { Db } from '../store/database';
+import type { RevenueSegment } from './revenue';
+import { revenueSums } from './revenue-sql';
 
 /** One row of additions to the hourly rollup. */
 export interface RollupDelta {
@@ -88,6 +92,7 @@ const DIMENSION_COLUMN: Readonly<Record<StatsDimension, string>> = { creative: '
 /** All SQL of the statistics store: hourly rollups, written by adding, read by bucket. */
 export class StatsRepo {
   private readonly upsert;
+  private readonly upsertDaily;
   private readonly servedTotalsStmt;
   private readonly summaryStmt;
   private readonly campaignStmt;
@@ -96,11 +101,22 @@ export class StatsRepo {
   private readonly seriesStmts = new Map<string, Statement<[string, number, number]>>();
   private readonly stmts = new Map<string, Statement>();
 
-  constructor(private readonly db: Db) {
+  constructor(
+    private readonly db: Db,
+    /** Cuts hours into the operator-local days of `stats_daily`. */
+    readonly days: DayClock,
+  ) {
     this.upsert = db.prepare(
       `INSERT INTO stats_hourly (hour, campaign_id, creative_id, zone_id, site_id, country, served, impressions, clicks, viewable, measurable)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (campaign_id, hour, creative_id, zone_id, site_id, country) DO UPDATE SET
+         served = served + excluded.served, impressions = impressions + excluded.impressions, clicks = clicks + excluded.clicks,
+         viewable = viewable + excluded.viewable, measurable = measurable + excluded.measurable`,
+    );
+    this.upsertDaily = db.prepare(
+      `INSERT INTO stats_daily (day, campaign_id, creative_id, zone_id, site_id, country, served, impressions, clicks, viewable, measurable)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (campaign_id, day, creative_id, zone_id, site_id, country) DO UPDATE SET
          served = served + excluded.served, impressions = impressions + excluded.impressions, clicks = clicks + excluded.clicks,
          viewable = viewable + excluded.viewable, measurable = measurable + excluded.measurable`,
     );
@@ -128,9 +144,42 @@ export class StatsRepo {
     this.db.transaction(fn)();
   }
 
-  /** Adds one delta to its rollup row; call inside `transaction`. */
+  /** Adds one delta to its hourly and its daily rollup row; call inside `transaction`. */
   add(d: RollupDelta): void {
     this.upsert.run(d.hour, d.campaignId, d.creativeId, d.zoneId, d.siteId, d.country, d.served, d.impressions, d.clicks, d.viewable, d.measurable);
+    const day = this.days.dayOf(d.hour * 1000) / 1000;
+    this.upsertDaily.run(day, d.campaignId, d.creativeId, d.zoneId, d.siteId, d.country, d.served, d.impressions, d.clicks, d.viewable, d.measurable);
+  }
+
+  /**
+   * Makes `stats_daily` match the configured zone: when it was cut in another zone (or never),
+   * it is rebuilt from the hourly rows, one local day at a time, in one transaction. An hour
+   * belongs to the day its start falls in (zones with half-hour offsets cut days at the hour).
+   * Returns whether it rebuilt.
+   */
+  ensureDaily(): boolean {
+    const timeZone = this.days.timeZone;
+    const built = this.db.prepare('SELECT time_zone FROM stats_daily_zone WHERE id = 1').pluck().get() as string | undefined;
+    if (built === timeZone) return false;
+    this.db.transaction(() => {
+      this.db.exec('DELETE FROM stats_daily');
+      const range = this.db.prepare('SELECT MIN(hour) AS first, MAX(hour) AS last FROM stats_hourly').get() as { first: number | null; last: number | null };
+      if (range.first !== null && range.last !== null) {
+        const insert = this.db.prepare(
+          `INSERT INTO stats_daily (day, campaign_id, creative_id, zone_id, site_id, country, served, impressions, clicks, viewable, measurable)
+           SELECT ?, campaign_id, creative_id, zone_id, site_id, country, SUM(served), SUM(impressions), SUM(clicks), SUM(viewable), SUM(measurable)
+           FROM stats_hourly WHERE hour >= ? AND hour < ? GROUP BY campaign_id, creative_id, zone_id, site_id, country`,
+        );
+        for (let day = this.days.dayOf(range.first * 1000); day <= range.last * 1000; ) {
+          const next = nextDayStartMs(day, timeZone);
+          // Bounds rounded up to whole hours: an hour starting inside the day is the day's.
+          insert.run(day / 1000, Math.ceil(day / 3_600_000) * 3_600, Math.ceil(next / 3_600_000) * 3_600);
+          day = next;
+        }
+      }
+      this.db.prepare('INSERT INTO stats_daily_zone (id, time_zone) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET time_zone = excluded.time_zone').run(timeZone);
+    })();
+    return true;
   }
 
   /** Served counts per campaign, in total and since `dayStart` (unix seconds). */
@@ -185,6 +234,21 @@ export class StatsRepo {
        FROM stats_hourly WHERE ${w.sql} AND hour >= ? AND hour < ? AND campaign_id IN (SELECT campaign_id FROM campaign_prices)
        GROUP BY campaign_id, key, hour`,
     ).all(...w.params, from, to) as RevenueCountRow[];
+  }
+
+  /** Counted revenue per campaign of the given price segments, in micro-euros × 1000 (see revenueSums). */
+  revenueByCampaign(segments: readonly RevenueSegment[]): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const r of revenueSums(this.db, segments, { key: 's.campaign_id', join: '', where: '', params: [] })) out.set(r.key, (out.get(r.key) ?? 0) + r.milli);
+    return out;
+  }
+
+  /** Counted revenue per zone and campaign ("zone\ncampaign") on one site, in micro-euros × 1000. */
+  revenueBySiteZone(segments: readonly RevenueSegment[], siteId: string): Map<string, number> {
+    const out = new Map<string, number>();
+    const shape = { key: "s.zone_id || char(10) || s.campaign_id", join: '', where: ' AND s.site_id = ?', params: [siteId] };
+    for (const r of revenueSums(this.db, segments, shape)) out.set(r.key, (out.get(r.key) ?? 0) + r.milli);
+    return out;
   }
 
   /** Prepares a statement once, by name. */

@@ -1,4 +1,5 @@
 import type { AppContext } from '../app-context';
+import { DayClock, operatorTimeZone } from '../delivery/local-clock';
 import { StatsCounters } from './stats-counters';
 import { ReachRepo } from './reach-repo';
 import { ReachSketches } from './reach-sketches';
@@ -11,8 +12,6 @@ export const STATS_FLUSH_INTERVAL_MS = 1_000;
 /** Most rollup rows kept in memory while flushes fail (≈ 300 bytes each); beyond, the oldest hours are dropped and counted. */
 export const STATS_MAX_PENDING_ROWS = 100_000;
 const ERROR_LOG_INTERVAL_MS = 60_000;
-
-const DAY_MS = 86_400_000;
 
 /**
  * Something that writes its own rows in the same transaction as the counters (the delivery's
@@ -39,7 +38,11 @@ export interface StatsFlushStatus {
 
 /** The statistics module: in-memory counters, a flush every second and at shutdown, the rollup store (one per app, built by compose.ts). */
 export class StatsService {
-  readonly counters = new StatsCounters();
+  /** The operator time zone (configured, or Europe/Berlin): days of statistics, caps, reach and statements. */
+  readonly timeZone: string;
+  /** The operator-local day of an instant (shared by the counters' daily caps and the daily rollup). */
+  readonly days: DayClock;
+  readonly counters: StatsCounters;
   readonly repo: StatsRepo;
   /** Reports across campaigns (GET /api/stats, the portal's statistics). */
   readonly reports: ReportRepo;
@@ -57,12 +60,17 @@ export class StatsService {
   private lastErrorLog = 0;
 
   constructor(private readonly ctx: AppContext) {
-    this.repo = new StatsRepo(ctx.db);
+    this.timeZone = operatorTimeZone(ctx.config.timeZone, (m) => ctx.log.warn(m));
+    this.days = new DayClock(this.timeZone);
+    this.counters = new StatsCounters(this.days);
+    this.repo = new StatsRepo(ctx.db, this.days);
+    const rebuildStarted = Date.now();
+    if (this.repo.ensureDaily()) ctx.log.info(`daily statistics rebuilt for the time zone ${this.timeZone}`, { ms: Date.now() - rebuildStarted });
     this.reports = new ReportRepo(ctx.db);
     this.reachRepo = new ReachRepo(ctx.db);
     const now = ctx.now().getTime();
-    this.counters.seedServed(this.repo.servedTotals(Math.floor(now / DAY_MS) * 86_400), now);
-    this.reach = ctx.config.reach ? new ReachSketches(this.reachRepo) : null;
+    this.counters.seedServed(this.repo.servedTotals(this.days.dayOf(now) / 1000), now);
+    this.reach = ctx.config.reach ? new ReachSketches(this.reachRepo, this.days) : null;
     this.reachSource = { repo: this.reachRepo, measuring: this.reach !== null };
     if (this.reach) {
       this.reach.load(now);

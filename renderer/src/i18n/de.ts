@@ -138,7 +138,7 @@ export const de = {
   notFound: { title: 'Seite nicht gefunden', text: 'Diese Seite gibt es nicht.', back: 'Zur Übersicht' },
   notAllowed: { title: 'Kein Zugriff', text: 'Ihre Rolle erlaubt diesen Bereich nicht. Wenden Sie sich bei Bedarf an die Administration.' },
   dashboard: {
-    title: 'Übersicht', today: 'Heute (UTC)', served: 'Ausgeliefert', impressions: 'Einblendungen', clicks: 'Klicks', ctr: 'Klickrate',
+    title: 'Übersicht', today: 'Heute ({zone})', served: 'Ausgeliefert', impressions: 'Einblendungen', clicks: 'Klicks', ctr: 'Klickrate',
     activeCampaigns: 'Aktive Kampagnen', noActive: 'Keine aktiven Kampagnen.', warnings: 'Hinweise', noWarnings: 'Keine offenen Hinweise.',
     throwaway: 'Noch kein Versiegelungsschlüssel: Zugriffsprotokolle werden mit einem Wegwerfschlüssel versiegelt und können nie geöffnet werden. Führen Sie die Schlüsselzeremonie durch.',
     keysLink: 'Zur Schlüsselverwaltung', approvals: 'Freigaben warten auf Sie: {n}', casesLink: 'Zu den Fällen',
@@ -215,7 +215,7 @@ export const de = {
     goalProgress: '{done} von {goal} {kind}', pricing: 'Preis', priceModel: 'Modell', priceAmount: 'Betrag (EUR)', priceFrom: 'Gilt ab',
     priceFromHint: 'Leer = jetzt. Eine Zeit innerhalb einer Stunde gilt ab der nächsten vollen Stunde.', noPrice: 'kein Preis',
     priceModels: { cpm: 'TKP (je 1000 Einblendungen)', vcpm: 'vTKP (je 1000 sichtbare)', cpc: 'CPC (je Klick)', flat: 'Pauschale für die Laufzeit' },
-    priceHistory: 'Preisverlauf', priceSince: 'ab', priceCaption: 'Preise der Kampagne, in der Reihenfolge ihrer Geltung', capHint: 'Einblendungen pro Tag (UTC). Leer = ohne Limit.',
+    priceHistory: 'Preisverlauf', priceSince: 'ab', priceCaption: 'Preise der Kampagne, in der Reihenfolge ihrer Geltung', capHint: 'Einblendungen pro Tag (Tage in {zone}). Leer = ohne Limit.',
     visitorCapHint: 'Höchstens so viele Einblendungen der Kampagne pro Besucher und Tag, ohne Cookies: Besucher werden an einem Hash erkannt, dessen Schlüssel täglich wechselt. Leer = kein Limit.',
     exclusivityHint: 'Konkurrenzausschluss, z. B. „Autos“: Kampagnen derselben Gruppe erscheinen nie zusammen auf einer Seite. Leer = keine.', noExclusivity: 'keine',
     priorityHint: '1–10; höhere Priorität wird zuerst ausgeliefert.', weightHint: '1–100; Verteilung unter Kampagnen gleicher Priorität.',
@@ -231,7 +231,7 @@ export const de = {
   delivery: {
     title: 'Auslieferungsprüfung', column: 'Auslieferung', delivering: 'liefert aus', willNotDeliver: 'liefert nicht aus', willNotDeliverBecause: 'liefert nicht aus: {reason}',
     allMet: 'Alles, was eine Auslieferung prüft, ist erfüllt: Die Kampagne wird jetzt ausgeliefert.', reasonsTitle: 'Warum sie nicht ausgeliefert wird', conditionsTitle: 'Wird nur ausgeliefert',
-    checkedAt: 'Geprüft {at}. Stunden und Wochentage in {zone}, Tageslimits je UTC-Tag.', matchesNow: 'trifft jetzt zu', notNow: 'jetzt nicht', notChecked: 'nicht geprüft',
+    checkedAt: 'Geprüft {at}. Stunden und Wochentage in {zone}, Tageslimits je Tag in {zone}.', matchesNow: 'trifft jetzt zu', notNow: 'jetzt nicht', notChecked: 'nicht geprüft',
     recheck: 'Erneut prüfen', goalColumn: 'Ziel', noGoal: '–', addZone: 'Zone hinzufügen', addCreative: 'Werbemittel hinzufügen', editCampaign: 'Kampagne bearbeiten',
     reasons: {
       customer_restricted: 'Das Konto des Kunden ist eingeschränkt (Löschantrag): Es wird nichts davon ausgeliefert.',
@@ -282,6 +282,7 @@ export const de = {
   stats: {
     preset: 'Zeitraum', presets: { today: 'Heute', yesterday: 'Gestern', last7: 'Letzte 7 Tage', last30: 'Letzte 30 Tage', thisMonth: 'Dieser Monat', lastMonth: 'Letzter Monat', custom: 'Benutzerdefiniert' },
     compare: 'Mit dem Zeitraum davor vergleichen', noPrevious: 'vorher nichts', totals: 'Summen',
+    zoneNote: 'Tage und Uhrzeiten in der Zeitzone {zone}.',
     dimensions: { customer: 'Kunde', campaign: 'Kampagne', creative: 'Werbemittel', site: 'Website/App', zone: 'Werbefläche', country: 'Land' },
     filterHint: 'Nichts in einer Liste gewählt = alle. Mit Strg-Klick mehrere wählen.', tooManyDimensions: 'Höchstens {n} Aufschlüsselungen auf einmal.',
     title: 'Statistik', campaign: 'Kampagne', chooseCampaign: 'Bitte eine Kampagne wählen.', granularity: 'Auflösung', hour: 'Stunden', day: 'Tage',

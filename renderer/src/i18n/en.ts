@@ -139,7 +139,7 @@ export const en: Messages = {
   notFound: { title: 'Page not found', text: 'This page does not exist.', back: 'Back to the dashboard' },
   notAllowed: { title: 'No access', text: 'Your role does not include this area. Ask an administrator if you need it.' },
   dashboard: {
-    title: 'Dashboard', today: 'Today (UTC)', served: 'Served', impressions: 'Impressions', clicks: 'Clicks', ctr: 'CTR',
+    title: 'Dashboard', today: 'Today ({zone})', served: 'Served', impressions: 'Impressions', clicks: 'Clicks', ctr: 'CTR',
     activeCampaigns: 'Active campaigns', noActive: 'No active campaigns.', warnings: 'Warnings', noWarnings: 'Nothing needs your attention.',
     throwaway: 'No sealing key yet: access logs are sealed to a throwaway key and can never be opened. Run the key ceremony.',
     keysLink: 'Go to key management', approvals: 'Approvals waiting for you: {n}', casesLink: 'Go to cases',
@@ -216,7 +216,7 @@ export const en: Messages = {
     goalProgress: '{done} of {goal} {kind}', pricing: 'Price', priceModel: 'Model', priceAmount: 'Amount (EUR)', priceFrom: 'Applies from',
     priceFromHint: 'Empty = now. A time within an hour applies from the next full hour.', noPrice: 'no price',
     priceModels: { cpm: 'CPM (per 1000 impressions)', vcpm: 'vCPM (per 1000 viewable)', cpc: 'CPC (per click)', flat: 'flat fee for the flight' },
-    priceHistory: 'Price history', priceSince: 'from', priceCaption: 'Prices of the campaign, in the order they apply', capHint: 'Impressions per day (UTC). Empty = no cap.',
+    priceHistory: 'Price history', priceSince: 'from', priceCaption: 'Prices of the campaign, in the order they apply', capHint: 'Impressions per day (days in {zone}). Empty = no cap.',
     visitorCapHint: 'At most this many ads of the campaign per visitor and day, without cookies: visitors are told apart by a hash whose key is replaced every day. Empty = no cap.',
     exclusivityHint: 'Competitive separation, e.g. “cars”: campaigns of the same group never appear together on one page. Empty = none.', noExclusivity: 'none',
     priorityHint: '1–10; higher priority is served first.', weightHint: '1–100; share among campaigns of the same priority.',
@@ -232,7 +232,7 @@ export const en: Messages = {
   delivery: {
     title: 'Delivery check', column: 'Delivery', delivering: 'delivering', willNotDeliver: 'will not deliver', willNotDeliverBecause: 'will not deliver: {reason}',
     allMet: 'Everything a decision checks is met: the campaign serves now.', reasonsTitle: 'Why it does not serve', conditionsTitle: 'Serves only',
-    checkedAt: 'Checked {at}. Hours and weekdays in {zone}, daily caps per UTC day.', matchesNow: 'matches now', notNow: 'not now', notChecked: 'not checked',
+    checkedAt: 'Checked {at}. Hours and weekdays in {zone}, daily caps per day in {zone}.', matchesNow: 'matches now', notNow: 'not now', notChecked: 'not checked',
     recheck: 'Check again', goalColumn: 'Goal', noGoal: '–', addZone: 'Add a zone', addCreative: 'Add a creative', editCampaign: 'Edit the campaign',
     reasons: {
       customer_restricted: 'The customer’s account is restricted (deletion request): nothing of it is delivered.',
@@ -283,6 +283,7 @@ export const en: Messages = {
   stats: {
     preset: 'Period', presets: { today: 'Today', yesterday: 'Yesterday', last7: 'Last 7 days', last30: 'Last 30 days', thisMonth: 'This month', lastMonth: 'Last month', custom: 'Custom' },
     compare: 'Compare with the previous period', noPrevious: 'nothing before', totals: 'Totals',
+    zoneNote: 'Days and times in the time zone {zone}.',
     dimensions: { customer: 'Customer', campaign: 'Campaign', creative: 'Creative', site: 'Site/app', zone: 'Zone', country: 'Country' },
     filterHint: 'Nothing chosen in a list = all. Ctrl-click chooses several.', tooManyDimensions: 'At most {n} breakdowns at once.',
     title: 'Statistics', campaign: 'Campaign', chooseCampaign: 'Choose a campaign.', granularity: 'Granularity', hour: 'Hours', day: 'Days',

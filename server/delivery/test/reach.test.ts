@@ -24,7 +24,7 @@ let analyst: AdminClient;
 beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ce-reach-'));
   // The test client connects over loopback: trusting it makes X-Forwarded-For the client address.
-  app = await startTestApp({ dataDir, trustProxy: ['127.0.0.1', '::1'], reach: true }, { now: clock.now });
+  app = await startTestApp({ dataDir, trustProxy: ['127.0.0.1', '::1'], reach: true, timeZone: 'UTC' }, { now: clock.now });
   seed = new Seeder(app.ctx.db, clock.now());
   analyst = await signInAs(app, 'analyst');
 });
@@ -162,7 +162,7 @@ describe('cookieless reach (--reach)', () => {
     expect([3, 4]).toContain((await dayPoint(analyst, reached.campaignId, DAY2)).reach);
     expect(Math.abs((await dayPoint(analyst, reached.campaignId, DAY1)).reach - VISITORS)).toBeLessThanOrEqual(3 * HLL_STANDARD_ERROR * VISITORS);
     await app.stop();
-    app = await startTestApp({ dataDir, trustProxy: ['127.0.0.1', '::1'], reach: true }, { now: clock.now });
+    app = await startTestApp({ dataDir, trustProxy: ['127.0.0.1', '::1'], reach: true, timeZone: 'UTC' }, { now: clock.now });
     analyst = await signInAs(app, 'analyst');
     await refreshIndex(app);
     // After a restart the key is new: a returning visitor (1) counts again, a new one (9) too.
@@ -194,13 +194,13 @@ describe('cookieless reach (--reach)', () => {
     expect(found).toEqual([]);
     // The grep itself works: the campaign id is there in plain text.
     expect(files.some((f) => fs.readFileSync(f).includes(Buffer.from(reached.campaignId)))).toBe(true);
-    app = await startTestApp({ dataDir, trustProxy: ['127.0.0.1', '::1'], reach: true }, { now: clock.now });
+    app = await startTestApp({ dataDir, trustProxy: ['127.0.0.1', '::1'], reach: true, timeZone: 'UTC' }, { now: clock.now });
   });
 });
 
 describe('reach off (the default)', () => {
   it('hashes nothing, keeps no sketch, and reports reach null (not measured)', async () => {
-    const off = await startTestApp({ trustProxy: ['127.0.0.1', '::1'] }, { now: testClock(`${DAY1}T10:00:00Z`).now });
+    const off = await startTestApp({ trustProxy: ['127.0.0.1', '::1'], timeZone: 'UTC' }, { now: testClock(`${DAY1}T10:00:00Z`).now });
     try {
       expect(off.services.stats.reach).toBeNull();
       const s = new Seeder(off.ctx.db, new Date(`${DAY1}T10:00:00Z`)).simple();

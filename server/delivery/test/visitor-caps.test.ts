@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { DailyVisitorKey, hashWords } from '../daily-visitor-key';
+import { DayClock } from '../local-clock';
 import { VisitorCaps, VisitorProbe } from '../visitor-caps';
 
 const T = Date.parse('2025-06-02T23:59:59Z');
 
 describe('the daily visitor key', () => {
   it('hashes address, user agent and site apart, stays stable within a day and changes with the day', () => {
-    const key = new DailyVisitorKey();
+    // UTC days here; local midnight of another zone: time-zone.test.ts.
+    const key = new DailyVisitorKey(new DayClock('UTC'));
     expect(key.hasKey).toBe(false);
     const h = key.hash(T, '192.0.2.1', 'UA', 'sit_a');
     expect(key.hasKey).toBe(true);

@@ -7,6 +7,7 @@ import { CampaignServed } from '../../stats/stats-counters';
 import { GOAL_CLICKS, GOAL_SERVED, GOAL_VIEWABLE, isEligible, whyNot, type RequestFacts } from '../decide';
 import { DailyVisitorKey } from '../daily-visitor-key';
 import { DEVICE_BITS } from '../device-class';
+import { DayClock } from '../local-clock';
 import { VisitorCaps, VisitorProbe } from '../visitor-caps';
 import type { CampaignRule } from '../zone-snapshot';
 
@@ -14,8 +15,9 @@ const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 5, 10, 12, 0, 0);
 
 function served(fields: Partial<CampaignServed> = {}): CampaignServed {
-  const s = new CampaignServed();
-  s.day = Math.floor(NOW / DAY);
+  const days = new DayClock('Europe/Berlin');
+  const s = new CampaignServed(days);
+  s.day = days.dayOf(NOW);
   return Object.assign(s, fields);
 }
 

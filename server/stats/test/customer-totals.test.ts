@@ -19,7 +19,7 @@ async function serve(zoneId: string, opts: { seen?: boolean; clicked?: boolean }
 }
 
 beforeAll(async () => {
-  app = await startTestApp({}, { now: clock.now });
+  app = await startTestApp({ timeZone: 'UTC' }, { now: clock.now });
   const seed = new Seeder(app.ctx.db, clock.now());
   const mine = seed.placement();
   const theirs = seed.placement();

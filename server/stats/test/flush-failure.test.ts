@@ -26,7 +26,7 @@ async function waitFor(what: string, check: () => Promise<boolean>, ms = 10_000)
 describe('a failing statistics flush', () => {
   it('keeps the counts, reports it on /healthz, and writes every count exactly once when writes work again', async () => {
     const clock = testClock('2025-06-01T09:10:00Z');
-    app = await startTestApp({}, { now: clock.now });
+    app = await startTestApp({ timeZone: 'UTC' }, { now: clock.now });
     const ad = new Seeder(app.ctx.db, clock.now()).simple();
     await refreshIndex(app);
     const analyst = await signInAs(app, 'analyst');

@@ -31,7 +31,7 @@ async function activity(s: { campaignId: string; creativeId: string; zoneId: str
 }
 
 beforeAll(async () => {
-  app = await startTestApp({}, { now: clock.now });
+  app = await startTestApp({ timeZone: 'UTC' }, { now: clock.now });
   seed = new Seeder(app.ctx.db, clock.now());
   const campaigns = (['cpm', 'vcpm', 'cpc', 'flat'] as const).map((model) => [model, seed.simple(FLIGHT)] as const);
   await refreshIndex(app);

@@ -20,7 +20,7 @@ interface Series {
 }
 
 beforeAll(async () => {
-  app = await startTestApp({}, { now: clock.now });
+  app = await startTestApp({ timeZone: 'UTC' }, { now: clock.now });
   const seed = new Seeder(app.ctx.db, clock.now());
   ids.custA = seed.customer();
   ids.custB = seed.customer();
@@ -34,9 +34,8 @@ beforeAll(async () => {
   ids.crvA1 = seed.creative(ids.campA1);
   ids.crvA2 = seed.creative(ids.campA2);
   ids.crvB1 = seed.creative(ids.campB1);
-  const add = app.ctx.db.prepare(
-    'INSERT INTO stats_hourly (hour, campaign_id, creative_id, zone_id, site_id, country, served, impressions, clicks, viewable, measurable) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0)',
-  );
+  // Written as a flush writes them: hourly and daily rollup together.
+  const repo = app.services.stats.repo;
   // [hour, campaign, creative, zone, site, country, served, impressions, clicks]
   const rows: Array<[string, string, string, string, string, string, number, number, number]> = [
     ['2025-06-01T09:00:00Z', ids.campA1, ids.crvA1, ids.zoneA, ids.siteA, 'DE', 10, 8, 1],
@@ -45,7 +44,11 @@ beforeAll(async () => {
     ['2025-06-02T08:00:00Z', ids.campB1, ids.crvB1, ids.zoneB, ids.siteB, 'DE', 20, 18, 3],
     ['2025-06-02T10:00:00Z', ids.campA1, ids.crvA1, ids.zoneA, ids.siteA, 'DE', 3, 3, 0],
   ];
-  for (const [hour, ...r] of rows) add.run(H(hour), ...r);
+  repo.transaction(() => {
+    for (const [hour, campaignId, creativeId, zoneId, siteId, country, served, impressions, clicks] of rows) {
+      repo.add({ hour: H(hour), campaignId, creativeId, zoneId, siteId, country, served, impressions, clicks, viewable: 0, measurable: 0 });
+    }
+  });
   analyst = await signInAs(app, 'analyst');
   portal = (await createPortalUser(app, await signInAs(app, 'manager'), ids.custA)).client;
 });

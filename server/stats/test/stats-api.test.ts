@@ -19,7 +19,7 @@ async function decide(zoneId: string): Promise<{ impressionUrl: string; clickUrl
 }
 
 beforeAll(async () => {
-  app = await startTestApp({}, { now: clock.now });
+  app = await startTestApp({ timeZone: 'UTC' }, { now: clock.now });
   const seed = new Seeder(app.ctx.db, clock.now());
   const p1 = seed.placement();
   const p2 = seed.placement();
@@ -128,12 +128,12 @@ describe('flush at shutdown', () => {
   it('writes the last counts when the app stops; a new app reads them', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ce-stats-'));
     try {
-      let a = await startTestApp({ dataDir }, { now: clock.now });
+      let a = await startTestApp({ dataDir, timeZone: 'UTC' }, { now: clock.now });
       const s = new Seeder(a.ctx.db, clock.now()).simple();
       await refreshIndex(a);
       for (let i = 0; i < 5; i++) expect((await fetch(`${a.deliveryUrl}/v1/decision?zone=${s.zoneId}`)).status).toBe(200);
       await a.stop();
-      a = await startTestApp({ dataDir }, { now: clock.now });
+      a = await startTestApp({ dataDir, timeZone: 'UTC' }, { now: clock.now });
       try {
         const client = await signInAs(a, 'analyst');
         const res = await client.get(`/api/stats?campaignId=${s.campaignId}&from=2025-06-02&to=2025-06-03&granularity=day`);

@@ -1,3 +1,5 @@
+import { localDate as operatorDate } from '../../../../common/local-time';
+import { operatorTimeZone } from '../../composables/operator-zone';
 import { REPORT_DIMENSIONS, REPORT_FILTER_PARAMS, type ReportDimension, type StatsGranularity } from '../../../../common/schemas/stats';
 
 /** Date presets of the report; `custom` keeps the dates as entered. */
@@ -18,15 +20,16 @@ export interface ReportState {
 const isDate = (v: unknown): v is string => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v);
 const pad = (n: number) => String(n).padStart(2, '0');
 
-/** A local calendar date as YYYY-MM-DD. */
+/** The calendar date (YYYY-MM-DD) of an instant in the operator time zone (the server's days). */
 export function localDate(d: Date): string {
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+  return operatorDate(d.getTime(), operatorTimeZone.value);
 }
 
+/** Pure calendar arithmetic on YYYY-MM-DD (no zone involved). */
 const addDays = (date: string, days: number): string => {
-  const d = new Date(`${date}T00:00:00`);
-  d.setDate(d.getDate() + days);
-  return localDate(d);
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
 };
 
 /** The inclusive local dates a preset covers on `today`. */
@@ -90,15 +93,12 @@ export function queryOfReport(s: ReportState): Record<string, string> {
   return q;
 }
 
-/** The API query of a report over [local midnight of `from`, local midnight after `to`). */
+/**
+ * The API query of a report over [`from`, the day after `to`), as dates: the server reads a date
+ * as local midnight of the operator time zone, so the days are the server's, whatever the browser's zone.
+ */
 export function reportRequest(s: Pick<ReportState, 'from' | 'to' | 'granularity' | 'filters'>, by: readonly ReportDimension[] = []): Record<string, string> {
-  const instant = (date: string, plusDays = 0) => {
-    const d = new Date(`${date}T00:00:00`);
-    if (Number.isNaN(d.getTime())) return date;
-    d.setDate(d.getDate() + plusDays);
-    return d.toISOString();
-  };
-  const q: Record<string, string> = { from: instant(s.from), to: instant(s.to, 1), granularity: s.granularity };
+  const q: Record<string, string> = { from: s.from, to: isDate(s.to) ? addDays(s.to, 1) : s.to, granularity: s.granularity };
   for (const d of REPORT_DIMENSIONS) if (s.filters[d].length > 0) q[REPORT_FILTER_PARAMS[d]] = s.filters[d].join(',');
   if (by.length > 0) q.by = by.join(',');
   return q;
