@@ -10,9 +10,11 @@ import type { Zone } from './zone';
 
 // Wire types of the customer portal's data routes (`/portal-api/…`, common/portal-access.ts).
 
-/** Answer of GET /portal-api/overview: the customer, its running campaigns and the last 7 days (UTC days). */
+/** Answer of GET /portal-api/overview: the customer, its running campaigns and the last 7 days (days of the operator time zone). */
 export interface PortalOverview {
   customer: { id: string; name: string };
+  /** The operator time zone (IANA) the days are counted in; the portal shows dates in it. */
+  timeZone: string;
   /** Campaigns with status `active` whose flight includes now. */
   activeCampaigns: number;
   last7Days: { points: StatsPoint[]; totals: { served: number; impressions: number; clicks: number; ctr: number } };

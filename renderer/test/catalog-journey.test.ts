@@ -47,7 +47,8 @@ describe('a new account manager sets up an advertiser and a publisher, and sees 
     await page.getByTestId('site-form').getByLabel('Name').fill('Nordlicht News');
     await page.getByLabel('Domain oder App-ID').fill('https://bad domain');
     await page.getByRole('button', { name: 'Anlegen' }).click();
-    await expect.poll(() => page.getByText('Das Format stimmt nicht (siehe Hinweis).').count()).toBe(1);
+    // The German field error says what a domain looks like (as precisely as the English one).
+    await expect.poll(() => page.getByText('Bitte eine Domain wie beispiel.de oder eine App-ID wie com.firma.app eingeben (ohne https://, Pfad oder Port).').count()).toBe(1);
     await page.getByLabel('Domain oder App-ID').fill('news.nordlicht.example');
     await page.getByRole('button', { name: 'Anlegen' }).click();
     await expectHeading(page, 'Nordlicht News');

@@ -99,6 +99,20 @@ describe('error codes in words', () => {
     }
   });
 
+  it('says in German where an HTML creative breaks the rules, as precisely as the English message', () => {
+    const detail = (params: Record<string, string>): ErrorDetail => ({ path: 'html', message: 'English', code: 'custom', params: { key: 'htmlUnsafe', click: '%%CLICK_URL%%', ...params } });
+    for (const [locale, messages] of [['de', de], ['en', en]] as const) {
+      const { t, te } = translator(messages);
+      const onAttribute = fieldErrorText(detail({ element: 'div', attribute: 'style' }), locale, t, te);
+      expect(onAttribute).toContain('style');
+      expect(onAttribute).toContain('<div>');
+      expect(onAttribute).toContain('href="%%CLICK_URL%%"');
+      expect(onAttribute).not.toMatch(/\{\w+\}/);
+      expect(fieldErrorText(detail({ element: 'script' }), locale, t, te)).toContain('<script>');
+      expect(fieldErrorText(detail({}), locale, t, te)).not.toMatch(/\{\w+\}|<>/);
+    }
+  });
+
   it('never shows the server message in the console (only its own texts)', () => {
     // Apart from the API client that keeps it for logs, nothing in the renderer reads an error's `.message`.
     const readers = [...files(path.join(ROOT, 'renderer/src'), /\.(ts|vue)$/), ...files(path.join(ROOT, 'renderer/portal'), /\.(ts|vue)$/)]

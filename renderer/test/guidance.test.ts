@@ -3,6 +3,7 @@ import type { Page } from 'playwright-core';
 import { screenshot, type PageWatch } from './harness/browser';
 import { expectCleanPage, startConsoleHarness, type ConsoleHarness } from './harness/console-app';
 import { createFirstAdmin, createStaff, expectHeading, signIn, staffApi } from './harness/staff';
+import { addStatsRows } from '../../server/test/stats-rows';
 
 // Guidance for a new installation: the overview's setup checklist (from real data, with links to
 // where each step is done), the 7-day trend, the keys page's enrolment guide, a customer's "add
@@ -94,12 +95,12 @@ describe('guidance in the console', () => {
     await api('POST', '/api/creatives', { campaignId: campaign.id, width: 300, height: 250, html: '<b>Winter</b>', landingUrl: 'https://polarlicht.example/', alt: 'Winter' });
     // Hourly rollups on four of the last seven days (what the zone's tag caused).
     const hour = (daysAgo: number) => Math.floor((now - daysAgo * 86_400_000) / 3_600_000) * 3600;
-    const add = h.app.ctx.db.prepare(
-      "INSERT INTO stats_hourly (hour, campaign_id, creative_id, zone_id, site_id, country, served, impressions, clicks, viewable, measurable) VALUES (?, ?, 'cr_x', ?, ?, 'DE', ?, ?, ?, 0, 0)",
+    addStatsRows(
+      h.app,
+      ([[5, 400, 380, 9], [3, 900, 850, 20], [2, 650, 600, 11], [1, 1200, 1150, 30]] as const).map(([daysAgo, served, impressions, clicks]) => ({
+        hour: hour(daysAgo), campaignId: campaign.id, zoneId: zone.id, siteId: site.id, served, impressions, clicks,
+      })),
     );
-    for (const [daysAgo, served, impressions, clicks] of [[5, 400, 380, 9], [3, 900, 850, 20], [2, 650, 600, 11], [1, 1200, 1150, 30]] as const) {
-      add.run(hour(daysAgo), campaign.id, zone.id, site.id, served, impressions, clicks);
-    }
 
     await page.goto(`${h.app.adminUrl}/`);
     await expect.poll(() => stepDone('tag')).toBe('true');

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot } from './harness/browser';
 import { expectCleanPage, startConsoleHarness, type ConsoleHarness } from './harness/console-app';
 import { createFirstAdmin, expectHeading, signIn, staffApi } from './harness/staff';
+import { addStatsRows } from '../../server/test/stats-rows';
 
 // A report across two customers: the statistics page opens on all campaigns over the last 7 days,
 // breaks down by customer, compares with the week before and downloads the CSV.
@@ -33,12 +34,10 @@ describe('reports in the console', () => {
     }
     // Rollup rows: two days ago (inside the last 7 days) and ten days ago (the week before).
     const hour = (daysAgo: number) => Math.floor((now - daysAgo * 86_400_000) / 3_600_000) * 3600;
-    const add = h.app.ctx.db.prepare(
-      "INSERT INTO stats_hourly (hour, campaign_id, creative_id, zone_id, site_id, country, served, impressions, clicks, viewable, measurable) VALUES (?, ?, 'cr_x', ?, ?, 'DE', ?, ?, ?, 0, 0)",
-    );
-    add.run(hour(2), made[0]!.campaign, made[0]!.zone, made[0]!.site, 120, 100, 4);
-    add.run(hour(2), made[1]!.campaign, made[1]!.zone, made[1]!.site, 60, 50, 1);
-    add.run(hour(10), made[0]!.campaign, made[0]!.zone, made[0]!.site, 80, 75, 2);
+    const row = (i: number, daysAgo: number, served: number, impressions: number, clicks: number) => ({
+      hour: hour(daysAgo), campaignId: made[i]!.campaign, zoneId: made[i]!.zone, siteId: made[i]!.site, served, impressions, clicks,
+    });
+    addStatsRows(h.app, [row(0, 2, 120, 100, 4), row(1, 2, 60, 50, 1), row(0, 10, 80, 75, 2)]);
 
     const { page, watch } = await h.newPage();
     await signIn(page, watch, h.app.adminUrl, 'ada@example.test', PASSWORD);

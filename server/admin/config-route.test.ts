@@ -22,16 +22,16 @@ describe('GET /api/config', () => {
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('unauthenticated');
   });
 
-  it('names the delivery listener the ad tags point at', async () => {
+  it('names the delivery listener the ad tags point at and the operator time zone (Europe/Berlin by default)', async () => {
     app = await startTestApp();
     const res = await fetch(`${app.adminUrl}/api/config`, { headers: { cookie: await signedIn(app) } });
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ deliveryBaseUrl: app.deliveryUrl });
+    expect(await res.json()).toEqual({ deliveryBaseUrl: app.deliveryUrl, timeZone: 'Europe/Berlin' });
   });
 
-  it('uses the configured public URL, without a trailing slash', async () => {
-    app = await startTestApp({ publicUrl: 'https://ads.agency.example/' });
+  it('uses the configured public URL, without a trailing slash, and the configured time zone', async () => {
+    app = await startTestApp({ publicUrl: 'https://ads.agency.example/', timeZone: 'America/New_York' });
     const res = await fetch(`${app.adminUrl}/api/config`, { headers: { cookie: await signedIn(app) } });
-    expect(await res.json()).toEqual({ deliveryBaseUrl: 'https://ads.agency.example' });
+    expect(await res.json()).toEqual({ deliveryBaseUrl: 'https://ads.agency.example', timeZone: 'America/New_York' });
   });
 });

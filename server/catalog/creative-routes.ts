@@ -104,10 +104,10 @@ export function registerCreativeRoutes(ctx: AppContext, admin: Router<AdminState
       if (found) {
         throw fieldError(
           'html',
-          `HTML creatives may use only the allowed elements, attributes and CSS and load nothing from other servers, but this one has ${found}. ` +
+          `HTML creatives may use only the allowed elements, attributes and CSS and load nothing from other servers, but this one has ${found.phrase}. ` +
             `Upload images with POST /api/assets and use their URLs; link with href="${CLICK_URL_MACRO}".`,
           'htmlUnsafe',
-          { click: CLICK_URL_MACRO },
+          { click: CLICK_URL_MACRO, ...(found.element !== undefined ? { element: found.element } : {}), ...(found.attribute !== undefined ? { attribute: found.attribute } : {}) },
         );
       }
     }

@@ -125,19 +125,23 @@ describe('creatives', () => {
   });
 
   it('checks HTML against the allow-list and says on the html field what it found, without echoing it', async () => {
-    const cases: Array<[string, string]> = [
-      ['<div style="background:url(ht\\74ps://evil.example/x.png)">x</div>', 'a style attribute on <div> with a CSS url() that points to another server'],
-      ['<style>a{background:image-set("//evil.example/x.png" 1x)}</style>', 'a URL in CSS image-set() that points to another server in a <style> element'],
-      ['<svg><image href="https://evil.example/x.png"/></svg>', 'an <image> element'],
-      ['<a href="%%CLICK_URL%%" ping="https://evil.example/p">Go</a>', 'a ping attribute on <a>'],
-      ['<script>1</script>', 'a <script> element'],
+    // The English phrase, and where it is for the console's other languages (names only, never the value).
+    const cases: Array<[string, string, Record<string, string>]> = [
+      ['<div style="background:url(ht\\74ps://evil.example/x.png)">x</div>', 'a style attribute on <div> with a CSS url() that points to another server', { element: 'div', attribute: 'style' }],
+      ['<style>a{background:image-set("//evil.example/x.png" 1x)}</style>', 'a URL in CSS image-set() that points to another server in a <style> element', { element: 'style' }],
+      ['<svg><image href="https://evil.example/x.png"/></svg>', 'an <image> element', { element: 'image' }],
+      ['<a href="%%CLICK_URL%%" ping="https://evil.example/p">Go</a>', 'a ping attribute on <a>', { element: 'a', attribute: 'ping' }],
+      ['<script>1</script>', 'a <script> element', { element: 'script' }],
+      ['<body onload="x()">', 'an onload attribute on <body>', { element: 'body', attribute: 'onload' }],
     ];
-    for (const [html, found] of cases) {
+    for (const [html, found, where] of cases) {
       const res = await manager.post('/api/creatives', { ...base(), html });
       expect(res.status, html).toBe(400);
       expect(res.body.error.code).toBe('validation_failed');
       expect(res.body.error.message).toContain(`but this one has ${found}.`);
-      expect(res.body.error.details).toEqual([{ path: 'html', message: res.body.error.message }]);
+      expect(res.body.error.details).toEqual([
+        { path: 'html', message: res.body.error.message, code: 'custom', params: { key: 'htmlUnsafe', click: '%%CLICK_URL%%', ...where } },
+      ]);
       expect(JSON.stringify(res.body)).not.toContain('evil.example');
     }
     const clickable = await manager.post('/api/creatives', { ...base(), html: '<a href="%%CLICK_URL%%"><img src="/v1/assets/ast_aaaaaaaaaaaaaaaa" alt=""></a>' });

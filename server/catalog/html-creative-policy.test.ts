@@ -3,7 +3,7 @@ import { findHtmlCreativeProblem, srcsetUrls } from './html-creative-policy';
 
 const ORIGIN = 'https://ads.agency.example';
 const PNG = 'data:image/png;base64,iVBORw0KGgo=';
-const check = (html: string) => findHtmlCreativeProblem(html, ORIGIN);
+const check = (html: string) => findHtmlCreativeProblem(html, ORIGIN)?.phrase ?? null;
 
 describe('HTML creative allow-list', () => {
   it('accepts self-contained ads: inline styles, data: images, first-party images, click links, basic SVG', () => {
@@ -106,8 +106,8 @@ describe('HTML creative allow-list', () => {
   });
 
   it('treats the delivery origin as the only first-party server', () => {
-    expect(findHtmlCreativeProblem(`<img src="${ORIGIN}/v1/assets/x">`, 'https://other.example')).toBe('a src attribute on <img> that points to another server');
-    expect(findHtmlCreativeProblem('<img src="http://ads.agency.example/a.png">', ORIGIN)).toBe('a src attribute on <img> that points to another server');
+    expect(findHtmlCreativeProblem(`<img src="${ORIGIN}/v1/assets/x">`, 'https://other.example')?.phrase).toBe('a src attribute on <img> that points to another server');
+    expect(findHtmlCreativeProblem('<img src="http://ads.agency.example/a.png">', ORIGIN)?.phrase).toBe('a src attribute on <img> that points to another server');
   });
 
   it('names odd elements and attributes without echoing them, and survives deep nesting', () => {

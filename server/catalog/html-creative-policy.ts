@@ -38,11 +38,21 @@ const attributeLabel = (name: string, el: Element) =>
   NAME.test(name) ? `${article(name)} ${name} attribute on ${elementLabel(el)}` : `an attribute with an unusual name on ${elementLabel(el)}`;
 
 /**
- * The first thing in an HTML creative outside the allow-list, as a phrase for an error message
- * ("a src attribute on <img> that points to another server"), or null when the creative is fine.
+ * What the check found: a phrase for the English message ("a src attribute on <img> that points to
+ * another server") and, for other languages, where it is: the element and attribute names when
+ * they are plain names (nothing else of the creative is repeated back).
+ */
+export interface HtmlProblem {
+  phrase: string;
+  element?: string;
+  attribute?: string;
+}
+
+/**
+ * The first thing in an HTML creative outside the allow-list, or null when the creative is fine.
  * `deliveryOrigin` is the delivery listener's origin, the one server an ad may load from.
  */
-export function findHtmlCreativeProblem(html: string, deliveryOrigin: string): string | null {
+export function findHtmlCreativeProblem(html: string, deliveryOrigin: string): HtmlProblem | null {
   const checkUrl = resourceUrlCheck(deliveryOrigin);
   // Parsed both ways a creative is shown: inside <body> (iframe placement) and as a whole
   // document (the script tag's srcdoc frame), where e.g. <frameset> or <body onload> take effect.
@@ -65,13 +75,13 @@ function resourceUrlCheck(origin: string): UrlCheck {
   };
 }
 
-function walkTree(root: Node, checkUrl: UrlCheck, whole: boolean): string | null {
+function walkTree(root: Node, checkUrl: UrlCheck, whole: boolean): HtmlProblem | null {
   const stack: Node[] = [root];
   while (stack.length > 0) {
     const node = stack.pop()!;
     if ('tagName' in node) {
       const problem = elementProblem(node, checkUrl, whole);
-      if (problem) return problem;
+      if (problem) return located(problem, node);
     }
     // Iterative and in document order: deep nesting cannot exhaust the call stack.
     if ('childNodes' in node) for (let i = node.childNodes.length - 1; i >= 0; i--) stack.push(node.childNodes[i]!);
@@ -79,29 +89,39 @@ function walkTree(root: Node, checkUrl: UrlCheck, whole: boolean): string | null
   return null;
 }
 
-function elementProblem(el: Element, checkUrl: UrlCheck, whole: boolean): string | null {
+/** The phrase with the element and attribute names it is about, when they are plain names. */
+function located({ phrase, attribute }: { phrase: string; attribute?: string }, el: Element): HtmlProblem {
+  const element = el.tagName.toLowerCase();
+  return {
+    phrase,
+    ...(NAME.test(element) ? { element } : {}),
+    ...(attribute !== undefined && NAME.test(attribute) ? { attribute } : {}),
+  };
+}
+
+function elementProblem(el: Element, checkUrl: UrlCheck, whole: boolean): { phrase: string; attribute?: string } | null {
   const name = el.tagName.toLowerCase();
   const html = el.namespaceURI === HTML_NS;
   if (whole && html && DOCUMENT_ELEMENTS.has(name)) {
     const attr = el.attrs[0];
-    return attr ? attributeLabel(attr.name.toLowerCase(), el) : null;
+    return attr ? { phrase: attributeLabel(attr.name.toLowerCase(), el), attribute: attr.name.toLowerCase() } : null;
   }
   const allowed = html ? HTML_ELEMENTS.get(name) : el.namespaceURI === SVG_NS ? SVG_ELEMENTS.get(name) : undefined;
-  if (!allowed) return NAME.test(name) ? `${article(name)} <${name}> element` : 'an element with an unusual name';
+  if (!allowed) return { phrase: NAME.test(name) ? `${article(name)} <${name}> element` : 'an element with an unusual name' };
   for (const attr of el.attrs) {
     if (attr.namespace === XMLNS_NS || (attr.namespace === XML_NS && (attr.name === 'lang' || attr.name === 'space'))) continue;
     const attrName = (attr.prefix ? `${attr.prefix}:${attr.name}` : attr.name).toLowerCase();
     const global = html ? HTML_GLOBAL_ATTRIBUTES : SVG_GLOBAL_ATTRIBUTES;
     const known = !attr.namespace && (global.has(attrName) || allowed.has(attrName) || /^aria-[a-z]+$/.test(attrName) || (html && /^data-[a-z0-9_.-]+$/.test(attrName)));
-    if (!known) return attributeLabel(attrName, el);
+    if (!known) return { phrase: attributeLabel(attrName, el), attribute: attrName };
     const problem = attributeValueProblem(name, html, attrName, attr.value, checkUrl);
-    if (problem) return `${attributeLabel(attrName, el)} ${problem}`;
+    if (problem) return { phrase: `${attributeLabel(attrName, el)} ${problem}`, attribute: attrName };
   }
   if (name === 'style') {
-    if (el.childNodes.some((child) => child.nodeName !== '#text')) return 'markup inside a <style> element';
+    if (el.childNodes.some((child) => child.nodeName !== '#text')) return { phrase: 'markup inside a <style> element' };
     const css = el.childNodes.map((child) => ('value' in child ? child.value : '')).join('');
     const problem = findCssProblem(css, 'stylesheet', checkUrl);
-    if (problem) return `${problem} in a <style> element`;
+    if (problem) return { phrase: `${problem} in a <style> element` };
   }
   return null;
 }

@@ -82,9 +82,11 @@ describe('overview and statistics', () => {
     expect(res.body.customer).toEqual({ id: ids.a, name: 'Alpha Portal GmbH' });
     expect(res.body.activeCampaigns).toBe(1);
     const points = res.body.last7Days.points as Array<{ t: string; served: number }>;
-    expect(points.map((p) => p.t.slice(0, 10))).toEqual(['2026-03-04', '2026-03-05', '2026-03-06', '2026-03-07', '2026-03-08', '2026-03-09', '2026-03-10']);
-    expect(points[4]).toMatchObject({ t: '2026-03-08T00:00:00.000Z', served: 2, impressions: 1, clicks: 1 });
-    expect(points[6]).toMatchObject({ t: '2026-03-10T00:00:00.000Z', served: 1, impressions: 1, clicks: 0 });
+    // Days of the operator time zone (Europe/Berlin by default, UTC+1 in March): each starts at 23:00 UTC the evening before.
+    expect(res.body.timeZone).toBe('Europe/Berlin');
+    expect(points.map((p) => p.t)).toEqual(['03', '04', '05', '06', '07', '08', '09'].map((d) => `2026-03-${d}T23:00:00.000Z`));
+    expect(points[4]).toMatchObject({ t: '2026-03-07T23:00:00.000Z', served: 2, impressions: 1, clicks: 1 });
+    expect(points[6]).toMatchObject({ t: '2026-03-09T23:00:00.000Z', served: 1, impressions: 1, clicks: 0 });
     expect(res.body.last7Days.totals).toEqual({ served: 3, impressions: 2, clicks: 1, ctr: 0.5 });
   });
 

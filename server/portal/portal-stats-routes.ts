@@ -37,6 +37,7 @@ export function registerPortalStatsRoutes(ctx: AppContext, portal: Router<Portal
     const totals = points.reduce((a, p) => ({ served: a.served + p.served, impressions: a.impressions + p.impressions, clicks: a.clicks + p.clicks }), { served: 0, impressions: 0, clicks: 0 });
     return {
       customer: { id: customer.id, name: customer.name },
+      timeZone: stats.timeZone,
       activeCampaigns: campaigns.countRunning(customer.id, now),
       last7Days: { points, totals: { ...totals, ctr: totals.impressions > 0 ? totals.clicks / totals.impressions : 0 } },
     };

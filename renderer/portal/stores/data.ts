@@ -2,6 +2,7 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { Campaign } from '../../../common/schemas/campaign';
 import { apiGet } from '../../src/api/client';
+import { operatorTimeZone } from '../../src/composables/operator-zone';
 import { fetchAll } from '../../src/stores/paged-list';
 import { requestState } from '../../src/stores/request-state';
 import type { PortalCampaignDetail, PortalCreative, PortalOverview, PortalSite } from '../../../common/schemas/portal';
@@ -17,6 +18,8 @@ export const usePortalDataStore = defineStore('portal-data', () => {
 
   async function loadOverview(): Promise<void> {
     overview.value = (await run(() => apiGet<PortalOverview>('/portal-api/overview'))) ?? null;
+    // Dates on the portal's pages are the server's days, shown in its zone.
+    if (overview.value?.timeZone) operatorTimeZone.value = overview.value.timeZone;
   }
 
   async function loadCampaigns(): Promise<void> {

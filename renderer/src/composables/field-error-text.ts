@@ -14,7 +14,7 @@ export function fieldErrorText(detail: ErrorDetail, locale: string, t: Translate
   const p = detail.params ?? {};
   if (detail.code === 'custom') {
     if (custom) return t(custom);
-    if (typeof p.key === 'string' && te(`validation.checks.${p.key}`)) return t(`validation.checks.${p.key}`, p);
+    if (typeof p.key === 'string' && te(`validation.checks.${p.key}`)) return t(`validation.checks.${p.key}`, { ...p, found: htmlFound(p, t) });
   }
   const n = (v: unknown) => Number(v);
   switch (detail.code) {
@@ -41,4 +41,10 @@ export function fieldErrorText(detail: ErrorDetail, locale: string, t: Translate
     default:
       return t('validation.invalid');
   }
+}
+
+/** Where an HTML creative's check found the problem (element, attribute), as a sentence or nothing. */
+function htmlFound(p: NonNullable<ErrorDetail['params']>, t: Translate): string {
+  if (typeof p.element !== 'string') return '';
+  return typeof p.attribute === 'string' ? t('validation.htmlFound.attribute', p) : t('validation.htmlFound.element', p);
 }
