@@ -30,7 +30,7 @@ import type { SealingService } from './sealing/sealing-service';
 import { registerStatsRoutes } from './stats/stats-feature';
 import { registerStatementRoutes } from './invoicing/statement-routes';
 import { registerForecastRoutes } from './forecast/forecast-routes';
-import { targetingClock } from './delivery/local-clock';
+import { targetingClock } from '../common/local-clock';
 import { StatsService } from './stats/stats-service';
 import { UserRepo } from './users/user-repo';
 

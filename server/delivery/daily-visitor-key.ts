@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { HmacSha256 } from './hmac-sha256';
-import { DayClock, DEFAULT_TIME_ZONE } from './local-clock';
+import { DayClock, DEFAULT_TIME_ZONE } from '../../common/local-clock';
 
 /** Bytes of the user agent that enter the hash; longer ones are cut (no browser sends more). */
 const MAX_USER_AGENT_BYTES = 512;

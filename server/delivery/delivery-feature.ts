@@ -5,7 +5,7 @@ import type { StatsService } from '../stats/stats-service';
 import { notFound } from '../http/http-error';
 import { DailyVisitorKey } from './daily-visitor-key';
 import { checkAllCampaigns, checkCampaign, checkZone, DeliveryCheckRepo, type CheckMoment } from './delivery-check';
-import { LocalClock } from './local-clock';
+import { LocalClock } from '../../common/local-clock';
 import { CLICK_TTL_HOURS, DeliveryService, IMPRESSION_TTL_HOURS } from './delivery-service';
 import { registerDeliveryRoutes } from './delivery-routes';
 import { SeenDecisions } from './seen-decisions';

@@ -9,7 +9,7 @@ import { MAX_PAGE_PLACEMENTS } from '../../common/schemas/decisions';
 import { decide, decideExcluding, excludeChosen, type PageExclusions, type RequestFacts } from './decide';
 import { hashWords, type DailyVisitorKey } from './daily-visitor-key';
 import { classifyUserAgent, DEVICE_BITS } from './device-class';
-import type { LocalClock } from './local-clock';
+import type { LocalClock } from '../../common/local-clock';
 import type { SeenDecisions } from './seen-decisions';
 import type { TokenClaims, TokenSigner } from './tokens';
 import type { VisitorProbe } from './visitor-caps';

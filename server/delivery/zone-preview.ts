@@ -15,7 +15,7 @@ import type { DeliveryCheckRepo } from './delivery-check';
 import { parseKeywords } from './delivery-service';
 import { DEVICE_BITS } from './device-class';
 import { previewPage } from './frame-page';
-import type { LocalClock } from './local-clock';
+import type { LocalClock } from '../../common/local-clock';
 import type { Candidate, ZoneSnapshot } from './zone-snapshot';
 
 const querySchema = z.strictObject({

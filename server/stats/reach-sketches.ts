@@ -1,4 +1,4 @@
-import type { DayClock } from '../delivery/local-clock';
+import type { DayClock } from '../../common/local-clock';
 import type { ReachRepo } from './reach-repo';
 import { readSketch } from './reach-repo';
 import { HyperLogLog } from './hyperloglog';

@@ -14,7 +14,7 @@ import { HyperLogLog } from './hyperloglog';
 import { readSketch } from './reach-repo';
 import type { ReportRepo, ReportRow } from './report-repo';
 import { nextDayStartMs } from '../../common/local-time';
-import type { DayClock } from '../delivery/local-clock';
+import type { DayClock } from '../../common/local-clock';
 import { forEachRevenue, priceHistories, revenueEur, revenueSegments } from './revenue';
 import type { ReachSource } from './stats-query';
 

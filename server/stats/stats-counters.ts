@@ -1,4 +1,4 @@
-import { DayClock, DEFAULT_TIME_ZONE } from '../delivery/local-clock';
+import { DayClock, DEFAULT_TIME_ZONE } from '../../common/local-clock';
 import type { RollupDelta } from './stats-repo';
 
 const HOUR_MS = 3_600_000;

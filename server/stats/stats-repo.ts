@@ -1,7 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { StatsDimension } from '../../common/schemas/stats';
 import { nextDayStartMs } from '../../common/local-time';
-import type { DayClock } from '../delivery/local-clock';
+import type { DayClock } from '../../common/local-clock';
 import type { Db } from '../store/database';
 import type { RevenueSegment } from './revenue';
 import { revenueSums } from './revenue-sql';

@@ -1,5 +1,5 @@
 import type { AppContext } from '../app-context';
-import { DayClock, operatorTimeZone } from '../delivery/local-clock';
+import { DayClock, operatorTimeZone } from '../../common/local-clock';
 import { StatsCounters } from './stats-counters';
 import { ReachRepo } from './reach-repo';
 import { ReachSketches } from './reach-sketches';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { classifyUserAgent } from '../device-class';
-import { LocalClock } from '../local-clock';
+import { LocalClock } from '../../../common/local-clock';
 import { TokenSigner, tokenTail } from '../tokens';
 
 describe('classifyUserAgent', () => {

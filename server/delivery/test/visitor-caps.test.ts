@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DailyVisitorKey, hashWords } from '../daily-visitor-key';
-import { DayClock } from '../local-clock';
+import { DayClock } from '../../../common/local-clock';
 import { VisitorCaps, VisitorProbe } from '../visitor-caps';
 
 const T = Date.parse('2025-06-02T23:59:59Z');

@@ -7,7 +7,7 @@ import { CampaignServed } from '../../stats/stats-counters';
 import { GOAL_CLICKS, GOAL_SERVED, GOAL_VIEWABLE, isEligible, whyNot, type RequestFacts } from '../decide';
 import { DailyVisitorKey } from '../daily-visitor-key';
 import { DEVICE_BITS } from '../device-class';
-import { DayClock } from '../local-clock';
+import { DayClock } from '../../../common/local-clock';
 import { VisitorCaps, VisitorProbe } from '../visitor-caps';
 import type { CampaignRule } from '../zone-snapshot';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dayStartMs } from '../../../common/local-time';
 import { DailyVisitorKey } from '../../delivery/daily-visitor-key';
-import { DayClock } from '../../delivery/local-clock';
+import { DayClock } from '../../../common/local-clock';
 import { refreshIndex, Seeder, testClock } from '../../delivery/test/seed';
 import { signInAs, type AdminClient } from '../../test/admin-client';
 import { startTestApp, type TestApp } from '../../test/test-app';

@@ -1,4 +1,4 @@
-import { DEFAULT_TIME_ZONE, dayStartMs, isTimeZone, nextDayStartMs } from '../../common/local-time';
+import { DEFAULT_TIME_ZONE, dayStartMs, isTimeZone, nextDayStartMs } from './local-time';
 
 export { DEFAULT_TIME_ZONE };
 
