@@ -226,6 +226,7 @@ export const de = {
     uploaded: 'Bild hochgeladen ({w} × {h} px).', imageHint: 'PNG, JPEG, GIF oder WebP, höchstens 2 MiB. Größe wird aus dem Bild übernommen.',
     htmlHint: 'Nur eigene Inhalte: keine Skripte, Bilder oder Schriften von Dritten.', preview: 'Vorschau', htmlPreview: 'HTML-Vorschau (abgeschottet, ohne Skripte)',
     created: 'Werbemittel angelegt.', caption: 'Werbemittel', statuses: { active: 'aktiv', paused: 'pausiert' }, sizeHint: 'Muss zur Werbefläche passen.', pause: 'Pausieren', resume: 'Fortsetzen',
+    allArchived: 'Alle Werbemittel dieser Kampagne sind archiviert („Archivierte anzeigen“ blendet sie ein).',
     editNamed: 'Werbemittel „{name}“ bearbeiten', archiveNamed: 'Werbemittel „{name}“ archivieren', restoreNamed: 'Werbemittel „{name}“ wiederherstellen',
     tooLarge: 'Die Datei ist größer als 2 MiB.', wrongType: 'Bitte eine PNG-, JPEG-, GIF- oder WebP-Datei wählen.',
   },

@@ -227,6 +227,7 @@ export const en: Messages = {
     uploaded: 'Image uploaded ({w} × {h} px).', imageHint: 'PNG, JPEG, GIF or WebP, at most 2 MiB. The size is taken from the image.',
     htmlHint: 'Own content only: no scripts, images or fonts from third parties.', preview: 'Preview', htmlPreview: 'HTML preview (sandboxed, no scripts)',
     created: 'Creative created.', caption: 'Creatives', statuses: { active: 'active', paused: 'paused' }, sizeHint: 'Must match the zone.', pause: 'Pause', resume: 'Resume',
+    allArchived: 'All creatives of this campaign are archived (“Show archived” shows them).',
     editNamed: 'Edit creative “{name}”', archiveNamed: 'Archive creative “{name}”', restoreNamed: 'Restore creative “{name}”',
     tooLarge: 'The file is larger than 2 MiB.', wrongType: 'Choose a PNG, JPEG, GIF or WebP file.',
   },
