@@ -197,7 +197,7 @@ export const de = {
   },
   sites: {
     title: 'Websites & Apps', detailTitle: 'Website/App', new: 'Neue Website/App', empty: 'Noch keine Websites oder Apps.', caption: 'Websites und Apps',
-    kinds: { site: 'Website', app: 'App' }, domainHint: 'z. B. news.example oder com.example.app – ohne https:// und Pfad.', created: 'Angelegt.',
+    kinds: { site: 'Website', app: 'App' }, domainHint: 'z. B. news.example oder com.example.app – ohne https:// und Pfad.', notesHint: 'Nur intern sichtbar, z. B. Ansprechperson beim Publisher oder Platzierungsregeln.', created: 'Angelegt.',
     zones: 'Werbeflächen', newZone: 'Neue Werbefläche', noZones: 'Noch keine Werbeflächen.', zoneCreated: 'Werbefläche angelegt.',
     jsTag: 'JavaScript-Tag', iframeTitle: 'Anzeige', iframeTag: 'iframe-Einbindung', copyJs: 'JS-Tag kopieren', copyIframe: 'iframe kopieren',
     pageTag: 'Seiten-Tag (empfohlen)', pageScript: 'Einmal pro Seite, z. B. vor </body>', pageIns: 'Dort, wo die Anzeige dieser Werbefläche erscheinen soll',
@@ -227,6 +227,8 @@ export const de = {
     uploaded: 'Bild hochgeladen ({w} × {h} px).', imageHint: 'PNG, JPEG, GIF oder WebP, höchstens 2 MiB. Größe wird aus dem Bild übernommen.',
     htmlHint: 'Nur eigene Inhalte: keine Skripte, Bilder oder Schriften von Dritten.', preview: 'Vorschau', htmlPreview: 'HTML-Vorschau (abgeschottet, ohne Skripte)',
     created: 'Werbemittel angelegt.', caption: 'Werbemittel', statuses: { active: 'aktiv', paused: 'pausiert' }, sizeHint: 'Muss zur Werbefläche passen.', pause: 'Pausieren', resume: 'Fortsetzen',
+    allArchived: 'Alle Werbemittel dieser Kampagne sind archiviert („Archivierte anzeigen“ blendet sie ein).',
+    editNamed: 'Werbemittel „{name}“ bearbeiten', archiveNamed: 'Werbemittel „{name}“ archivieren', restoreNamed: 'Werbemittel „{name}“ wiederherstellen',
     tooLarge: 'Die Datei ist größer als 2 MiB.', wrongType: 'Bitte eine PNG-, JPEG-, GIF- oder WebP-Datei wählen.',
   },
   delivery: {
@@ -271,6 +273,10 @@ export const de = {
     editSite: 'Website/App bearbeiten', editZone: 'Werbefläche bearbeiten',
     sizeLocked: 'Die Größe ist fest, weil in dieser Werbefläche schon Anzeigen ausgeliefert wurden. Für eine andere Größe bitte eine neue Werbefläche anlegen.',
     editCreative: 'Werbemittel bearbeiten', replaceImage: 'Bild ersetzen (gleiche Größe, {size})',
+    saving: 'Wird gespeichert …', savedNamed: 'Änderungen an „{name}“ gespeichert.',
+    confirmArchiveSite: 'Website/App „{name}“ archivieren? Ihre Werbeflächen liefern dann nichts mehr aus, und sie wird in der Liste ausgeblendet; Statistiken und Abrechnungen bleiben erhalten.',
+    confirmArchiveCreative: 'Werbemittel „{name}“ archivieren? Es wird nicht mehr ausgeliefert und in der Liste ausgeblendet; seine Statistik bleibt erhalten.',
+    siteArchivedNote: 'Diese Website/App ist seit {date} archiviert: Ihre Werbeflächen liefern nichts aus. Ändern lässt sie sich erst nach dem Wiederherstellen.',
     bulk: {
       label: 'Sammelaktion für ausgewählte Kampagnen', select: '„{name}“ auswählen', selectAll: 'Alle auf dieser Seite auswählen', selected: '{n} ausgewählt',
       pause: 'Pausieren', resume: 'Fortsetzen', archive: 'Archivieren',

@@ -198,7 +198,7 @@ export const en: Messages = {
   },
   sites: {
     title: 'Sites & apps', detailTitle: 'Site/app', new: 'New site/app', empty: 'No sites or apps yet.', caption: 'Sites and apps',
-    kinds: { site: 'Website', app: 'App' }, domainHint: 'e.g. news.example or com.example.app – without https:// or path.', created: 'Created.',
+    kinds: { site: 'Website', app: 'App' }, domainHint: 'e.g. news.example or com.example.app – without https:// or path.', notesHint: 'Only visible in the console, e.g. the publisher’s contact person or placement rules.', created: 'Created.',
     zones: 'Zones', newZone: 'New zone', noZones: 'No zones yet.', zoneCreated: 'Zone created.',
     jsTag: 'JavaScript tag', iframeTitle: 'Advertisement', iframeTag: 'iframe snippet', copyJs: 'Copy JS tag', copyIframe: 'Copy iframe',
     pageTag: 'Page tag (recommended)', pageScript: 'Once per page, e.g. before </body>', pageIns: 'Where this zone’s ad should appear',
@@ -228,6 +228,8 @@ export const en: Messages = {
     uploaded: 'Image uploaded ({w} × {h} px).', imageHint: 'PNG, JPEG, GIF or WebP, at most 2 MiB. The size is taken from the image.',
     htmlHint: 'Own content only: no scripts, images or fonts from third parties.', preview: 'Preview', htmlPreview: 'HTML preview (sandboxed, no scripts)',
     created: 'Creative created.', caption: 'Creatives', statuses: { active: 'active', paused: 'paused' }, sizeHint: 'Must match the zone.', pause: 'Pause', resume: 'Resume',
+    allArchived: 'All creatives of this campaign are archived (“Show archived” shows them).',
+    editNamed: 'Edit creative “{name}”', archiveNamed: 'Archive creative “{name}”', restoreNamed: 'Restore creative “{name}”',
     tooLarge: 'The file is larger than 2 MiB.', wrongType: 'Choose a PNG, JPEG, GIF or WebP file.',
   },
   delivery: {
@@ -272,6 +274,10 @@ export const en: Messages = {
     editSite: 'Edit site/app', editZone: 'Edit zone',
     sizeLocked: 'The size is fixed because ads have been served in this zone. Create a new zone for another size.',
     editCreative: 'Edit creative', replaceImage: 'Replace image (same size, {size})',
+    saving: 'Saving …', savedNamed: 'Changes to “{name}” saved.',
+    confirmArchiveSite: 'Archive the site/app “{name}”? Its zones then serve nothing and it is hidden in the list; statistics and statements are kept.',
+    confirmArchiveCreative: 'Archive the creative “{name}”? It is no longer served and is hidden in the list; its statistics are kept.',
+    siteArchivedNote: 'This site/app has been archived since {date}: its zones serve nothing. It can only be changed after restoring it.',
     bulk: {
       label: 'Bulk action for selected campaigns', select: 'Select “{name}”', selectAll: 'Select all on this page', selected: '{n} selected',
       pause: 'Pause', resume: 'Resume', archive: 'Archive',

@@ -6,7 +6,7 @@ import { apiPatch, apiPost } from '../api/client';
 import { fetchAll } from './paged-list';
 import { requestState } from './request-state';
 
-/** The creatives of one campaign, image upload (raw body, with progress), create and pause/resume. */
+/** The creatives of one campaign (archived ones too, marked), image upload (raw body, with progress), create, edit, archive/restore. */
 export const useCreativeStore = defineStore('creative', () => {
   const items = ref<Creative[]>([]);
   const uploadProgress = ref<number | null>(null);
@@ -14,7 +14,7 @@ export const useCreativeStore = defineStore('creative', () => {
 
   async function load(campaignId: string): Promise<void> {
     items.value = [];
-    items.value = (await run(() => fetchAll<Creative>('/api/creatives', { campaignId }))) ?? [];
+    items.value = (await run(() => fetchAll<Creative>('/api/creatives', { campaignId, archived: 'include' }))) ?? [];
   }
 
   /** Uploads an image file as the raw request body; `uploadProgress` goes 0–100 meanwhile. */
@@ -40,10 +40,19 @@ export const useCreativeStore = defineStore('creative', () => {
     return created;
   }
 
-  async function update(id: string, patch: CreativePatch): Promise<void> {
+  /** Saves a change (status, texts, a same-size image); field problems come back in `error.details`. */
+  async function update(id: string, patch: CreativePatch): Promise<Creative | undefined> {
     const saved = await run(() => apiPatch<Creative>(`/api/creatives/${encodeURIComponent(id)}`, patch));
     if (saved) items.value = items.value.map((c) => (c.id === saved.id ? saved : c));
+    return saved;
   }
 
-  return { items, uploadProgress, loading, error, load, upload, create, update };
+  /** Archives or restores a creative; it stays in the list, marked. */
+  async function setArchived(id: string, archive: boolean): Promise<Creative | undefined> {
+    const saved = await run(() => apiPost<Creative>(`/api/creatives/${encodeURIComponent(id)}/${archive ? 'archive' : 'restore'}`, {}));
+    if (saved) items.value = items.value.map((c) => (c.id === saved.id ? saved : c));
+    return saved;
+  }
+
+  return { items, uploadProgress, loading, error, load, upload, create, update, setArchived };
 });

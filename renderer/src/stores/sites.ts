@@ -2,7 +2,7 @@ import { defineStore } from 'pinia';
 import { reactive, ref } from 'vue';
 import type { ConsoleConfig } from '../../../common/schemas/console-config';
 import type { CustomerView } from '../../../common/schemas/customer';
-import type { Site, SiteCreate } from '../../../common/schemas/site';
+import type { Site, SiteCreate, SitePatch } from '../../../common/schemas/site';
 import type { Zone, ZoneCreate, ZonePatch } from '../../../common/schemas/zone';
 import { apiGet, apiPatch, apiPost } from '../api/client';
 import { fetchAll, pagedList } from './paged-list';
@@ -36,6 +36,20 @@ export const useSiteStore = defineStore('site', () => {
     return run(() => apiPost<Site>('/api/sites', input));
   }
 
+  /** Saves a change to the open site; field problems come back in `error.details`. */
+  async function update(id: string, patch: SitePatch): Promise<Site | undefined> {
+    const site = await run(() => apiPatch<Site>(`/api/sites/${encodeURIComponent(id)}`, patch));
+    if (site) current.value = site;
+    return site;
+  }
+
+  /** Archives or restores the open site; its zones then serve nothing (or again). */
+  async function setArchived(id: string, archive: boolean): Promise<Site | undefined> {
+    const site = await run(() => apiPost<Site>(`/api/sites/${encodeURIComponent(id)}/${archive ? 'archive' : 'restore'}`, {}));
+    if (site) current.value = site;
+    return site;
+  }
+
   async function createZone(input: ZoneCreate): Promise<Zone | undefined> {
     const zone = await run(() => apiPost<Zone>('/api/zones', input));
     if (zone) zones.value = [zone, ...zones.value];
@@ -55,5 +69,5 @@ export const useSiteStore = defineStore('site', () => {
     return zone;
   }
 
-  return { updateZone, setZoneArchived, list, current, zones, owner, deliveryBaseUrl, loading, error, open, loadConfig, create, createZone };
+  return { update, setArchived, updateZone, setZoneArchived, list, current, zones, owner, deliveryBaseUrl, loading, error, open, loadConfig, create, createZone };
 });
