@@ -47,9 +47,9 @@ describe('a campaign that will not deliver says why until it is fixed', () => {
     await page.getByTestId('nav-campaigns').click();
     await expectHeading(page, 'Kampagnen');
     const row = (name: string) => page.getByRole('row', { name: new RegExp(name) });
-    await expect.poll(() => row('Sommeraktion').locator('td.delivery').textContent()).toContain('liefert nicht aus: Die Kampagne ist mit keiner Zone verknüpft.');
+    await expect.poll(() => row('Sommeraktion').locator('td.delivery').textContent()).toContain('liefert nicht aus: Die Kampagne ist mit keiner Werbefläche verknüpft.');
     expect(await row('Leaderboard-Aktion').locator('td.delivery').textContent()).toContain(
-      'liefert nicht aus: Kein aktives Werbemittel hat die Größe einer verknüpften Zone (300×250); die aktiven haben 728×90.',
+      'liefert nicht aus: Kein aktives Werbemittel hat die Größe einer verknüpften Werbefläche (300×250); die aktiven haben 728×90.',
     );
     expect((await row('Dauerbrenner').locator('td.delivery').textContent())?.trim()).toBe('liefert aus');
     expect(await row('Leaderboard-Aktion').textContent()).toMatch(/0,00\s%/); // goal progress of a goal with nothing served
@@ -59,11 +59,11 @@ describe('a campaign that will not deliver says why until it is fixed', () => {
     await expectHeading(page, 'Sommeraktion');
     const check = page.locator('.delivery-check');
     await expect.poll(() => check.getAttribute('data-delivery')).toBe('will_not_deliver');
-    expect(await check.locator('[data-reason="no_zone"]').textContent()).toContain('Die Kampagne ist mit keiner Zone verknüpft.');
+    expect(await check.locator('[data-reason="no_zone"]').textContent()).toContain('Die Kampagne ist mit keiner Werbefläche verknüpft.');
     await screenshot(page, '61-campaign-delivery-check-de');
 
     // The fix: the link opens the form, the zone is linked, the check turns to "liefert aus".
-    await check.getByRole('link', { name: 'Zone hinzufügen' }).click();
+    await check.getByRole('link', { name: 'Werbefläche hinzufügen' }).click();
     await expectHeading(page, 'Kampagne bearbeiten');
     await page.getByLabel('Medium Rectangle (300 × 250)').check();
     await page.getByRole('button', { name: 'Speichern' }).click();

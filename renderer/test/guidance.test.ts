@@ -148,12 +148,12 @@ describe('guidance in the console', () => {
     // A zone has no page of its own: its name links to its site's page.
     await page.getByTestId('audit-filter-kind').selectOption('zone');
     await page.getByTestId('audit-filter-apply').click();
-    await expect.poll(() => page.getByTestId('audit-action').allTextContents()).toEqual(['Zone angelegt']);
+    await expect.poll(() => page.getByTestId('audit-action').allTextContents()).toEqual(['Werbefläche angelegt']);
     expect(await page.getByTestId('audit-target').getByRole('link', { name: 'Seitenleiste' }).getAttribute('href')).toMatch(/^\/sites\/sit_/);
     // The URL keeps the filter: a reload shows the same entries.
     expect(new URL(page.url()).searchParams.get('targetKind')).toBe('zone');
     await page.reload();
-    await expect.poll(() => page.getByTestId('audit-action').allTextContents()).toEqual(['Zone angelegt']);
+    await expect.poll(() => page.getByTestId('audit-action').allTextContents()).toEqual(['Werbefläche angelegt']);
     expect(await page.getByTestId('audit-filter-kind').inputValue()).toBe('zone');
     expectCleanPage(watch);
   }, 60_000);

@@ -102,6 +102,43 @@ describe('zone tools', () => {
     expectCleanPage(watch);
   }, 120_000);
 
+  it('says for every campaign of the zone whether it would serve there now, and why not, until fixed', async () => {
+    const api = await signInAs(h.app, 'admin');
+    const customerId = (expectStatus(await api.get(`/api/sites/${siteId}`), 200) as { customerId: string }).customerId;
+    const paused = expectStatus(await api.post('/api/campaigns', {
+      customerId, name: 'Winterpause', startsAt: new Date(Date.now() - DAY).toISOString(), endsAt: new Date(Date.now() + 30 * DAY).toISOString(), status: 'paused', priority: 9, zoneIds: [zoneId],
+    }), 201);
+    const asset = await uploadPng(api, 300, 250);
+    expectStatus(await api.post('/api/creatives', { campaignId: paused.id, name: 'Schneeschuhe', width: 300, height: 250, assetId: asset.id, landingUrl: 'https://shop.nordlicht.example/winter', alt: 'Schneeschuhe' }), 201);
+
+    const { page, watch } = await h.newPage([new URL(h.app.deliveryUrl).origin]);
+    await signIn(page, watch, h.app.adminUrl, 'ada@example.test', PASSWORD);
+    await page.goto(`${h.app.adminUrl}/zones/${zoneId}/preview`);
+    const check = page.getByTestId('zone-delivery-check');
+    const row = (name: string) => check.locator('tr', { has: page.getByRole('link', { name, exact: true }) });
+    await expect.poll(() => row('Winterpause').getAttribute('data-delivery')).toBe('will_not_deliver');
+    expect(await row('Winterpause').locator('[data-reason="not_active"]').textContent()).toBe('Die Kampagne hat den Status „pausiert“, nicht aktiv.');
+    // The keyword campaign has the higher priority and wins (request conditions aside); the house ad is outranked.
+    expect(await row('Sportwoche').getAttribute('data-delivery')).toBe('delivering');
+    expect(await row('Sportwoche').textContent()).toMatch(/100\s?%\s*gewinnt jetzt/);
+    expect(await row('Hausanzeige').textContent()).toContain('Eine Kampagne mit höherer Priorität geht vor.');
+    await screenshot(page, '87-zone-delivery-check-de');
+
+    // Fixed elsewhere (resumed): the check says so once asked again, and the paused campaign now wins.
+    expectStatus(await api.request('PATCH', `/api/campaigns/${paused.id}`, { json: { status: 'active' } }), 200);
+    await check.getByTestId('zone-check-recheck').click();
+    await expect.poll(() => row('Winterpause').getAttribute('data-delivery')).toBe('delivering');
+    expect(await row('Winterpause').textContent()).toContain('gewinnt jetzt');
+    expect(await row('Sportwoche').textContent()).toContain('Eine Kampagne mit höherer Priorität geht vor.');
+
+    await page.getByTestId('locale-switch').selectOption('en');
+    await expect.poll(() => check.getByRole('heading').textContent()).toBe('Delivery check of this zone');
+    expect(await row('Winterpause').textContent()).toContain('wins now');
+    await screenshot(page, '88-zone-delivery-check-en');
+    expectStatus(await api.request('PATCH', `/api/campaigns/${paused.id}`, { json: { status: 'paused' } }), 200);
+    expectCleanPage(watch);
+  }, 120_000);
+
   it('shows the share of the free forecast a goal needs, and warns on overbooking and missing history', async () => {
     const { page, watch } = await h.newPage();
     await signIn(page, watch, h.app.adminUrl, 'ada@example.test', PASSWORD);
