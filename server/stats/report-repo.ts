@@ -2,7 +2,7 @@ import type { Statement } from 'better-sqlite3';
 import { REPORT_DIMENSIONS, type ReportDimension, type ReportFilters } from '../../common/schemas/stats';
 import type { Db } from '../store/database';
 import type { RevenueSegment } from './revenue';
-import { revenueSums, type RevenueSumRow } from './revenue-sql';
+import { revenueSums, type DailyRollup, type RevenueSumRow } from './revenue-sql';
 import type { PriceHistoryRow, RevenueCountRow } from './stats-repo';
 
 /** Counts of one bucket and series key of a report. */
@@ -34,6 +34,19 @@ const COLUMN: Readonly<Record<ReportDimension, string>> = {
   customer: 'c.customer_id', campaign: 's.campaign_id', creative: 's.creative_id', site: 's.site_id', zone: 's.zone_id', country: 's.country',
 };
 
+/** Dimensions only the full rollups carry; without them a daily report reads `stats_campaign_daily` (campaign × day). */
+const FINE_DIMENSIONS: readonly ReportDimension[] = ['creative', 'site', 'zone', 'country'];
+
+/**
+ * The daily rollup a report reads — the one place that decides it: the narrow campaign-daily one
+ * when no filter and no breakdown names creative, site, zone or country (customer joins through
+ * the campaign), else the full one.
+ */
+export function dailyRollupFor(filters: ReportFilters, by: readonly ReportDimension[]): DailyRollup {
+  const fine = FINE_DIMENSIONS.some((d) => by.includes(d) || (filters[d]?.length ?? 0) > 0);
+  return fine ? 'stats_daily' : 'stats_campaign_daily';
+}
+
 /** A report's SQL text and the parameters to bind, in order. */
 interface Shape {
   name: string;
@@ -43,7 +56,7 @@ interface Shape {
 }
 
 /**
- * SQL of reports across campaigns: one grouped query over `stats_hourly` per request. Filter
+ * SQL of reports across campaigns: one grouped query over a rollup per request. Filter
  * values are always bound; only the shape (which dimensions, how many values each, the bucket
  * size from a fixed table) reaches the SQL text, and each shape is prepared once.
  */
@@ -55,14 +68,14 @@ export class ReportRepo {
   /**
    * Sums per bucket and per key (the `by` columns joined with `separator`) for [from, to) in unix
    * seconds: hourly buckets from the hourly rollup, daily ones (operator-local days, `from` and
-   * `to` local midnights) from the daily rollup.
+   * `to` local midnights) from a daily rollup (see dailyRollupFor).
    */
   rows(filters: ReportFilters, by: readonly ReportDimension[], from: number, to: number, granularity: 'hour' | 'day', separator: string): ReportRow[] {
     const shape = this.shape(filters, by);
     const key = keyExpr(by, separator);
-    const [table, time] = granularity === 'day' ? ['stats_daily', 'day'] : ['stats_hourly', 'hour'];
+    const [table, time] = granularity === 'day' ? [dailyRollupFor(filters, by), 'day'] : ['stats_hourly', 'hour'];
     return this.cached(
-      `rows:${granularity}:${by.join(',')}:${shape.name}`,
+      `rows:${table}:${by.join(',')}:${shape.name}`,
       `SELECT s.${time} AS bucket, ${key} AS key,
               SUM(s.served) AS served, SUM(s.impressions) AS impressions, SUM(s.clicks) AS clicks,
               SUM(s.viewable) AS viewable, SUM(s.measurable) AS measurable
@@ -75,7 +88,7 @@ export class ReportRepo {
   /** Counted revenue per bucket and key of the given price segments, under the report's filters (see revenueSums). */
   revenue(segments: readonly RevenueSegment[], filters: ReportFilters, by: readonly ReportDimension[], separator: string): RevenueSumRow[] {
     const shape = this.shape(filters, by);
-    return revenueSums(this.db, segments, { key: keyExpr(by, separator), join: shape.join, where: shape.where, params: shape.params });
+    return revenueSums(this.db, segments, { key: keyExpr(by, separator), join: shape.join, where: shape.where, params: shape.params }, dailyRollupFor(filters, by));
   }
 
   /** Price histories of the campaigns the campaign-level filters (customer, campaign) admit, ordered as they take effect. */
