@@ -12,6 +12,7 @@ import { startTestApp, type TestApp } from '../../test/test-app';
 import { migrate, openDatabase } from '../../store/database';
 import { MIGRATIONS } from '../../store/migrations';
 import { dailyRollupFor } from '../report-repo';
+import { CustomerErasureRepo } from '../../privacy/customer-erasure-repo';
 import { StatsRepo } from '../stats-repo';
 
 // Reports that name no creative, site, zone or country read the narrow rollup stats_campaign_daily.
@@ -73,11 +74,11 @@ function expected(by: readonly ReportDimension[], filter: { customer?: string[];
   const rows = app.ctx.db.prepare('SELECT hour, campaign_id AS c, served, impressions, clicks, viewable, measurable FROM stats_hourly').all() as Array<{ hour: number; c: string } & Omit<Counts, 'micros'>>;
   const out: Table = new Map();
   for (const r of rows) {
+    // A campaign that is no more (its customer erased) counts without a customer: under no customer, in no customer's series.
     const customer = customerOf.get(r.c);
-    if (customer === undefined) continue; // rows of other tests' campaigns
-    if (filter.customer && !filter.customer.includes(customer)) continue;
+    if ((filter.customer || by.includes('customer')) && (customer === undefined || (filter.customer && !filter.customer.includes(customer)))) continue;
     if (filter.campaign && !filter.campaign.includes(r.c)) continue;
-    const key = by.map((d) => (d === 'customer' ? customer : r.c)).join(REPORT_KEY_SEPARATOR);
+    const key = by.map((d) => (d === 'customer' ? customer! : r.c)).join(REPORT_KEY_SEPARATOR);
     const k = `${key}\t${new Date(dayStartMs(r.hour * 1000, timeZone)).toISOString()}`;
     const e = out.get(k) ?? zero();
     e.served += r.served;
@@ -134,17 +135,18 @@ async function checkReports(): Promise<void> {
   expect(nonEmpty).toBe(BYS.length * filters().length);
 }
 
-/** The narrow table's rows equal the hourly rows summed per campaign and local day of `timeZone`. */
+/** The narrow table's rows equal the hourly rows summed per campaign and local day of `timeZone`, with the campaign's customer ('' when gone). */
 function checkTable(timeZone: string): void {
-  const stored = app.ctx.db.prepare('SELECT campaign_id AS c, day, served, impressions, clicks, viewable, measurable FROM stats_campaign_daily ORDER BY c, day').all();
+  const customerOf = new Map(campaigns.map((c) => [c.id, c.customerId]));
+  const stored = app.ctx.db.prepare('SELECT campaign_id AS c, day, customer_id AS cu, served, impressions, clicks, viewable, measurable FROM stats_campaign_daily ORDER BY c, day').all();
   const sums = app.ctx.db
     .prepare('SELECT campaign_id AS c, hour, served, impressions, clicks, viewable, measurable FROM stats_hourly')
     .all() as Array<{ c: string; hour: number; served: number; impressions: number; clicks: number; viewable: number; measurable: number }>;
-  const want = new Map<string, { c: string; day: number; served: number; impressions: number; clicks: number; viewable: number; measurable: number }>();
+  const want = new Map<string, { c: string; day: number; cu: string; served: number; impressions: number; clicks: number; viewable: number; measurable: number }>();
   for (const r of sums) {
     const day = dayStartMs(r.hour * 1000, timeZone) / 1000;
     const k = `${r.c}\t${String(day).padStart(12, '0')}`;
-    const e = want.get(k) ?? { c: r.c, day, served: 0, impressions: 0, clicks: 0, viewable: 0, measurable: 0 };
+    const e = want.get(k) ?? { c: r.c, day, cu: customerOf.get(r.c) ?? '', served: 0, impressions: 0, clicks: 0, viewable: 0, measurable: 0 };
     e.served += r.served;
     e.impressions += r.impressions;
     e.clicks += r.clicks;
@@ -205,6 +207,25 @@ describe('stats_campaign_daily, the narrow daily rollup', () => {
     await checkReports();
   });
 
+  it('after a customer is erased, lists its campaigns\' counts under no customer, as the full-table reports do', async () => {
+    const seed = new Seeder(app.ctx.db, clock.now());
+    const gone = seed.customer();
+    const campaign = { id: seed.campaign({ customerId: gone }), customerId: gone };
+    campaigns.push(campaign);
+    flushRandom('2026-03-27T00:00:00Z', '2026-03-29T00:00:00Z');
+    checkTable(BERLIN);
+    new CustomerErasureRepo(app.ctx.db).erase(gone);
+    campaigns.pop();
+    checkTable(BERLIN);
+    await checkReports();
+    // Its counts still add to the totals, under no customer.
+    const [totals, byCustomer] = [await answered('', []), await answered('', ['customer'])];
+    const served = (t: Table) => [...t.values()].reduce((n, c) => n + c.served, 0);
+    const own = app.ctx.db.prepare('SELECT SUM(served) FROM stats_hourly WHERE campaign_id = ?').pluck().get(campaign.id) as number;
+    expect(own).toBeGreaterThan(0);
+    expect(served(totals)).toBe(served(byCustomer) + own);
+  });
+
   it('is what those reports read: a changed row shows in them, not in the full-table report', async () => {
     const c = campaigns[0]!.id;
     const day = H('2026-03-26T23:00:00Z'); // 27 March in Berlin
@@ -227,13 +248,17 @@ describe('migration 019', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ce-m019-'));
     const db = openDatabase(dir, MIGRATIONS.filter((m) => m.version <= 18));
     try {
+      const seed = new Seeder(db, clock.now());
+      const customerId = seed.customer();
+      // Two campaigns that exist (their customer is copied) and one that does not ('').
+      const ids = [seed.campaign({ customerId }), seed.campaign({ customerId }), 'cmp_gone'];
       const insert = db.prepare(
         'INSERT OR IGNORE INTO stats_daily (day, campaign_id, creative_id, zone_id, site_id, country, served, impressions, clicks, viewable, measurable) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       );
       const want = new Map<string, number[]>();
       for (let i = 0; i < 300; i++) {
         const day = H('2026-03-20T23:00:00Z') + random(5) * 86_400;
-        const c = `cmp_${random(3)}`;
+        const c = ids[random(3)]!;
         const counts = [random(50), random(50), random(5), random(50), random(50)];
         const r = insert.run(day, c, `crv_${random(3)}`, `zon_${random(3)}`, 'sit_x', countries[random(countries.length)]!, ...counts);
         if (r.changes === 0) continue; // a key drawn twice
@@ -241,8 +266,13 @@ describe('migration 019', () => {
         want.set(k, (want.get(k) ?? [0, 0, 0, 0, 0]).map((v, j) => v + counts[j]!));
       }
       migrate(db, MIGRATIONS);
-      const stored = db.prepare('SELECT campaign_id, day, served, impressions, clicks, viewable, measurable FROM stats_campaign_daily ORDER BY campaign_id, day').raw().all();
-      expect(stored).toEqual([...want.keys()].sort().map((k) => [k.split('\t')[0], Number(k.split('\t')[1]), ...want.get(k)!]));
+      const stored = db.prepare('SELECT campaign_id, day, customer_id, served, impressions, clicks, viewable, measurable FROM stats_campaign_daily ORDER BY campaign_id, day').raw().all();
+      expect(stored).toEqual(
+        [...want.keys()].sort().map((k) => {
+          const [c, day] = k.split('\t') as [string, string];
+          return [c, Number(day), c === 'cmp_gone' ? '' : customerId, ...want.get(k)!];
+        }),
+      );
     } finally {
       db.close();
       fs.rmSync(dir, { recursive: true, force: true });
