@@ -46,8 +46,8 @@ const FINE_DIMENSIONS: readonly ReportDimension[] = ['creative', 'site', 'zone',
 
 /**
  * The daily rollup a report reads — the one place that decides it: the narrow campaign-daily one
- * when no filter and no breakdown names creative, site, zone or country (customer joins through
- * the campaign), else the full one.
+ * when no filter and no breakdown names creative, site, zone or country (it keeps campaign and
+ * customer), else the full one. Hourly reports always read `stats_hourly`.
  */
 export function dailyRollupFor(filters: ReportFilters, by: readonly ReportDimension[]): DailyRollup {
   const fine = FINE_DIMENSIONS.some((d) => by.includes(d) || (filters[d]?.length ?? 0) > 0);
@@ -70,7 +70,7 @@ interface RollupShape extends Shape {
 }
 
 /**
- * SQL of reports across campaigns: one grouped query over a rollup per request. Filter
+ * SQL of reports across campaigns: one grouped query over a rollup per request (plus revenue). Filter
  * values are always bound; only the shape (which dimensions, how many values each, the bucket
  * size from a fixed table) reaches the SQL text, and each shape is prepared once.
  */
