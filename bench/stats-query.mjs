@@ -3,9 +3,9 @@
 // built server starts — BENCH_CUSTOMERS customers (default 30) with BENCH_CAMPAIGNS campaigns (300)
 // over 60 zones, two creatives each, one rollup row per campaign and hour of the last 365 days
 // (zone, creative and country rotating); the first 200 campaigns belong to the first customer and
-// carry a cpm price that changes mid-year — then starts the server (which builds the daily rollup
+// carry a cpm price that changes mid-year — then starts the server (which builds the daily rollups
 // from the hourly rows, timed), times typical reports and a month's statement over HTTP, signed
-// in, and prints p50/p99 per request (BENCH_RUNS runs each after 2 warm-ups, default 30).
+// in, and prints p50/p95/p99 per request (BENCH_RUNS runs each after 2 warm-ups, default 30).
 // Target: well under 100 ms.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -157,7 +157,7 @@ try {
       if (i >= 2) times.push(performance.now() - started);
       bytes = body.length;
     }
-    console.log(`  ${name.padEnd(44)} p50 ${percentile(times, 50).toFixed(1).padStart(7)} ms  p99 ${percentile(times, 99).toFixed(1).padStart(7)} ms  (${(bytes / 1024).toFixed(0)} KiB)`);
+    console.log(`  ${name.padEnd(44)} p50 ${percentile(times, 50).toFixed(1).padStart(7)} ms  p95 ${percentile(times, 95).toFixed(1).padStart(7)} ms  p99 ${percentile(times, 99).toFixed(1).padStart(7)} ms  (${(bytes / 1024).toFixed(0)} KiB)`);
   }
 } finally {
   if (server) {

@@ -74,17 +74,38 @@ export function localMidnightMs(year: number, month: number, day: number, timeZo
   return at;
 }
 
-/** The start (local midnight) of the day `atMs` falls in. */
-export function dayStartMs(atMs: number, timeZone: string): number {
-  const w = wallTime(atMs, timeZone);
-  return localMidnightMs(w.year, w.month, w.day, timeZone);
+/**
+ * Answers of a pure function of (instant, zone), remembered: a report walks the same days again
+ * and again (its buckets, each campaign's price stretches), and every answer costs four Intl
+ * formatToParts calls. Bounded: past MEMO_MAX answers per zone it starts over.
+ */
+const MEMO_MAX = 20_000;
+function memo(fn: (ms: number, timeZone: string) => number): (ms: number, timeZone: string) => number {
+  const byZone = new Map<string, Map<number, number>>();
+  return (ms, timeZone) => {
+    let m = byZone.get(timeZone);
+    if (!m) byZone.set(timeZone, (m = new Map()));
+    let v = m.get(ms);
+    if (v === undefined) {
+      v = fn(ms, timeZone);
+      if (m.size >= MEMO_MAX) m.clear();
+      m.set(ms, v);
+    }
+    return v;
+  };
 }
 
+/** The start (local midnight) of the day `atMs` falls in. */
+export const dayStartMs: (atMs: number, timeZone: string) => number = memo((atMs, timeZone) => {
+  const w = wallTime(atMs, timeZone);
+  return localMidnightMs(w.year, w.month, w.day, timeZone);
+});
+
 /** The start of the day after the one starting at `startMs` (23, 24 or 25 hours later). */
-export function nextDayStartMs(startMs: number, timeZone: string): number {
+export const nextDayStartMs: (startMs: number, timeZone: string) => number = memo((startMs, timeZone) => {
   const w = wallTime(startMs + DAY_MS / 2, timeZone);
   return localMidnightMs(w.year, w.month, w.day + 1, timeZone);
-}
+});
 
 /** The start of the day `days` days before (negative) or after the day starting at `startMs`. */
 export function addDaysMs(startMs: number, days: number, timeZone: string): number {

@@ -81,12 +81,14 @@ export class CustomerErasureRepo {
 
   /**
    * Deletes a customer and everything about it in one transaction. Statistics rollups stay: they
-   * are pseudonymous aggregates keyed by ids that nothing resolves any more once this has run.
+   * are pseudonymous aggregates keyed by ids that nothing resolves any more once this has run;
+   * the campaign-daily rollup's copy of the customer id is blanked, as the campaigns go.
    */
   erase(id: string): ErasureCounts {
     return this.db.transaction(() => {
       const run = (sql: string) => this.db.prepare(`${MINE} ${sql}`).run({ id }).changes;
       const assetIds = this.db.prepare(`${MINE} ${MY_ASSETS}`).pluck().all({ id }) as string[];
+      this.db.prepare("UPDATE stats_campaign_daily SET customer_id = '' WHERE customer_id = ?").run(id);
       const counts: ErasureCounts = {
         campaignZones: run('DELETE FROM campaign_zones WHERE campaign_id IN (SELECT id FROM my_campaigns) OR zone_id IN (SELECT id FROM my_zones)'),
         creatives: run('DELETE FROM creatives WHERE campaign_id IN (SELECT id FROM my_campaigns)'),

@@ -29,10 +29,30 @@ export interface ReportReachRow {
   registers: Buffer;
 }
 
-/** Where each dimension lives: customer through the campaign (a join), the rest in the rollup row. */
+/** The rollups a report reads. */
+type Rollup = 'stats_hourly' | 'stats_daily' | 'stats_campaign_daily';
+/** The daily rollups: the full one, or the campaign one when nothing finer than the campaign is asked for. */
+export type DailyRollup = Exclude<Rollup, 'stats_hourly'>;
+
+/** Where each dimension lives in the full rollups: customer through the campaign (a join), the rest in the rollup row. */
 const COLUMN: Readonly<Record<ReportDimension, string>> = {
   customer: 'c.customer_id', campaign: 's.campaign_id', creative: 's.creative_id', site: 's.site_id', zone: 's.zone_id', country: 's.country',
 };
+/** In `stats_campaign_daily` the customer is in the row ('' where the join would find no campaign). */
+const NARROW_COLUMN: Readonly<Partial<Record<ReportDimension, string>>> = { customer: 's.customer_id', campaign: 's.campaign_id' };
+
+/** Dimensions only the full rollups carry; without them a daily report reads `stats_campaign_daily` (campaign × day). */
+const FINE_DIMENSIONS: readonly ReportDimension[] = ['creative', 'site', 'zone', 'country'];
+
+/**
+ * The daily rollup a report reads — the one place that decides it: the narrow campaign-daily one
+ * when no filter and no breakdown names creative, site, zone or country (it keeps campaign and
+ * customer), else the full one. Hourly reports always read `stats_hourly`.
+ */
+export function dailyRollupFor(filters: ReportFilters, by: readonly ReportDimension[]): DailyRollup {
+  const fine = FINE_DIMENSIONS.some((d) => by.includes(d) || (filters[d]?.length ?? 0) > 0);
+  return fine ? 'stats_daily' : 'stats_campaign_daily';
+}
 
 /** A report's SQL text and the parameters to bind, in order. */
 interface Shape {
@@ -42,8 +62,15 @@ interface Shape {
   join: string;
 }
 
+/** A report's SQL over one rollup `s`: its filters and join, the series key and the columns to group by besides the bucket. */
+interface RollupShape extends Shape {
+  table: Rollup;
+  key: string;
+  groupBy: string[];
+}
+
 /**
- * SQL of reports across campaigns: one grouped query over `stats_hourly` per request. Filter
+ * SQL of reports across campaigns: one grouped query over a rollup per request (plus revenue). Filter
  * values are always bound; only the shape (which dimensions, how many values each, the bucket
  * size from a fixed table) reaches the SQL text, and each shape is prepared once.
  */
@@ -55,27 +82,29 @@ export class ReportRepo {
   /**
    * Sums per bucket and per key (the `by` columns joined with `separator`) for [from, to) in unix
    * seconds: hourly buckets from the hourly rollup, daily ones (operator-local days, `from` and
-   * `to` local midnights) from the daily rollup.
+   * `to` local midnights) from a daily rollup (see dailyRollupFor).
    */
   rows(filters: ReportFilters, by: readonly ReportDimension[], from: number, to: number, granularity: 'hour' | 'day', separator: string): ReportRow[] {
-    const shape = this.shape(filters, by);
-    const key = keyExpr(by, separator);
-    const [table, time] = granularity === 'day' ? ['stats_daily', 'day'] : ['stats_hourly', 'hour'];
+    const shape = this.rollupShape(granularity === 'day' ? dailyRollupFor(filters, by) : 'stats_hourly', filters, by, separator);
+    const time = granularity === 'day' ? 'day' : 'hour';
+    // Grouped by the columns (not the key text): over stats_campaign_daily's (day, customer, campaign) index the sums need no sort.
     return this.cached(
-      `rows:${granularity}:${by.join(',')}:${shape.name}`,
-      `SELECT s.${time} AS bucket, ${key} AS key,
+      `rows:${shape.table}:${by.join(',')}:${shape.name}`,
+      `SELECT s.${time} AS bucket, ${shape.key} AS key,
               SUM(s.served) AS served, SUM(s.impressions) AS impressions, SUM(s.clicks) AS clicks,
               SUM(s.viewable) AS viewable, SUM(s.measurable) AS measurable
-       FROM ${table} s${shape.join}
+       FROM ${shape.table} s${shape.join}
        WHERE s.${time} >= ? AND s.${time} < ?${shape.where}
-       GROUP BY key, bucket`,
+       GROUP BY ${[`s.${time}`, ...shape.groupBy].join(', ')}`,
     ).all(from, to, ...shape.params) as ReportRow[];
   }
 
   /** Counted revenue per bucket and key of the given price segments, under the report's filters (see revenueSums). */
   revenue(segments: readonly RevenueSegment[], filters: ReportFilters, by: readonly ReportDimension[], separator: string): RevenueSumRow[] {
-    const shape = this.shape(filters, by);
-    return revenueSums(this.db, segments, { key: keyExpr(by, separator), join: shape.join, where: shape.where, params: shape.params });
+    return revenueSums(this.db, segments, {
+      daily: this.rollupShape(dailyRollupFor(filters, by), filters, by, separator),
+      hourly: this.rollupShape('stats_hourly', filters, by, separator),
+    });
   }
 
   /** Price histories of the campaigns the campaign-level filters (customer, campaign) admit, ordered as they take effect. */
@@ -96,7 +125,7 @@ export class ReportRepo {
     const shape = this.shape(filters, by);
     return this.cached(
       `revenue:${by.join(',')}:${shape.name}`,
-      `SELECT s.campaign_id AS campaignId, s.hour AS hour, ${keyExpr(by, separator)} AS key,
+      `SELECT s.campaign_id AS campaignId, s.hour AS hour, ${keyExpr(by.map((d) => COLUMN[d]), separator)} AS key,
               SUM(s.impressions) AS impressions, SUM(s.viewable) AS viewable, SUM(s.clicks) AS clicks
        FROM stats_hourly s${shape.join}
        WHERE s.hour >= ? AND s.hour < ? AND s.campaign_id IN (SELECT campaign_id FROM campaign_prices)${shape.where}
@@ -121,7 +150,29 @@ export class ReportRepo {
     return new Set(stmt.pluck().all(...ids) as string[]);
   }
 
-  /** The WHERE additions, their parameters and the join the filters and breakdown need. */
+  /** The SQL pieces of a report over `table`: filters, join, key and grouping. */
+  private rollupShape(table: Rollup, filters: ReportFilters, by: readonly ReportDimension[], separator: string): RollupShape {
+    if (table !== 'stats_campaign_daily') {
+      const shape = this.shape(filters, by);
+      return { ...shape, table, key: keyExpr(by.map((d) => COLUMN[d]), separator), groupBy: by.map((d) => COLUMN[d]) };
+    }
+    const columns = by.map((d) => NARROW_COLUMN[d]!);
+    const parts: string[] = [];
+    const names: string[] = [];
+    const params: string[] = [];
+    for (const d of REPORT_DIMENSIONS) {
+      const values = filters[d];
+      if (!values || values.length === 0) continue;
+      parts.push(` AND ${NARROW_COLUMN[d]!} IN (${values.map(() => '?').join(', ')})`);
+      names.push(`${d}${values.length}`);
+      params.push(...values);
+    }
+    // As the join to campaigns does on the full rollups: a campaign that is no more has no customer to be listed under.
+    if (by.includes('customer')) parts.push(" AND s.customer_id <> ''");
+    return { table, name: names.join(','), where: parts.join(''), params, join: '', key: keyExpr(columns, separator), groupBy: columns };
+  }
+
+  /** The WHERE additions, their parameters and the join the filters and breakdown need (full rollups, prices, reach). */
   private shape(filters: ReportFilters, by: readonly ReportDimension[], campaignColumn = 's.campaign_id'): Shape {
     const parts: string[] = [];
     const names: string[] = [];
@@ -147,8 +198,8 @@ export class ReportRepo {
 }
 
 /** The series key: the `by` columns joined by the separator (a constant of the code, never input), or '' without a breakdown. */
-function keyExpr(by: readonly ReportDimension[], separator: string): string {
-  if (by.length === 0) return "''";
+function keyExpr(columns: readonly string[], separator: string): string {
+  if (columns.length === 0) return "''";
   if (!/^[|:]$/.test(separator)) throw new Error('unexpected key separator');
-  return by.map((d) => COLUMN[d]).join(` || '${separator}' || `);
+  return columns.join(` || '${separator}' || `);
 }

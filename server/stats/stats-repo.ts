@@ -93,6 +93,7 @@ const DIMENSION_COLUMN: Readonly<Record<StatsDimension, string>> = { creative: '
 export class StatsRepo {
   private readonly upsert;
   private readonly upsertDaily;
+  private readonly upsertCampaignDaily;
   private readonly servedTotalsStmt;
   private readonly summaryStmt;
   private readonly campaignStmt;
@@ -120,6 +121,13 @@ export class StatsRepo {
          served = served + excluded.served, impressions = impressions + excluded.impressions, clicks = clicks + excluded.clicks,
          viewable = viewable + excluded.viewable, measurable = measurable + excluded.measurable`,
     );
+    this.upsertCampaignDaily = db.prepare(
+      `INSERT INTO stats_campaign_daily (campaign_id, day, customer_id, served, impressions, clicks, viewable, measurable)
+       VALUES (?, ?, COALESCE((SELECT customer_id FROM campaigns WHERE id = ?), ''), ?, ?, ?, ?, ?)
+       ON CONFLICT (campaign_id, day) DO UPDATE SET
+         served = served + excluded.served, impressions = impressions + excluded.impressions, clicks = clicks + excluded.clicks,
+         viewable = viewable + excluded.viewable, measurable = measurable + excluded.measurable`,
+    );
     this.servedTotalsStmt = db.prepare(
       `SELECT campaign_id AS campaignId, SUM(served) AS servedTotal, SUM(CASE WHEN hour >= ? THEN served ELSE 0 END) AS servedToday,
               SUM(viewable) AS viewableTotal, SUM(clicks) AS clicksTotal
@@ -144,18 +152,19 @@ export class StatsRepo {
     this.db.transaction(fn)();
   }
 
-  /** Adds one delta to its hourly and its daily rollup row; call inside `transaction`. */
+  /** Adds one delta to its hourly, its daily and its campaign-daily rollup row; call inside `transaction`. */
   add(d: RollupDelta): void {
     this.upsert.run(d.hour, d.campaignId, d.creativeId, d.zoneId, d.siteId, d.country, d.served, d.impressions, d.clicks, d.viewable, d.measurable);
     const day = this.days.dayOf(d.hour * 1000) / 1000;
     this.upsertDaily.run(day, d.campaignId, d.creativeId, d.zoneId, d.siteId, d.country, d.served, d.impressions, d.clicks, d.viewable, d.measurable);
+    this.upsertCampaignDaily.run(d.campaignId, day, d.campaignId, d.served, d.impressions, d.clicks, d.viewable, d.measurable);
   }
 
   /**
-   * Makes `stats_daily` match the configured zone: when it was cut in another zone (or never),
-   * it is rebuilt from the hourly rows, one local day at a time, in one transaction. An hour
-   * belongs to the day its start falls in (zones with half-hour offsets cut days at the hour).
-   * Returns whether it rebuilt.
+   * Makes `stats_daily` (and `stats_campaign_daily`, its narrower twin) match the configured zone:
+   * when it was cut in another zone (or never), it is rebuilt from the hourly rows, one local day
+   * at a time, in one transaction. An hour belongs to the day its start falls in (zones with
+   * half-hour offsets cut days at the hour). Returns whether it rebuilt.
    */
   ensureDaily(): boolean {
     const timeZone = this.days.timeZone;
@@ -177,6 +186,10 @@ export class StatsRepo {
           day = next;
         }
       }
+      this.db.exec(`DELETE FROM stats_campaign_daily;
+        INSERT INTO stats_campaign_daily (campaign_id, day, customer_id, served, impressions, clicks, viewable, measurable)
+        SELECT s.campaign_id, s.day, COALESCE(c.customer_id, ''), SUM(s.served), SUM(s.impressions), SUM(s.clicks), SUM(s.viewable), SUM(s.measurable)
+        FROM stats_daily s LEFT JOIN campaigns c ON c.id = s.campaign_id GROUP BY s.campaign_id, s.day`);
       this.db.prepare('INSERT INTO stats_daily_zone (id, time_zone) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET time_zone = excluded.time_zone').run(timeZone);
     })();
     return true;
@@ -239,15 +252,16 @@ export class StatsRepo {
   /** Counted revenue per campaign of the given price segments, in micro-euros × 1000 (see revenueSums). */
   revenueByCampaign(segments: readonly RevenueSegment[]): Map<string, number> {
     const out = new Map<string, number>();
-    for (const r of revenueSums(this.db, segments, { key: 's.campaign_id', join: '', where: '', params: [] })) out.set(r.key, (out.get(r.key) ?? 0) + r.milli);
+    const shape = (table: string) => ({ table, key: 's.campaign_id', join: '', where: '', params: [] });
+    for (const r of revenueSums(this.db, segments, { daily: shape('stats_campaign_daily'), hourly: shape('stats_hourly') })) out.set(r.key, (out.get(r.key) ?? 0) + r.milli);
     return out;
   }
 
   /** Counted revenue per zone and campaign ("zone\ncampaign") on one site, in micro-euros × 1000. */
   revenueBySiteZone(segments: readonly RevenueSegment[], siteId: string): Map<string, number> {
     const out = new Map<string, number>();
-    const shape = { key: "s.zone_id || char(10) || s.campaign_id", join: '', where: ' AND s.site_id = ?', params: [siteId] };
-    for (const r of revenueSums(this.db, segments, shape)) out.set(r.key, (out.get(r.key) ?? 0) + r.milli);
+    const shape = (table: string) => ({ table, key: 's.zone_id || char(10) || s.campaign_id', join: '', where: ' AND s.site_id = ?', params: [siteId] });
+    for (const r of revenueSums(this.db, segments, { daily: shape('stats_daily'), hourly: shape('stats_hourly') })) out.set(r.key, (out.get(r.key) ?? 0) + r.milli);
     return out;
   }
 
