@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dayStartMs } from '../../../common/local-time';
 import { effectiveHourMs, priceAt } from '../../../common/schemas/pricing';
 import { REPORT_KEY_SEPARATOR, type ReportDimension } from '../../../common/schemas/stats';
-import { DayClock } from '../../delivery/local-clock';
+import { DayClock } from '../../../common/local-clock';
 import { Seeder, testClock, testId } from '../../delivery/test/seed';
 import { signInAs, type AdminClient } from '../../test/admin-client';
 import { startTestApp, type TestApp } from '../../test/test-app';
