@@ -13,19 +13,14 @@
 // BENCH_TOKENS (2000 decisions collected for the imp/click/view runs), BENCH_CPU_PROF=1 to write a
 // V8 CPU profile of the server to bench/profiles/, BENCH_ONLY_DECISION=1 (bare and decision only),
 // BENCH_CLI (path of the CLI to run).
-import { spawn, spawnSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import { cpuSeconds, rssMb, start, startDemoEngine, stop } from './demo-engine.mjs';
 import { load, pinned } from './load.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '..');
-// BENCH_CLI runs another build of the CLI (e.g. a private copy while others rebuild dist/).
-const cli = path.resolve(process.env.BENCH_CLI ?? path.join(root, 'bin', 'creative-engine.js'));
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
@@ -36,56 +31,6 @@ const TARGET = 0.7;
 const ONLY_DECISION = Boolean(process.env.BENCH_ONLY_DECISION);
 const SERVER_CORE = 0;
 const LOAD_CORE = 1;
-
-/** Starts a process and resolves once a line of its output matches `pattern` (group 1: the URL). */
-function start(argv, pattern, env = {}) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(argv[0], argv.slice(1), { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    const timer = setTimeout(() => fail(new Error(`timed out waiting for ${argv.join(' ')}:\n${out}`)), 30_000);
-    const fail = (err) => {
-      clearTimeout(timer);
-      child.kill('SIGKILL');
-      reject(err);
-    };
-    const onData = (d) => {
-      out += d;
-      const m = pattern.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        child.stdout.off('data', onData);
-        child.stdout.resume();
-        child.stderr.resume();
-        resolve({ child, url: m[1] });
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', (d) => (out += d));
-    child.on('exit', (code) => fail(new Error(`${argv.join(' ')} exited with ${code}:\n${out}`)));
-  });
-}
-
-function stop(child) {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve();
-    child.removeAllListeners('exit');
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-    setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
-  });
-}
-
-/** CPU seconds (user + system, all threads) a process has used so far. */
-const cpuSeconds = (pid) => {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
-};
-const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
-
-const rssMb = (pid) => {
-  const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : NaN;
-};
 
 /** The page tag's size as served: raw, and gzipped at zlib's default level and at level 9. */
 async function pageTagSize(origin) {
@@ -164,22 +109,14 @@ async function filledPerPage(origin, pagePath) {
 }
 
 async function main() {
-  if (!process.env.BENCH_CLI && !fs.existsSync(path.join(root, 'dist', 'server', 'cli.js'))) throw new Error('Build first: npm run build (npm run bench does it).');
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ce-bench-'));
-  const keyFile = `${dataDir}.data-key`;
   const profileDir = path.join(here, 'profiles');
   let engine;
   let bare;
   try {
-    const demo = spawnSync(process.execPath, [cli, 'demo', '--data', dataDir], { cwd: root, encoding: 'utf8' });
-    if (demo.status !== 0) throw new Error(`demo failed: ${demo.stderr || demo.stdout}`);
-    const zoneId = /^zone (zon_[a-z2-7]{16})/m.exec(demo.stdout)?.[1];
-    if (!zoneId) throw new Error(`no zone in the demo output:\n${demo.stdout}`);
-    const pagePath = `/v1/decision?zones=${addPageData(dataDir, zoneId).join(',')}`;
-
     const nodeArgs = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-    const serveArgs = ['serve', '--data', dataDir, '--data-key-file', keyFile, '--delivery-host', '127.0.0.1', '--delivery-port', '0', '--admin-port', '0', '--portal-port', '0'];
-    engine = await start(pinned(SERVER_CORE, [process.execPath, ...nodeArgs, cli, ...serveArgs]), /delivery listening on (\S+)/);
+    engine = await startDemoEngine({ core: SERVER_CORE, nodeArgs, prepare: addPageData });
+    const zoneId = engine.zoneId;
+    const pagePath = `/v1/decision?zones=${engine.prepared.join(',')}`;
     bare = await start(pinned(SERVER_CORE, [process.execPath, path.join(here, 'bare-server.mjs')]), /listening (\S+)/);
 
     const tokens = await collectTokens(engine.url, zoneId, ONLY_DECISION ? 10 : TOKENS);
@@ -250,9 +187,7 @@ async function main() {
     if (results.some((r) => r.errors > 0)) console.log('note: some responses were errors (non-2xx/3xx or timeouts); see the errors column');
   } finally {
     if (bare) await stop(bare.child);
-    if (engine) await stop(engine.child);
-    fs.rmSync(dataDir, { recursive: true, force: true });
-    fs.rmSync(keyFile, { force: true });
+    if (engine) await engine.close();
     if (process.env.BENCH_CPU_PROF) console.log(`CPU profile written to ${profileDir}`);
   }
 }

@@ -12,6 +12,11 @@ export function pinned(core, argv) {
   return hasCommand('taskset') && os.availableParallelism() > core ? ['taskset', '-c', String(core), ...argv] : argv;
 }
 
+/** Moves this process (all its threads) to `core`, when taskset exists and the machine has that core. */
+export function pinSelf(core) {
+  if (hasCommand('taskset') && os.availableParallelism() > core) spawnSync('taskset', ['-a', '-cp', String(core), String(process.pid)], { stdio: 'ignore' });
+}
+
 function run(argv, env) {
   return new Promise((resolve, reject) => {
     const child = spawn(argv[0], argv.slice(1), { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
