@@ -56,15 +56,14 @@ export function pricePeriods(rows: ReadonlyArray<Pick<PriceHistoryRow, 'campaign
 }
 
 /**
- * The stretches [from, to) (unix seconds; ±Infinity at the ends) in which each counted price of a
- * history is in force, as priceAt decides: the first from the beginning, each later one from its
- * hour up to the next one's. Flat stretches are left out (they count nothing).
+ * The stretches [from, to) (unix seconds; ±Infinity at the ends) in which each price of a history
+ * is in force, as priceAt decides: the first from the beginning, each later one from its hour up
+ * to the next one's. A flat fee's stretch counts nothing (rates 0).
  */
-export function countedStretches(prices: readonly PricePeriod[]): Array<{ from: number; to: number; rates: MilliRates }> {
+export function priceStretches(prices: readonly PricePeriod[]): Array<{ from: number; to: number; rates: MilliRates }> {
   const out: Array<{ from: number; to: number; rates: MilliRates }> = [];
   for (let i = 0; i < prices.length; i++) {
     const p = prices[i]!;
-    if (p.model === 'flat') continue;
     const from = i === 0 ? -Infinity : p.effectiveHourMs / 1000;
     const to = i + 1 < prices.length ? prices[i + 1]!.effectiveHourMs / 1000 : Infinity;
     if (to > from) out.push({ from, to, rates: milliRates(p) });

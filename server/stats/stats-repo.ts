@@ -4,7 +4,7 @@ import { nextDayStartMs } from '../../common/local-time';
 import type { DayClock } from '../../common/local-clock';
 import type { Db } from '../store/database';
 import { priceAt } from '../../common/schemas/pricing';
-import { countedStretches, milliRates, pricePeriods, type RevenueSegment } from './revenue';
+import { milliRates, priceStretches, pricePeriods, type RevenueSegment } from './revenue';
 import { revenueSums } from './revenue-sql';
 
 /** One row of additions to the hourly rollup. */
@@ -203,8 +203,10 @@ export class StatsRepo {
       const clear = this.db.prepare('UPDATE stats_hourly SET revenue = 0 WHERE campaign_id = ? AND hour >= ? AND revenue <> 0');
       const price = this.db.prepare('UPDATE stats_hourly SET revenue = impressions * ? + viewable * ? + clicks * ? WHERE campaign_id = ? AND hour >= ? AND hour < ?');
       for (const { campaignId, fromHour } of dirty) {
-        clear.run(campaignId, fromHour);
-        for (const s of countedStretches(prices.get(campaignId) ?? [])) {
+        const history = prices.get(campaignId) ?? [];
+        // Every hour is in some price's stretch (a flat one prices at 0): each row is written once.
+        if (history.length === 0) clear.run(campaignId, fromHour);
+        for (const s of priceStretches(history)) {
           const lo = Math.max(fromHour, s.from);
           if (s.to <= lo) continue;
           // Infinity does not bind: the last stretch ends past any hour.
