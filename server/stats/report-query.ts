@@ -15,7 +15,7 @@ import { readSketch } from './reach-repo';
 import type { ReportRepo, ReportRow } from './report-repo';
 import { nextDayStartMs } from '../../common/local-time';
 import type { DayClock } from '../../common/local-clock';
-import { forEachRevenue, priceHistories, revenueEur, revenueSegments } from './revenue';
+import { forEachRevenue, priceHistories, revenueEur } from './revenue';
 import type { ReachSource } from './stats-query';
 
 const HOUR_S = 3_600;
@@ -54,8 +54,9 @@ export function reportBuckets(granularity: 'hour' | 'day', fromMs: number, toMs:
  * A report over [from, to): the rollup rows the filters admit (one grouped query), one series per
  * key of the `by` dimensions (or one series without `by`), each with a point per bucket from
  * `from` rounded down to the bucket size (UTC) up to the current bucket — no future points — and
- * its totals; the grand totals are the sum of the series. Revenue comes from revenue.ts at the
- * price in effect each hour; a flat fee only where it can be placed (no filter or breakdown
+ * its totals; the grand totals are the sum of the series. Counted revenue is the rollups' own
+ * counter (priced at the price in effect each hour when stored, recomputed after a price change);
+ * a flat fee (revenue.ts) only where it can be placed (no filter or breakdown
  * finer than customer/campaign). Reach only where it is defined: daily points, split at most by
  * customer/campaign and filtered by nothing finer (sketches of a series' campaigns merged).
  */
@@ -64,14 +65,23 @@ export function statsReport(repo: ReportRepo, q: ReportQuery, filters: ReportFil
   const { from, to, buckets } = reportBuckets(q.granularity, q.from, q.to, opts.nowMs, opts.days);
   const bucketOf = q.granularity === 'hour' ? (hour: number) => hour : (hour: number) => opts.days.dayOf(hour * 1000) / 1000;
 
+  const revenue = new Map<string, Map<number, number>>();
   const byKey = new Map<string, Map<number, ReportRow>>();
   if (by.length === 0) byKey.set(opts.totalKey, new Map());
+  const addRevenue = (key: string, bucket: number, micros: number): void => {
+    let m = revenue.get(key);
+    if (!m) revenue.set(key, (m = new Map()));
+    if (!byKey.has(key)) byKey.set(key, new Map());
+    m.set(bucket, (m.get(bucket) ?? 0) + micros);
+  };
   if (to > from) {
+    // Counted revenue is a counter of the rollups (stored at the price in force each hour), summed with the counts.
     for (const r of repo.rows(filters, by, from, to, q.granularity, REPORT_KEY_SEPARATOR)) {
       const key = by.length === 0 ? opts.totalKey : r.key;
       let m = byKey.get(key);
       if (!m) byKey.set(key, (m = new Map()));
       m.set(r.bucket, r);
+      if (r.revenue !== 0) addRevenue(key, r.bucket, r.revenue / 1000);
     }
   }
 
@@ -80,23 +90,12 @@ export function statsReport(repo: ReportRepo, q: ReportQuery, filters: ReportFil
   const keyOf = (campaignId: string, customerId: string): string =>
     by.length === 0 ? opts.totalKey : by.map((d) => (d === 'customer' ? customerId : campaignId)).join(REPORT_KEY_SEPARATOR);
 
-  const revenue = new Map<string, Map<number, number>>();
-  const priceRows = to > from ? repo.priceHistories(filters) : [];
-  if (priceRows.length > 0) {
+  // Flat fees spread per hour over their flight, where they can be placed (see forEachRevenue).
+  const priceRows = to > from && campaignLevel ? repo.priceHistories(filters) : [];
+  if (priceRows.some((r) => r.model === 'flat')) {
     const customerOf = new Map(priceRows.map((r) => [r.campaignId, r.customerId]));
-    const flatKey = campaignLevel ? (campaignId: string) => keyOf(campaignId, customerOf.get(campaignId) ?? '') : null;
-    const histories = priceHistories(priceRows);
-    const add = (key: string, bucket: number, micros: number): void => {
-      const k = by.length === 0 ? opts.totalKey : key;
-      let m = revenue.get(k);
-      if (!m) revenue.set(k, (m = new Map()));
-      if (!byKey.has(k)) byKey.set(k, new Map());
-      m.set(bucket, (m.get(bucket) ?? 0) + micros);
-    };
-    // Counted revenue summed in SQL (whole days from the daily rollup); flat fees spread per hour as before.
-    const segments = revenueSegments(histories, from, to, q.granularity === 'day' ? opts.days : null, (d) => nextDayStartMs(d, opts.days.timeZone));
-    for (const r of repo.revenue(segments, filters, by, REPORT_KEY_SEPARATOR)) add(r.key, r.bucket, r.milli / 1000);
-    forEachRevenue(histories, [], { from, to, flatKey }, (_, key, hour, micros) => add(key, bucketOf(hour), micros));
+    const flatKey = (campaignId: string) => keyOf(campaignId, customerOf.get(campaignId) ?? '');
+    forEachRevenue(priceHistories(priceRows), [], { from, to, flatKey }, (_, key, hour, micros) => addRevenue(by.length === 0 ? opts.totalKey : key, bucketOf(hour), micros));
   }
 
   const reachApplies = opts.reach !== undefined && q.granularity === 'day' && campaignLevel;

@@ -3,7 +3,8 @@ import type { PriceHistoryRow, RevenueCountRow } from './stats-repo';
 
 const HOUR_S = 3_600;
 
-interface PricePeriod {
+/** One price of a history: from its effective hour (epoch ms) until the next one's. */
+export interface PricePeriod {
   effectiveHourMs: number;
   model: PriceModel;
   micros: number;
@@ -23,6 +24,49 @@ export function priceHistories(rows: readonly PriceHistoryRow[]): Map<string, Pr
     let h = out.get(r.campaignId);
     if (!h) out.set(r.campaignId, (h = { startsAtMs: Date.parse(r.startsAt), endsAtMs: Date.parse(r.endsAt), prices: [] }));
     h.prices.push({ effectiveHourMs: effectiveHourMs(r.effectiveFrom), model: r.model as PriceModel, micros: r.amountMicros });
+  }
+  return out;
+}
+
+/** A counted price per impression, viewable impression and click in micro-euros × 1000 (integers: sums stay exact); all 0 for a flat fee. */
+export interface MilliRates {
+  perImpression: number;
+  perViewable: number;
+  perClick: number;
+}
+
+/** The counted rates of one price (see MilliRates). */
+export function milliRates(p: PricePeriod): MilliRates {
+  return {
+    perImpression: p.model === 'cpm' ? p.micros : 0,
+    perViewable: p.model === 'vcpm' ? p.micros : 0,
+    perClick: p.model === 'cpc' ? p.micros * 1000 : 0,
+  };
+}
+
+/** Price rows (ordered as they take effect) grouped into the periods of each campaign, without the flight. */
+export function pricePeriods(rows: ReadonlyArray<Pick<PriceHistoryRow, 'campaignId' | 'effectiveFrom' | 'model' | 'amountMicros'>>): Map<string, PricePeriod[]> {
+  const out = new Map<string, PricePeriod[]>();
+  for (const r of rows) {
+    let prices = out.get(r.campaignId);
+    if (!prices) out.set(r.campaignId, (prices = []));
+    prices.push({ effectiveHourMs: effectiveHourMs(r.effectiveFrom), model: r.model as PriceModel, micros: r.amountMicros });
+  }
+  return out;
+}
+
+/**
+ * The stretches [from, to) (unix seconds; ±Infinity at the ends) in which each price of a history
+ * is in force, as priceAt decides: the first from the beginning, each later one from its hour up
+ * to the next one's. A flat fee's stretch counts nothing (rates 0).
+ */
+export function priceStretches(prices: readonly PricePeriod[]): Array<{ from: number; to: number; rates: MilliRates }> {
+  const out: Array<{ from: number; to: number; rates: MilliRates }> = [];
+  for (let i = 0; i < prices.length; i++) {
+    const p = prices[i]!;
+    const from = i === 0 ? -Infinity : p.effectiveHourMs / 1000;
+    const to = i + 1 < prices.length ? prices[i + 1]!.effectiveHourMs / 1000 : Infinity;
+    if (to > from) out.push({ from, to, rates: milliRates(p) });
   }
   return out;
 }
@@ -126,11 +170,7 @@ export function revenueSegments(histories: ReadonlyMap<string, PriceHistory>, fr
       const a = Math.max(from, i === 0 ? -Infinity : p.effectiveHourMs / 1000);
       const b = Math.min(to, i + 1 < h.prices.length ? h.prices[i + 1]!.effectiveHourMs / 1000 : Infinity);
       if (!(b > a)) continue;
-      const rate = {
-        perImpression: p.model === 'cpm' ? p.micros : 0,
-        perViewable: p.model === 'vcpm' ? p.micros : 0,
-        perClick: p.model === 'cpc' ? p.micros * 1000 : 0,
-      };
+      const rate = milliRates(p);
       if (!days) {
         out.push({ campaignId, table: 'hourly', from: a, to: b, bucket: null, ...rate });
         continue;

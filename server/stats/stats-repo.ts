@@ -3,7 +3,8 @@ import type { StatsDimension } from '../../common/schemas/stats';
 import { nextDayStartMs } from '../../common/local-time';
 import type { DayClock } from '../../common/local-clock';
 import type { Db } from '../store/database';
-import type { RevenueSegment } from './revenue';
+import { priceAt } from '../../common/schemas/pricing';
+import { milliRates, priceStretches, pricePeriods, type RevenueSegment } from './revenue';
 import { revenueSums } from './revenue-sql';
 
 /** One row of additions to the hourly rollup. */
@@ -101,6 +102,8 @@ export class StatsRepo {
   private readonly customerSumStmt;
   private readonly seriesStmts = new Map<string, Statement<[string, number, number]>>();
   private readonly stmts = new Map<string, Statement>();
+  private readonly batchPricesStmt;
+  private readonly anyDirtyStmt;
 
   constructor(
     private readonly db: Db,
@@ -108,25 +111,25 @@ export class StatsRepo {
     readonly days: DayClock,
   ) {
     this.upsert = db.prepare(
-      `INSERT INTO stats_hourly (hour, campaign_id, creative_id, zone_id, site_id, country, served, impressions, clicks, viewable, measurable)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO stats_hourly (hour, campaign_id, creative_id, zone_id, site_id, country, served, impressions, clicks, viewable, measurable, revenue)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (campaign_id, hour, creative_id, zone_id, site_id, country) DO UPDATE SET
          served = served + excluded.served, impressions = impressions + excluded.impressions, clicks = clicks + excluded.clicks,
-         viewable = viewable + excluded.viewable, measurable = measurable + excluded.measurable`,
+         viewable = viewable + excluded.viewable, measurable = measurable + excluded.measurable, revenue = revenue + excluded.revenue`,
     );
     this.upsertDaily = db.prepare(
-      `INSERT INTO stats_daily (day, campaign_id, creative_id, zone_id, site_id, country, served, impressions, clicks, viewable, measurable)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO stats_daily (day, campaign_id, creative_id, zone_id, site_id, country, served, impressions, clicks, viewable, measurable, revenue)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (campaign_id, day, creative_id, zone_id, site_id, country) DO UPDATE SET
          served = served + excluded.served, impressions = impressions + excluded.impressions, clicks = clicks + excluded.clicks,
-         viewable = viewable + excluded.viewable, measurable = measurable + excluded.measurable`,
+         viewable = viewable + excluded.viewable, measurable = measurable + excluded.measurable, revenue = revenue + excluded.revenue`,
     );
     this.upsertCampaignDaily = db.prepare(
-      `INSERT INTO stats_campaign_daily (campaign_id, day, customer_id, served, impressions, clicks, viewable, measurable)
-       VALUES (?, ?, COALESCE((SELECT customer_id FROM campaigns WHERE id = ?), ''), ?, ?, ?, ?, ?)
+      `INSERT INTO stats_campaign_daily (campaign_id, day, customer_id, served, impressions, clicks, viewable, measurable, revenue)
+       VALUES (?, ?, COALESCE((SELECT customer_id FROM campaigns WHERE id = ?), ''), ?, ?, ?, ?, ?, ?)
        ON CONFLICT (campaign_id, day) DO UPDATE SET
          served = served + excluded.served, impressions = impressions + excluded.impressions, clicks = clicks + excluded.clicks,
-         viewable = viewable + excluded.viewable, measurable = measurable + excluded.measurable`,
+         viewable = viewable + excluded.viewable, measurable = measurable + excluded.measurable, revenue = revenue + excluded.revenue`,
     );
     this.servedTotalsStmt = db.prepare(
       `SELECT campaign_id AS campaignId, SUM(served) AS servedTotal, SUM(CASE WHEN hour >= ? THEN served ELSE 0 END) AS servedToday,
@@ -138,6 +141,11 @@ export class StatsRepo {
               SUM(viewable) AS viewable, SUM(measurable) AS measurable
        FROM stats_hourly WHERE hour >= ? AND hour < ? GROUP BY campaign_id ORDER BY campaign_id`,
     );
+    this.batchPricesStmt = db.prepare(
+      `SELECT campaign_id AS campaignId, effective_from AS effectiveFrom, model, amount_micros AS amountMicros
+       FROM campaign_prices WHERE campaign_id IN (SELECT value FROM json_each(?)) ORDER BY campaign_id, effective_from, id`,
+    );
+    this.anyDirtyStmt = db.prepare('SELECT 1 FROM stats_revenue_dirty LIMIT 1').pluck();
     this.campaignStmt = db.prepare('SELECT 1 FROM campaigns WHERE id = ?').pluck();
     this.customerStmt = db.prepare('SELECT 1 FROM customers WHERE id = ?').pluck();
     this.customerSumStmt = db.prepare(
@@ -152,12 +160,67 @@ export class StatsRepo {
     this.db.transaction(fn)();
   }
 
-  /** Adds one delta to its hourly, its daily and its campaign-daily rollup row; call inside `transaction`. */
+  /** Adds one delta (see addAll); call inside `transaction`. */
   add(d: RollupDelta): void {
-    this.upsert.run(d.hour, d.campaignId, d.creativeId, d.zoneId, d.siteId, d.country, d.served, d.impressions, d.clicks, d.viewable, d.measurable);
-    const day = this.days.dayOf(d.hour * 1000) / 1000;
-    this.upsertDaily.run(day, d.campaignId, d.creativeId, d.zoneId, d.siteId, d.country, d.served, d.impressions, d.clicks, d.viewable, d.measurable);
-    this.upsertCampaignDaily.run(d.campaignId, day, d.campaignId, d.served, d.impressions, d.clicks, d.viewable, d.measurable);
+    this.addAll([d]);
+  }
+
+  /**
+   * Adds deltas to their hourly, daily and campaign-daily rollup rows, with their counted revenue
+   * at the price in force in their hour (0 without a price): the price histories of the batch's
+   * campaigns are read once, in one query. Call inside `transaction`: a price added meanwhile by
+   * another process marks the campaign for recomputation (stats_revenue_dirty) after this commits.
+   */
+  addAll(deltas: readonly RollupDelta[]): void {
+    if (deltas.length === 0) return;
+    const ids = [...new Set(deltas.map((d) => d.campaignId))];
+    const prices = pricePeriods(this.batchPricesStmt.all(JSON.stringify(ids)) as PriceHistoryRow[]);
+    for (const d of deltas) {
+      const history = prices.get(d.campaignId);
+      const p = history && priceAt(history, d.hour * 1000);
+      const r = p ? milliRates(p) : null;
+      const revenue = r ? d.impressions * r.perImpression + d.viewable * r.perViewable + d.clicks * r.perClick : 0;
+      this.upsert.run(d.hour, d.campaignId, d.creativeId, d.zoneId, d.siteId, d.country, d.served, d.impressions, d.clicks, d.viewable, d.measurable, revenue);
+      const day = this.days.dayOf(d.hour * 1000) / 1000;
+      this.upsertDaily.run(day, d.campaignId, d.creativeId, d.zoneId, d.siteId, d.country, d.served, d.impressions, d.clicks, d.viewable, d.measurable, revenue);
+      this.upsertCampaignDaily.run(d.campaignId, day, d.campaignId, d.served, d.impressions, d.clicks, d.viewable, d.measurable, revenue);
+    }
+  }
+
+  /**
+   * Recomputes the stored counted revenue of campaigns whose prices changed since it was written
+   * (stats_revenue_dirty, filled by triggers on campaign_prices), in one transaction: their hourly
+   * rows from the noted hour on, one UPDATE per price stretch, then their daily rows from that
+   * hour's day on, rebuilt from the hourly ones (as ensureDaily does). Cheap when nothing is dirty
+   * (one lookup); call before revenue is read. Returns how many campaigns it recomputed.
+   */
+  settleRevenue(): number {
+    if (this.anyDirtyStmt.get() === undefined) return 0;
+    return this.db.transaction(() => {
+      const dirty = this.db.prepare('SELECT campaign_id AS campaignId, from_hour AS fromHour FROM stats_revenue_dirty').all() as Array<{ campaignId: string; fromHour: number }>;
+      if (dirty.length === 0) return 0;
+      const prices = pricePeriods(this.batchPricesStmt.all(JSON.stringify(dirty.map((d) => d.campaignId))) as PriceHistoryRow[]);
+      const clear = this.db.prepare('UPDATE stats_hourly SET revenue = 0 WHERE campaign_id = ? AND hour >= ? AND revenue <> 0');
+      const price = this.db.prepare('UPDATE stats_hourly SET revenue = impressions * ? + viewable * ? + clicks * ? WHERE campaign_id = ? AND hour >= ? AND hour < ?');
+      for (const { campaignId, fromHour } of dirty) {
+        const history = prices.get(campaignId) ?? [];
+        // Every hour is in some price's stretch (a flat one prices at 0): each row is written once.
+        if (history.length === 0) clear.run(campaignId, fromHour);
+        for (const s of priceStretches(history)) {
+          const lo = Math.max(fromHour, s.from);
+          if (s.to <= lo) continue;
+          // Infinity does not bind: the last stretch ends past any hour.
+          price.run(s.rates.perImpression, s.rates.perViewable, s.rates.perClick, campaignId, lo, Number.isFinite(s.to) ? s.to : Number.MAX_SAFE_INTEGER);
+        }
+      }
+      this.db.exec('CREATE TEMP TABLE IF NOT EXISTS stats_rebuild (campaign_id TEXT PRIMARY KEY, from_day INTEGER NOT NULL) WITHOUT ROWID; DELETE FROM temp.stats_rebuild');
+      const note = this.db.prepare('INSERT INTO temp.stats_rebuild (campaign_id, from_day) VALUES (?, ?)');
+      for (const d of dirty) note.run(d.campaignId, this.days.dayOf(d.fromHour * 1000) / 1000);
+      this.rebuildDaily(true);
+      const done = this.db.prepare('DELETE FROM stats_revenue_dirty WHERE campaign_id = ? AND from_hour = ?');
+      for (const d of dirty) done.run(d.campaignId, d.fromHour);
+      return dirty.length;
+    }).immediate();
   }
 
   /**
@@ -171,28 +234,46 @@ export class StatsRepo {
     const built = this.db.prepare('SELECT time_zone FROM stats_daily_zone WHERE id = 1').pluck().get() as string | undefined;
     if (built === timeZone) return false;
     this.db.transaction(() => {
-      this.db.exec('DELETE FROM stats_daily');
-      const range = this.db.prepare('SELECT MIN(hour) AS first, MAX(hour) AS last FROM stats_hourly').get() as { first: number | null; last: number | null };
-      if (range.first !== null && range.last !== null) {
-        const insert = this.db.prepare(
-          `INSERT INTO stats_daily (day, campaign_id, creative_id, zone_id, site_id, country, served, impressions, clicks, viewable, measurable)
-           SELECT ?, campaign_id, creative_id, zone_id, site_id, country, SUM(served), SUM(impressions), SUM(clicks), SUM(viewable), SUM(measurable)
-           FROM stats_hourly WHERE hour >= ? AND hour < ? GROUP BY campaign_id, creative_id, zone_id, site_id, country`,
-        );
-        for (let day = this.days.dayOf(range.first * 1000); day <= range.last * 1000; ) {
-          const next = nextDayStartMs(day, timeZone);
-          // Bounds rounded up to whole hours: an hour starting inside the day is the day's.
-          insert.run(day / 1000, Math.ceil(day / 3_600_000) * 3_600, Math.ceil(next / 3_600_000) * 3_600);
-          day = next;
-        }
-      }
-      this.db.exec(`DELETE FROM stats_campaign_daily;
-        INSERT INTO stats_campaign_daily (campaign_id, day, customer_id, served, impressions, clicks, viewable, measurable)
-        SELECT s.campaign_id, s.day, COALESCE(c.customer_id, ''), SUM(s.served), SUM(s.impressions), SUM(s.clicks), SUM(s.viewable), SUM(s.measurable)
-        FROM stats_daily s LEFT JOIN campaigns c ON c.id = s.campaign_id GROUP BY s.campaign_id, s.day`);
+      this.rebuildDaily(false);
       this.db.prepare('INSERT INTO stats_daily_zone (id, time_zone) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET time_zone = excluded.time_zone').run(timeZone);
     })();
     return true;
+  }
+
+  /**
+   * Rebuilds `stats_daily` and `stats_campaign_daily` from the hourly rows, one local day at a
+   * time: all of them, or (`some`) only the campaigns in temp.stats_rebuild from their `from_day`
+   * on. Call inside a transaction.
+   */
+  private rebuildDaily(some: boolean): void {
+    const timeZone = this.days.timeZone;
+    const mine = some ? ' AND campaign_id IN (SELECT campaign_id FROM temp.stats_rebuild WHERE from_day <= ?)' : '';
+    const stale = some ? ' WHERE campaign_id IN (SELECT campaign_id FROM temp.stats_rebuild) AND day >= (SELECT t.from_day FROM temp.stats_rebuild t WHERE t.campaign_id = campaign_id_of_row)' : '';
+    this.db.exec(`DELETE FROM stats_daily${stale.replace('campaign_id_of_row', 'stats_daily.campaign_id')}`);
+    const range = this.db
+      .prepare(`SELECT MIN(hour) AS first, MAX(hour) AS last FROM stats_hourly${some ? ' WHERE campaign_id IN (SELECT campaign_id FROM temp.stats_rebuild)' : ''}`)
+      .get() as { first: number | null; last: number | null };
+    if (range.first !== null && range.last !== null) {
+      const insert = this.db.prepare(
+        `INSERT INTO stats_daily (day, campaign_id, creative_id, zone_id, site_id, country, served, impressions, clicks, viewable, measurable, revenue)
+         SELECT ?, campaign_id, creative_id, zone_id, site_id, country, SUM(served), SUM(impressions), SUM(clicks), SUM(viewable), SUM(measurable), SUM(revenue)
+         FROM stats_hourly WHERE hour >= ? AND hour < ?${mine} GROUP BY campaign_id, creative_id, zone_id, site_id, country`,
+      );
+      let first = range.first;
+      if (some) first = Math.max(first, (this.db.prepare('SELECT MIN(from_day) FROM temp.stats_rebuild').pluck().get() as number));
+      for (let day = this.days.dayOf(first * 1000); day <= range.last * 1000; ) {
+        const next = nextDayStartMs(day, timeZone);
+        // Bounds rounded up to whole hours: an hour starting inside the day is the day's.
+        const args = [day / 1000, Math.ceil(day / 3_600_000) * 3_600, Math.ceil(next / 3_600_000) * 3_600];
+        insert.run(...(some ? [...args, day / 1000] : args));
+        day = next;
+      }
+    }
+    this.db.exec(`DELETE FROM stats_campaign_daily${stale.replace('campaign_id_of_row', 'stats_campaign_daily.campaign_id')};
+      INSERT INTO stats_campaign_daily (campaign_id, day, customer_id, served, impressions, clicks, viewable, measurable, revenue)
+      SELECT s.campaign_id, s.day, COALESCE(c.customer_id, ''), SUM(s.served), SUM(s.impressions), SUM(s.clicks), SUM(s.viewable), SUM(s.measurable), SUM(s.revenue)
+      FROM ${some ? 'temp.stats_rebuild t CROSS JOIN stats_daily s ON s.campaign_id = t.campaign_id AND s.day >= t.from_day' : 'stats_daily s'}
+      LEFT JOIN campaigns c ON c.id = s.campaign_id GROUP BY s.campaign_id, s.day`);
   }
 
   /** Served counts per campaign, in total and since `dayStart` (unix seconds). */

@@ -66,7 +66,11 @@ export class StatsService {
     this.repo = new StatsRepo(ctx.db, this.days);
     const rebuildStarted = Date.now();
     if (this.repo.ensureDaily()) ctx.log.info(`daily statistics rebuilt for the time zone ${this.timeZone}`, { ms: Date.now() - rebuildStarted });
-    this.reports = new ReportRepo(ctx.db);
+    // Revenue noted stale by a price change (or by the migration that added it) is recomputed before it is read.
+    const settleStarted = Date.now();
+    const settled = this.repo.settleRevenue();
+    if (settled > 0) ctx.log.info('revenue of statistics recomputed after price changes', { campaigns: settled, ms: Date.now() - settleStarted });
+    this.reports = new ReportRepo(ctx.db, () => void this.repo.settleRevenue());
     this.reachRepo = new ReachRepo(ctx.db);
     const now = ctx.now().getTime();
     this.counters.seedServed(this.repo.servedTotals(this.days.dayOf(now) / 1000), now);
@@ -100,7 +104,7 @@ export class StatsService {
     const deltas = this.counters.drain();
     try {
       this.repo.transaction(() => {
-        for (const d of deltas) this.repo.add(d);
+        this.repo.addAll(deltas);
         for (const p of participants) p.persist();
       });
       for (const p of participants) p.committed();

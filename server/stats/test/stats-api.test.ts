@@ -154,6 +154,6 @@ describe('flush at shutdown', () => {
 
   it('keeps no address or user agent in the statistics store (only the country code)', () => {
     const columns = app.ctx.db.prepare("SELECT name FROM pragma_table_info('stats_hourly')").pluck().all();
-    expect(columns).toEqual(['hour', 'campaign_id', 'creative_id', 'zone_id', 'site_id', 'served', 'impressions', 'clicks', 'country', 'viewable', 'measurable']);
+    expect(columns).toEqual(['hour', 'campaign_id', 'creative_id', 'zone_id', 'site_id', 'served', 'impressions', 'clicks', 'country', 'viewable', 'measurable', 'revenue']);
   });
 });
