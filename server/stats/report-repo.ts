@@ -168,37 +168,19 @@ export class ReportRepo {
       return { ...shape, table, key: keyExpr(by.map((d) => COLUMN[d]), separator), groupBy: by.map((d) => COLUMN[d]) };
     }
     const columns = by.map((d) => NARROW_COLUMN[d]!);
-    const parts: string[] = [];
-    const names: string[] = [];
-    const params: string[] = [];
-    for (const d of REPORT_DIMENSIONS) {
-      const values = filters[d];
-      if (!values || values.length === 0) continue;
-      parts.push(` AND ${NARROW_COLUMN[d]!} IN (${values.map(() => '?').join(', ')})`);
-      names.push(`${d}${values.length}`);
-      params.push(...values);
-    }
+    const { name, where, params } = filterSql(filters, (d, marks) => ` AND ${NARROW_COLUMN[d]!} IN (${marks})`);
     // As the join to campaigns does on the full rollups: a campaign that is no more has no customer to be listed under.
-    if (by.includes('customer')) parts.push(" AND s.customer_id <> ''");
-    return { table, name: names.join(','), where: parts.join(''), params, join: '', key: keyExpr(columns, separator), groupBy: columns };
+    const gone = by.includes('customer') ? " AND s.customer_id <> ''" : '';
+    return { table, name, where: where + gone, params, join: '', key: keyExpr(columns, separator), groupBy: columns };
   }
 
   /** The WHERE additions, their parameters and the join the filters and breakdown need (full rollups, prices, reach). */
   private shape(filters: ReportFilters, by: readonly ReportDimension[], campaignColumn = 's.campaign_id'): Shape {
-    const parts: string[] = [];
-    const names: string[] = [];
-    const params: string[] = [];
-    for (const d of REPORT_DIMENSIONS) {
-      const values = filters[d];
-      if (!values || values.length === 0) continue;
-      const marks = values.map(() => '?').join(', ');
+    const { name, where, params } = filterSql(filters, (d, marks) =>
       // The customer filter as a campaign set keeps the rollup's primary key (campaign first) usable.
-      const column = d === 'campaign' ? campaignColumn : COLUMN[d];
-      parts.push(d === 'customer' ? ` AND ${campaignColumn} IN (SELECT id FROM campaigns WHERE customer_id IN (${marks}))` : ` AND ${column} IN (${marks})`);
-      names.push(`${d}${values.length}`);
-      params.push(...values);
-    }
-    return { name: names.join(','), where: parts.join(''), params, join: by.includes('customer') ? ' JOIN campaigns c ON c.id = s.campaign_id' : '' };
+      d === 'customer' ? ` AND ${campaignColumn} IN (SELECT id FROM campaigns WHERE customer_id IN (${marks}))` : ` AND ${d === 'campaign' ? campaignColumn : COLUMN[d]} IN (${marks})`,
+    );
+    return { name, where, params, join: by.includes('customer') ? ' JOIN campaigns c ON c.id = s.campaign_id' : '' };
   }
 
   private cached(name: string, sql: string): Statement {
@@ -206,6 +188,24 @@ export class ReportRepo {
     if (!stmt) this.stmts.set(name, (stmt = this.db.prepare(sql)));
     return stmt;
   }
+}
+
+/**
+ * The filters as SQL: per filtered dimension the condition `condition` builds over its bound
+ * placeholders, the values to bind in order, and the shape's name (dimensions and value counts).
+ */
+function filterSql(filters: ReportFilters, condition: (d: ReportDimension, marks: string) => string): { name: string; where: string; params: string[] } {
+  const names: string[] = [];
+  const parts: string[] = [];
+  const params: string[] = [];
+  for (const d of REPORT_DIMENSIONS) {
+    const values = filters[d];
+    if (!values || values.length === 0) continue;
+    parts.push(condition(d, values.map(() => '?').join(', ')));
+    names.push(`${d}${values.length}`);
+    params.push(...values);
+  }
+  return { name: names.join(','), where: parts.join(''), params };
 }
 
 /** The series key: the `by` columns joined by the separator (a constant of the code, never input), or '' without a breakdown. */

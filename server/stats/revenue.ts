@@ -19,13 +19,13 @@ export interface PriceHistory {
 
 /** Groups price rows (ordered by campaign, effective time, id) into one history per campaign. */
 export function priceHistories(rows: readonly PriceHistoryRow[]): Map<string, PriceHistory> {
-  const out = new Map<string, PriceHistory>();
-  for (const r of rows) {
-    let h = out.get(r.campaignId);
-    if (!h) out.set(r.campaignId, (h = { startsAtMs: Date.parse(r.startsAt), endsAtMs: Date.parse(r.endsAt), prices: [] }));
-    h.prices.push({ effectiveHourMs: effectiveHourMs(r.effectiveFrom), model: r.model as PriceModel, micros: r.amountMicros });
-  }
-  return out;
+  const flights = new Map(rows.map((r) => [r.campaignId, r]));
+  return new Map(
+    [...pricePeriods(rows)].map(([campaignId, prices]) => {
+      const f = flights.get(campaignId)!;
+      return [campaignId, { startsAtMs: Date.parse(f.startsAt), endsAtMs: Date.parse(f.endsAt), prices }];
+    }),
+  );
 }
 
 /** A counted price per impression, viewable impression and click in micro-euros × 1000 (integers: sums stay exact); all 0 for a flat fee. */
@@ -163,14 +163,13 @@ export function revenueSegments(histories: ReadonlyMap<string, PriceHistory>, fr
     return n;
   };
   for (const [campaignId, h] of histories) {
-    for (let i = 0; i < h.prices.length; i++) {
-      const p = h.prices[i]!;
-      if (p.model === 'flat') continue;
-      // The first price counts from the beginning; each later one from its hour up to the next one's.
-      const a = Math.max(from, i === 0 ? -Infinity : p.effectiveHourMs / 1000);
-      const b = Math.min(to, i + 1 < h.prices.length ? h.prices[i + 1]!.effectiveHourMs / 1000 : Infinity);
+    for (const stretch of priceStretches(h.prices)) {
+      const rate = stretch.rates;
+      // A flat fee's stretch counts nothing (see forEachRevenue).
+      if (rate.perImpression === 0 && rate.perViewable === 0 && rate.perClick === 0) continue;
+      const a = Math.max(from, stretch.from);
+      const b = Math.min(to, stretch.to);
       if (!(b > a)) continue;
-      const rate = milliRates(p);
       if (!days) {
         out.push({ campaignId, table: 'hourly', from: a, to: b, bucket: null, ...rate });
         continue;
