@@ -11,6 +11,8 @@ import type { PortalState } from './portal/portal-route';
 export interface AppEvents {
   /** Delivery-relevant data (zones, campaigns, creatives, customers) changed: rebuild indexes. */
   'data-changed': [what: string];
+  /** The delivery token key was rotated (delivery workers get the new keys). */
+  'token-keys-rotated': [];
 }
 
 /**

@@ -15,6 +15,7 @@ import { PORTAL_API_PREFIX } from '../common/portal-access';
 import { loadTlsPair, type TlsPair } from './tls/tls-files';
 import type { BoundListener } from '../common/listen-line';
 import type { TlsFingerprint } from '../common/tls-fingerprint';
+import { startDeliveryWorkers, type DeliveryWorkers } from './cluster/delivery-workers';
 
 /** What a certificate reload did: the new fingerprint, or why the old pair stays. */
 export type TlsReloadResult = { ok: true; fingerprint: TlsFingerprint } | { ok: false; error: string };
@@ -41,6 +42,8 @@ export interface App {
   listeners: BoundListener[];
   /** Set under native TLS (`config.tlsFiles`). */
   tls?: AppTls;
+  /** The delivery worker processes when `config.deliveryWorkers` > 1 (tests kill one). */
+  workers?: DeliveryWorkers;
   /** Every route of each listener, as registered (tests walk them all). */
   routes: { delivery: ReadonlyArray<{ method: string; path: string }>; admin: ReadonlyArray<{ method: string; path: string }>; portal: ReadonlyArray<{ method: string; path: string }> };
   /** Stops the listeners, waits for requests in flight, then runs every flush hook and closes the store. */
@@ -48,7 +51,7 @@ export interface App {
 }
 
 /** Opens the store, builds the server (compose.ts) and starts the listeners. */
-export async function startApp(config: ServerConfig, options: { log?: Logger; now?: () => Date } = {}): Promise<App> {
+export async function startApp(config: ServerConfig, options: { log?: Logger; now?: () => Date; workerScript?: string; debug?: boolean } = {}): Promise<App> {
   const log = options.log ?? createLogger({ silent: config.silent });
   const now = options.now ?? (() => new Date());
   // Both checks come before the store opens: a refused start leaves nothing behind.
@@ -127,7 +130,10 @@ export async function startApp(config: ServerConfig, options: { log?: Logger; no
         tls: tlsPair,
       })
     : null;
-  const servers = portalServer ? [deliveryServer, adminServer, portalServer] : [deliveryServer, adminServer];
+  // With delivery workers the primary serves no delivery itself: the workers share the port.
+  const workerCount = config.deliveryWorkers ?? 1;
+  const servers = [...(workerCount > 1 ? [] : [deliveryServer]), adminServer, ...(portalServer ? [portalServer] : [])];
+  let workers: DeliveryWorkers | undefined;
   const tlsFiles = config.tlsFiles;
   const tls: AppTls | undefined =
     tlsFiles && tlsPair
@@ -149,6 +155,7 @@ export async function startApp(config: ServerConfig, options: { log?: Logger; no
             }
             for (const s of servers) if ('setSecureContext' in s) s.setSecureContext({ cert: next.cert, key: next.key });
             tlsPair = next;
+            workers?.reloadTls();
             if (next.warning) log.warn(next.warning);
             log.info(`TLS certificate reloaded: ${next.fingerprint} (${next.summary})`);
             return { ok: true, fingerprint: next.fingerprint };
@@ -159,13 +166,22 @@ export async function startApp(config: ServerConfig, options: { log?: Logger; no
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
-      await Promise.all(servers.map((s) => close(s)));
+      // Workers send their last counts and access records before the flushes run.
+      await Promise.all([...servers.map((s) => close(s)), workers?.stop()]);
       await runStopHooks();
       db.close();
     })());
 
   try {
-    const d = await listen(deliveryServer, config.delivery.port, config.delivery.host);
+    if (workerCount > 1) {
+      const { sealer } = server.services.sealing;
+      workers = await startDeliveryWorkers(
+        ctx,
+        { delivery: server.delivery, stats: server.services.stats, sealer, health: { sealer, stats: server.services.stats } },
+        { count: workerCount, exec: options.workerScript ?? process.argv[1]!, debug: options.debug },
+      );
+    }
+    const d = workers ? workers.address : await listen(deliveryServer, config.delivery.port, config.delivery.host);
     const a = await listen(adminServer, config.admin.port, config.admin.host);
     const scheme = tls ? 'https' : 'http';
     const deliveryUrl = urlOf(d, scheme);
@@ -182,7 +198,7 @@ export async function startApp(config: ServerConfig, options: { log?: Logger; no
       listeners.push({ name: 'portal', scheme, address: p.address, port: p.port });
     }
     const routes = { delivery: delivery.routes(), admin: admin.routes(), portal: portal.routes() };
-    return { ctx, services: server.services, deliveryUrl, adminUrl: urlOf(a, scheme), portalUrl, listeners, tls, routes, stop };
+    return { ctx, services: server.services, deliveryUrl, adminUrl: urlOf(a, scheme), portalUrl, listeners, tls, workers, routes, stop };
   } catch (err) {
     await stop();
     throw err;

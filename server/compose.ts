@@ -11,7 +11,7 @@ import type { SessionManager } from './auth/session-manager';
 import { startBackups, type BackupSchedule } from './backup/backup-schedule';
 import { startCases } from './cases/cases-feature';
 import { registerCatalogRoutes } from './catalog/catalog-feature';
-import { startDelivery, type DeliveryVisitors } from './delivery/delivery-feature';
+import { startDelivery, type DeliveryVisitors, type StartedDelivery } from './delivery/delivery-feature';
 import { deliveryGate } from './delivery/delivery-gate';
 import { registerHealthRoutes } from './delivery/health';
 import { registerKeyRoutes } from './keys/key-routes';
@@ -53,6 +53,8 @@ export interface ComposedServer {
   services: Services;
   /** Per-request state of the delivery listener: refuses delivery while the sealed-log buffer is full. */
   deliveryGate: (req: IncomingMessage) => undefined;
+  /** The delivery service and token keys (the primary of delivery workers counts and decides with them). */
+  delivery: StartedDelivery;
   /** After each delivery response: its access record goes to the sealer. */
   onDeliveryFinish: (req: IncomingMessage, res: ServerResponse, peer: string) => void;
 }
@@ -89,7 +91,7 @@ export async function composeServer(ctx: AppContext, routers: Routers): Promise<
 
   // Delivery counts into the statistics; both report to the health check.
   const stats = new StatsService(ctx);
-  const visitors = startDelivery(ctx, routers, stats);
+  const started = startDelivery(ctx, routers, stats);
   registerStatsRoutes(ctx, admin, stats);
   registerStatementRoutes(ctx, admin, stats, new SettingsRepo(ctx.db));
   // Weekday and hour match history to the range in the operator's zone (delivery already warned about a bad one).
@@ -120,7 +122,8 @@ export async function composeServer(ctx: AppContext, routers: Routers): Promise<
   const backups = startBackups(ctx, privacy);
 
   return {
-    services: { privacy, sessions, portalSessions, sealing, stats, visitors, backups },
+    services: { privacy, sessions, portalSessions, sealing, stats, visitors: started.visitors, backups },
+    delivery: started,
     deliveryGate: deliveryGate(sealing.sealer),
     onDeliveryFinish: accessRecorder(ctx, sealing.sealer),
   };

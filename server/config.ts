@@ -70,6 +70,12 @@ export interface ServerConfig {
    * nothing is hashed for reach.
    */
   reach?: boolean;
+  /**
+   * Delivery worker processes sharing the delivery port (`serve --workers N`; node:cluster): the
+   * primary keeps the store, the admin and portal listeners, the sealer and the statistics flush.
+   * 1 (the default, and the desktop app's embedded server) serves delivery in the one process.
+   */
+  deliveryWorkers?: number;
 }
 
 /** What resolveConfig accepts: any part of the config, the sealing settings partly too. */
@@ -109,6 +115,7 @@ export function resolveConfig(partial: ServerConfigInput & { dataDir: string }):
     geoipFile: partial.geoipFile,
     timeZone: partial.timeZone,
     reach: partial.reach ?? false,
+    deliveryWorkers: partial.deliveryWorkers ?? 1,
   };
 }
 

@@ -1,4 +1,6 @@
+import os from 'node:os';
 import path from 'node:path';
+import { MAX_WORKERS } from '../cluster/delivery-workers';
 import { defaultPortal, resolveConfig, type ServerConfig } from '../config';
 import { dataKeyFileFrom } from '../privacy/data-key';
 import { parseRetentionFlag, type PrivacyOptions } from '../privacy/privacy-options';
@@ -38,11 +40,12 @@ export const SERVE_FLAGS = {
   'backup-dir': { type: 'string' },
   'backup-every': { type: 'string' },
   'backup-keep': { type: 'string' },
+  workers: { type: 'string' },
 } as const;
 
 export const SERVE_USAGE =
   'serve [--data DIR] [--sealed-dir DIR] [--delivery-port N] [--delivery-host H] [--admin-port N] [--admin-host H] [--portal-port N] [--portal-host H | --no-portal] [--trust-proxy CIDR,…] [--geoip-file PATH.mmdb] [--reach] [--public-url URL] [--portal-public-url URL] [--tls-cert FILE --tls-key FILE | --tls] [--sealed-retention-months 1-3 | --sealed-retention-days 0-89] [--seal-buffer-mb N] [--seal-buffer-records N] [--log-debug] ' +
-  '[--data-key-file PATH] [--personal-data-retention contracts=6y,invoices=10y,contact=0d,requests=0d] [--smtp-url smtp://HOST:PORT --mail-from ADDRESS] [--backup-dir DIR --backup-every HOURS --backup-keep N]';
+  '[--data-key-file PATH] [--personal-data-retention contracts=6y,invoices=10y,contact=0d,requests=0d] [--smtp-url smtp://HOST:PORT --mail-from ADDRESS] [--backup-dir DIR --backup-every HOURS --backup-keep N] [--workers N (1–16; default: the cores)]';
 
 /** Parsed `serve` flags: strings, booleans for switches, undefined when absent. */
 export type ServeFlags = { [K in keyof typeof SERVE_FLAGS]?: (typeof SERVE_FLAGS)[K]['type'] extends 'boolean' ? boolean : string };
@@ -53,7 +56,7 @@ export type ServeFlags = { [K in keyof typeof SERVE_FLAGS]?: (typeof SERVE_FLAGS
  * line —, CREATIVE_ENGINE_CASE_TTL, CREATIVE_ENGINE_CASE_MAX_RECORDS, CREATIVE_ENGINE_TIME_ZONE, CREATIVE_ENGINE_REACH).
  * UsageError on a mistyped flag; an Error on a bad case setting.
  */
-export function configFromFlags(f: ServeFlags, env: NodeJS.ProcessEnv): ServerConfig {
+export function configFromFlags(f: ServeFlags, env: NodeJS.ProcessEnv, cores = os.availableParallelism()): ServerConfig {
   let sealedRetention;
   try {
     sealedRetention = parseSealedRetentionFlags(f['sealed-retention-months'], f['sealed-retention-days']);
@@ -90,7 +93,15 @@ export function configFromFlags(f: ServeFlags, env: NodeJS.ProcessEnv): ServerCo
     timeZone: env.CREATIVE_ENGINE_TIME_ZONE?.trim() || undefined,
     geoipFile: f['geoip-file'] ? path.resolve(f['geoip-file']) : undefined,
     reach: f.reach ?? reachFromEnv(env.CREATIVE_ENGINE_REACH),
+    deliveryWorkers: workersFrom(f.workers, cores),
   });
+}
+
+/** `--workers N`: delivery processes sharing the port, 1–16; by default one per core (at most 16). */
+export function workersFrom(value: string | undefined, cores: number): number {
+  if (value === undefined) return Math.max(1, Math.min(MAX_WORKERS, cores));
+  if (!/^\d{1,2}$/.test(value) || Number(value) < 1 || Number(value) > MAX_WORKERS) throw new UsageError(`--workers must be a whole number from 1 to ${MAX_WORKERS}, not "${value}".`);
+  return Number(value);
 }
 
 /** CREATIVE_ENGINE_REACH: 1/true/on or 0/false/off (unset = off); anything else is a usage error. */

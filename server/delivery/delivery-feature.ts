@@ -11,7 +11,7 @@ import { registerDeliveryRoutes } from './delivery-routes';
 import { SeenDecisions } from './seen-decisions';
 import { SeenDecisionsRepo } from './seen-decisions-repo';
 import { loadOrCreateTokenKeys, rotateTokenKeys } from './token-keys';
-import { TokenSigner } from './tokens';
+import { TokenSigner, type TokenKeys } from './tokens';
 import { VisitorCaps, VisitorProbe } from './visitor-caps';
 import { ZoneIndex } from './zone-index';
 import { registerZonePreview } from './zone-preview';
@@ -21,7 +21,7 @@ import { registerZonePreview } from './zone-preview';
  * iframe, pixel and click routes on the delivery listener, and the token-key rotation route.
  * Counts go to `stats`; the sets of already-counted decisions are written in its flushes.
  */
-export function startDelivery(ctx: AppContext, { delivery, admin }: Routers, stats: StatsService): DeliveryVisitors {
+export function startDelivery(ctx: AppContext, { delivery, admin }: Routers, stats: StatsService): StartedDelivery {
   let keys = loadOrCreateTokenKeys(ctx.config.dataDir);
   const signer = new TokenSigner(keys);
   const nowMs = () => ctx.now().getTime();
@@ -70,6 +70,7 @@ export function startDelivery(ctx: AppContext, { delivery, admin }: Routers, sta
     const rotatedAt = ctx.now().toISOString();
     ctx.audit.append({ actor: session.userId, action: 'delivery.token-key.rotate', target: null, details: { previousKeptForVerification: true } });
     ctx.log.info('delivery token key rotated; the previous key still verifies outstanding tokens');
+    ctx.events.emit('token-keys-rotated');
     return { rotatedAt };
   });
 
@@ -99,7 +100,15 @@ export function startDelivery(ctx: AppContext, { delivery, admin }: Routers, sta
     return { ...stamp(m), ...result };
   });
   registerZonePreview(ctx, admin, { snapshot: () => index.fresh(), repo: checkRepo, clock: new LocalClock(clock.timeZone) });
-  return { key: visitorKey, caps: visitorCaps };
+  return { visitors: { key: visitorKey, caps: visitorCaps }, service, tokenKeys: () => keys };
+}
+
+/** What delivery gives the rest of the server: the visitors (tests), the service and the token keys (delivery workers). */
+export interface StartedDelivery {
+  visitors: DeliveryVisitors;
+  service: DeliveryService;
+  /** The HMAC keys tokens are signed and verified with now (sent to delivery workers, again after each rotation). */
+  tokenKeys(): TokenKeys;
 }
 
 /** The daily visitor key and per-visitor cap counts (App.services.visitors: tests compute a visitor's hash with it). */

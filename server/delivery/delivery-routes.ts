@@ -31,6 +31,9 @@ function send(res: ServerResponse, status: number, type: string, body: string | 
   res.end(body);
 }
 
+/** Runs `then` on a value now, or once it resolves (a worker's capped decisions come from the primary). */
+const whenDecided = <T>(value: T | Promise<T>, then: (v: T) => void): void | Promise<void> => (value instanceof Promise ? value.then(then) : then(value));
+
 /** Base URLs made of these characters need no JSON escaping and are one byte per character. */
 const PLAIN_URL = /^[A-Za-z0-9:/.[\]_%-]*$/;
 let lastBase = '';
@@ -101,8 +104,10 @@ export function registerDeliveryRoutes(ctx: AppContext, delivery: Router<unknown
     const base = ctx.deliveryBaseUrl();
     const zones = service.pageZones(zoneIds, base);
     const served = service.servePage(zones.map((zone, i) => ({ zone, keywords: keywords[i] ?? null })), exclusions, req.headers['user-agent'], base, clientIp(req));
-    const { body, bytes } = pageJson(zoneIds, served);
-    send(res, 200, JSON_TYPE, body, headers, bytes);
+    return whenDecided(served, (s) => {
+      const { body, bytes } = pageJson(zoneIds, s);
+      send(res, 200, JSON_TYPE, body, headers, bytes);
+    });
   };
 
   delivery.get('/v1/decision', ({ req, res, query }) => {
@@ -113,21 +118,21 @@ export function registerDeliveryRoutes(ctx: AppContext, delivery: Router<unknown
       if (zones !== null) {
         const keywords = parseKeywords(query.get('kw'));
         const ids = zones === '' ? [] : zones.split(',');
-        sendPage(req, res, ids, ids.map(() => keywords), undefined, DECISION_HEADERS);
-        return;
+        return sendPage(req, res, ids, ids.map(() => keywords), undefined, DECISION_HEADERS);
       }
     } else if (query.has('zones')) {
       throw new HttpError(400, 'bad_request', 'Pass either zone= (one placement) or zones= (a page), not both.', undefined, DECISION_HEADERS);
     }
     const zone = service.zone(zoneId, base);
-    const served = service.serve(zone, parseKeywords(query.get('kw')), req.headers['user-agent'], base, clientIp(req));
-    if (!served) {
-      res.writeHead(204, DECISION_HEADERS);
-      res.end();
-      return;
-    }
-    const { body, bytes } = decisionJson(served);
-    send(res, 200, JSON_TYPE, body, DECISION_HEADERS, bytes);
+    return whenDecided(service.serve(zone, parseKeywords(query.get('kw')), req.headers['user-agent'], base, clientIp(req)), (served) => {
+      if (!served) {
+        res.writeHead(204, DECISION_HEADERS);
+        res.end();
+        return;
+      }
+      const { body, bytes } = decisionJson(served);
+      send(res, 200, JSON_TYPE, body, DECISION_HEADERS, bytes);
+    });
   });
 
   delivery.on('OPTIONS', '/v1/decisions', () => reply(204, undefined, DECISIONS_CORS));
@@ -136,7 +141,7 @@ export function registerDeliveryRoutes(ctx: AppContext, delivery: Router<unknown
     try {
       const input = await readJson(req, decisionsRequestSchema, DECISIONS_BODY_LIMIT);
       const keywords = input.placements.map((p) => (p.kw ? parseKeywordList(p.kw) : null));
-      sendPage(req, res, input.placements.map((p) => p.zone), keywords, input.exclusions, DECISIONS_CORS);
+      await sendPage(req, res, input.placements.map((p) => p.zone), keywords, input.exclusions, DECISIONS_CORS);
     } catch (err) {
       throw withCors(err);
     }
@@ -162,10 +167,11 @@ export function registerDeliveryRoutes(ctx: AppContext, delivery: Router<unknown
   delivery.get('/v1/zone/:id/frame', ({ req, res, params, query }) => {
     const base = ctx.deliveryBaseUrl();
     const zone = service.zone(params.id, base);
-    const served = service.serve(zone, parseKeywords(query.get('kw')), req.headers['user-agent'], base, clientIp(req));
     // The CSP is a header: the configured base URL goes in as its ASCII origin (an IDN host in punycode).
     const csp = adFrameCsp(asciiOrigin(base) ?? "'self'", FRAME_SCRIPT_HASH);
-    send(res, 200, 'text/html; charset=utf-8', framePage(served), { 'cache-control': NO_STORE, 'content-security-policy': csp });
+    return whenDecided(service.serve(zone, parseKeywords(query.get('kw')), req.headers['user-agent'], base, clientIp(req)), (served) => {
+      send(res, 200, 'text/html; charset=utf-8', framePage(served), { 'cache-control': NO_STORE, 'content-security-policy': csp });
+    });
   });
 
   delivery.get('/v1/imp/:token', ({ req, res, params, query }) => {

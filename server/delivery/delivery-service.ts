@@ -37,13 +37,38 @@ export interface Served {
   baseUrl: string;
 }
 
+/** What a verified token is counted as: an impression, a click or a viewable impression. */
+export type ClaimKind = 'impression' | 'click' | 'view';
+
+/** A decision made in the primary for a worker (capped zones): what the worker's replica needs to answer it. */
+export interface RemoteServed {
+  creativeId: string;
+  token: string;
+  decisionId: string;
+}
+
+/**
+ * A delivery worker's links to the primary process (cluster mode, server/cluster/): verified
+ * tokens are counted there, once per decision whichever worker saw them, and zones whose campaigns
+ * cap per visitor are decided there, where the caps' counts live. Absent in one process.
+ */
+export interface PrimaryLinks {
+  claim(kind: ClaimKind, claims: TokenClaims, campaignId: string, measurable: boolean, clientIp: string, userAgent: string | undefined): void;
+  decide(
+    placements: ReadonlyArray<{ zoneId: string; keywords: readonly string[] | null }>,
+    exclude: { campaigns?: readonly string[]; creatives?: readonly string[] } | undefined,
+    userAgent: string | undefined,
+    clientIp: string,
+  ): Promise<Array<RemoteServed | null>>;
+}
+
 const deliveryError = (status: number, code: 'bad_request' | 'not_found', message: string) => new HttpError(status, code, message, undefined, DECISION_HEADERS);
 
 /** The delivery hot path: decisions from the in-memory index, token checks and counting. */
 export class DeliveryService {
   constructor(
     private readonly ctx: AppContext,
-    private readonly stats: StatsService,
+    private readonly stats: Pick<StatsService, 'counters'>,
     readonly index: ZoneIndex,
     readonly signer: TokenSigner,
     private readonly clock: LocalClock,
@@ -53,6 +78,8 @@ export class DeliveryService {
     private readonly visitor: VisitorProbe,
     /** Reach: the daily visitor key and today's sketches; null when reach measurement is off. */
     private readonly reach: { key: DailyVisitorKey; sketches: ReachSketches } | null,
+    /** Set in a delivery worker process: counting and capped decisions go to the primary. */
+    private readonly primary: PrimaryLinks | null = null,
   ) {}
 
   /** Finds a zone by id: 400 for a malformed id, 404 for an unknown one. */
@@ -97,7 +124,8 @@ export class DeliveryService {
     userAgent: string | undefined,
     baseUrl: string,
     clientIp = '',
-  ): Array<Served | null> {
+  ): Array<Served | null> | Promise<Array<Served | null>> {
+    if (this.primary && placements.some((p) => p.zone.visitorCapped)) return this.decideInPrimary(placements, exclude, userAgent, baseUrl, clientIp);
     const nowMs = this.ctx.now().getTime();
     this.clock.update(nowMs);
     const device = DEVICE_BITS[classifyUserAgent(userAgent)];
@@ -126,7 +154,8 @@ export class DeliveryService {
    * Decides for a zone and counts the decision as served; null when no ad is eligible. `clientIp`
    * is used for the country lookup only and not kept: the decision carries the country number.
    */
-  serve(zone: ZoneEntry, keywords: readonly string[] | null, userAgent: string | undefined, baseUrl: string, clientIp = ''): Served | null {
+  serve(zone: ZoneEntry, keywords: readonly string[] | null, userAgent: string | undefined, baseUrl: string, clientIp = ''): Served | null | Promise<Served | null> {
+    if (this.primary && zone.visitorCapped) return this.decideInPrimary([{ zone, keywords }], undefined, userAgent, baseUrl, clientIp).then((s) => s[0]!);
     const nowMs = this.ctx.now().getTime();
     this.clock.update(nowMs);
     // Statistics split by country, so every decision needs it (targeting too); no candidate, no lookup.
@@ -155,14 +184,27 @@ export class DeliveryService {
     const claims = this.verify(token, IMPRESSION_TTL_HOURS, 'impression');
     const target = this.index.current(baseUrl).creatives.get(claims.creativeId);
     // An ad removed since (or of a customer restricted since) is not counted; the pixel still answers.
-    if (!target || !this.seen.impressions.markFirst(claims.decisionId, claims.idHigh, claims.idLow, claims.issuedAt)) return false;
+    if (!target) return false;
+    if (this.primary) {
+      this.primary.claim('impression', claims, target.campaignId, measurable, clientIp, userAgent);
+      return true;
+    }
+    return this.countImpression(claims, target.campaignId, baseUrl, measurable, clientIp, userAgent);
+  }
+
+  /**
+   * Counts a verified impression token once per decision (here, or in the primary for its workers);
+   * false when its decision was counted before.
+   */
+  countImpression(claims: TokenClaims, campaignId: string, baseUrl: string, measurable: boolean, clientIp: string, userAgent: string | undefined): boolean {
+    if (!this.seen.impressions.markFirst(claims.decisionId, claims.idHigh, claims.idLow, claims.issuedAt)) return false;
     const nowMs = this.ctx.now().getTime();
-    const key = this.statsKey(claims, target.campaignId, baseUrl);
+    const key = this.statsKey(claims, campaignId, baseUrl);
     this.stats.counters.impression(key, nowMs);
     if (measurable) this.stats.counters.measurable(key, nowMs);
     if (this.reach) {
       const [hi, lo] = hashWords(this.reach.key.hash(nowMs, clientIp, userAgent, key.siteId));
-      this.reach.sketches.add(target.campaignId, nowMs, hi, lo);
+      this.reach.sketches.add(campaignId, nowMs, hi, lo);
     }
     return true;
   }
@@ -174,8 +216,18 @@ export class DeliveryService {
   view(token: string, baseUrl: string): boolean {
     const claims = this.verify(token, IMPRESSION_TTL_HOURS, 'view');
     const target = this.index.current(baseUrl).creatives.get(claims.creativeId);
-    if (!target || !this.seen.views.markFirst(claims.decisionId, claims.idHigh, claims.idLow, claims.issuedAt)) return false;
-    this.stats.counters.viewable(this.statsKey(claims, target.campaignId, baseUrl), this.ctx.now().getTime());
+    if (!target) return false;
+    if (this.primary) {
+      this.primary.claim('view', claims, target.campaignId, false, '', undefined);
+      return true;
+    }
+    return this.countView(claims, target.campaignId, baseUrl);
+  }
+
+  /** Counts a verified view token once per decision; false when its decision was counted before. */
+  countView(claims: TokenClaims, campaignId: string, baseUrl: string): boolean {
+    if (!this.seen.views.markFirst(claims.decisionId, claims.idHigh, claims.idLow, claims.issuedAt)) return false;
+    this.stats.counters.viewable(this.statsKey(claims, campaignId, baseUrl), this.ctx.now().getTime());
     return true;
   }
 
@@ -184,10 +236,35 @@ export class DeliveryService {
     const claims = this.verify(token, CLICK_TTL_HOURS, 'click');
     const target = this.index.current(baseUrl).creatives.get(claims.creativeId);
     if (!target) throw new HttpError(404, 'not_found', 'This ad is no longer available.');
-    if (this.seen.clicks.markFirst(claims.decisionId, claims.idHigh, claims.idLow, claims.issuedAt)) {
-      this.stats.counters.click(this.statsKey(claims, target.campaignId, baseUrl), this.ctx.now().getTime());
-    }
+    if (this.primary) this.primary.claim('click', claims, target.campaignId, false, '', undefined);
+    else this.countClick(claims, target.campaignId, baseUrl);
     return target.landingUrl;
+  }
+
+  /** Counts a verified click token once per decision; false when its decision was counted before. */
+  countClick(claims: TokenClaims, campaignId: string, baseUrl: string): boolean {
+    if (!this.seen.clicks.markFirst(claims.decisionId, claims.idHigh, claims.idLow, claims.issuedAt)) return false;
+    this.stats.counters.click(this.statsKey(claims, campaignId, baseUrl), this.ctx.now().getTime());
+    return true;
+  }
+
+  /**
+   * A worker's decision for zones with per-visitor caps: made in the primary (which counts it and
+   * holds the caps), answered with this worker's candidates; a candidate the replica does not have
+   * yet (a change still on its way) leaves the placement empty.
+   */
+  private async decideInPrimary(
+    placements: ReadonlyArray<{ zone: ZoneEntry; keywords: readonly string[] | null }>,
+    exclude: { campaigns?: readonly string[]; creatives?: readonly string[] } | undefined,
+    userAgent: string | undefined,
+    baseUrl: string,
+    clientIp: string,
+  ): Promise<Array<Served | null>> {
+    const remote = await this.primary!.decide(placements.map((p) => ({ zoneId: p.zone.id, keywords: p.keywords })), exclude, userAgent, clientIp);
+    return remote.map((r, i) => {
+      const candidate = r && placements[i]!.zone.candidates.find((c) => c.creativeId === r.creativeId);
+      return candidate ? { candidate, token: r!.token, decisionId: r!.decisionId, baseUrl } : null;
+    });
   }
 
   /** Drops expired "already counted" marks (on the index's minute tick). */

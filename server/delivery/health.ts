@@ -66,9 +66,18 @@ export function healthProblems({ sealer, stats }: HealthSources): HealthProblem[
  * 503 with `{status:"degraded", problems:[…]}` so traffic moves elsewhere. /api/health on the admin one.
  */
 export function registerHealthRoutes({ delivery, admin }: Pick<Routers, 'delivery' | 'admin'>, sources: HealthSources): void {
+  registerHealthz(delivery, () => healthProblems(sources));
+  admin.get('/api/health', () => {
+    const problems = healthProblems(sources);
+    return problems.length === 0 ? { ok: true } : { ok: false, problems };
+  });
+}
+
+/** GET and HEAD /healthz from a source of problems (a delivery worker's are the primary's, sent to it). */
+export function registerHealthz(delivery: Routers['delivery'], problemsNow: () => readonly HealthProblem[]): void {
   delivery.on(['GET', 'HEAD'], '/healthz', ({ res }) => {
     res.setHeader('cache-control', 'no-store');
-    const problems = healthProblems(sources);
+    const problems = problemsNow();
     // HEAD: node:http sends the status and headers (content-length included) and drops the body.
     if (problems.length === 0) {
       res.setHeader('content-type', 'text/plain; charset=utf-8');
@@ -81,9 +90,5 @@ export function registerHealthRoutes({ delivery, admin }: Pick<Routers, 'deliver
     res.setHeader('content-type', 'application/json; charset=utf-8');
     res.setHeader('content-length', Buffer.byteLength(body));
     res.end(body);
-  });
-  admin.get('/api/health', () => {
-    const problems = healthProblems(sources);
-    return problems.length === 0 ? { ok: true } : { ok: false, problems };
   });
 }

@@ -82,6 +82,30 @@ export class StatsCounters {
     }
   }
 
+  /**
+   * Adds counts made elsewhere (a delivery worker's batch) as if counted here: the rollup rows, and
+   * the served decisions into their campaign's running totals for caps and pacing.
+   */
+  merge(deltas: readonly RollupDelta[]): void {
+    this.restore(deltas);
+    for (const d of deltas) {
+      if (d.served === 0) continue;
+      const c = this.campaign(d.campaignId);
+      const day = this.days.dayOf(d.hour * 1000);
+      if (day > c.day) {
+        c.day = day;
+        c.today = 0;
+      }
+      if (day === c.day) c.today += d.served;
+      c.total += d.served;
+    }
+  }
+
+  /** Every campaign's running totals (what a delivery worker's replica is kept in step with). */
+  campaignTotals(): IterableIterator<[string, CampaignServed]> {
+    return this.campaigns.entries();
+  }
+
   /** Counts one served decision (and advances its campaign's cap counters). */
   served(k: StatsKey, nowMs: number): void {
     this.slot(k, nowMs).served++;

@@ -20,6 +20,16 @@ export function openDatabase(dataDir: string, migrations: readonly Migration[] =
   return db;
 }
 
+/**
+ * Opens the store read-only (a delivery worker's view: it reads the catalogue for its zone index and
+ * never writes); the primary has created and migrated it.
+ */
+export function openReadOnlyDatabase(dataDir: string): Db {
+  const db = new Database(path.join(dataDir, STORE_FILE), { readonly: true, fileMustExist: true });
+  db.pragma('busy_timeout = 5000');
+  return db;
+}
+
 /** Applies every migration newer than the store's version, each in its own transaction. */
 export function migrate(db: Db, migrations: readonly Migration[]): number {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');

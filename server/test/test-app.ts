@@ -12,7 +12,7 @@ export interface TestApp extends App {
 }
 
 /** Starts the real app for a test; pass `now` to control the clock. */
-export async function startTestApp(overrides: ServerConfigInput = {}, options: { now?: () => Date } = {}): Promise<TestApp> {
+export async function startTestApp(overrides: ServerConfigInput = {}, options: Parameters<typeof startApp>[1] = {}): Promise<TestApp> {
   const dataDir = overrides.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'ce-test-'));
   // The data key lives in the OS keychain; outside the keychain test session (scripts/test.sh) there
   // is none, so the key goes to a file beside (never inside) the data directory, stable across restarts.

@@ -1,0 +1,162 @@
+import http from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signInAs, type AdminClient } from '../test/admin-client';
+import { expectStatus, seedCatalog } from '../test/catalog-fixture';
+import { BIN } from '../test/serve-child';
+import { startTestApp, type TestApp } from '../test/test-app';
+import { until } from '../../node/test/until';
+
+// `serve --workers 2` over real HTTP: the primary is this test's app (store, admin, sealer, flush);
+// its two delivery workers are the built CLI (dist/), forked by node:cluster, sharing the port.
+// Every request below goes on a connection of its own, so the cluster's round robin spreads them
+// over both workers.
+
+/** One request on a fresh connection: status, headers and body. */
+function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { agent: false, headers, timeout: 5_000 }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => (body += d));
+        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
+      })
+      .on('timeout', function (this: http.ClientRequest) {
+        this.destroy(new Error(`no answer from ${url} within 5 s`));
+      })
+      .on('error', reject);
+  });
+}
+
+/** The rollup's sums for a campaign (after a flush). */
+function counts(app: TestApp, campaignId: string): { served: number; impressions: number; clicks: number; viewable: number } {
+  app.services.stats.flush();
+  return app.ctx.db
+    .prepare('SELECT COALESCE(SUM(served),0) AS served, COALESCE(SUM(impressions),0) AS impressions, COALESCE(SUM(clicks),0) AS clicks, COALESCE(SUM(viewable),0) AS viewable FROM stats_hourly WHERE campaign_id = ?')
+    .get(campaignId) as { served: number; impressions: number; clicks: number; viewable: number };
+}
+
+async function decision(app: TestApp, zoneId: string, headers: Record<string, string> = {}): Promise<{ status: number; json: { decisionId: string; campaignId: string; impressionUrl: string; clickUrl: string; viewUrl: string } | null }> {
+  const res = await get(`${app.deliveryUrl}/v1/decision?zone=${zoneId}`, headers);
+  return { status: res.status, json: res.status === 200 ? JSON.parse(res.body) : null };
+}
+
+/** Waits until a zone's ad is served on several fresh connections (the replicas have the change): a probe decision counts as served. */
+async function everyWorkerServes(app: TestApp, zoneId: string): Promise<number> {
+  let probes = 0;
+  await until(async () => {
+    const all = await Promise.all(Array.from({ length: 6 }, () => decision(app, zoneId)));
+    probes += all.filter((d) => d.status === 200).length;
+    return all.every((d) => d.status === 200);
+  }, 'every worker serving the zone', 10_000);
+  return probes;
+}
+
+describe('delivery workers (serve --workers 2)', () => {
+  let app: TestApp;
+  let manager: AdminClient;
+
+  beforeAll(async () => {
+    app = await startTestApp({ deliveryWorkers: 2 }, { workerScript: BIN });
+    manager = await signInAs(app, 'manager');
+  }, 60_000);
+  afterAll(() => app?.dispose());
+
+  it('runs two worker processes on one port and counts each decision once, whichever worker sees its pixel, view or click', async () => {
+    expect(app.workers?.pids()).toHaveLength(2);
+    const { campaign, zones } = await seedCatalog(manager);
+    const probes = await everyWorkerServes(app, zones[0]!.id);
+    const decisions = [];
+    for (let i = 0; i < 12; i++) {
+      const d = await decision(app, zones[0]!.id);
+      expect(d.status).toBe(200);
+      decisions.push(d.json!);
+    }
+    // Every URL three times, each on a new connection: both workers see every decision.
+    for (const d of decisions) {
+      for (let k = 0; k < 3; k++) {
+        expect((await get(d.impressionUrl)).status).toBe(200);
+        expect((await get(d.viewUrl)).status).toBe(200);
+        expect((await get(d.clickUrl)).status).toBe(302);
+      }
+    }
+    await until(() => counts(app, campaign.id).clicks === 12, 'twelve clicks counted', 10_000);
+    // One more batch interval and sync: nothing counted twice arrives late.
+    await new Promise((r) => setTimeout(r, 400));
+    expect(counts(app, campaign.id)).toEqual({ served: 12 + probes, impressions: 12, clicks: 12, viewable: 12 });
+    // Every request left an access record with the primary's sealer (12 decisions + 108 follow-ups, at least).
+    await until(() => app.services.sealing.sealer.stats().recordsSealed + app.services.sealing.sealer.stats().pendingRecords >= 120, 'every access record at the sealer', 10_000);
+    // Both workers took part.
+    const records = app.workers!.records();
+    expect(records.get(1)).toBeGreaterThan(20);
+    expect(records.get(2)).toBeGreaterThan(20);
+  }, 60_000);
+
+  it('brings catalogue changes to every worker: a new campaign serves from both, a paused one from neither', async () => {
+    const { campaign, zones } = await seedCatalog(manager, { sizes: [[728, 90]] });
+    const zoneId = zones[0]!.id;
+    const all = async () => Promise.all(Array.from({ length: 8 }, () => decision(app, zoneId)));
+    await until(async () => (await all()).every((d) => d.status === 200 && d.json!.campaignId === campaign.id), 'the new campaign served by every worker', 10_000);
+    expectStatus(await manager.patch(`/api/campaigns/${campaign.id}`, { status: 'paused' }), 200);
+    await until(async () => (await all()).every((d) => d.status === 204), 'the paused campaign served by no worker', 10_000);
+    expectStatus(await manager.patch(`/api/campaigns/${campaign.id}`, { status: 'active' }), 200);
+    await until(async () => (await all()).every((d) => d.status === 200), 'the resumed campaign served again', 10_000);
+  }, 60_000);
+
+  it('holds a per-visitor cap across workers (the primary decides capped zones)', async () => {
+    const { campaign, zones } = await seedCatalog(manager, { sizes: [[160, 600]], campaign: { visitorDailyCap: 2 } });
+    await until(async () => (await decision(app, zones[0]!.id, { 'user-agent': 'probe' })).status === 200, 'the capped campaign served', 10_000);
+    // That probe was another visitor (another user agent). This one gets the ad twice, then never.
+    const visitor = { 'user-agent': 'Mozilla/5.0 (cap test)' };
+    const statuses = [];
+    for (let i = 0; i < 8; i++) statuses.push((await decision(app, zones[0]!.id, visitor)).status);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(2);
+    expect(statuses.slice(2)).toEqual([204, 204, 204, 204, 204, 204]);
+    expect(campaign.id).toMatch(/^cmp_/);
+  }, 60_000);
+
+  it('replaces a killed worker while the port keeps answering', async () => {
+    const before = app.workers!.pids();
+    process.kill(before[0]!, 'SIGKILL');
+    // Once the primary has seen it die (a connection handed over at that very instant is lost with
+    // the process), the surviving worker answers alone; the new one joins the same port.
+    await until(() => !app.workers!.pids().includes(before[0]!), 'the primary seeing the worker die', 5_000);
+    for (let i = 0; i < 10; i++) expect((await get(`${app.deliveryUrl}/healthz`)).status, `request ${i} after the kill`).toBe(200);
+    await until(() => {
+      const now = app.workers!.pids();
+      return now.length === 2 && !now.includes(before[0]!);
+    }, 'a new worker in place of the killed one', 15_000);
+    const { zones } = await seedCatalog(manager, { sizes: [[320, 50]] });
+    await until(async () => (await Promise.all(Array.from({ length: 6 }, () => decision(app, zones[0]!.id)))).every((d) => d.status === 200), 'a new zone served after the replacement', 10_000);
+  }, 60_000);
+});
+
+describe('a clean stop with delivery workers', () => {
+  it('flushes every worker\'s counts and access records before the store closes', async () => {
+    const app = await startTestApp({ deliveryWorkers: 2 }, { workerScript: BIN });
+    let disposed = false;
+    try {
+      const manager = await signInAs(app, 'manager');
+      const { campaign, zones } = await seedCatalog(manager);
+      const probes = await everyWorkerServes(app, zones[0]!.id);
+      const decisions = [];
+      for (let i = 0; i < 10; i++) decisions.push((await decision(app, zones[0]!.id)).json!);
+      for (const d of decisions) expect((await get(d.impressionUrl)).status).toBe(200);
+      // Stop at once: the workers' last batches (counts, claims, records) are still with them.
+      const sealer = app.services.sealing.sealer;
+      await app.stop();
+      disposed = true;
+      expect(sealer.stats().recordsSealed).toBeGreaterThanOrEqual(20);
+      expect(sealer.stats().droppedRecords).toBe(0);
+      // The store is closed: read the rollups in a fresh connection.
+      const Database = (await import('better-sqlite3')).default;
+      const db = new Database(`${app.dataDir}/store.sqlite`, { readonly: true });
+      const row = db.prepare('SELECT SUM(served) AS served, SUM(impressions) AS impressions FROM stats_hourly WHERE campaign_id = ?').get(campaign.id);
+      db.close();
+      expect(row).toEqual({ served: 10 + probes, impressions: 10 });
+    } finally {
+      if (!disposed) await app.stop();
+      await app.dispose().catch(() => {});
+    }
+  }, 60_000);
+});
