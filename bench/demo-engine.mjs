@@ -60,6 +60,15 @@ export const cpuSeconds = (pid) => {
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
 };
 
+/** The process ids of a process and its children (a server with delivery workers). */
+export const processTree = (pid) => {
+  const children = spawnSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).map(Number);
+  return [pid, ...children];
+};
+
+/** CPU seconds of a process and its children. */
+export const treeCpuSeconds = (pid) => processTree(pid).reduce((sum, p) => sum + cpuSeconds(p), 0);
+
 /** The process's resident set (VmRSS) in MB. */
 export const rssMb = (pid) => {
   const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -68,11 +77,11 @@ export const rssMb = (pid) => {
 
 /**
  * Loads the demo data into a temporary data directory, lets `prepare(dataDir, zoneId)` change the
- * store before the server opens it, and starts `serve` pinned to `core` (`nodeArgs` before the
- * CLI, `env` added to the environment). Resolves with the server's {child, url}, the demo's first
+ * store before the server opens it, and starts `serve` pinned to `core` (a core or a list such as
+ * "0,1"; `nodeArgs` before the CLI, `env` added to the environment) with `workers` delivery processes. Resolves with the server's {child, url}, the demo's first
  * zone, what `prepare` returned and close(), which stops the server and removes the directory.
  */
-export async function startDemoEngine({ core, nodeArgs = [], env = {}, prepare = () => undefined }) {
+export async function startDemoEngine({ core, nodeArgs = [], env = {}, prepare = () => undefined, workers = 1 }) {
   if (!process.env.BENCH_CLI && !fs.existsSync(path.join(root, 'dist', 'server', 'cli.js'))) throw new Error('Build the server first: node scripts/build.mjs server (the npm run bench scripts do it).');
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ce-bench-'));
   const keyFile = `${dataDir}.data-key`;
@@ -86,7 +95,7 @@ export async function startDemoEngine({ core, nodeArgs = [], env = {}, prepare =
     const zoneId = /^zone (zon_[a-z2-7]{16})/m.exec(demo.stdout)?.[1];
     if (!zoneId) throw new Error(`no zone in the demo output:\n${demo.stdout}`);
     const prepared = prepare(dataDir, zoneId);
-    const serveArgs = ['serve', '--data', dataDir, '--data-key-file', keyFile, '--delivery-host', '127.0.0.1', '--delivery-port', '0', '--admin-port', '0', '--portal-port', '0'];
+    const serveArgs = ['serve', '--data', dataDir, '--data-key-file', keyFile, '--delivery-host', '127.0.0.1', '--delivery-port', '0', '--admin-port', '0', '--portal-port', '0', '--workers', String(workers)];
     const engine = await start(pinned(core, [process.execPath, ...nodeArgs, cli, ...serveArgs]), /delivery listening on (\S+)/, env);
     const close = async () => {
       await stop(engine.child);

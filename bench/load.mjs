@@ -7,14 +7,21 @@ import path from 'node:path';
 
 export const hasCommand = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
 
-/** Prefixes a command with `taskset -c CORE` when taskset exists and the machine has that core. */
+/** Whether the machine has every core of `cores` (a number or a list such as "0,2-3"). */
+const hasCores = (cores) =>
+  String(cores)
+    .split(',')
+    .flatMap((part) => part.split('-').map(Number))
+    .every((c) => Number.isInteger(c) && c < os.availableParallelism());
+
+/** Prefixes a command with `taskset -c CORES` when taskset exists and the machine has those cores (a number or a list such as "0,1"). */
 export function pinned(core, argv) {
-  return hasCommand('taskset') && os.availableParallelism() > core ? ['taskset', '-c', String(core), ...argv] : argv;
+  return hasCommand('taskset') && hasCores(core) ? ['taskset', '-c', String(core), ...argv] : argv;
 }
 
 /** Moves this process (all its threads) to `core`, when taskset exists and the machine has that core. */
 export function pinSelf(core) {
-  if (hasCommand('taskset') && os.availableParallelism() > core) spawnSync('taskset', ['-a', '-cp', String(core), String(process.pid)], { stdio: 'ignore' });
+  if (hasCommand('taskset') && hasCores(core)) spawnSync('taskset', ['-a', '-cp', String(core), String(process.pid)], { stdio: 'ignore' });
 }
 
 function run(argv, env) {

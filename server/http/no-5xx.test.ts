@@ -12,8 +12,11 @@ import { createPortalUser, type PortalClient } from '../test/portal-fixture';
 import { expectStatus, seedCatalog, type SeededCatalog } from '../test/catalog-fixture';
 import { startTestApp, type TestApp } from '../test/test-app';
 
-/** Appears in every bad value, so an echo of it in an answer is easy to spot. */
-const MARK = 'zzq';
+/**
+ * Appears in every bad value, so an echo of it in an answer is easy to spot; long enough that no
+ * random token in an answer (a nonce, a CSRF token, an id) contains it by chance (3 letters did).
+ */
+const MARK = 'zzqmarkzzq';
 
 /** Raw path segments (sent verbatim, not normalised like fetch would). */
 const BAD_IDS = [
