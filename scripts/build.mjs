@@ -20,7 +20,7 @@ if (want('server')) {
   rmSync(r('dist/server'), { recursive: true, force: true });
   await build({
     // The seal worker thread runs its own bundle, next to cli.js (server/sealing/worker-script.ts).
-    entryPoints: { cli: r('server/cli/entry.ts'), 'seal-worker': r('server/sealing/seal-worker.ts') },
+    entryPoints: { cli: r('server/cli/entry.ts'), 'seal-worker': r('server/sealing/seal-worker.ts'), 'delivery-worker': r('server/cluster/worker-entry.ts') },
     outdir: r('dist/server'),
     bundle: true,
     platform: 'node',

@@ -15,7 +15,7 @@ import { PORTAL_API_PREFIX } from '../common/portal-access';
 import { loadTlsPair, type TlsPair } from './tls/tls-files';
 import type { BoundListener } from '../common/listen-line';
 import type { TlsFingerprint } from '../common/tls-fingerprint';
-import { startDeliveryWorkers, type DeliveryWorkers } from './cluster/delivery-workers';
+import { deliveryWorkerScript, startDeliveryWorkers, type DeliveryWorkers } from './cluster/delivery-workers';
 
 /** What a certificate reload did: the new fingerprint, or why the old pair stays. */
 export type TlsReloadResult = { ok: true; fingerprint: TlsFingerprint } | { ok: false; error: string };
@@ -178,7 +178,7 @@ export async function startApp(config: ServerConfig, options: { log?: Logger; no
       workers = await startDeliveryWorkers(
         ctx,
         { delivery: server.delivery, stats: server.services.stats, sealer, health: { sealer, stats: server.services.stats } },
-        { count: workerCount, exec: options.workerScript ?? process.argv[1]!, debug: options.debug },
+        { count: workerCount, exec: options.workerScript ?? deliveryWorkerScript(), debug: options.debug },
       );
     }
     const d = workers ? workers.address : await listen(deliveryServer, config.delivery.port, config.delivery.host);

@@ -17,8 +17,7 @@ export const serveCommand: Command = {
     if (config.geoipFile) openMmdb(config.geoipFile);
     // Debug lines note harmless events (clients that went away); never personal data.
     const log = createLogger({ debug: f['log-debug'] ?? false });
-    // Delivery workers run this same script (cluster.fork), which starts them as workers (cli/entry.ts).
-    const app = await startApp(config, { log, workerScript: process.argv[1], debug: f['log-debug'] ?? false });
+    const app = await startApp(config, { log, debug: f['log-debug'] ?? false });
     if (app.workers) log.info(`delivery: ${config.deliveryWorkers} worker processes share the port`);
     if (app.tls) log.info(`TLS certificate ${app.tls.fingerprint} (${app.tls.summary})`);
     for (const listener of app.listeners) log.info(listenLine(listener));

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parsePublicOrigin } from '../command/args';
 import { main } from './main';
+import { workersFrom } from './serve-config';
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -25,3 +26,15 @@ describe('serve flags', () => {
     }
   });
 });
+
+describe('--workers', () => {
+  it('takes 1 to 16 delivery workers, one per core by default (at most 16)', () => {
+    expect(workersFrom(undefined, 1)).toBe(1);
+    expect(workersFrom(undefined, 8)).toBe(8);
+    expect(workersFrom(undefined, 64)).toBe(16);
+    expect(workersFrom('1', 8)).toBe(1);
+    expect(workersFrom('16', 2)).toBe(16);
+    for (const bad of ['0', '17', '2.5', 'two', '-1', '']) expect(() => workersFrom(bad, 2), bad).toThrow(/--workers must be a whole number from 1 to 16/);
+  });
+});
+

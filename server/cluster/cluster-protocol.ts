@@ -11,8 +11,8 @@ import type { RollupDelta } from '../stats/stats-repo';
  * batched; everything the primary sends is small, except the first campaign totals.
  */
 
-/** The environment variable that makes the CLI start as a delivery worker (set by the primary's fork). */
-export const WORKER_ENV = 'CREATIVE_ENGINE_DELIVERY_WORKER';
+/** The delivery worker's bundle, built next to the server bundle (scripts/build.mjs). */
+export const DELIVERY_WORKER_BUNDLE = 'delivery-worker.js';
 
 /** How often a worker hands its counts, claims and access records to the primary. */
 export const WORKER_BATCH_MS = 100;

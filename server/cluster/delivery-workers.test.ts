@@ -1,13 +1,17 @@
+import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signInAs, type AdminClient } from '../test/admin-client';
 import { expectStatus, seedCatalog } from '../test/catalog-fixture';
-import { BIN } from '../test/serve-child';
+import { startServeChild } from '../test/serve-child';
 import { startTestApp, type TestApp } from '../test/test-app';
 import { until } from '../../node/test/until';
 
 // `serve --workers 2` over real HTTP: the primary is this test's app (store, admin, sealer, flush);
-// its two delivery workers are the built CLI (dist/), forked by node:cluster, sharing the port.
+// its two delivery workers run the built worker bundle (dist/server/delivery-worker.js), forked by
+// node:cluster, sharing the port.
 // Every request below goes on a connection of its own, so the cluster's round robin spreads them
 // over both workers.
 
@@ -57,7 +61,7 @@ describe('delivery workers (serve --workers 2)', () => {
   let manager: AdminClient;
 
   beforeAll(async () => {
-    app = await startTestApp({ deliveryWorkers: 2 }, { workerScript: BIN });
+    app = await startTestApp({ deliveryWorkers: 2 });
     manager = await signInAs(app, 'manager');
   }, 60_000);
   afterAll(() => app?.dispose());
@@ -133,7 +137,7 @@ describe('delivery workers (serve --workers 2)', () => {
 
 describe('a clean stop with delivery workers', () => {
   it('flushes every worker\'s counts and access records before the store closes', async () => {
-    const app = await startTestApp({ deliveryWorkers: 2 }, { workerScript: BIN });
+    const app = await startTestApp({ deliveryWorkers: 2 });
     let disposed = false;
     try {
       const manager = await signInAs(app, 'manager');
@@ -160,3 +164,25 @@ describe('a clean stop with delivery workers', () => {
     }
   }, 60_000);
 });
+
+describe('serve --workers 2 (the CLI)', () => {
+  it('starts the workers from the built bundle, serves on one port and stops cleanly on SIGTERM', async () => {
+    const data = fs.mkdtempSync(path.join(os.tmpdir(), 'ce-workers-cli-'));
+    const env = { ...process.env, CREATIVE_ENGINE_DATA_KEY_FILE: `${data}.data-key` };
+    const server = await startServeChild(['--data', data, '--workers', '2', '--delivery-host', '127.0.0.1', '--delivery-port', '0', '--admin-port', '0', '--no-portal'], env);
+    try {
+      expect(server.output()).toContain('delivery: 2 worker processes share the port');
+      for (let i = 0; i < 6; i++) expect((await get(`${server.deliveryUrl}/healthz`)).status).toBe(200);
+      expect((await get(`${server.deliveryUrl}/v1/decision?zone=zon_aaaaaaaaaaaaaaaa`)).status).toBe(404);
+      await server.stop();
+      expect(server.child.exitCode).toBe(0);
+      expect(server.output()).toContain('stopped');
+      expect(server.output()).not.toMatch(/ERROR/);
+    } finally {
+      await server.stop();
+      fs.rmSync(data, { recursive: true, force: true });
+      fs.rmSync(`${data}.data-key`, { force: true });
+    }
+  }, 60_000);
+});
+

@@ -1,11 +1,15 @@
 import cluster, { type Worker } from 'node:cluster';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../config';
 import type { AppContext } from '../app-context';
 import type { StartedDelivery } from '../delivery/delivery-feature';
 import { healthProblems, type HealthSources } from '../delivery/health';
 import { HttpError } from '../http/http-error';
 import type { Sealer } from '../sealing/sealer';
 import type { StatsService } from '../stats/stats-service';
-import { PRIMARY_SYNC_MS, WORKER_ENV, type CampaignTotals, type PrimaryMessage, type WorkerConfig, type WorkerMessage } from './cluster-protocol';
+import { DELIVERY_WORKER_BUNDLE, PRIMARY_SYNC_MS, type CampaignTotals, type PrimaryMessage, type WorkerConfig, type WorkerMessage } from './cluster-protocol';
 
 /** The most delivery workers `serve --workers` starts (and the default's ceiling: the machine's cores). */
 export const MAX_WORKERS = 16;
@@ -13,6 +17,15 @@ export const MAX_WORKERS = 16;
 const STOP_WAIT_MS = 15_000;
 /** A worker that dies within this long after starting counts as a crash loop: its replacement waits. */
 const QUICK_DEATH_MS = 5_000;
+
+/**
+ * The delivery workers' bundle: next to the server bundle when running built; from the sources
+ * (tests), the built one in dist/ (`npm run build` comes first).
+ */
+export function deliveryWorkerScript(): string {
+  const here = fileURLToPath(import.meta.url);
+  return here.endsWith('.js') ? path.join(path.dirname(here), DELIVERY_WORKER_BUNDLE) : path.join(packageRoot(), 'dist', 'server', DELIVERY_WORKER_BUNDLE);
+}
 
 /** What the primary gives its workers and takes from them. */
 export interface WorkerSources {
@@ -39,8 +52,8 @@ export interface DeliveryWorkers {
  * sends each the configuration, the token keys and every campaign's totals; forwards catalogue
  * changes and key rotations; takes their batches (served counts merged into the statistics,
  * impression/click/view claims counted once per decision, access records to the sealer); decides
- * zones with per-visitor caps for them; replaces a worker that dies. `exec` is the CLI script the
- * workers run (the same bundle as the primary).
+ * zones with per-visitor caps for them; replaces a worker that dies. `exec` is the workers' script
+ * (deliveryWorkerScript()).
  */
 export function startDeliveryWorkers(ctx: AppContext, sources: WorkerSources, options: { count: number; exec: string; debug?: boolean }): Promise<DeliveryWorkers> {
   const { delivery, stats, sealer } = sources;
@@ -50,6 +63,7 @@ export function startDeliveryWorkers(ctx: AppContext, sources: WorkerSources, op
     dataDir: config.dataDir, delivery: config.delivery, trustProxy: config.trustProxy, publicUrl: config.publicUrl, tls: config.tls,
     tlsFiles: config.tlsFiles, silent: config.silent, timeZone: stats.timeZone, geoipFile: config.geoipFile, reach: config.reach,
   };
+  if (!fs.existsSync(options.exec)) return Promise.reject(new Error(`The delivery worker bundle is missing (${options.exec}); run npm run build.`));
   cluster.setupPrimary({ exec: options.exec, args: [], serialization: 'advanced', silent: false });
 
   /** Per worker: its number (kept by a replacement), the last batch applied, and when it started. */
@@ -73,7 +87,7 @@ export function startDeliveryWorkers(ctx: AppContext, sources: WorkerSources, op
   };
 
   const fork = (n: number) => {
-    const w = cluster.fork({ [WORKER_ENV]: '1' });
+    const w = cluster.fork();
     state.set(w, { n, acked: 0, startedAt: Date.now(), stopped: false });
     w.on('message', (m: WorkerMessage) => onMessage(w, m));
     w.on('error', (err) => log.warn('delivery worker channel error', { worker: n, error: err.message }));
