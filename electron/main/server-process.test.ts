@@ -133,6 +133,8 @@ describe('the injectable launcher (utilityProcess in the app, node here)', () =>
       expect(calls[0]!.modulePath).toBe(CLI);
       expect(calls[0]!.args.slice(0, 3)).toEqual(['serve', '--data', path.join(tmp, 'launcher')]);
       expect(calls[0]!.args).toEqual(expect.arrayContaining(['--delivery-host', '127.0.0.1', '--admin-host', '127.0.0.1']));
+      // One delivery process on a desk.
+      expect(calls[0]!.args.join(' ')).toContain('--workers 1');
       expect(server.deliveryUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       expect((await fetch(`${server.deliveryUrl}/healthz`)).status).toBe(200);
     } finally {

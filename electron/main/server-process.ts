@@ -114,8 +114,9 @@ export function isPortFree(port: number, host: string): Promise<boolean> {
 
 async function spawnServer(options: ServerProcessOptions, deliveryPort: number, deliveryHost: string): Promise<ServerProcess> {
   const { log } = options;
-  // The embedded server is one desk's: customers reach a headless server's portal, never a desktop.
-  const args = ['serve', '--data', options.dataDir, '--admin-host', '127.0.0.1', '--admin-port', '0', '--no-portal'];
+  // The embedded server is one desk's: customers reach a headless server's portal, never a desktop;
+  // its delivery runs in the one process (a desk needs no delivery workers on every core).
+  const args = ['serve', '--data', options.dataDir, '--admin-host', '127.0.0.1', '--admin-port', '0', '--no-portal', '--workers', '1'];
   args.push('--delivery-host', deliveryHost, '--delivery-port', String(deliveryPort));
   const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
   const launch = options.launch ?? nodeServerLauncher(options.execPath ?? process.execPath);
