@@ -5,6 +5,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signInAs, type AdminClient } from '../test/admin-client';
 import { expectStatus, seedCatalog } from '../test/catalog-fixture';
+import { loadOrCreateTokenKeys } from '../delivery/token-keys';
+import { TokenSigner } from '../delivery/tokens';
 import { startServeChild } from '../test/serve-child';
 import { startTestApp, type TestApp } from '../test/test-app';
 import { until } from '../../node/test/until';
@@ -105,6 +107,24 @@ describe('delivery workers (serve --workers 2)', () => {
     await until(async () => (await all()).every((d) => d.status === 204), 'the paused campaign served by no worker', 10_000);
     expectStatus(await manager.patch(`/api/campaigns/${campaign.id}`, { status: 'active' }), 200);
     await until(async () => (await all()).every((d) => d.status === 200), 'the resumed campaign served again', 10_000);
+  }, 60_000);
+
+  it('gives every worker the new token key after a rotation; tokens signed before still count', async () => {
+    const { campaign, zones } = await seedCatalog(manager, { sizes: [[300, 600]] });
+    const probes = await everyWorkerServes(app, zones[0]!.id);
+    const before = (await decision(app, zones[0]!.id)).json!;
+    const admin = await signInAs(app, 'admin', { email: 'admin-rotates@agency.example' });
+    expectStatus(await admin.post('/api/delivery/token-key/rotate', {}), 200);
+    // Tokens signed after the rotation verify on every worker (a worker with the old key alone would answer 400).
+    const after = [];
+    for (let i = 0; i < 6; i++) after.push((await decision(app, zones[0]!.id)).json!);
+    // Signed with the new key alone, whichever worker decided.
+    const newKey = new TokenSigner({ current: loadOrCreateTokenKeys(app.dataDir).current, previous: null });
+    for (const d of after) expect(newKey.verify(d.impressionUrl.split('/v1/imp/')[1]!), d.impressionUrl).not.toBeNull();
+    expect(newKey.verify(before.impressionUrl.split('/v1/imp/')[1]!)).toBeNull();
+    for (const d of [before, ...after]) for (let k = 0; k < 2; k++) expect((await get(d.impressionUrl)).status).toBe(200);
+    // (A decision's served count comes with its worker's batch, its impression with another's.)
+    await until(() => counts(app, campaign.id).impressions === 7 && counts(app, campaign.id).served === probes + 7, 'seven decisions and impressions counted', 10_000);
   }, 60_000);
 
   it('holds a per-visitor cap across workers (the primary decides capped zones)', async () => {
