@@ -23,7 +23,8 @@ import { StatsCounters } from '../stats/stats-counters';
 import { openReadOnlyDatabase } from '../store/database';
 import { loadTlsPair } from '../tls/tls-files';
 import { DayClock, LocalClock, operatorTimeZone } from '../../common/local-clock';
-import { WORKER_BATCH_MS, WORKER_BATCH_RECORDS, type CampaignTotals, type Claim, type PrimaryMessage, type WorkerMessage } from './cluster-protocol';
+import { WORKER_BATCH_MS, WORKER_BATCH_RECORDS, type Claim, type PrimaryMessage, type WorkerMessage } from './cluster-protocol';
+import { TotalsReplica } from './totals-replica';
 
 /** How long a worker waits for the primary to decide a capped zone before answering 503. */
 const DECIDE_TIMEOUT_MS = 5_000;
@@ -77,9 +78,7 @@ class DeliveryWorker {
   private records: AccessRecord[] = [];
   private unsent = 0;
   private readonly batchTimer: NodeJS.Timeout;
-  // Campaign totals: the primary's last (per campaign), and what this worker served in batches not yet included in them.
-  private readonly base = new Map<string, CampaignTotals>();
-  private readonly inFlight: Array<{ seq: number; served: Map<string, number> }> = [];
+  private readonly totals: TotalsReplica;
   // Capped decisions asked of the primary.
   private nextDecision = 1;
   private readonly decisions = new Map<number, { resolve: (s: Array<RemoteServed | null>) => void; reject: (e: unknown) => void; timer: NodeJS.Timeout }>();
@@ -113,7 +112,8 @@ class DeliveryWorker {
     };
     const timeZone = operatorTimeZone(config.timeZone, () => {});
     this.counters = new StatsCounters(new DayClock(timeZone));
-    this.applyTotals(start.totals, 0);
+    this.totals = new TotalsReplica(this.counters);
+    this.totals.apply(start.totals, 0);
     this.signer = new TokenSigner(keysOf(start.keys));
     const index = new ZoneIndex(this.ctx, this.counters);
     const geo = openCountryLookup(config.geoipFile);
@@ -180,7 +180,7 @@ class DeliveryWorker {
         this.signer.setKeys(keysOf(m.keys));
         break;
       case 'sync':
-        this.applyTotals(m.totals, m.acked);
+        this.totals.apply(m.totals, m.acked);
         this.gateFull = m.gateFull;
         this.problems = m.problems;
         break;
@@ -219,9 +219,7 @@ class DeliveryWorker {
       return;
     }
     const seq = ++this.seq;
-    const served = new Map<string, number>();
-    for (const d of deltas) if (d.served > 0) served.set(d.campaignId, (served.get(d.campaignId) ?? 0) + d.served);
-    if (served.size > 0) this.inFlight.push({ seq, served });
+    this.totals.sent(seq, deltas);
     const message: WorkerMessage = { t: 'batch', seq, deltas, claims: this.claims, records: this.records };
     this.claims = [];
     this.records = [];
@@ -230,36 +228,6 @@ class DeliveryWorker {
       this.unsent--;
       done?.();
     });
-  }
-
-  /**
-   * Takes the primary's totals: a campaign's view here is the primary's total plus what this worker
-   * served in batches the primary had not yet applied (and since the last batch). `acked` is this
-   * worker's last batch the totals include.
-   */
-  private applyTotals(totals: readonly CampaignTotals[], acked: number): void {
-    const settled = new Map<string, number>();
-    while (this.inFlight.length > 0 && this.inFlight[0]!.seq <= acked) {
-      for (const [id, n] of this.inFlight.shift()!.served) settled.set(id, (settled.get(id) ?? 0) + n);
-    }
-    const update = (id: string, next: CampaignTotals | undefined) => {
-      const c = this.counters.campaign(id);
-      const before = this.base.get(id);
-      // Served here and not yet in the primary's total (c.total = its total + this).
-      const own = c.total - (before?.[3] ?? 0) - (settled.get(id) ?? 0);
-      const t = next ?? before;
-      if (!t) return;
-      c.total = t[3] + own;
-      if (t[1] >= c.day) {
-        c.day = t[1];
-        c.today = t[2] + Math.max(0, own);
-      }
-      c.viewable = t[4];
-      c.clicks = t[5];
-      this.base.set(id, t);
-    };
-    for (const t of totals) update(t[0], t);
-    for (const id of settled.keys()) if (!totals.some((t) => t[0] === id)) update(id, undefined);
   }
 
   private decideInPrimary(
