@@ -1,6 +1,6 @@
 import type { StatsCounters } from '../stats/stats-counters';
 import type { CampaignRows, DeliverySnapshot, ZoneRow } from './delivery-snapshot-repo';
-import { addCampaignCandidates, buildRule, byRank, clickTarget, zoneEntry, type BuildTools, type CampaignRule, type Candidate, type ClickTarget, type WarnOnce, type ZoneEntry, type ZoneSnapshot } from './zone-snapshot';
+import { addCampaignCandidates, buildRule, byRank, clickTarget, TailArena, zoneEntry, type BuildTools, type CampaignRule, type Candidate, type ClickTarget, type WarnOnce, type ZoneEntry, type ZoneSnapshot } from './zone-snapshot';
 
 const NONE: CampaignRows = { campaign: null, zoneIds: [], creatives: [] };
 
@@ -20,7 +20,8 @@ export class CatalogueRows {
       return rows;
     };
     for (const c of data.campaigns) of(c.id).campaign = c;
-    for (const l of data.links) of(l.campaignId).zoneIds.push(l.zoneId);
+    // The zone's own id string, not a copy per link (100,000 links in a large catalogue).
+    for (const l of data.links) of(l.campaignId).zoneIds.push(this.zones.get(l.zoneId)?.id ?? l.zoneId);
     for (const cr of data.creatives) of(cr.campaignId).creatives.push(cr);
   }
 
@@ -81,7 +82,7 @@ export function updateSnapshot(
     else rules.delete(id);
   }
 
-  const tools: BuildTools = { baseUrl: prev.baseUrl, counters, warn, shared: new Map() };
+  const tools: BuildTools = { baseUrl: prev.baseUrl, counters, warn, shared: new Map(), tails: new TailArena() };
   const next = new Map<string, ZoneEntry>(prev.zones);
   for (const zoneId of touched) {
     const z = zones.get(zoneId);

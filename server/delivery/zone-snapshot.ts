@@ -178,6 +178,28 @@ export interface BuildTools {
   counters: StatsCounters;
   warn: WarnOnce;
   shared: Map<string, CreativeJson>;
+  tails: TailArena;
+}
+
+/**
+ * Token tails (tokens.ts tokenTail) packed side by side into shared blocks: one allocation per
+ * 64 KiB instead of three per candidate, and no pool slab kept alive by a few bytes.
+ */
+export class TailArena {
+  private block = Buffer.alloc(0);
+  private used = 0;
+
+  tail(creativeId: string, zoneId: string): Buffer {
+    const t = tokenTail(creativeId, zoneId);
+    if (this.used + t.length > this.block.length) {
+      this.block = Buffer.allocUnsafeSlow(Math.max(65_536, t.length));
+      this.used = 0;
+    }
+    t.copy(this.block, this.used);
+    const view = this.block.subarray(this.used, this.used + t.length);
+    this.used += t.length;
+    return view;
+  }
 }
 
 /** Appends to `out` the candidates of one campaign in one zone: its servable creatives of the zone's size. */
@@ -221,7 +243,7 @@ export function buildSnapshot(data: DeliverySnapshot, baseUrl: string, nowMs: nu
     list.push(l.campaignId);
   }
 
-  const tools: BuildTools = { baseUrl, counters, warn, shared: new Map() };
+  const tools: BuildTools = { baseUrl, counters, warn, shared: new Map(), tails: new TailArena() };
   const zones = new Map<string, ZoneEntry>();
   for (const z of data.zones) {
     const candidates: Candidate[] = [];
@@ -241,6 +263,8 @@ export function zoneEntry(z: ZoneRow, candidates: Candidate[]): ZoneEntry {
 
 /** A creative's response JSON split at the click macro, shared by its candidates in every zone. */
 export interface CreativeJson {
+  imageUrl: string | null;
+  html: string | null;
   parts: string[];
   extraBytes: number;
 }
@@ -251,33 +275,33 @@ function makeCandidate(
   zoneId: string,
   siteId: string,
   weight: number,
-  { baseUrl, counters, warn, shared }: BuildTools,
+  { baseUrl, counters, warn, shared, tails }: BuildTools,
 ): Candidate | null {
   if (Buffer.byteLength(cr.id) + Buffer.byteLength(zoneId) > MAX_TOKEN_ID_BYTES) {
     warn(`ids:${cr.id}:${zoneId}`, 'creative and zone ids are too long for a delivery token; not delivered', { creativeId: cr.id });
     return null;
   }
-  let imageUrl: string | null = null;
-  let html: string | null = null;
-  if (cr.assetId) imageUrl = `${baseUrl}/v1/assets/${encodeURIComponent(cr.assetId)}`;
-  else if (cr.imageUrl) {
-    imageUrl = firstPartyImage(cr.imageUrl, baseUrl);
-    if (!imageUrl) {
-      // Before the listener is bound the base URL is unknown; the index is rebuilt for it at the first request.
-      if (!baseUrl) return null;
-      warn(`image:${cr.id}:${cr.imageUrl}`, 'creative image is not served by this server (third-party URL); not delivered', { creativeId: cr.id });
-      return null;
-    }
-  } else if (cr.html) html = cr.html;
-  else {
-    warn(`empty:${cr.id}`, 'creative has neither image nor HTML; not delivered', { creativeId: cr.id });
-    return null;
-  }
   let json = shared.get(cr.id);
   if (!json) {
+    let imageUrl: string | null = null;
+    let html: string | null = null;
+    if (cr.assetId) imageUrl = `${baseUrl}/v1/assets/${encodeURIComponent(cr.assetId)}`;
+    else if (cr.imageUrl) {
+      imageUrl = firstPartyImage(cr.imageUrl, baseUrl);
+      if (!imageUrl) {
+        // Before the listener is bound the base URL is unknown; the index is rebuilt for it at the first request.
+        if (!baseUrl) return null;
+        warn(`image:${cr.id}:${cr.imageUrl}`, 'creative image is not served by this server (third-party URL); not delivered', { creativeId: cr.id });
+        return null;
+      }
+    } else if (cr.html) html = cr.html;
+    else {
+      warn(`empty:${cr.id}`, 'creative has neither image nor HTML; not delivered', { creativeId: cr.id });
+      return null;
+    }
     const creative = html !== null ? { id: cr.id, width: cr.width, height: cr.height, html, alt: cr.alt } : { id: cr.id, width: cr.width, height: cr.height, imageUrl, alt: cr.alt };
     const text = JSON.stringify(creative);
-    shared.set(cr.id, (json = { parts: text.split(CLICK_URL_MACRO), extraBytes: Buffer.byteLength(text) - text.length }));
+    shared.set(cr.id, (json = { imageUrl, html, parts: text.split(CLICK_URL_MACRO), extraBytes: Buffer.byteLength(text) - text.length }));
   }
   return {
     rule,
@@ -286,12 +310,12 @@ function makeCandidate(
     weight,
     stats: counters.key(rule.id, cr.id, zoneId, siteId),
     statsByCountry: null,
-    tokenTail: tokenTail(cr.id, zoneId),
+    tokenTail: tails.tail(cr.id, zoneId),
     width: cr.width,
     height: cr.height,
     alt: cr.alt,
-    imageUrl,
-    html,
+    imageUrl: json.imageUrl,
+    html: json.html,
     jsonParts: json.parts,
     jsonExtraBytes: json.extraBytes,
   };
