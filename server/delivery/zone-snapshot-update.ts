@@ -38,6 +38,24 @@ export class CatalogueRows {
     }
   }
 
+  /** Whether `other` holds the same zones with the same settings (then only campaigns can differ). */
+  sameZones(other: CatalogueRows): boolean {
+    if (other.zones.size !== this.zones.size) return false;
+    for (const [id, z] of other.zones) {
+      const mine = this.zones.get(id);
+      if (!mine || !shallowEqual(mine, z)) return false;
+    }
+    return true;
+  }
+
+  /** The campaigns whose rows differ between this and `other`. */
+  changedCampaigns(other: CatalogueRows): Set<string> {
+    const changed = new Set<string>();
+    for (const [id, rows] of other.byCampaign) if (!sameRows(this.get(id), rows)) changed.add(id);
+    for (const id of this.byCampaign.keys()) if (!other.byCampaign.has(id)) changed.add(id);
+    return changed;
+  }
+
   /** All rows in the shape the repository reads them. */
   snapshot(): DeliverySnapshot {
     const data: DeliverySnapshot = { zones: [...this.zones.values()], campaigns: [], links: [], creatives: [] };
@@ -48,6 +66,29 @@ export class CatalogueRows {
     }
     return data;
   }
+}
+
+function shallowEqual(a: object, b: object): boolean {
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  const keys = Object.keys(x);
+  if (keys.length !== Object.keys(y).length) return false;
+  for (const k of keys) if (x[k] !== y[k]) return false;
+  return true;
+}
+
+/** Whether two reads of one campaign hold the same rows (links and creatives in any order). */
+function sameRows(a: CampaignRows, b: CampaignRows): boolean {
+  if ((a.campaign === null) !== (b.campaign === null) || (a.campaign && b.campaign && !shallowEqual(a.campaign, b.campaign))) return false;
+  if (a.zoneIds.length !== b.zoneIds.length || a.creatives.length !== b.creatives.length) return false;
+  if (a.zoneIds.some((z, i) => b.zoneIds[i] !== z)) {
+    const zones = new Set(a.zoneIds);
+    if (!b.zoneIds.every((z) => zones.has(z))) return false;
+  }
+  return a.creatives.every((cr, i) => {
+    const other = b.creatives[i]!.id === cr.id ? b.creatives[i]! : b.creatives.find((x) => x.id === cr.id);
+    return other !== undefined && shallowEqual(cr, other);
+  });
 }
 
 /**
