@@ -11,7 +11,9 @@
 //  - a change to one campaign through the admin API (pause, then resume, BENCH_CHANGES times each):
 //    from the API's answer until a decision in a zone where that campaign outranks the others
 //    reflects it, and the server's own index update time (its debug log line); the same for a
-//    change that is not campaign-scoped (renaming a zone: a full rebuild).
+//    change that is not campaign-scoped (renaming a zone: every row re-read, as on the minute tick;
+//    archiving and restoring a zone: a full rebuild). BENCH_TRACE_GC=1 also prints the server's
+//    mark-compact and long scavenge pauses.
 // Also callable: `import { runCatalogueBench } from './catalogue.mjs'` returns the figures.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -194,7 +196,7 @@ export async function runCatalogueBench(options = {}) {
     loadCore: 1,
     cli: path.resolve(process.env.BENCH_CLI ?? path.join(root, 'bin', 'creative-engine.js')),
     quiet: false,
-    nodeArgs: process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.join(root, 'bench', 'profiles')}`] : [],
+    nodeArgs: [...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.join(root, 'bench', 'profiles')}`] : []), ...(process.env.BENCH_TRACE_GC ? ['--trace-gc'] : [])],
     ...options,
   };
   const say = (line) => o.quiet || console.log(line);
@@ -267,17 +269,31 @@ export async function runCatalogueBench(options = {}) {
       incremental.push(await timeChange(() => patch(`/api/campaigns/${seeded.probeCampaign}`, { status: 'paused' }), async () => !(await servesProbe())));
       incremental.push(await timeChange(() => patch(`/api/campaigns/${seeded.probeCampaign}`, { status: 'active' }), servesProbe));
     }
-    // Not campaign-scoped: a zone's rename rebuilds the whole index (wait for its log line).
+    // Not campaign-scoped: a zone's rename re-reads every row (the minute tick does the same), and
+    // archiving and restoring a zone rebuild everything (wait for the log lines).
+    const reread = [];
     const full = [];
+    const post = async (url) => {
+      const res = await fetch(server.adminUrl + url, { method: 'POST', headers });
+      if (res.status !== 200) throw new Error(`POST ${url}: ${res.status} ${await res.text()}`);
+    };
     for (let i = 0; i < Math.max(1, Math.ceil(o.changes / 2)); i++) {
-      const from = server.log.text.length;
+      let from = server.log.text.length;
       await patch(`/api/zones/${idOf('zon', 0)}`, { name: `Bench zone 0 (${i})` });
-      full.push(await nextBuild(server.log, from));
+      reread.push(await nextBuild(server.log, from));
+      for (const action of ['archive', 'restore']) {
+        from = server.log.text.length;
+        await post(`/api/zones/${idOf('zon', 0)}/${action}`);
+        full.push(await nextBuild(server.log, from));
+      }
     }
+    if (process.env.BENCH_TRACE_GC) for (const line of server.log.text.split('\n').filter((l) => /Mark-Compact|Scavenge.*?(\d{2,}\.\d) \/ /.test(l))) say(`  gc: ${line.trim()}`);
     Object.assign(figures, {
       incrementalUpdateMs: median(incremental.map((x) => x.ms)),
       incrementalKinds: [...new Set(incremental.map((x) => x.kind))],
       changeToDecisionMs: median(incremental.map((x) => x.seenMs)),
+      rereadMs: median(reread.map((x) => x.ms)),
+      rereadKinds: [...new Set(reread.map((x) => x.kind))],
       fullRebuildMs: median(full.map((x) => x.ms)),
       fullKinds: [...new Set(full.map((x) => x.kind))],
       rssEndMb: rssMb(server.child.pid),
@@ -286,7 +302,8 @@ export async function runCatalogueBench(options = {}) {
       `one campaign paused/resumed via the admin API (${incremental.length}×): server update ${figures.incrementalUpdateMs.toFixed(2)} ms (median, ${figures.incrementalKinds.join('/')}); ` +
         `API answer → decision reflects it ${figures.changeToDecisionMs.toFixed(0)} ms (includes the ${100} ms debounce)`,
     );
-    say(`a zone renamed (${full.length}×): full rebuild ${figures.fullRebuildMs.toFixed(1)} ms (median, ${figures.fullKinds.join('/')}); RSS at the end ${figures.rssEndMb.toFixed(0)} MB`);
+    say(`a zone renamed (${reread.length}×): every row re-read, changed campaigns rebuilt ${figures.rereadMs.toFixed(1)} ms (median, ${figures.rereadKinds.join('/')})`);
+    say(`a zone archived/restored (${full.length}×): full rebuild ${figures.fullRebuildMs.toFixed(1)} ms (median, ${figures.fullKinds.join('/')}); RSS at the end ${figures.rssEndMb.toFixed(0)} MB`);
     return figures;
   } finally {
     if (server) await stop(server.child);
