@@ -104,7 +104,7 @@ export function seedCatalogue(dataDir, { campaigns, zones, candidates }) {
         1 + Math.floor(random() * 10),
         JSON.stringify(probe ? {} : pick(targetings)),
         !probe && random() < 0.1 ? pick(['Cars', 'Banks', 'Telecom']) : null,
-        !probe && random() < 0.05 ? 1000 : null,
+        !probe && random() < 0.01 ? 1000 : null,
         stamp,
         stamp,
       );
