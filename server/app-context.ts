@@ -7,10 +7,21 @@ import type { Db } from './store/database';
 import type { AdminState } from './admin/admin-route';
 import type { PortalState } from './portal/portal-route';
 
+/**
+ * A change to delivery-relevant data: `what` names the kind of thing changed (zone, campaign,
+ * creative, customer, …); `campaignId` is set when the change touches that one campaign only (its
+ * settings, status, zone links, prices or creatives), so the delivery index may update just its
+ * zones. Plain JSON, so it can be forwarded to other processes.
+ */
+export interface DataChange {
+  what: string;
+  campaignId?: string;
+}
+
 /** Events of the running app (emitted by the catalogue and retention, heard by the delivery index). */
 export interface AppEvents {
   /** Delivery-relevant data (zones, campaigns, creatives, customers) changed: rebuild indexes. */
-  'data-changed': [what: string];
+  'data-changed': [change: DataChange];
   /** The delivery token key was rotated (delivery workers get the new keys). */
   'token-keys-rotated': [];
 }

@@ -118,7 +118,7 @@ export async function composeServer(ctx: AppContext, routers: Routers): Promise<
   registerPublicPages(ctx, routers.portal, { contact: requests.contact });
 
   // Retention runs once now and then on schedule; erased customers leave the delivery index.
-  await startRetention(ctx, () => ctx.events.emit('data-changed', 'customer'));
+  await startRetention(ctx, () => ctx.events.emit('data-changed', { what: 'customer' }));
   const backups = startBackups(ctx, privacy);
 
   return {

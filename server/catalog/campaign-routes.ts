@@ -106,7 +106,7 @@ export function registerCampaignRoutes(ctx: AppContext, admin: Router<AdminState
     const fields: CampaignFields = { ...rest, goal: goalOf(input) ?? null };
     const campaign = commitChange(
       ctx,
-      { actor: session.userId, action: 'campaign.create', entity: 'campaign', target: () => id, fields: () => ['customerId', ...EDITABLE, ...(price ? ['price'] : [])] },
+      { actor: session.userId, action: 'campaign.create', entity: 'campaign', target: () => id, fields: () => ['customerId', ...EDITABLE, ...(price ? ['price'] : [])], campaign: () => id },
       () => {
         const at = ctx.now().toISOString();
         campaigns.insert(id, customerId, fields, at);
@@ -135,7 +135,7 @@ export function registerCampaignRoutes(ctx: AppContext, admin: Router<AdminState
     const fields = changedFields(sorted(fieldsOf(before)), sorted(merged), EDITABLE);
     return commitChange(
       ctx,
-      { actor: session.userId, action: 'campaign.update', entity: 'campaign', target: () => before.id, fields: () => fields },
+      { actor: session.userId, action: 'campaign.update', entity: 'campaign', target: () => before.id, fields: () => fields, campaign: () => before.id },
       () => campaigns.update(before.id, merged, ctx.now().toISOString())!,
     );
   });
@@ -154,7 +154,7 @@ export function registerCampaignRoutes(ctx: AppContext, admin: Router<AdminState
     }
     const price = commitChange(
       ctx,
-      { actor: session.userId, action: 'campaign.price', entity: 'campaign', target: () => campaign.id, fields: () => ['model', 'amount', 'effectiveFrom'] },
+      { actor: session.userId, action: 'campaign.price', entity: 'campaign', target: () => campaign.id, fields: () => ['model', 'amount', 'effectiveFrom'], campaign: () => campaign.id },
       () => {
         const id = prices.insert(campaign.id, { model: input.model, amount: input.amount, effectiveFrom }, session.userId, ctx.now().toISOString());
         return prices.list(campaign.id).find((p) => p.id === id)!;
@@ -175,7 +175,7 @@ export function registerCampaignRoutes(ctx: AppContext, admin: Router<AdminState
     const copied = creatives.ofCampaign(source.id);
     const campaign = commitChange(
       ctx,
-      { actor: session.userId, action: 'campaign.duplicate', entity: 'campaign', target: () => id, fields: () => ['copyOf', ...EDITABLE, ...(source.price ? ['price'] : []), ...(copied.length ? ['creatives'] : [])] },
+      { actor: session.userId, action: 'campaign.duplicate', entity: 'campaign', target: () => id, fields: () => ['copyOf', ...EDITABLE, ...(source.price ? ['price'] : []), ...(copied.length ? ['creatives'] : [])], campaign: () => id },
       () => {
         const at = ctx.now().toISOString();
         campaigns.insert(id, source.customerId, fields, at);
@@ -187,7 +187,7 @@ export function registerCampaignRoutes(ctx: AppContext, admin: Router<AdminState
         return campaigns.get(id)!;
       },
     );
-    ctx.events.emit('data-changed', 'creative');
+    ctx.events.emit('data-changed', { what: 'creative', campaignId: id });
     return reply(201, campaign);
   });
 
@@ -196,7 +196,7 @@ export function registerCampaignRoutes(ctx: AppContext, admin: Router<AdminState
     if (campaign.status === status) return campaign;
     return commitChange(
       ctx,
-      { actor: session.userId, action, entity: 'campaign', target: () => campaign.id, fields: () => ['status'] },
+      { actor: session.userId, action, entity: 'campaign', target: () => campaign.id, fields: () => ['status'], campaign: () => campaign.id },
       () => campaigns.setStatus(campaign.id, status, ctx.now().toISOString())!,
     );
   };

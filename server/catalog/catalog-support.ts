@@ -42,12 +42,13 @@ export function changedFields<T extends object>(before: T, after: T, candidates:
 }
 
 /**
- * Runs a change and its audit entry in one transaction, then tells delivery to rebuild its index.
+ * Runs a change and its audit entry in one transaction, then tells delivery to rebuild its index
+ * (only the campaign `campaign` names, when the change touches that one campaign only).
  * The audit entry names the changed fields only, never their values.
  */
 export function commitChange<T>(
   ctx: AppContext,
-  change: { actor: string; action: AuditAction; entity: string; target: (result: T) => string; fields: (result: T) => string[] },
+  change: { actor: string; action: AuditAction; entity: string; target: (result: T) => string; fields: (result: T) => string[]; campaign?: (result: T) => string },
   write: () => T,
 ): T {
   const result = ctx.db.transaction(() => {
@@ -55,7 +56,7 @@ export function commitChange<T>(
     ctx.audit.append({ actor: change.actor, action: change.action, target: change.target(value), details: { fields: change.fields(value) } });
     return value;
   }).immediate();
-  ctx.events.emit('data-changed', change.entity);
+  ctx.events.emit('data-changed', change.campaign ? { what: change.entity, campaignId: change.campaign(result) } : { what: change.entity });
   return result;
 }
 

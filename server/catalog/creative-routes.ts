@@ -115,7 +115,7 @@ export function registerCreativeRoutes(ctx: AppContext, admin: Router<AdminState
     const fields = ['campaignId', 'name', 'width', 'height', input.html !== undefined ? 'html' : 'assetId', 'landingUrl', 'alt', 'status'];
     const stored = commitChange(
       ctx,
-      { actor: session.userId, action: 'creative.create', entity: 'creative', target: () => id, fields: () => fields },
+      { actor: session.userId, action: 'creative.create', entity: 'creative', target: () => id, fields: () => fields, campaign: () => input.campaignId },
       () =>
         creatives.insert(
           id,
@@ -165,7 +165,7 @@ export function registerCreativeRoutes(ctx: AppContext, admin: Router<AdminState
     const fields = changedFields(before, merged, ['name', 'status', 'alt', 'landingUrl', 'assetId']);
     const stored = commitChange(
       ctx,
-      { actor: session.userId, action: 'creative.update', entity: 'creative', target: () => before.id, fields: () => fields },
+      { actor: session.userId, action: 'creative.update', entity: 'creative', target: () => before.id, fields: () => fields, campaign: () => before.campaignId },
       () => creatives.update(before.id, merged, ctx.now().toISOString())!,
     );
     return toCreative(stored);
@@ -184,7 +184,7 @@ export function registerCreativeRoutes(ctx: AppContext, admin: Router<AdminState
     }
     const stored = commitChange(
       ctx,
-      { actor: session.userId, action: archive ? 'creative.archive' : 'creative.restore', entity: 'creative', target: () => before.id, fields: () => ['archivedAt'] },
+      { actor: session.userId, action: archive ? 'creative.archive' : 'creative.restore', entity: 'creative', target: () => before.id, fields: () => ['archivedAt'], campaign: () => before.campaignId },
       () => creatives.setArchived(before.id, archive ? ctx.now().toISOString() : null, ctx.now().toISOString())!,
     );
     return toCreative(stored);

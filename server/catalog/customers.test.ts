@@ -8,7 +8,7 @@ let analyst: AdminClient;
 const changes: string[] = [];
 beforeAll(async () => {
   app = await startTestApp();
-  app.ctx.events.on('data-changed', (what) => changes.push(what));
+  app.ctx.events.on('data-changed', (change) => changes.push(change.what));
   manager = await signInAs(app, 'manager');
   analyst = await signInAs(app, 'analyst');
 });

@@ -11,7 +11,7 @@ let publisherId: string;
 const changes: string[] = [];
 beforeAll(async () => {
   app = await startTestApp();
-  app.ctx.events.on('data-changed', (what) => changes.push(what));
+  app.ctx.events.on('data-changed', (change) => changes.push(change.what));
   manager = await signInAs(app, 'manager');
   reviewer = await signInAs(app, 'reviewer');
   advertiserId = expectStatus(await manager.post('/api/customers', { name: 'Adv', email: 'a@adv.example' }), 201).id;

@@ -1,3 +1,4 @@
+import type { DataChange } from '../app-context';
 import type { ServerConfig } from '../config';
 import type { HealthProblem } from '../delivery/health';
 import type { ClaimKind, RemoteServed } from '../delivery/delivery-service';
@@ -50,7 +51,7 @@ export type PrimaryMessage =
       problems: HealthProblem[];
       debug: boolean;
     }
-  | { t: 'data-changed'; args: unknown[] }
+  | { t: 'data-changed'; change: DataChange }
   | { t: 'keys'; keys: TokenKeys }
   /** `acked`: the last batch of this worker the totals include. */
   | { t: 'sync'; acked: number; totals: CampaignTotals[]; gateFull: boolean; problems: HealthProblem[] }

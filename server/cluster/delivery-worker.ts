@@ -174,7 +174,7 @@ class DeliveryWorker {
   private onMessage(m: PrimaryMessage, events: EventEmitter<AppEvents>): void {
     switch (m.t) {
       case 'data-changed':
-        events.emit('data-changed', ...(m.args as [string]));
+        events.emit('data-changed', m.change);
         break;
       case 'keys':
         this.signer.setKeys(keysOf(m.keys));

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { packageRoot } from '../config';
-import type { AppContext } from '../app-context';
+import type { AppContext, DataChange } from '../app-context';
 import type { StartedDelivery } from '../delivery/delivery-feature';
 import { healthProblems, type HealthSources } from '../delivery/health';
 import { HttpError } from '../http/http-error';
@@ -160,7 +160,7 @@ export function startDeliveryWorkers(ctx: AppContext, sources: WorkerSources, op
     for (const [w, s] of state) post(w, { t: 'sync', acked: s.acked, totals: changed, gateFull, problems });
   }, PRIMARY_SYNC_MS);
 
-  const onDataChanged = (...args: unknown[]) => broadcast({ t: 'data-changed', args });
+  const onDataChanged = (change: DataChange) => broadcast({ t: 'data-changed', change });
   const onKeys = () => broadcast({ t: 'keys', keys: delivery.tokenKeys() });
   ctx.events.on('data-changed', onDataChanged);
   ctx.events.on('token-keys-rotated', onKeys);

@@ -50,6 +50,25 @@ export interface DeliverySnapshot {
   creatives: CreativeRow[];
 }
 
+/** One campaign's rows: itself (null when it is not active or its customer is not), its zone links and its creatives. */
+export interface CampaignRows {
+  campaign: CampaignRow | null;
+  /** Zones of an active campaign (empty otherwise, as in DeliverySnapshot.links). */
+  zoneIds: string[];
+  creatives: CreativeRow[];
+}
+
+const CAMPAIGN_COLUMNS = `c.id AS id, c.starts_at AS startsAt, c.ends_at AS endsAt, c.impression_goal AS impressionGoal,
+              c.goal_kind AS goalKind, c.pacing AS pacing,
+              c.daily_cap AS dailyCap, c.priority AS priority, c.weight AS weight, c.targeting AS targeting,
+              c.exclusivity_group AS exclusivityGroup, c.visitor_daily_cap AS visitorDailyCap`;
+const CREATIVE_COLUMNS = `cr.id AS id, cr.campaign_id AS campaignId, cr.width AS width, cr.height AS height, cr.image_url AS imageUrl,
+              cr.asset_id AS assetId, cr.html AS html, cr.landing_url AS landingUrl, cr.alt AS alt,
+              (cr.status = 'active' AND cr.archived_at IS NULL AND c.status = 'active') AS servable`;
+
+type Flagged<T> = Omit<T, 'servable'> & { servable: number };
+const creativeRow = (c: Flagged<CreativeRow>): CreativeRow => ({ ...c, servable: c.servable === 1 });
+
 /**
  * Read-only queries of the delivery index: zones with their site, active campaigns of active
  * customers, their zone links and creatives. Restricted customers are never served.
@@ -59,6 +78,9 @@ export class DeliverySnapshotRepo {
   private readonly campaigns;
   private readonly links;
   private readonly creatives;
+  private readonly campaignById;
+  private readonly linksOfCampaign;
+  private readonly creativesOfCampaign;
 
   constructor(private readonly db: Db) {
     this.zones = db.prepare(
@@ -67,10 +89,7 @@ export class DeliverySnapshotRepo {
        FROM zones z JOIN sites s ON s.id = z.site_id JOIN customers cu ON cu.id = s.customer_id`,
     );
     this.campaigns = db.prepare(
-      `SELECT c.id AS id, c.starts_at AS startsAt, c.ends_at AS endsAt, c.impression_goal AS impressionGoal,
-              c.goal_kind AS goalKind, c.pacing AS pacing,
-              c.daily_cap AS dailyCap, c.priority AS priority, c.weight AS weight, c.targeting AS targeting,
-              c.exclusivity_group AS exclusivityGroup, c.visitor_daily_cap AS visitorDailyCap
+      `SELECT ${CAMPAIGN_COLUMNS}
        FROM campaigns c JOIN customers cu ON cu.id = c.customer_id
        WHERE c.status = 'active' AND cu.status = 'active'`,
     );
@@ -82,21 +101,51 @@ export class DeliverySnapshotRepo {
     // Every creative of a customer in good standing: the servable ones feed the index, all of them
     // answer clicks on ads shown before a pause (the landing URL comes from here, never from the token).
     this.creatives = db.prepare(
-      `SELECT cr.id AS id, cr.campaign_id AS campaignId, cr.width AS width, cr.height AS height, cr.image_url AS imageUrl,
-              cr.asset_id AS assetId, cr.html AS html, cr.landing_url AS landingUrl, cr.alt AS alt,
-              (cr.status = 'active' AND cr.archived_at IS NULL AND c.status = 'active') AS servable
+      `SELECT ${CREATIVE_COLUMNS}
        FROM creatives cr JOIN campaigns c ON c.id = cr.campaign_id JOIN customers cu ON cu.id = c.customer_id
        WHERE cu.status = 'active'`,
+    );
+    // The same conditions for one campaign (index lookups: campaigns' and creatives' keys, campaign_zones' primary key).
+    this.campaignById = db.prepare(
+      `SELECT ${CAMPAIGN_COLUMNS}
+       FROM campaigns c JOIN customers cu ON cu.id = c.customer_id
+       WHERE c.id = ? AND c.status = 'active' AND cu.status = 'active'`,
+    );
+    this.linksOfCampaign = db
+      .prepare(
+        `SELECT cz.zone_id FROM campaign_zones cz JOIN campaigns c ON c.id = cz.campaign_id JOIN customers cu ON cu.id = c.customer_id
+         WHERE cz.campaign_id = ? AND c.status = 'active' AND cu.status = 'active'`,
+      )
+      .pluck();
+    this.creativesOfCampaign = db.prepare(
+      `SELECT ${CREATIVE_COLUMNS}
+       FROM creatives cr JOIN campaigns c ON c.id = cr.campaign_id JOIN customers cu ON cu.id = c.customer_id
+       WHERE cr.campaign_id = ? AND cu.status = 'active'`,
     );
   }
 
   /** Reads everything in one read transaction, so the index never mixes two states of the data. */
   load(): DeliverySnapshot {
     return this.db.transaction(() => ({
-      zones: (this.zones.all() as Array<Omit<ZoneRow, 'servable'> & { servable: number }>).map((z) => ({ ...z, servable: z.servable === 1 })),
+      zones: (this.zones.all() as Array<Flagged<ZoneRow>>).map((z) => ({ ...z, servable: z.servable === 1 })),
       campaigns: this.campaigns.all() as CampaignRow[],
       links: this.links.all() as DeliverySnapshot['links'],
-      creatives: (this.creatives.all() as Array<Omit<CreativeRow, 'servable'> & { servable: number }>).map((c) => ({ ...c, servable: c.servable === 1 })),
+      creatives: (this.creatives.all() as Array<Flagged<CreativeRow>>).map(creativeRow),
     }))();
+  }
+
+  /** The rows of some campaigns only, in one read transaction: what an incremental index update reads. */
+  loadCampaigns(ids: Iterable<string>): Map<string, CampaignRows> {
+    return this.db.transaction(() => {
+      const out = new Map<string, CampaignRows>();
+      for (const id of ids) {
+        out.set(id, {
+          campaign: (this.campaignById.get(id) as CampaignRow | undefined) ?? null,
+          zoneIds: this.linksOfCampaign.all(id) as string[],
+          creatives: (this.creativesOfCampaign.all(id) as Array<Flagged<CreativeRow>>).map(creativeRow),
+        });
+      }
+      return out;
+    })();
   }
 }

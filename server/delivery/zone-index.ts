@@ -1,21 +1,40 @@
-import type { AppContext } from '../app-context';
+import type { AppContext, DataChange } from '../app-context';
 import type { StatsCounters } from '../stats/stats-counters';
 import { DeliverySnapshotRepo } from './delivery-snapshot-repo';
-import type { DeliverySnapshot } from './delivery-snapshot-repo';
 import { buildSnapshot, type WarnOnce, type ZoneSnapshot } from './zone-snapshot';
+import { CatalogueRows, updateSnapshot } from './zone-snapshot-update';
 
 /** Wait after a 'data-changed' event before rebuilding, so a burst of edits causes one rebuild. */
 export const REBUILD_DEBOUNCE_MS = 100;
 /** Periodic rebuild: flights start and end without any data change. */
 export const REBUILD_INTERVAL_MS = 60_000;
+/** More changed campaigns than this in one debounce window (a bulk action) are read in one full rebuild instead. */
+export const INCREMENTAL_LIMIT = 500;
+
+/**
+ * How long the last index build took. full: every row read and built; reread: every row read, only
+ * the campaigns whose rows differ rebuilt; campaigns: only the changed campaigns' rows read and built.
+ */
+export interface IndexBuildTiming {
+  kind: 'full' | 'reread' | 'campaigns';
+  /** Reading the store, building and swapping in, in milliseconds. */
+  ms: number;
+  campaigns: number;
+  zones: number;
+}
 
 /**
  * The in-memory zone index: read from the store off the request path, built to the side and
- * swapped in whole, so a request sees either the old or the new index, never a mix.
+ * swapped in whole, so a request sees either the old or the new index, never a mix. A change
+ * scoped to one campaign (its settings, status, zone links or creatives) re-reads only that
+ * campaign and rebuilds only its zones; any other change, and the minute tick, rebuild everything.
  */
 export class ZoneIndex {
   private snapshot: ZoneSnapshot;
-  private data: DeliverySnapshot;
+  private rows: CatalogueRows;
+  /** Campaigns changed since the last build, waiting for the debounce; `pendingFull` when something else changed. */
+  private readonly pending = new Set<string>();
+  private pendingFull = false;
   private readonly repo: DeliverySnapshotRepo;
   private debounce: NodeJS.Timeout | undefined;
   private readonly interval: NodeJS.Timeout;
@@ -23,6 +42,8 @@ export class ZoneIndex {
   private readonly warn: WarnOnce;
   /** Called after every rebuild (housekeeping that shares the minute tick). */
   onRebuilt: () => void = () => {};
+  /** The last build's timing (also logged at debug level). */
+  lastBuild: IndexBuildTiming = { kind: 'full', ms: 0, campaigns: 0, zones: 0 };
 
   constructor(private readonly ctx: AppContext, private readonly counters: StatsCounters) {
     this.repo = new DeliverySnapshotRepo(ctx.db);
@@ -32,8 +53,11 @@ export class ZoneIndex {
       this.warned.add(key);
       ctx.log.warn(message, fields);
     };
-    this.data = this.repo.load();
-    this.snapshot = this.build(this.data, ctx.deliveryBaseUrl());
+    const started = performance.now();
+    this.rows = new CatalogueRows(this.repo.load());
+    this.snapshot = this.build(ctx.deliveryBaseUrl());
+    this.lastBuild = { kind: 'full', ms: performance.now() - started, campaigns: this.snapshot.rules.size, zones: this.snapshot.zones.size };
+    ctx.log.info(`zone index built: ${this.lastBuild.zones} zones, ${this.lastBuild.campaigns} campaigns in ${Math.round(this.lastBuild.ms)} ms`);
     ctx.events.on('data-changed', this.schedule);
     this.interval = setInterval(() => this.rebuild(), REBUILD_INTERVAL_MS);
     this.interval.unref();
@@ -42,7 +66,7 @@ export class ZoneIndex {
 
   /** The current index, built for `baseUrl` (rebuilt from memory, without a query, if the base changed). */
   current(baseUrl: string): ZoneSnapshot {
-    if (this.snapshot.baseUrl !== baseUrl) this.snapshot = this.build(this.data, baseUrl);
+    if (this.snapshot.baseUrl !== baseUrl) this.snapshot = this.build(baseUrl);
     return this.snapshot;
   }
 
@@ -51,17 +75,42 @@ export class ZoneIndex {
     if (this.debounce) {
       clearTimeout(this.debounce);
       this.debounce = undefined;
-      this.rebuild();
+      this.apply();
     }
     return this.current(this.snapshot.baseUrl || this.ctx.deliveryBaseUrl());
   }
 
-  /** Reads the store and swaps in a fresh index now. */
+  /**
+   * Reads the whole store and swaps in a fresh index now. When the zones are as they were, only the
+   * campaigns whose rows differ (or whose flight has ended) are rebuilt, as after a campaign's change;
+   * otherwise (or for more than INCREMENTAL_LIMIT of them) everything is.
+   */
   rebuild(): void {
     try {
-      const data = this.repo.load();
-      this.snapshot = this.build(data, this.snapshot.baseUrl || this.ctx.deliveryBaseUrl());
-      this.data = data;
+      const started = performance.now();
+      // Everything committed so far is in this read, so the changes waiting for the debounce are too.
+      this.pending.clear();
+      this.pendingFull = false;
+      const rows = new CatalogueRows(this.repo.load());
+      const nowMs = this.ctx.now().getTime();
+      const changed = this.rows.sameZones(rows) ? this.rows.changedCampaigns(rows) : null;
+      if (changed) for (const rule of this.snapshot.rules.values()) if (rule.endsAt <= nowMs) changed.add(rule.id);
+      const previous = this.rows;
+      if (changed && changed.size <= INCREMENTAL_LIMIT) {
+        const fresh = new Map([...changed].map((id) => [id, rows.get(id)]));
+        this.snapshot = updateSnapshot(this.snapshot, rows.zones, (id) => previous.get(id), fresh, nowMs, this.counters, this.warn);
+        this.rows = rows;
+        this.timed('reread', started, changed.size);
+      } else {
+        this.rows = rows;
+        try {
+          this.snapshot = this.build(this.snapshot.baseUrl || this.ctx.deliveryBaseUrl());
+        } catch (err) {
+          this.rows = previous;
+          throw err;
+        }
+        this.timed('full', started);
+      }
       this.onRebuilt();
     } catch (err) {
       // Keep serving the last good index; the next change or tick tries again.
@@ -69,17 +118,43 @@ export class ZoneIndex {
     }
   }
 
-  private readonly schedule = (): void => {
+  /** Brings in the changes heard so far: only the changed campaigns when nothing else changed, else everything. */
+  private apply(): void {
+    if (this.pendingFull || this.pending.size > INCREMENTAL_LIMIT) return this.rebuild();
+    if (this.pending.size === 0) return;
+    const ids = [...this.pending];
+    this.pending.clear();
+    try {
+      const started = performance.now();
+      const fresh = this.repo.loadCampaigns(ids);
+      const old = new Map(ids.map((id) => [id, this.rows.get(id)]));
+      this.snapshot = updateSnapshot(this.snapshot, this.rows.zones, (id) => old.get(id)!, fresh, this.ctx.now().getTime(), this.counters, this.warn);
+      this.rows.replace(fresh);
+      this.timed('campaigns', started, ids.length);
+    } catch (err) {
+      this.ctx.log.error('zone index update failed; rebuilding it whole', { error: err instanceof Error ? err.message : String(err) });
+      this.rebuild();
+    }
+  }
+
+  private timed(kind: IndexBuildTiming['kind'], started: number, campaigns = this.snapshot.rules.size): void {
+    this.lastBuild = { kind, ms: performance.now() - started, campaigns, zones: this.snapshot.zones.size };
+    this.ctx.log.debug?.('zone index built', { ...this.lastBuild, ms: Number(this.lastBuild.ms.toFixed(2)) });
+  }
+
+  private readonly schedule = (change: DataChange): void => {
+    if (change.campaignId !== undefined) this.pending.add(change.campaignId);
+    else this.pendingFull = true;
     if (this.debounce) return;
     this.debounce = setTimeout(() => {
       this.debounce = undefined;
-      this.rebuild();
+      this.apply();
     }, REBUILD_DEBOUNCE_MS);
     this.debounce.unref();
   };
 
-  private build(data: DeliverySnapshot, baseUrl: string): ZoneSnapshot {
-    return buildSnapshot(data, baseUrl, this.ctx.now().getTime(), this.counters, this.warn);
+  private build(baseUrl: string): ZoneSnapshot {
+    return buildSnapshot(this.rows.snapshot(), baseUrl, this.ctx.now().getTime(), this.counters, this.warn);
   }
 
   private stop(): void {

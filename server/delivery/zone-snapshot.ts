@@ -3,7 +3,7 @@ import { CLICK_URL_MACRO } from '../../common/schemas/creative-html';
 import { normaliseLandingUrl } from '../../common/schemas/landing-url';
 import { targetingSchema } from '../../common/schemas/targeting';
 import type { CampaignServed, StatsCounters, StatsKey } from '../stats/stats-counters';
-import type { CreativeRow, DeliverySnapshot } from './delivery-snapshot-repo';
+import type { CampaignRow, CreativeRow, DeliverySnapshot, ZoneRow } from './delivery-snapshot-repo';
 import { GOAL_CLICKS, GOAL_SERVED, GOAL_VIEWABLE, PACING_SLACK } from './decide';
 import { DEVICE_BITS } from './device-class';
 import { MAX_TOKEN_ID_BYTES, tokenTail } from './tokens';
@@ -105,66 +105,130 @@ function countrySet(codes: readonly string[] | undefined): Uint8Array | null {
 
 const bits = (values: readonly number[] | undefined) => (values ?? []).reduce((acc, v) => acc | (1 << v), 0);
 
+/** Builds a campaign's rule, or null when it has nothing to serve (flight over) or invalid settings (warned). */
+export function buildRule(c: CampaignRow, nowMs: number, counters: StatsCounters, warn: WarnOnce): CampaignRule | null {
+  const startsAt = Date.parse(c.startsAt);
+  const endsAt = Date.parse(c.endsAt);
+  if (!(endsAt > nowMs) || Number.isNaN(startsAt)) return null; // over (or unreadable): nothing to serve
+  let parsedJson: unknown;
+  try {
+    parsedJson = JSON.parse(c.targeting || '{}');
+  } catch {
+    parsedJson = undefined;
+  }
+  const t = targetingSchema.safeParse(parsedJson);
+  if (!t.success) {
+    warn(`targeting:${c.id}:${c.targeting}`, 'campaign has invalid targeting and is not delivered', { campaignId: c.id });
+    return null;
+  }
+  if (!(c.weight > 0)) return null;
+  const goalKind = GOAL_INDEX.get(c.goalKind);
+  if (goalKind === undefined || (c.pacing !== 'even' && c.pacing !== 'asap')) {
+    warn(`goal:${c.id}:${c.goalKind}:${c.pacing}`, 'campaign has an unknown goal kind or pacing and is not delivered', { campaignId: c.id });
+    return null;
+  }
+  const goal = c.impressionGoal;
+  const even = goal !== null && c.pacing === 'even';
+  return {
+    id: c.id,
+    startsAt,
+    endsAt,
+    goal,
+    goalKind,
+    paceDuration: even ? endsAt - startsAt : 0,
+    paceSlack: even ? Math.max(1, Math.ceil(goal * PACING_SLACK)) : 0,
+    dailyCap: c.dailyCap,
+    priority: c.priority,
+    weight: c.weight,
+    targeting: {
+      keywords: t.data.keywords?.length ? new Set(t.data.keywords) : null,
+      devices: (t.data.devices ?? []).reduce((acc, d) => acc | DEVICE_BITS[d], 0),
+      hours: bits(t.data.hours),
+      weekdays: bits(t.data.weekdays),
+      countries: countrySet(t.data.countries),
+    },
+    served: counters.campaign(c.id),
+    exclusivityGroup: c.exclusivityGroup ? c.exclusivityGroup.toLowerCase() : null,
+    visitorCap: c.visitorDailyCap ?? null,
+  };
+}
+
+/** Where a creative's clicks go, or null when its stored landing URL is unusable (warned). */
+export function clickTarget(cr: CreativeRow, warn: WarnOnce): ClickTarget | null {
+  // Rows written before migration 032 (or by hand) may hold URLs no browser could follow: normalised or left out.
+  const landing = normaliseLandingUrl(cr.landingUrl);
+  if (!landing.ok) {
+    warn(`landing:${cr.id}:${cr.landingUrl}`, 'creative has no valid http(s) landing URL and is not delivered', { creativeId: cr.id });
+    return null;
+  }
+  return { campaignId: cr.campaignId, landingUrl: landing.url };
+}
+
+/**
+ * Candidates rank by priority (highest first); within one priority by campaign and creative id, so the
+ * order depends on nothing but the data (an incremental update gives the same order as a full build).
+ */
+export function byRank(a: Candidate, b: Candidate): number {
+  return b.rule.priority - a.rule.priority || (a.rule.id < b.rule.id ? -1 : a.rule.id > b.rule.id ? 1 : 0) || (a.creativeId < b.creativeId ? -1 : a.creativeId > b.creativeId ? 1 : 0);
+}
+
+/** Everything a build needs besides the rows; `shared` keeps one JSON per creative however many zones show it. */
+export interface BuildTools {
+  baseUrl: string;
+  counters: StatsCounters;
+  warn: WarnOnce;
+  shared: Map<string, CreativeJson>;
+  tails: TailArena;
+}
+
+/**
+ * Token tails (tokens.ts tokenTail) packed side by side into shared blocks: one allocation per
+ * 64 KiB instead of three per candidate, and no pool slab kept alive by a few bytes.
+ */
+export class TailArena {
+  private block = Buffer.alloc(0);
+  private used = 0;
+
+  tail(creativeId: string, zoneId: string): Buffer {
+    const t = tokenTail(creativeId, zoneId);
+    if (this.used + t.length > this.block.length) {
+      this.block = Buffer.allocUnsafeSlow(Math.max(65_536, t.length));
+      this.used = 0;
+    }
+    t.copy(this.block, this.used);
+    const view = this.block.subarray(this.used, this.used + t.length);
+    this.used += t.length;
+    return view;
+  }
+}
+
+/** Appends to `out` the candidates of one campaign in one zone: its servable creatives of the zone's size. */
+export function addCampaignCandidates(out: Candidate[], z: ZoneRow, rule: CampaignRule, servable: readonly CreativeRow[], tools: BuildTools): void {
+  let fitting = 0;
+  for (const cr of servable) if (cr.width === z.width && cr.height === z.height) fitting++;
+  if (fitting === 0) return;
+  const weight = rule.weight / fitting;
+  for (const cr of servable) {
+    if (cr.width !== z.width || cr.height !== z.height) continue;
+    const candidate = makeCandidate(cr, rule, z.id, z.siteId, weight, tools);
+    if (candidate) out.push(candidate);
+  }
+}
+
 /** Builds the zone index from the stored rows; invalid campaigns and creatives are left out with a warning. */
 export function buildSnapshot(data: DeliverySnapshot, baseUrl: string, nowMs: number, counters: StatsCounters, warn: WarnOnce): ZoneSnapshot {
   const rules = new Map<string, CampaignRule>();
   for (const c of data.campaigns) {
-    const startsAt = Date.parse(c.startsAt);
-    const endsAt = Date.parse(c.endsAt);
-    if (!(endsAt > nowMs) || Number.isNaN(startsAt)) continue; // over (or unreadable): nothing to serve
-    let parsedJson: unknown;
-    try {
-      parsedJson = JSON.parse(c.targeting || '{}');
-    } catch {
-      parsedJson = undefined;
-    }
-    const t = targetingSchema.safeParse(parsedJson);
-    if (!t.success) {
-      warn(`targeting:${c.id}:${c.targeting}`, 'campaign has invalid targeting and is not delivered', { campaignId: c.id });
-      continue;
-    }
-    if (!(c.weight > 0)) continue;
-    const goalKind = GOAL_INDEX.get(c.goalKind);
-    if (goalKind === undefined || (c.pacing !== 'even' && c.pacing !== 'asap')) {
-      warn(`goal:${c.id}:${c.goalKind}:${c.pacing}`, 'campaign has an unknown goal kind or pacing and is not delivered', { campaignId: c.id });
-      continue;
-    }
-    const goal = c.impressionGoal;
-    const even = goal !== null && c.pacing === 'even';
-    rules.set(c.id, {
-      id: c.id,
-      startsAt,
-      endsAt,
-      goal,
-      goalKind,
-      paceDuration: even ? endsAt - startsAt : 0,
-      paceSlack: even ? Math.max(1, Math.ceil(goal * PACING_SLACK)) : 0,
-      dailyCap: c.dailyCap,
-      priority: c.priority,
-      weight: c.weight,
-      targeting: {
-        keywords: t.data.keywords?.length ? new Set(t.data.keywords) : null,
-        devices: (t.data.devices ?? []).reduce((acc, d) => acc | DEVICE_BITS[d], 0),
-        hours: bits(t.data.hours),
-        weekdays: bits(t.data.weekdays),
-        countries: countrySet(t.data.countries),
-      },
-      served: counters.campaign(c.id),
-      exclusivityGroup: c.exclusivityGroup ? c.exclusivityGroup.toLowerCase() : null,
-      visitorCap: c.visitorDailyCap ?? null,
-    });
+    const rule = buildRule(c, nowMs, counters, warn);
+    if (rule) rules.set(c.id, rule);
   }
 
   const creatives = new Map<string, ClickTarget>();
   const creativesByCampaign = new Map<string, CreativeRow[]>();
   for (const cr of data.creatives) {
-    // Rows written before migration 032 (or by hand) may hold URLs no browser could follow: normalised or left out.
-    const landing = normaliseLandingUrl(cr.landingUrl);
-    if (!landing.ok) {
-      warn(`landing:${cr.id}:${cr.landingUrl}`, 'creative has no valid http(s) landing URL and is not delivered', { creativeId: cr.id });
-      continue;
-    }
-    creatives.set(cr.id, { campaignId: cr.campaignId, landingUrl: landing.url });
+    const target = clickTarget(cr, warn);
+    if (!target) continue;
+    creatives.set(cr.id, target);
     if (!cr.servable || !rules.has(cr.campaignId)) continue;
     let list = creativesByCampaign.get(cr.campaignId);
     if (!list) creativesByCampaign.set(cr.campaignId, (list = []));
@@ -179,24 +243,30 @@ export function buildSnapshot(data: DeliverySnapshot, baseUrl: string, nowMs: nu
     list.push(l.campaignId);
   }
 
+  const tools: BuildTools = { baseUrl, counters, warn, shared: new Map(), tails: new TailArena() };
   const zones = new Map<string, ZoneEntry>();
   for (const z of data.zones) {
-    const entry: ZoneEntry = { id: z.id, siteId: z.siteId, width: z.width, height: z.height, candidates: [], visitorCapped: false };
-    zones.set(z.id, entry);
-    if (!z.servable) continue;
-    for (const campaignId of zoneCampaigns.get(z.id) ?? []) {
-      const rule = rules.get(campaignId)!;
-      const fitting = (creativesByCampaign.get(campaignId) ?? []).filter((cr) => cr.width === z.width && cr.height === z.height);
-      const weight = rule.weight / (fitting.length || 1);
-      for (const cr of fitting) {
-        const candidate = makeCandidate(cr, rule, z.id, z.siteId, weight, baseUrl, counters, warn);
-        if (candidate) entry.candidates.push(candidate);
-      }
+    const candidates: Candidate[] = [];
+    if (z.servable) {
+      for (const campaignId of zoneCampaigns.get(z.id) ?? []) addCampaignCandidates(candidates, z, rules.get(campaignId)!, creativesByCampaign.get(campaignId) ?? [], tools);
+      candidates.sort(byRank);
     }
-    entry.candidates.sort((a, b) => b.rule.priority - a.rule.priority);
-    entry.visitorCapped = entry.candidates.some((c) => c.rule.visitorCap !== null);
+    zones.set(z.id, zoneEntry(z, candidates));
   }
   return { zones, creatives, rules, baseUrl };
+}
+
+/** A zone's entry for its (ranked) candidates. */
+export function zoneEntry(z: ZoneRow, candidates: Candidate[]): ZoneEntry {
+  return { id: z.id, siteId: z.siteId, width: z.width, height: z.height, candidates, visitorCapped: candidates.some((c) => c.rule.visitorCap !== null) };
+}
+
+/** A creative's response JSON split at the click macro, shared by its candidates in every zone. */
+export interface CreativeJson {
+  imageUrl: string | null;
+  html: string | null;
+  parts: string[];
+  extraBytes: number;
 }
 
 function makeCandidate(
@@ -205,32 +275,34 @@ function makeCandidate(
   zoneId: string,
   siteId: string,
   weight: number,
-  baseUrl: string,
-  counters: StatsCounters,
-  warn: WarnOnce,
+  { baseUrl, counters, warn, shared, tails }: BuildTools,
 ): Candidate | null {
   if (Buffer.byteLength(cr.id) + Buffer.byteLength(zoneId) > MAX_TOKEN_ID_BYTES) {
     warn(`ids:${cr.id}:${zoneId}`, 'creative and zone ids are too long for a delivery token; not delivered', { creativeId: cr.id });
     return null;
   }
-  let imageUrl: string | null = null;
-  let html: string | null = null;
-  if (cr.assetId) imageUrl = `${baseUrl}/v1/assets/${encodeURIComponent(cr.assetId)}`;
-  else if (cr.imageUrl) {
-    imageUrl = firstPartyImage(cr.imageUrl, baseUrl);
-    if (!imageUrl) {
-      // Before the listener is bound the base URL is unknown; the index is rebuilt for it at the first request.
-      if (!baseUrl) return null;
-      warn(`image:${cr.id}:${cr.imageUrl}`, 'creative image is not served by this server (third-party URL); not delivered', { creativeId: cr.id });
+  let json = shared.get(cr.id);
+  if (!json) {
+    let imageUrl: string | null = null;
+    let html: string | null = null;
+    if (cr.assetId) imageUrl = `${baseUrl}/v1/assets/${encodeURIComponent(cr.assetId)}`;
+    else if (cr.imageUrl) {
+      imageUrl = firstPartyImage(cr.imageUrl, baseUrl);
+      if (!imageUrl) {
+        // Before the listener is bound the base URL is unknown; the index is rebuilt for it at the first request.
+        if (!baseUrl) return null;
+        warn(`image:${cr.id}:${cr.imageUrl}`, 'creative image is not served by this server (third-party URL); not delivered', { creativeId: cr.id });
+        return null;
+      }
+    } else if (cr.html) html = cr.html;
+    else {
+      warn(`empty:${cr.id}`, 'creative has neither image nor HTML; not delivered', { creativeId: cr.id });
       return null;
     }
-  } else if (cr.html) html = cr.html;
-  else {
-    warn(`empty:${cr.id}`, 'creative has neither image nor HTML; not delivered', { creativeId: cr.id });
-    return null;
+    const creative = html !== null ? { id: cr.id, width: cr.width, height: cr.height, html, alt: cr.alt } : { id: cr.id, width: cr.width, height: cr.height, imageUrl, alt: cr.alt };
+    const text = JSON.stringify(creative);
+    shared.set(cr.id, (json = { imageUrl, html, parts: text.split(CLICK_URL_MACRO), extraBytes: Buffer.byteLength(text) - text.length }));
   }
-  const creative = html !== null ? { id: cr.id, width: cr.width, height: cr.height, html, alt: cr.alt } : { id: cr.id, width: cr.width, height: cr.height, imageUrl, alt: cr.alt };
-  const json = JSON.stringify(creative);
   return {
     rule,
     creativeId: cr.id,
@@ -238,14 +310,14 @@ function makeCandidate(
     weight,
     stats: counters.key(rule.id, cr.id, zoneId, siteId),
     statsByCountry: null,
-    tokenTail: tokenTail(cr.id, zoneId),
+    tokenTail: tails.tail(cr.id, zoneId),
     width: cr.width,
     height: cr.height,
     alt: cr.alt,
-    imageUrl,
-    html,
-    jsonParts: json.split(CLICK_URL_MACRO),
-    jsonExtraBytes: Buffer.byteLength(json) - json.length,
+    imageUrl: json.imageUrl,
+    html: json.html,
+    jsonParts: json.parts,
+    jsonExtraBytes: json.extraBytes,
   };
 }
 

@@ -50,7 +50,7 @@ export class CustomerPrivacyActions {
       return true;
     }).immediate();
     // Delivery rebuilds its index without the restricted customer's campaigns.
-    if (changed) this.ctx.events.emit('data-changed', 'customer');
+    if (changed) this.ctx.events.emit('data-changed', { what: 'customer' });
     return this.retention(id);
   }
 

@@ -156,8 +156,8 @@ export class StatsRepo {
   }
 
   /** Runs `fn` in one transaction (the flush: every delta plus whatever participants persist). */
-  transaction(fn: () => void): void {
-    this.db.transaction(fn)();
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
   }
 
   /** Adds one delta (see addAll); call inside `transaction`. */

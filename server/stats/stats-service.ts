@@ -5,13 +5,21 @@ import { ReachRepo } from './reach-repo';
 import { ReachSketches } from './reach-sketches';
 import { ReportRepo } from './report-repo';
 import type { ReachSource } from './stats-query';
-import { StatsRepo } from './stats-repo';
+import { StatsRepo, type RollupDelta } from './stats-repo';
 
 /** How often pending counters are written to the rollups. */
 export const STATS_FLUSH_INTERVAL_MS = 1_000;
 /** Most rollup rows kept in memory while flushes fail (≈ 300 bytes each); beyond, the oldest hours are dropped and counted. */
 export const STATS_MAX_PENDING_ROWS = 100_000;
 const ERROR_LOG_INTERVAL_MS = 60_000;
+/**
+ * Longest the timed flush holds the event loop in one go. A large catalogue touches tens of thousands
+ * of rollup rows a second (≈ 40 µs each); written in one block they would stall every decision behind
+ * them, so the timer writes them in slices of one transaction each and lets requests run in between.
+ */
+export const STATS_FLUSH_SLICE_MS = 3;
+/** Rows per addAll call inside a slice (each call reads its campaigns' prices once). */
+const SLICE_BATCH = 128;
 
 /**
  * Something that writes its own rows in the same transaction as the counters (the delivery's
@@ -58,6 +66,10 @@ export class StatsService {
   private error: StatsFlushStatus['error'] = null;
   private droppedCounts = 0;
   private lastErrorLog = 0;
+  /** Drained rows the sliced flush has not written yet (from `next` on). */
+  private backlog: RollupDelta[] = [];
+  private next = 0;
+  private sliceQueued = false;
 
   constructor(private readonly ctx: AppContext) {
     this.timeZone = operatorTimeZone(ctx.config.timeZone, (m) => ctx.log.warn(m));
@@ -80,7 +92,7 @@ export class StatsService {
       this.reach.load(now);
       this.addParticipant(this.reach);
     }
-    this.timer = setInterval(() => this.flush(), STATS_FLUSH_INTERVAL_MS);
+    this.timer = setInterval(() => this.flushSliced(), STATS_FLUSH_INTERVAL_MS);
     this.timer.unref();
     // Registered at start-up, so it runs after both listeners closed (stop hooks run after them).
     ctx.onStop(() => {
@@ -100,8 +112,9 @@ export class StatsService {
   flush(): void {
     if (this.stopped) return;
     const participants = this.participants.filter((p) => p.dirty());
-    if (!this.counters.dirty && participants.length === 0) return this.recovered();
-    const deltas = this.counters.drain();
+    const rest = this.takeBacklog();
+    if (!this.counters.dirty && participants.length === 0 && rest.length === 0) return this.recovered();
+    const deltas = rest.length ? rest.concat(this.counters.drain()) : this.counters.drain();
     try {
       this.repo.transaction(() => {
         this.repo.addAll(deltas);
@@ -117,9 +130,66 @@ export class StatsService {
     this.recovered();
   }
 
+  /**
+   * The timer's flush: the same rows as flush(), written in slices of at most STATS_FLUSH_SLICE_MS (one
+   * transaction each; participants' rows go with the first), the next slice after the requests waiting.
+   * A crash between slices loses the unwritten rest, as it loses unflushed counts.
+   */
+  private flushSliced(): void {
+    if (this.stopped) return;
+    let participants: FlushParticipant[] = [];
+    if (this.next >= this.backlog.length) {
+      participants = this.participants.filter((p) => p.dirty());
+      if (!this.counters.dirty && participants.length === 0) return this.recovered();
+      this.backlog = this.counters.drain();
+      this.next = 0;
+    }
+    const from = this.next;
+    try {
+      this.next = this.repo.transaction(() => {
+        const started = performance.now();
+        let i = from;
+        do {
+          const end = Math.min(i + SLICE_BATCH, this.backlog.length);
+          this.repo.addAll(this.backlog.slice(i, end));
+          i = end;
+        } while (i < this.backlog.length && performance.now() - started < STATS_FLUSH_SLICE_MS);
+        for (const p of participants) p.persist();
+        return i;
+      });
+      for (const p of participants) p.committed();
+    } catch (err) {
+      // This slice rolled back: its rows and the rest go back to the counters for the next try.
+      this.counters.restore(this.takeBacklog());
+      this.failed(err);
+      return;
+    }
+    if (this.next < this.backlog.length) {
+      if (!this.sliceQueued) {
+        this.sliceQueued = true;
+        setImmediate(() => {
+          this.sliceQueued = false;
+          this.flushSliced();
+        });
+      }
+      return;
+    }
+    this.backlog = [];
+    this.next = 0;
+    this.recovered();
+  }
+
+  /** The drained rows the sliced flush has not written yet, taken out of its hands. */
+  private takeBacklog(): RollupDelta[] {
+    const rest = this.next < this.backlog.length ? this.backlog.slice(this.next) : [];
+    this.backlog = [];
+    this.next = 0;
+    return rest;
+  }
+
   /** Whether flushes fail now, and what waits in memory. */
   flushStatus(): StatsFlushStatus {
-    return { error: this.error && { ...this.error }, pendingRows: this.counters.pendingRows, droppedCounts: this.droppedCounts };
+    return { error: this.error && { ...this.error }, pendingRows: this.counters.pendingRows + this.backlog.length - this.next, droppedCounts: this.droppedCounts };
   }
 
   /** Nothing waits any more: a problem reported before is over. */

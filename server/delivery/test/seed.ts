@@ -140,7 +140,7 @@ export class Seeder {
 
 /** Tells the app that data changed and waits until the debounced rebuild has run (same process, ordered timers). */
 export async function refreshIndex(app: TestApp): Promise<void> {
-  app.ctx.events.emit('data-changed', 'test');
+  app.ctx.events.emit('data-changed', { what: 'test' });
   await new Promise((r) => setTimeout(r, REBUILD_DEBOUNCE_MS + 30));
 }
 
