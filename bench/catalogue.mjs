@@ -21,7 +21,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
-import { cpuSeconds, rssMb, stop } from './demo-engine.mjs';
+import { processTree, rssMb, stop, treeCpuSeconds } from './demo-engine.mjs';
 import { load, pinned } from './load.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -138,9 +138,9 @@ export function seedCatalogue(dataDir, { campaigns, zones, candidates }) {
 }
 
 /** Starts `serve` pinned to `core` with debug logging; resolves with its URLs and a live view of its output. */
-function serve(cli, dataDir, env, core, nodeArgs = []) {
+function serve(cli, dataDir, env, core, nodeArgs = [], workers = 1) {
   return new Promise((resolve, reject) => {
-    const argv = pinned(core, [process.execPath, ...nodeArgs, cli, 'serve', '--log-debug', '--data', dataDir, '--admin-port', '0', '--portal-port', '0', '--delivery-port', '0', '--delivery-host', '127.0.0.1']);
+    const argv = pinned(core, [process.execPath, ...nodeArgs, cli, 'serve', '--log-debug', '--data', dataDir, '--admin-port', '0', '--portal-port', '0', '--delivery-port', '0', '--delivery-host', '127.0.0.1', '--workers', String(workers)]);
     const started = performance.now();
     const child = spawn(argv[0], argv.slice(1), { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const log = { text: '' };
@@ -194,6 +194,8 @@ export async function runCatalogueBench(options = {}) {
     changes: Number(process.env.BENCH_CHANGES ?? 5),
     serverCore: 0,
     loadCore: 1,
+    // BENCH_CATALOGUE_WORKERS=2 runs the same catalogue with delivery workers (their CPU and RSS summed / listed).
+    workers: Number(process.env.BENCH_CATALOGUE_WORKERS ?? 1),
     cli: path.resolve(process.env.BENCH_CLI ?? path.join(root, 'bin', 'creative-engine.js')),
     quiet: false,
     nodeArgs: [...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.join(root, 'bench', 'profiles')}`] : []), ...(process.env.BENCH_TRACE_GC ? ['--trace-gc'] : [])],
@@ -211,11 +213,12 @@ export async function runCatalogueBench(options = {}) {
     const seeded = seedCatalogue(dataDir, o);
     say(`seeded ${o.campaigns} campaigns, ${seeded.creatives} creatives, ${o.zones} zones, ${seeded.links} zone links in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
-    server = await serve(o.cli, dataDir, env, o.serverCore, o.nodeArgs);
+    server = await serve(o.cli, dataDir, env, o.serverCore, o.nodeArgs, o.workers);
     const built = /zone index built: (\d+) zones, (\d+) campaigns in (\d+) ms/.exec(server.log.text);
     const figures = { campaigns: o.campaigns, zones: o.zones, candidates: o.candidates, links: seeded.links, startupIndexMs: built ? Number(built[3]) : NaN, startupMs: server.startMs };
     say(`server ${server.deliveryUrl} on core ${o.serverCore}: index built at start-up in ${figures.startupIndexMs} ms, listening after ${Math.round(figures.startupMs)} ms`);
-    const rssIdle = rssMb(server.child.pid);
+    const rssOf = () => processTree(server.child.pid).map((pid) => rssMb(pid));
+    const rssIdle = Math.max(...rssOf());
 
     // Every zone once, in random order (the same order every run).
     const random = rng(7);
@@ -227,12 +230,12 @@ export async function runCatalogueBench(options = {}) {
     let filled = 0;
     for (const p of paths.slice(0, 200)) if ((await fetch(server.deliveryUrl + p)).status === 200) filled++;
     if (o.warmup > 0) await load({ origin: server.deliveryUrl, paths, seconds: o.warmup, connections: o.connections, core: o.loadCore });
-    const cpuBefore = cpuSeconds(server.child.pid);
+    const cpuBefore = treeCpuSeconds(server.child.pid);
     const r = await load({ origin: server.deliveryUrl, paths, seconds: o.seconds, connections: o.connections, core: o.loadCore });
-    const cpuUs = ((cpuSeconds(server.child.pid) - cpuBefore) / r.total) * 1e6;
-    Object.assign(figures, { tool: r.tool, rps: r.rps, p50: r.p50, p99: r.p99, errors: r.errors, cpuUsPerDecision: cpuUs, filledShare: filled / 200, rssIdleMb: rssIdle, rssMb: rssMb(server.child.pid) });
+    const cpuUs = ((treeCpuSeconds(server.child.pid) - cpuBefore) / r.total) * 1e6;
+    Object.assign(figures, { tool: r.tool, rps: r.rps, p50: r.p50, p99: r.p99, errors: r.errors, cpuUsPerDecision: cpuUs, filledShare: filled / 200, rssIdleMb: rssIdle, rssMb: Math.max(...rssOf()), rssByProcessMb: rssOf() });
     say(`GET /v1/decision over ${o.zones} zones, ${o.connections} connections, ${o.seconds} s (${r.tool}): ${Math.round(r.rps)} req/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, ${r.errors} errors, ${cpuUs.toFixed(1)} CPU µs/decision, ${Math.round(figures.filledShare * 100)} % filled`);
-    say(`RSS: ${rssIdle.toFixed(0)} MB after start-up, ${figures.rssMb.toFixed(0)} MB after the load`);
+    say(`RSS: ${rssIdle.toFixed(0)} MB after start-up, ${figures.rssMb.toFixed(0)} MB after the load${o.workers > 1 ? ` (largest process; primary and workers: ${figures.rssByProcessMb.map((m) => m.toFixed(0)).join(', ')} MB)` : ''}`);
 
     // Changes through the admin API.
     const login = await fetch(`${server.adminUrl}/api/session`, {
