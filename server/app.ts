@@ -9,6 +9,7 @@ import { Router } from './http/router';
 import { applyAdminHeaders, applyDeliveryHeaders, applyPortalHeaders } from './http/security-headers';
 import { createLogger, type Logger } from './log/logger';
 import { openDatabase } from './store/database';
+import { startCheckpointer } from './store/checkpointer';
 import { AdminExposureError, adminExposureProblem, portalExposureProblem } from './tls/exposure';
 import { assertEveryPortalRouteRuled, type PortalState } from './portal/portal-route';
 import { PORTAL_API_PREFIX } from '../common/portal-access';
@@ -62,6 +63,8 @@ export async function startApp(config: ServerConfig, options: { log?: Logger; no
   let tlsPair: TlsPair | undefined = config.tlsFiles && loadTlsPair(config.tlsFiles, now());
   if (tlsPair?.warning) log.warn(tlsPair.warning);
   const db = openDatabase(config.dataDir);
+  // Write-ahead log checkpoints off the event loop (store/checkpointer.ts); stopped after the last flush, before the store closes.
+  const checkpointer = startCheckpointer(db, config.dataDir, (code) => log.warn('store checkpoint failed; retried every second', { code }));
   const stopHooks: Array<() => void | Promise<void>> = [];
   let deliveryBase = config.publicUrl ?? '';
   let portalBase = config.portal ? (config.portalPublicUrl ?? '') : '';
@@ -96,6 +99,7 @@ export async function startApp(config: ServerConfig, options: { log?: Logger; no
   } catch (err) {
     // Services built before the failing one may hold workers or timers: stop them too.
     await runStopHooks();
+    await checkpointer.stop();
     db.close();
     throw err;
   }
@@ -169,6 +173,7 @@ export async function startApp(config: ServerConfig, options: { log?: Logger; no
       // Workers send their last counts and access records before the flushes run.
       await Promise.all([...servers.map((s) => close(s)), workers?.stop()]);
       await runStopHooks();
+      await checkpointer.stop();
       db.close();
     })());
 
