@@ -53,7 +53,7 @@ export interface Candidate {
   /** Statistics key for requests of unknown country. */
   stats: StatsKey;
   /** Keys per country number, made on first use (see candidateStats). */
-  statsByCountry: Array<StatsKey | undefined> | null;
+  statsByCountry: Map<number, StatsKey> | null;
   tokenTail: Buffer;
   width: number;
   height: number;
@@ -324,11 +324,13 @@ function makeCandidate(
 /** The statistics key of a candidate for a country number: built once per candidate and country, then reused (no allocation per decision). */
 export function candidateStats(c: Candidate, country: number, counters: StatsCounters): StatsKey {
   if (country === 0) return c.stats;
-  const byCountry = (c.statsByCountry ??= new Array<StatsKey | undefined>(COUNTRY_CODES.length + 1));
-  let key = byCountry[country];
+  // A map, not an array of every country: a large catalogue has 100,000 candidates, most served from a few countries.
+  const byCountry = (c.statsByCountry ??= new Map());
+  let key = byCountry.get(country);
   if (!key) {
     const s = c.stats;
-    byCountry[country] = key = counters.key(s.campaignId, s.creativeId, s.zoneId, s.siteId, countryCode(country));
+    key = counters.key(s.campaignId, s.creativeId, s.zoneId, s.siteId, countryCode(country));
+    byCountry.set(country, key);
   }
   return key;
 }
