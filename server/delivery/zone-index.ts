@@ -6,8 +6,16 @@ import { CatalogueRows, updateSnapshot } from './zone-snapshot-update';
 
 /** Wait after a 'data-changed' event before rebuilding, so a burst of edits causes one rebuild. */
 export const REBUILD_DEBOUNCE_MS = 100;
-/** Periodic rebuild: flights start and end without any data change. */
+/**
+ * The minute tick: campaigns whose flight has ended leave the index (from memory, no store read;
+ * campaigns not yet started are indexed already, and every decision checks the flight).
+ */
 export const REBUILD_INTERVAL_MS = 60_000;
+/**
+ * Every this many ticks the whole store is read again as well — a safety net for changes that came
+ * without an event. Not every minute: with a large catalogue the read holds the event loop for ~0.4 s.
+ */
+export const REREAD_EVERY_TICKS = 15;
 /** More changed campaigns than this in one debounce window (a bulk action) are read in one full rebuild instead. */
 export const INCREMENTAL_LIMIT = 500;
 
@@ -27,7 +35,8 @@ export interface IndexBuildTiming {
  * The in-memory zone index: read from the store off the request path, built to the side and
  * swapped in whole, so a request sees either the old or the new index, never a mix. A change
  * scoped to one campaign (its settings, status, zone links or creatives) re-reads only that
- * campaign and rebuilds only its zones; any other change, and the minute tick, rebuild everything.
+ * campaign and rebuilds only its zones; any other change rebuilds everything; the minute tick drops
+ * ended flights from memory and, every quarter of an hour, reads the whole store again.
  */
 export class ZoneIndex {
   private snapshot: ZoneSnapshot;
@@ -35,6 +44,7 @@ export class ZoneIndex {
   /** Campaigns changed since the last build, waiting for the debounce; `pendingFull` when something else changed. */
   private readonly pending = new Set<string>();
   private pendingFull = false;
+  private ticks = 0;
   private readonly repo: DeliverySnapshotRepo;
   private debounce: NodeJS.Timeout | undefined;
   private readonly interval: NodeJS.Timeout;
@@ -59,7 +69,7 @@ export class ZoneIndex {
     this.lastBuild = { kind: 'full', ms: performance.now() - started, campaigns: this.snapshot.rules.size, zones: this.snapshot.zones.size };
     ctx.log.info(`zone index built: ${this.lastBuild.zones} zones, ${this.lastBuild.campaigns} campaigns in ${Math.round(this.lastBuild.ms)} ms`);
     ctx.events.on('data-changed', this.schedule);
-    this.interval = setInterval(() => this.rebuild(), REBUILD_INTERVAL_MS);
+    this.interval = setInterval(() => this.tick(), REBUILD_INTERVAL_MS);
     this.interval.unref();
     ctx.onStop(() => this.stop());
   }
@@ -115,6 +125,25 @@ export class ZoneIndex {
     } catch (err) {
       // Keep serving the last good index; the next change or tick tries again.
       this.ctx.log.error('zone index rebuild failed; serving the previous index', { error: err instanceof Error ? err.message : String(err) });
+    }
+  }
+
+  /** The minute tick: ended flights leave the index; every REREAD_EVERY_TICKS-th tick re-reads the store. */
+  private tick(): void {
+    if (++this.ticks % REREAD_EVERY_TICKS === 0) return this.rebuild();
+    try {
+      const started = performance.now();
+      const nowMs = this.ctx.now().getTime();
+      const ended = new Map<string, ReturnType<CatalogueRows['get']>>();
+      for (const rule of this.snapshot.rules.values()) if (rule.endsAt <= nowMs) ended.set(rule.id, this.rows.get(rule.id));
+      if (ended.size > 0) {
+        this.snapshot = updateSnapshot(this.snapshot, this.rows.zones, (id) => this.rows.get(id), ended, nowMs, this.counters, this.warn);
+        this.timed('campaigns', started, ended.size);
+      }
+      this.onRebuilt();
+    } catch (err) {
+      this.ctx.log.error('zone index tick failed; reading the store again', { error: err instanceof Error ? err.message : String(err) });
+      this.rebuild();
     }
   }
 

@@ -1,11 +1,11 @@
 // Property test of the incremental zone index: after every random campaign change (made in the store
 // with SQL, announced with the event the catalogue emits, or unnamed so that the index re-reads all rows
 // and rebuilds what differs), the updated index must hold exactly what a full build over the same rows holds.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { StatsCounters } from '../../stats/stats-counters';
 import { startTestApp, type TestApp } from '../../test/test-app';
 import { DeliverySnapshotRepo } from '../delivery-snapshot-repo';
-import { ZoneIndex } from '../zone-index';
+import { REBUILD_INTERVAL_MS, REREAD_EVERY_TICKS, ZoneIndex } from '../zone-index';
 import { buildSnapshot, type CampaignRule, type Candidate, type ZoneSnapshot } from '../zone-snapshot';
 import { Seeder, testClock } from './seed';
 
@@ -175,3 +175,38 @@ describe('ZoneIndex incremental update', () => {
     expect(index.lastBuild.kind).toBe('full');
   });
 });
+
+describe('the zone index\'s minute tick', () => {
+  it('drops a campaign whose flight ended from memory, and reads the store again only every quarter of an hour', () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      let now = NOW;
+      const stops: Array<() => void | Promise<void>> = [];
+      const ctx = { ...app.ctx, now: () => new Date(now), onStop: (fn: () => void | Promise<void>) => void stops.push(fn) };
+      const ending = seed.simple({ endsAt: new Date(NOW + 30_000) });
+      const staying = seed.simple();
+      const repo = DeliverySnapshotRepo.prototype;
+      const index = new ZoneIndex(ctx, new StatsCounters());
+      expect(index.current('http://x').rules.has(ending.campaignId)).toBe(true);
+      const reads = vi.spyOn(repo, 'load');
+      now += REBUILD_INTERVAL_MS;
+      vi.advanceTimersByTime(REBUILD_INTERVAL_MS);
+      const after = index.current('http://x');
+      expect(after.rules.has(ending.campaignId)).toBe(false);
+      expect(after.zones.get(ending.zoneId)!.candidates).toEqual([]);
+      expect(after.rules.has(staying.campaignId)).toBe(true);
+      expect(reads).not.toHaveBeenCalled();
+      // The same as a full build at that moment (that build's read is the first one counted).
+      expect(plain(after)).toEqual(plain(buildSnapshot(new DeliverySnapshotRepo(app.ctx.db).load(), 'http://x', now, new StatsCounters(), () => {})));
+      vi.advanceTimersByTime(REBUILD_INTERVAL_MS * (REREAD_EVERY_TICKS - 2));
+      expect(reads).toHaveBeenCalledTimes(1);
+      vi.advanceTimersByTime(REBUILD_INTERVAL_MS);
+      expect(reads).toHaveBeenCalledTimes(2);
+      reads.mockRestore();
+      for (const stop of stops) void stop();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
