@@ -3,7 +3,8 @@ import type { AppContext } from '../app-context';
 import { asciiOrigin, isSafeHeaderValue, locationValue } from '../http/header-value';
 import { createClientIpResolver } from '../http/client-ip';
 import { HttpError } from '../http/http-error';
-import { reply } from '../http/listener';
+import { ownHeaders, reply, sendHeaderBlock, type ListenerResponse } from '../http/listener';
+import { deliveryHeaderBlock } from '../http/security-headers';
 import type { Router } from '../http/router';
 import { DECISIONS_BODY_LIMIT, decisionsRequestSchema } from '../../common/schemas/decisions';
 import { readJson } from '../http/body';
@@ -29,6 +30,18 @@ function send(res: ServerResponse, status: number, type: string, body: string | 
   res.setHeader('content-type', type);
   res.setHeader('content-length', bytes ?? (typeof body === 'string' ? Buffer.byteLength(body) : body.length));
   res.end(body);
+}
+
+/**
+ * A complete header list for sendHeaderBlock: the delivery listener's own headers, `headers`, the
+ * content type (when there is a body) and a content-length slot last.
+ */
+function headerBlock(tls: boolean, headers: Readonly<Record<string, string>>, type?: string): Array<string | number> {
+  const block: Array<string | number> = deliveryHeaderBlock(tls);
+  for (const k in headers) block.push(k, headers[k]!);
+  if (type !== undefined) block.push('content-type', type);
+  block.push('content-length', 0);
+  return block;
 }
 
 /** Base URLs made of these characters need no JSON escaping and are one byte per character. */
@@ -96,16 +109,26 @@ export function registerDeliveryRoutes(ctx: AppContext, delivery: Router<unknown
   // Behind --trust-proxy the client is the forwarded address; it goes to the country lookup and the
   // keyed visitor hash of reach and per-visitor caps, and nowhere else.
   const clientIp = createClientIpResolver(ctx.config.trustProxy);
+  // The hot routes write all their headers in one writeHead from these precomputed lists (ownHeaders).
+  const tls = ctx.config.tls;
+  const DECISION_BLOCK = headerBlock(tls, DECISION_HEADERS, JSON_TYPE);
+  const NO_DECISION_BLOCK = [...deliveryHeaderBlock(tls), ...Object.entries(DECISION_HEADERS).flat()];
+  const DECISIONS_BLOCK = headerBlock(tls, DECISIONS_CORS, JSON_TYPE);
+  const PIXEL_BLOCK = headerBlock(tls, { 'cache-control': NO_STORE }, 'image/gif');
+  const VIEW_BLOCK = headerBlock(tls, VIEW_HEADERS, 'image/gif');
+  const CLICK_BLOCK = headerBlock(tls, { location: '', 'cache-control': NO_STORE });
+  const CLICK_LOCATION = CLICK_BLOCK.indexOf('location') + 1;
+
   /** Decides a page and writes its answer (200 even when no placement is filled). */
-  const sendPage = (req: IncomingMessage, res: ServerResponse, zoneIds: string[], keywords: Array<readonly string[] | null>, exclusions: Parameters<DeliveryService['servePage']>[1], headers: Readonly<Record<string, string>>) => {
+  const sendPage = (req: IncomingMessage, res: ServerResponse, zoneIds: string[], keywords: Array<readonly string[] | null>, exclusions: Parameters<DeliveryService['servePage']>[1], block: Array<string | number>) => {
     const base = ctx.deliveryBaseUrl();
     const zones = service.pageZones(zoneIds, base);
     const served = service.servePage(zones.map((zone, i) => ({ zone, keywords: keywords[i] ?? null })), exclusions, req.headers['user-agent'], base, clientIp(req));
     const { body, bytes } = pageJson(zoneIds, served);
-    send(res, 200, JSON_TYPE, body, headers, bytes);
+    sendHeaderBlock(res, 200, block, body, bytes);
   };
 
-  delivery.get('/v1/decision', ({ req, res, query }) => {
+  delivery.get('/v1/decision', ownHeaders(({ req, res, query }) => {
     const base = ctx.deliveryBaseUrl();
     const zoneId = query.get('zone');
     if (zoneId === null) {
@@ -113,7 +136,7 @@ export function registerDeliveryRoutes(ctx: AppContext, delivery: Router<unknown
       if (zones !== null) {
         const keywords = parseKeywords(query.get('kw'));
         const ids = zones === '' ? [] : zones.split(',');
-        sendPage(req, res, ids, ids.map(() => keywords), undefined, DECISION_HEADERS);
+        sendPage(req, res, ids, ids.map(() => keywords), undefined, DECISION_BLOCK);
         return;
       }
     } else if (query.has('zones')) {
@@ -122,25 +145,26 @@ export function registerDeliveryRoutes(ctx: AppContext, delivery: Router<unknown
     const zone = service.zone(zoneId, base);
     const served = service.serve(zone, parseKeywords(query.get('kw')), req.headers['user-agent'], base, clientIp(req));
     if (!served) {
-      res.writeHead(204, DECISION_HEADERS);
+      (res as ListenerResponse).sentLength = 0;
+      res.writeHead(204, NO_DECISION_BLOCK);
       res.end();
       return;
     }
     const { body, bytes } = decisionJson(served);
-    send(res, 200, JSON_TYPE, body, DECISION_HEADERS, bytes);
-  });
+    sendHeaderBlock(res, 200, DECISION_BLOCK, body, bytes);
+  }));
 
   delivery.on('OPTIONS', '/v1/decisions', () => reply(204, undefined, DECISIONS_CORS));
 
-  delivery.post('/v1/decisions', async ({ req, res }) => {
+  delivery.post('/v1/decisions', ownHeaders(async ({ req, res }) => {
     try {
       const input = await readJson(req, decisionsRequestSchema, DECISIONS_BODY_LIMIT);
       const keywords = input.placements.map((p) => (p.kw ? parseKeywordList(p.kw) : null));
-      sendPage(req, res, input.placements.map((p) => p.zone), keywords, input.exclusions, DECISIONS_CORS);
+      sendPage(req, res, input.placements.map((p) => p.zone), keywords, input.exclusions, DECISIONS_BLOCK);
     } catch (err) {
       throw withCors(err);
     }
-  });
+  }));
 
   // The page tag depends on the base URL alone: built once per base URL, not per request.
   let pageTag = { base: '', script: '' };
@@ -168,32 +192,29 @@ export function registerDeliveryRoutes(ctx: AppContext, delivery: Router<unknown
     send(res, 200, 'text/html; charset=utf-8', framePage(served), { 'cache-control': NO_STORE, 'content-security-policy': csp });
   });
 
-  delivery.get('/v1/imp/:token', ({ req, res, params, query }) => {
+  delivery.get('/v1/imp/:token', ownHeaders(({ req, res, params, query }) => {
     // Measuring tags add ?m=1; the query is parsed only when there is one (the pixel stays cheap).
     const measurable = req.url!.includes('?') && query.get('m') === '1';
     // The address and user agent feed reach only (hashed with the daily key, then dropped).
     if (ctx.config.reach) service.impression(params.token ?? '', ctx.deliveryBaseUrl(), measurable, clientIp(req), req.headers['user-agent']);
     else service.impression(params.token ?? '', ctx.deliveryBaseUrl(), measurable);
-    send(res, 200, 'image/gif', TRANSPARENT_GIF, { 'cache-control': NO_STORE });
-  });
+    sendHeaderBlock(res, 200, PIXEL_BLOCK, TRANSPARENT_GIF, TRANSPARENT_GIF.length);
+  }));
 
   // The view beacon answers the same GIF as the pixel, so tags (and the iframe page, whose CSP allows
   // images but no fetch) can fire it as an image; readable from any origin, never cached, no cookie.
-  delivery.get('/v1/view/:token', ({ res, params }) => {
+  delivery.get('/v1/view/:token', ownHeaders(({ res, params }) => {
     service.view(params.token ?? '', ctx.deliveryBaseUrl());
-    send(res, 200, 'image/gif', TRANSPARENT_GIF, VIEW_HEADERS);
-  });
+    sendHeaderBlock(res, 200, VIEW_BLOCK, TRANSPARENT_GIF, TRANSPARENT_GIF.length);
+  }));
 
-  delivery.get('/v1/click/:token', ({ res, params }) => {
+  delivery.get('/v1/click/:token', ownHeaders(({ res, params }) => {
     const landing = service.click(params.token ?? '', ctx.deliveryBaseUrl());
     // The zone index holds only normalised URLs (zone-snapshot.ts); a cheap check keeps setHeader from
     // ever failing without parsing the URL again on every click.
     const location = isSafeHeaderValue(landing) ? landing : locationValue(landing);
     if (!location) throw new HttpError(404, 'not_found', 'This ad has no usable landing page.');
-    res.statusCode = 302;
-    res.setHeader('location', location);
-    res.setHeader('cache-control', NO_STORE);
-    res.setHeader('content-length', 0);
-    res.end();
-  });
+    CLICK_BLOCK[CLICK_LOCATION] = location;
+    sendHeaderBlock(res, 302, CLICK_BLOCK, '', 0);
+  }));
 }

@@ -26,25 +26,60 @@ function rawHeader(req: IncomingMessage, name: string): string | undefined {
   return undefined;
 }
 
+/** The response's bytes sent for the record: its content-length, 0 when none. */
+function bytesOf(res: ServerResponse): number {
+  // A response written with a header block (sendHeaderBlock) keeps its length in `sentLength`, since
+  // getHeader cannot see such headers. A handler that ends with a body but sets no content-length
+  // gets one computed by Node, which keeps it only in the internal `_contentLength`; chunked responses have none (0).
+  const sent = (res as { sentLength?: number }).sentLength;
+  if (sent !== undefined && sent >= 0) return sent;
+  const length = res.getHeader('content-length') ?? (res as unknown as { _contentLength?: unknown })._contentLength;
+  return typeof length === 'number' || typeof length === 'string' ? Number(length) || 0 : 0;
+}
+
 /**
  * The access record of one delivery request: time, client IP, method, URL as requested, status,
  * bytes sent (the response's content-length, 0 when none), referrer and user agent when sent.
  * Nothing more, and it goes nowhere but to the sealer.
  */
 export function accessRecordOf(req: IncomingMessage, res: ServerResponse, clientIp: ClientIpResolver, now: number, peer?: string): AccessRecord {
-  // A handler that ends with a body but sets no content-length gets one computed by Node, which
-  // keeps it only in the internal `_contentLength`; chunked responses have none (0).
-  const length = res.getHeader('content-length') ?? (res as unknown as { _contentLength?: unknown })._contentLength;
   return {
     t: now,
     ip: clientIp(req, peer),
     method: req.method ?? '',
     url: req.url ?? '',
     status: res.statusCode,
-    bytes: typeof length === 'number' || typeof length === 'string' ? Number(length) || 0 : 0,
+    bytes: bytesOf(res),
     referrer: rawHeader(req, 'referer'),
     userAgent: rawHeader(req, 'user-agent'),
   };
+}
+
+/**
+ * What accessRecordOf makes, handed to `sink` field by field (Sealer.pushFields) without the record
+ * object; referrer and user agent are found in one pass over the raw headers.
+ */
+export function captureAccessRecord(
+  req: IncomingMessage, res: ServerResponse, clientIp: ClientIpResolver, now: number, peer: string,
+  sink: { pushFields(t: number, ip: string, method: string, url: string, status: number, bytes: number, referrer: string | undefined, userAgent: string | undefined): void },
+): void {
+  let referrer: string | undefined;
+  let userAgent: string | undefined;
+  let seenReferrer = false;
+  let seenUserAgent = false;
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) {
+    const key = raw[i]!;
+    // The first value of each, as req.headers would give it.
+    if (key.length === 10 && !seenUserAgent && key.toLowerCase() === 'user-agent') {
+      seenUserAgent = true;
+      userAgent = raw[i + 1] || undefined;
+    } else if (key.length === 7 && !seenReferrer && key.toLowerCase() === 'referer') {
+      seenReferrer = true;
+      referrer = raw[i + 1] || undefined;
+    }
+  }
+  sink.pushFields(now, clientIp(req, peer), req.method ?? '', req.url ?? '', res.statusCode, bytesOf(res), referrer, userAgent);
 }
 
 let lastMs = NaN;

@@ -74,21 +74,31 @@ export class Sealer {
    * encryption and writing all happen in the worker thread.
    */
   push(record: AccessRecord): void {
-    const size = RECORD_OVERHEAD + record.ip.length + record.url.length + (record.referrer?.length ?? 0) + (record.userAgent?.length ?? 0);
-    const bytes = this.counters.pendingBytes + this.batchBytes + size;
+    this.pushFields(record.t, record.ip, record.method, record.url, record.status, record.bytes, record.referrer, record.userAgent);
+  }
+
+  /**
+   * `push` without the record object: the delivery listener's finish hook passes the fields straight
+   * from the request (accessRecorder). Same checks, same batch, same record.
+   */
+  pushFields(t: number, ip: string, method: string, url: string, status: number, bytes: number, referrer: string | undefined, userAgent: string | undefined): void {
+    const size = RECORD_OVERHEAD + ip.length + url.length + (referrer === undefined ? 0 : referrer.length) + (userAgent === undefined ? 0 : userAgent.length);
+    const pendingBytes = this.counters.pendingBytes + this.batchBytes + size;
     const records = this.counters.pendingRecords + this.batchRecords + 1;
-    if (this.closing || bytes > this.o.maxPendingBytes || records > this.o.maxPendingRecords) return this.drop();
-    if (!this.bufferFull && (bytes > this.fullAt[0] || records > this.fullAt[1])) this.setFull(true);
-    const bucket = hourBucket(record.t);
+    if (this.closing || pendingBytes > this.o.maxPendingBytes || records > this.o.maxPendingRecords) return this.drop();
+    if (!this.bufferFull && (pendingBytes > this.fullAt[0] || records > this.fullAt[1])) this.setFull(true);
+    const bucket = hourBucket(t);
     // A frame never spans two hours, so a segment's name tells the hour of every record in it.
     if (bucket !== this.batchBucket && this.batchRecords > 0) this.flush();
     this.batchBucket = bucket;
-    this.batch.push(record.t, record.ip, record.method, record.url, record.status, record.bytes, record.referrer, record.userAgent);
+    this.batch.push(t, ip, method, url, status, bytes, referrer, userAgent);
     this.batchRecords++;
     this.batchBytes += size;
     if (this.batchBytes >= this.o.maxBatchBytes || this.batchRecords >= this.o.maxBatchRecords) this.flush();
-    else if (!this.timer) this.timer = setTimeout(() => this.flush(), this.o.flushMs).unref();
+    else if (!this.timer) this.timer = setTimeout(this.flushLater, this.o.flushMs).unref();
   }
+
+  private readonly flushLater = () => this.flush();
 
   /** Seals new batches to `key` (after a ceremony); what is already batched goes to the old key. */
   useKey(key: SealingTarget): void {
