@@ -3,7 +3,6 @@ import type { ServerConfig } from '../config';
 import type { HealthProblem } from '../delivery/health';
 import type { ClaimKind, RemoteServed } from '../delivery/delivery-service';
 import type { TokenClaims, TokenKeys } from '../delivery/tokens';
-import type { AccessRecord } from '../sealing/access-record';
 import type { RollupDelta } from '../stats/stats-repo';
 
 /**
@@ -62,7 +61,8 @@ export type PrimaryMessage =
 export type WorkerMessage =
   /** The worker's code is loaded and listens for 'start' (a message sent before would be lost). */
   | { t: 'hello' }
-  | { t: 'batch'; seq: number; deltas: RollupDelta[]; claims: Claim[]; records: AccessRecord[] }
+  /** `records`: access records as RECORD_FIELDS values each (sealing/access-record.ts), in order. */
+  | { t: 'batch'; seq: number; deltas: RollupDelta[]; claims: Claim[]; records: Array<string | number | undefined> }
   | {
       t: 'decide';
       id: number;

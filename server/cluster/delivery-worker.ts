@@ -18,7 +18,7 @@ import { close, createListener, listen, urlOf } from '../http/listener';
 import { Router } from '../http/router';
 import { applyDeliveryHeaders } from '../http/security-headers';
 import { createLogger, type Logger } from '../log/logger';
-import { accessRecordOf, type AccessRecord } from '../sealing/access-record';
+import { captureAccessRecord, RECORD_FIELDS } from '../sealing/access-record';
 import { StatsCounters } from '../stats/stats-counters';
 import { openReadOnlyDatabase } from '../store/database';
 import { loadTlsPair } from '../tls/tls-files';
@@ -75,7 +75,8 @@ class DeliveryWorker {
   // Batching towards the primary.
   private seq = 0;
   private claims: Claim[] = [];
-  private records: AccessRecord[] = [];
+  /** Access records waiting for the next batch, RECORD_FIELDS values each (as the sealer takes them). */
+  private records: Array<string | number | undefined> = [];
   private unsent = 0;
   private readonly batchTimer: NodeJS.Timeout;
   private readonly totals: TotalsReplica;
@@ -147,8 +148,8 @@ class DeliveryWorker {
       applyHeaders: (res) => applyDeliveryHeaders(res, config.tls),
       createState: (req) => (this.gateFull || this.unsent > MAX_UNSENT_BATCHES ? refuse(req) : gate(req)),
       onFinish: (req, res, peer) => {
-        this.records.push(accessRecordOf(req, res, clientIp, Date.now(), peer));
-        if (this.records.length >= WORKER_BATCH_RECORDS) this.sendBatch();
+        captureAccessRecord(req, res, clientIp, Date.now(), peer, this);
+        if (this.records.length >= WORKER_BATCH_RECORDS * RECORD_FIELDS) this.sendBatch();
       },
       tls: config.tlsFiles ? loadTlsPair(config.tlsFiles) : undefined,
     });
@@ -209,6 +210,11 @@ class DeliveryWorker {
       case 'start':
         break;
     }
+  }
+
+  /** The access-record sink of captureAccessRecord: the fields go into the next batch. */
+  pushFields(t: number, ip: string, method: string, url: string, status: number, bytes: number, referrer: string | undefined, userAgent: string | undefined): void {
+    this.records.push(t, ip, method, url, status, bytes, referrer, userAgent);
   }
 
   /** Hands counts, claims and access records to the primary; remembers the served counts until the primary's totals include them. */

@@ -7,6 +7,7 @@ import type { AppContext, DataChange } from '../app-context';
 import type { StartedDelivery } from '../delivery/delivery-feature';
 import { healthProblems, type HealthSources } from '../delivery/health';
 import { HttpError } from '../http/http-error';
+import { RECORD_FIELDS } from '../sealing/access-record';
 import type { Sealer } from '../sealing/sealer';
 import type { StatsService } from '../stats/stats-service';
 import { DELIVERY_WORKER_BUNDLE, PRIMARY_SYNC_MS, type CampaignTotals, type PrimaryMessage, type WorkerConfig, type WorkerMessage } from './cluster-protocol';
@@ -115,8 +116,11 @@ export function startDeliveryWorkers(ctx: AppContext, sources: WorkerSources, op
             log.error('counting a delivery worker claim failed', { error: err instanceof Error ? err.message : String(err) });
           }
         }
-        for (const r of m.records) sealer.push(r);
-        recordsBy.set(s.n, (recordsBy.get(s.n) ?? 0) + m.records.length);
+        const f = m.records;
+        for (let i = 0; i + RECORD_FIELDS <= f.length; i += RECORD_FIELDS) {
+          sealer.pushFields(f[i] as number, f[i + 1] as string, f[i + 2] as string, f[i + 3] as string, f[i + 4] as number, f[i + 5] as number, f[i + 6] as string | undefined, f[i + 7] as string | undefined);
+        }
+        recordsBy.set(s.n, (recordsBy.get(s.n) ?? 0) + f.length / RECORD_FIELDS);
         s.acked = m.seq;
         break;
       }

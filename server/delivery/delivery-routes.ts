@@ -1,9 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppContext } from '../app-context';
-import { asciiOrigin, isSafeHeaderValue, locationValue } from '../http/header-value';
+import { asciiOrigin, firstHeader, isSafeHeaderValue, locationValue } from '../http/header-value';
 import { createClientIpResolver } from '../http/client-ip';
 import { HttpError } from '../http/http-error';
-import { reply } from '../http/listener';
+import { ownHeaders, reply, sendHeaderBlock, type ListenerResponse } from '../http/listener';
+import { deliveryHeaderBlock } from '../http/security-headers';
 import type { Router } from '../http/router';
 import { DECISIONS_BODY_LIMIT, decisionsRequestSchema } from '../../common/schemas/decisions';
 import { readJson } from '../http/body';
@@ -31,8 +32,35 @@ function send(res: ServerResponse, status: number, type: string, body: string | 
   res.end(body);
 }
 
-/** Runs `then` on a value now, or once it resolves (a worker's capped decisions come from the primary). */
-const whenDecided = <T>(value: T | Promise<T>, then: (v: T) => void): void | Promise<void> => (value instanceof Promise ? value.then(then) : then(value));
+/**
+ * A complete header list for sendHeaderBlock: the delivery listener's own headers, `headers`, the
+ * content type (when there is a body) and a content-length slot last.
+ */
+function headerBlock(tls: boolean, headers: Readonly<Record<string, string>>, type?: string): Array<string | number> {
+  const block: Array<string | number> = deliveryHeaderBlock(tls);
+  for (const k in headers) block.push(k, headers[k]!);
+  if (type !== undefined) block.push('content-type', type);
+  block.push('content-length', 0);
+  return block;
+}
+
+/** One decision's answer: 204 without an ad, else its JSON (module level: no closure per request). */
+function sendDecision(res: ServerResponse, served: Served | null, none: Array<string | number>, block: Array<string | number>): void {
+  if (!served) {
+    (res as ListenerResponse).sentLength = 0;
+    res.writeHead(204, none);
+    res.end();
+    return;
+  }
+  const { body, bytes } = decisionJson(served);
+  sendHeaderBlock(res, 200, block, body, bytes);
+}
+
+/** A page's answer (200 even when no placement is filled). */
+function sendPageAnswer(res: ServerResponse, zoneIds: readonly string[], served: ReadonlyArray<Served | null>, block: Array<string | number>): void {
+  const { body, bytes } = pageJson(zoneIds, served);
+  sendHeaderBlock(res, 200, block, body, bytes);
+}
 
 /** Base URLs made of these characters need no JSON escaping and are one byte per character. */
 const PLAIN_URL = /^[A-Za-z0-9:/.[\]_%-]*$/;
@@ -99,18 +127,27 @@ export function registerDeliveryRoutes(ctx: AppContext, delivery: Router<unknown
   // Behind --trust-proxy the client is the forwarded address; it goes to the country lookup and the
   // keyed visitor hash of reach and per-visitor caps, and nowhere else.
   const clientIp = createClientIpResolver(ctx.config.trustProxy);
+  // The hot routes write all their headers in one writeHead from these precomputed lists (ownHeaders).
+  const tls = ctx.config.tls;
+  const DECISION_BLOCK = headerBlock(tls, DECISION_HEADERS, JSON_TYPE);
+  const NO_DECISION_BLOCK = [...deliveryHeaderBlock(tls), ...Object.entries(DECISION_HEADERS).flat()];
+  const DECISIONS_BLOCK = headerBlock(tls, DECISIONS_CORS, JSON_TYPE);
+  const PIXEL_BLOCK = headerBlock(tls, { 'cache-control': NO_STORE }, 'image/gif');
+  const VIEW_BLOCK = headerBlock(tls, VIEW_HEADERS, 'image/gif');
+  const CLICK_BLOCK = headerBlock(tls, { location: '', 'cache-control': NO_STORE });
+  const CLICK_LOCATION = CLICK_BLOCK.indexOf('location') + 1;
+
   /** Decides a page and writes its answer (200 even when no placement is filled). */
-  const sendPage = (req: IncomingMessage, res: ServerResponse, zoneIds: string[], keywords: Array<readonly string[] | null>, exclusions: Parameters<DeliveryService['servePage']>[1], headers: Readonly<Record<string, string>>) => {
+  const sendPage = (req: IncomingMessage, res: ServerResponse, zoneIds: string[], keywords: Array<readonly string[] | null>, exclusions: Parameters<DeliveryService['servePage']>[1], block: Array<string | number>) => {
     const base = ctx.deliveryBaseUrl();
     const zones = service.pageZones(zoneIds, base);
     const served = service.servePage(zones.map((zone, i) => ({ zone, keywords: keywords[i] ?? null })), exclusions, req.headers['user-agent'], base, clientIp(req));
-    return whenDecided(served, (s) => {
-      const { body, bytes } = pageJson(zoneIds, s);
-      send(res, 200, JSON_TYPE, body, headers, bytes);
-    });
+    // A worker's page with a capped zone is decided in the primary: answered once that arrives.
+    if (served instanceof Promise) return served.then((s) => sendPageAnswer(res, zoneIds, s, block));
+    sendPageAnswer(res, zoneIds, served, block);
   };
 
-  delivery.get('/v1/decision', ({ req, res, query }) => {
+  delivery.get('/v1/decision', ownHeaders(({ req, res, query }) => {
     const base = ctx.deliveryBaseUrl();
     const zoneId = query.get('zone');
     if (zoneId === null) {
@@ -118,34 +155,30 @@ export function registerDeliveryRoutes(ctx: AppContext, delivery: Router<unknown
       if (zones !== null) {
         const keywords = parseKeywords(query.get('kw'));
         const ids = zones === '' ? [] : zones.split(',');
-        return sendPage(req, res, ids, ids.map(() => keywords), undefined, DECISION_HEADERS);
+        return sendPage(req, res, ids, ids.map(() => keywords), undefined, DECISION_BLOCK);
       }
     } else if (query.has('zones')) {
       throw new HttpError(400, 'bad_request', 'Pass either zone= (one placement) or zones= (a page), not both.', undefined, DECISION_HEADERS);
     }
     const zone = service.zone(zoneId, base);
-    return whenDecided(service.serve(zone, parseKeywords(query.get('kw')), req.headers['user-agent'], base, clientIp(req)), (served) => {
-      if (!served) {
-        res.writeHead(204, DECISION_HEADERS);
-        res.end();
-        return;
-      }
-      const { body, bytes } = decisionJson(served);
-      send(res, 200, JSON_TYPE, body, DECISION_HEADERS, bytes);
-    });
-  });
+    // The user agent straight from the raw headers: building req.headers costs more than the lookup.
+    const served = service.serve(zone, parseKeywords(query.get('kw')), firstHeader(req, 'user-agent'), base, clientIp(req));
+    // A worker's capped zone is decided in the primary: answered once that arrives.
+    if (served instanceof Promise) return served.then((s) => sendDecision(res, s, NO_DECISION_BLOCK, DECISION_BLOCK));
+    sendDecision(res, served, NO_DECISION_BLOCK, DECISION_BLOCK);
+  }));
 
   delivery.on('OPTIONS', '/v1/decisions', () => reply(204, undefined, DECISIONS_CORS));
 
-  delivery.post('/v1/decisions', async ({ req, res }) => {
+  delivery.post('/v1/decisions', ownHeaders(async ({ req, res }) => {
     try {
       const input = await readJson(req, decisionsRequestSchema, DECISIONS_BODY_LIMIT);
       const keywords = input.placements.map((p) => (p.kw ? parseKeywordList(p.kw) : null));
-      await sendPage(req, res, input.placements.map((p) => p.zone), keywords, input.exclusions, DECISIONS_CORS);
+      await sendPage(req, res, input.placements.map((p) => p.zone), keywords, input.exclusions, DECISIONS_BLOCK);
     } catch (err) {
       throw withCors(err);
     }
-  });
+  }));
 
   // The page tag depends on the base URL alone: built once per base URL, not per request.
   let pageTag = { base: '', script: '' };
@@ -169,37 +202,35 @@ export function registerDeliveryRoutes(ctx: AppContext, delivery: Router<unknown
     const zone = service.zone(params.id, base);
     // The CSP is a header: the configured base URL goes in as its ASCII origin (an IDN host in punycode).
     const csp = adFrameCsp(asciiOrigin(base) ?? "'self'", FRAME_SCRIPT_HASH);
-    return whenDecided(service.serve(zone, parseKeywords(query.get('kw')), req.headers['user-agent'], base, clientIp(req)), (served) => {
-      send(res, 200, 'text/html; charset=utf-8', framePage(served), { 'cache-control': NO_STORE, 'content-security-policy': csp });
-    });
+    const served = service.serve(zone, parseKeywords(query.get('kw')), req.headers['user-agent'], base, clientIp(req));
+    const answer = (x: Served | null) => send(res, 200, 'text/html; charset=utf-8', framePage(x), { 'cache-control': NO_STORE, 'content-security-policy': csp });
+    if (served instanceof Promise) return served.then(answer);
+    answer(served);
   });
 
-  delivery.get('/v1/imp/:token', ({ req, res, params, query }) => {
+  delivery.get('/v1/imp/:token', ownHeaders(({ req, res, params, query }) => {
     // Measuring tags add ?m=1; the query is parsed only when there is one (the pixel stays cheap).
     const measurable = req.url!.includes('?') && query.get('m') === '1';
     // The address and user agent feed reach only (hashed with the daily key, then dropped).
     if (ctx.config.reach) service.impression(params.token ?? '', ctx.deliveryBaseUrl(), measurable, clientIp(req), req.headers['user-agent']);
     else service.impression(params.token ?? '', ctx.deliveryBaseUrl(), measurable);
-    send(res, 200, 'image/gif', TRANSPARENT_GIF, { 'cache-control': NO_STORE });
-  });
+    sendHeaderBlock(res, 200, PIXEL_BLOCK, TRANSPARENT_GIF, TRANSPARENT_GIF.length);
+  }));
 
   // The view beacon answers the same GIF as the pixel, so tags (and the iframe page, whose CSP allows
   // images but no fetch) can fire it as an image; readable from any origin, never cached, no cookie.
-  delivery.get('/v1/view/:token', ({ res, params }) => {
+  delivery.get('/v1/view/:token', ownHeaders(({ res, params }) => {
     service.view(params.token ?? '', ctx.deliveryBaseUrl());
-    send(res, 200, 'image/gif', TRANSPARENT_GIF, VIEW_HEADERS);
-  });
+    sendHeaderBlock(res, 200, VIEW_BLOCK, TRANSPARENT_GIF, TRANSPARENT_GIF.length);
+  }));
 
-  delivery.get('/v1/click/:token', ({ res, params }) => {
+  delivery.get('/v1/click/:token', ownHeaders(({ res, params }) => {
     const landing = service.click(params.token ?? '', ctx.deliveryBaseUrl());
     // The zone index holds only normalised URLs (zone-snapshot.ts); a cheap check keeps setHeader from
     // ever failing without parsing the URL again on every click.
     const location = isSafeHeaderValue(landing) ? landing : locationValue(landing);
     if (!location) throw new HttpError(404, 'not_found', 'This ad has no usable landing page.');
-    res.statusCode = 302;
-    res.setHeader('location', location);
-    res.setHeader('cache-control', NO_STORE);
-    res.setHeader('content-length', 0);
-    res.end();
-  });
+    CLICK_BLOCK[CLICK_LOCATION] = location;
+    sendHeaderBlock(res, 302, CLICK_BLOCK, '', 0);
+  }));
 }

@@ -13,8 +13,9 @@ import type { LocalClock } from '../../common/local-clock';
 import type { SeenDecisions } from './seen-decisions';
 import type { TokenClaims, TokenSigner } from './tokens';
 import type { VisitorProbe } from './visitor-caps';
-import { candidateStats, type Candidate, type ZoneEntry } from './zone-snapshot';
+import { candidateStats, type Candidate, type ZoneEntry, type ZoneSnapshot } from './zone-snapshot';
 import type { ZoneIndex } from './zone-index';
+import type { StatsKey } from '../stats/stats-counters';
 
 /** How long an impression URL counts after its decision. */
 export const IMPRESSION_TTL_HOURS = 24;
@@ -283,9 +284,24 @@ export class DeliveryService {
     return claims;
   }
 
-  private statsKey(claims: TokenClaims, campaignId: string, baseUrl: string) {
-    const siteId = this.index.current(baseUrl).zones.get(claims.zoneId)?.siteId ?? '';
-    return this.stats.counters.key(campaignId, claims.creativeId, claims.zoneId, siteId, countryCode(claims.country));
+  /** Statistics keys made for impressions, views and clicks, per zone, creative and country; valid for one index snapshot. */
+  private keys: { snapshot: ZoneSnapshot | null; byZone: Map<string, Map<string, Array<StatsKey | undefined>>> } = { snapshot: null, byZone: new Map() };
+
+  private statsKey(claims: TokenClaims, campaignId: string, baseUrl: string): StatsKey {
+    const snapshot = this.index.current(baseUrl);
+    // Within one snapshot a zone's site and a creative's campaign are fixed: a key is made once and reused
+    // (no joined id string to build and hash per count). A new snapshot starts afresh.
+    if (this.keys.snapshot !== snapshot) this.keys = { snapshot, byZone: new Map() };
+    let byCreative = this.keys.byZone.get(claims.zoneId);
+    if (!byCreative) this.keys.byZone.set(claims.zoneId, (byCreative = new Map()));
+    let byCountry = byCreative.get(claims.creativeId);
+    if (!byCountry) byCreative.set(claims.creativeId, (byCountry = []));
+    let key = byCountry[claims.country];
+    if (!key || key.campaignId !== campaignId) {
+      const siteId = snapshot.zones.get(claims.zoneId)?.siteId ?? '';
+      key = byCountry[claims.country] = this.stats.counters.key(campaignId, claims.creativeId, claims.zoneId, siteId, countryCode(claims.country));
+    }
+    return key;
   }
 }
 

@@ -25,7 +25,18 @@ export function createClientIpResolver(trustProxy: readonly string[]): ClientIpR
     if (!cidr) throw new Error(`--trust-proxy: "${entry}" is not an IP address or CIDR prefix (e.g. 10.0.0.0/8, 192.0.2.1 or 2001:db8::/32).`);
     return cidr;
   });
-  if (trusted.length === 0) return (req, peer = peerOf(req)) => normalizeIp(peer);
+  if (trusted.length === 0) {
+    // Keep-alive connections ask for the same address over and over: the last answer is reused.
+    let lastPeer = '';
+    let lastIp = '';
+    return (req, peer = peerOf(req)) => {
+      if (peer !== lastPeer) {
+        lastIp = normalizeIp(peer);
+        lastPeer = peer;
+      }
+      return lastIp;
+    };
+  }
 
   const isTrusted = (ip: string): boolean => {
     const bytes = ipBytes(ip);

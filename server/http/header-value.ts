@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 /**
  * Header values built from stored or user data. Node throws (ERR_INVALID_CHAR) on characters
  * outside Latin-1 and passes Latin-1 through as raw bytes that clients read differently, so a
@@ -51,4 +52,17 @@ export function attachmentDisposition(filename: string): string {
   if (fallback === exact) return `attachment; filename="${fallback}"`;
   const encoded = encodeURIComponent(exact).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
+}
+
+/**
+ * A request header's first value, as `req.headers[name]` gives it for the headers node:http keeps
+ * once (user-agent, referer, …), read from rawHeaders without building `req.headers`. `name` is lower case.
+ */
+export function firstHeader(req: IncomingMessage, name: string): string | undefined {
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) {
+    const key = raw[i]!;
+    if (key.length === name.length && key.toLowerCase() === name) return raw[i + 1];
+  }
+  return undefined;
 }

@@ -13,11 +13,44 @@ export class Reply {
 /** Builds a Reply; handlers may also return a plain value (200 JSON) or write `res` themselves. */
 export const reply = (status: number, body?: unknown, headers?: Record<string, string>) => new Reply(status, body, headers);
 
+/**
+ * The listeners' response class: two fields the hot path sets instead of closures and header maps.
+ * `peer` is the socket's remote address read when the request arrived (the finish hook's `peer`);
+ * `sentLength` is the content-length of a response written with `writeHead(status, headerArray)`
+ * (see sendHeaderBlock), which `getHeader` cannot see; -1 when the response was not written so.
+ */
+export class ListenerResponse extends http.ServerResponse {
+  peer = '';
+  sentLength = -1;
+}
+
+/**
+ * Marks a handler that writes every header of its responses itself, the listener's own (security)
+ * headers included, in one `writeHead` call (sendHeaderBlock): the listener then sets none before
+ * it. When such a handler throws, the error answer still gets the listener's headers.
+ */
+export function ownHeaders<H extends (...args: never[]) => unknown>(handler: H): H {
+  (handler as { ownHeaders?: boolean }).ownHeaders = true;
+  return handler;
+}
+
+/**
+ * Writes a complete response in one `writeHead`: `head` is a precomputed flat [name, value, …]
+ * list whose last pair is `content-length` (its value is set here; writeHead reads the list at
+ * once, so one list serves every request). The length is kept on the response for the access record.
+ */
+export function sendHeaderBlock(res: ServerResponse, status: number, head: Array<string | number>, body: string | Buffer, bytes: number): void {
+  head[head.length - 1] = bytes;
+  (res as ListenerResponse).sentLength = bytes;
+  res.writeHead(status, head as string[]);
+  res.end(body);
+}
+
 export interface ListenerOptions<S> {
   name: string;
   router: Router<S>;
   log: Logger;
-  /** Sets per-response headers (security headers) before routing. */
+  /** Sets per-response headers (security headers) before routing; not for handlers marked ownHeaders (they write them). */
   applyHeaders(res: ServerResponse): void;
   /** Creates the per-request state; may throw an HttpError (e.g. rate limit). */
   createState(req: IncomingMessage, res: ServerResponse): S;
@@ -48,18 +81,20 @@ export const LISTENER_LIMITS = {
 /** Creates a node:http (or, with `tls`, node:https) server that routes, applies headers and turns every failure into JSON. */
 export function createListener<S>(options: ListenerOptions<S>): NodeServer {
   const { router, log } = options;
-  const serverOptions = { maxHeaderSize: LISTENER_LIMITS.maxHeaderSize, requestTimeout: LISTENER_LIMITS.requestTimeoutMs, headersTimeout: LISTENER_LIMITS.headersTimeoutMs, keepAliveTimeout: LISTENER_LIMITS.keepAliveTimeoutMs };
+  const limits = { maxHeaderSize: LISTENER_LIMITS.maxHeaderSize, requestTimeout: LISTENER_LIMITS.requestTimeoutMs, headersTimeout: LISTENER_LIMITS.headersTimeoutMs, keepAliveTimeout: LISTENER_LIMITS.keepAliveTimeoutMs };
+  // One close handler for every response (no closure per request); `this` is the response.
+  function onClose(this: ListenerResponse) {
+    try {
+      onFinish!(this.req, this, this.peer);
+    } catch (err) {
+      // Runs from the response's close event: a throw here would stop the whole process.
+      log.error('per-request finish hook failed', { listener: options.name, error: errorName(err) });
+    }
+  }
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     if (onFinish) {
-      const peer = req.socket.remoteAddress ?? '';
-      res.once('close', () => {
-        try {
-          onFinish(req, res, peer);
-        } catch (err) {
-          // Runs from the response's close event: a throw here would stop the whole process.
-          log.error('per-request finish hook failed', { listener: options.name, error: errorName(err) });
-        }
-      });
+      (res as ListenerResponse).peer = req.socket.remoteAddress ?? '';
+      res.on('close', onClose);
     }
     try {
       const pending = handle(req, res);
@@ -68,6 +103,8 @@ export function createListener<S>(options: ListenerOptions<S>): NodeServer {
       answerError(res, err);
     }
   };
+  // Typed as the base class: node's typings cannot express a subclass whose `req` is not generic.
+  const serverOptions = { ...limits, ServerResponse: ListenerResponse as unknown as typeof http.ServerResponse };
   const server: NodeServer = options.tls
     ? https.createServer({ ...serverOptions, cert: options.tls.cert, key: options.tls.key, minVersion: 'TLSv1.2' }, onRequest)
     : http.createServer(serverOptions, onRequest);
@@ -82,6 +119,8 @@ export function createListener<S>(options: ListenerOptions<S>): NodeServer {
   /** sendError, but never throwing: a response that cannot even carry an error is dropped. */
   const answerError = (res: ServerResponse, err: unknown) => {
     try {
+      // A handler marked ownHeaders (or a request refused before routing) has set none yet.
+      if (!res.headersSent) options.applyHeaders(res);
       sendError(res, err, log);
     } catch (failure) {
       log.error('could not send an error response', { listener: options.name, error: errorName(failure) });
@@ -101,7 +140,6 @@ export function createListener<S>(options: ListenerOptions<S>): NodeServer {
   // The hot path stays synchronous unless a handler returns a promise: delivery
   // handlers are synchronous, and an async function per request costs measurable throughput.
   function handle(req: IncomingMessage, res: ServerResponse): void | Promise<void> {
-    options.applyHeaders(res);
     const url = req.url ?? '/';
     if (url.length > 4096) throw new HttpError(414, 'bad_request', 'The URL is too long.');
     const q = url.indexOf('?');
@@ -111,13 +149,16 @@ export function createListener<S>(options: ListenerOptions<S>): NodeServer {
       matched = router.match(req.method ?? 'GET', path);
     } catch (err) {
       if (err instanceof HttpError && err.status === 404 && options.fallback && (req.method === 'GET' || req.method === 'HEAD')) {
+        options.applyHeaders(res);
         return Promise.resolve(options.fallback(req, res, path)).then((served) => {
           if (!served) throw err;
         });
       }
       throw err;
     }
-    const ctx = new Context<S>(req, res, matched.params, q === -1 ? '' : url.slice(q + 1), options.createState(req, res));
+    const state = options.createState(req, res);
+    if ((matched.handler as { ownHeaders?: boolean }).ownHeaders !== true) options.applyHeaders(res);
+    const ctx = new Context<S>(req, res, matched.params, q === -1 ? '' : url.slice(q + 1), state);
     return finish(res, matched.handler(ctx));
   }
 

@@ -30,9 +30,18 @@ export function applyPortalHeaders(res: ServerResponse, tls: boolean): void {
   if (tls) res.setHeader('strict-transport-security', 'max-age=31536000');
 }
 
+/** The delivery listener's headers as a flat [name, value, …] list (for precomputed header blocks, see sendHeaderBlock). */
+export function deliveryHeaderBlock(tls: boolean): string[] {
+  const block = COMMON.flat();
+  block.push('cross-origin-resource-policy', 'cross-origin');
+  if (tls) block.push('strict-transport-security', 'max-age=31536000');
+  return block;
+}
+
+const DELIVERY_BLOCKS = [deliveryHeaderBlock(false), deliveryHeaderBlock(true)] as const;
+
 /** Applies the headers for the delivery listener; its resources are embedded cross-origin by publishers. */
 export function applyDeliveryHeaders(res: ServerResponse, tls: boolean): void {
-  for (const [k, v] of COMMON) res.setHeader(k, v);
-  res.setHeader('cross-origin-resource-policy', 'cross-origin');
-  if (tls) res.setHeader('strict-transport-security', 'max-age=31536000');
+  const block = DELIVERY_BLOCKS[tls ? 1 : 0];
+  for (let i = 0; i < block.length; i += 2) res.setHeader(block[i]!, block[i + 1]!);
 }

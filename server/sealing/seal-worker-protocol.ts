@@ -6,9 +6,9 @@ export interface SealWorkerData {
   maxSegmentBytes: number;
 }
 
-/** Main thread → seal worker: a batch of records, flat (RECORD_FIELDS values each, see access-record.ts). */
+/** Main thread → seal worker: a batch of records as RecordEncoder writes them (access-record.ts), its buffer transferred. */
 export type ToSealWorker =
-  | ({ type: 'frame'; id: number; fields: unknown[] } & Omit<FrameJob, 'ndjson'>)
+  | ({ type: 'frame'; id: number; records: Uint8Array } & Omit<FrameJob, 'ndjson'>)
   | { type: 'close' }
   /** Test seam: every write fails with this errno code from now on (null: writes work again). */
   | { type: 'inject-fault'; code: string | null };

@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { formatRecords } from './access-record';
+import { formatEncoded } from './access-record';
 import { FrameSink } from './frame-sink';
 import type { FromSealWorker, SealWorkerData, ToSealWorker } from './seal-worker-protocol';
 
@@ -32,7 +32,7 @@ interface Pending {
   hour: string;
   keyId: string;
   recipient: string;
-  fields: unknown[] | null;
+  records: Uint8Array | null;
   file: Uint8Array | null;
 }
 
@@ -87,8 +87,8 @@ function run(): void {
 function seal(p: Pending): boolean {
   if (p.file) return true;
   try {
-    p.file = sink.seal({ keyId: p.keyId, recipient: p.recipient, ndjson: formatRecords(p.fields!) });
-    p.fields = null;
+    p.file = sink.seal({ keyId: p.keyId, recipient: p.recipient, ndjson: formatEncoded(p.records!) });
+    p.records = null;
     return true;
   } catch (err) {
     post({ type: 'failed', id: p.id, message: describe(err) });
@@ -153,7 +153,7 @@ port.on('message', (msg: ToSealWorker) => {
     sink.injectFault(msg.code);
     return;
   }
-  const p: Pending = { id: msg.id, hour: msg.hour, keyId: msg.keyId, recipient: msg.recipient, fields: msg.fields, file: null };
+  const p: Pending = { id: msg.id, hour: msg.hour, keyId: msg.keyId, recipient: msg.recipient, records: msg.records, file: null };
   // While writes fail, frames are sealed on arrival: what waits then takes no more memory than its ciphertext.
   // (Otherwise run() seals them, so this handler stays short and the group commit is not held up.)
   if (retryTimer && !seal(p)) return;

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { formatRecords } from './access-record';
+import { formatEncoded, formatRecords, RecordEncoder } from './access-record';
 import { accessRecordLine, Sealer, type AccessRecord } from './sealer';
 import { listSegments } from './segment-reader';
 import { OPEN_SEGMENT_FILE } from './segment-writer';
@@ -40,6 +40,17 @@ describe('access record line', () => {
     const expected = nasty.map((s, i) => JSON.stringify({ t: new Date(i * 1000).toISOString(), ip: s, method: 'GET', url: `/${s}`, status: 200, bytes: i, referrer: i % 2 ? s : undefined, userAgent: i % 3 ? undefined : s }) + '\n');
     expect(formatRecords(fields).toString()).toBe(expected.join(''));
     expect(formatRecords(Array.from({ length: 3000 }, () => fields).flat()).toString()).toBe(expected.join('').repeat(3000));
+    // The sealer's binary batches (RecordEncoder) format to the very same lines, empty strings and all, through growth.
+    const encoder = new RecordEncoder();
+    const encode = (f: unknown[]) => {
+      for (let i = 0; i < f.length; i += 8) encoder.append(f[i] as number, f[i + 1] as string, f[i + 2] as string, f[i + 3] as string, f[i + 4] as number, f[i + 5] as number, f[i + 6] as string | undefined, f[i + 7] as string | undefined);
+    };
+    for (let i = 0; i < 3000; i++) encode(fields);
+    expect(formatEncoded(encoder.take()).toString()).toBe(expected.join('').repeat(3000));
+    const odd = [0, '', '', '', NaN, Infinity, '', ''];
+    encode(odd);
+    expect(formatEncoded(encoder.take()).toString()).toBe(formatRecords(odd).toString());
+    expect(formatEncoded(encoder.take()).length).toBe(0);
     const bare = accessRecordLine({ t: 0, ip: '::1', method: 'GET', url: '/', status: 200, bytes: 0 });
     expect(bare).toBe('{"t":"1970-01-01T00:00:00.000Z","ip":"::1","method":"GET","url":"/","status":200,"bytes":0}\n');
   });

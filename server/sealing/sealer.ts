@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { AccessRecord } from './access-record';
+import { RecordEncoder, type AccessRecord } from './access-record';
 import { hourBucket, hourKey } from './segment-names';
 import type { Recovery } from './frame-sink';
 import type { FromSealWorker, SealWorkerData, ToSealWorker } from './seal-worker-protocol';
@@ -29,8 +29,8 @@ export class Sealer {
    * answers 503 (a field, not a method: the delivery gate reads it on every request).
    */
   bufferFull = false;
-  /** Records not yet handed to the worker, flat (RECORD_FIELDS values each): cheaper than objects to send. */
-  private batch: unknown[] = [];
+  /** Records not yet handed to the worker, encoded into one buffer that is transferred, not copied. */
+  private readonly batch = new RecordEncoder();
   private batchRecords = 0;
   /** Estimated NDJSON bytes of `batch`. */
   private batchBytes = 0;
@@ -70,25 +70,35 @@ export class Sealer {
   }
 
   /**
-   * Queues one record; the hot path. It only appends the fields to an array: formatting the NDJSON,
+   * Queues one record; the hot path. It only appends the fields to a buffer: formatting the NDJSON,
    * encryption and writing all happen in the worker thread.
    */
   push(record: AccessRecord): void {
-    const size = RECORD_OVERHEAD + record.ip.length + record.url.length + (record.referrer?.length ?? 0) + (record.userAgent?.length ?? 0);
-    const bytes = this.counters.pendingBytes + this.batchBytes + size;
+    this.pushFields(record.t, record.ip, record.method, record.url, record.status, record.bytes, record.referrer, record.userAgent);
+  }
+
+  /**
+   * `push` without the record object: the delivery listener's finish hook passes the fields straight
+   * from the request (accessRecorder). Same checks, same batch, same record.
+   */
+  pushFields(t: number, ip: string, method: string, url: string, status: number, bytes: number, referrer: string | undefined, userAgent: string | undefined): void {
+    const size = RECORD_OVERHEAD + ip.length + url.length + (referrer === undefined ? 0 : referrer.length) + (userAgent === undefined ? 0 : userAgent.length);
+    const pendingBytes = this.counters.pendingBytes + this.batchBytes + size;
     const records = this.counters.pendingRecords + this.batchRecords + 1;
-    if (this.closing || bytes > this.o.maxPendingBytes || records > this.o.maxPendingRecords) return this.drop();
-    if (!this.bufferFull && (bytes > this.fullAt[0] || records > this.fullAt[1])) this.setFull(true);
-    const bucket = hourBucket(record.t);
+    if (this.closing || pendingBytes > this.o.maxPendingBytes || records > this.o.maxPendingRecords) return this.drop();
+    if (!this.bufferFull && (pendingBytes > this.fullAt[0] || records > this.fullAt[1])) this.setFull(true);
+    const bucket = hourBucket(t);
     // A frame never spans two hours, so a segment's name tells the hour of every record in it.
     if (bucket !== this.batchBucket && this.batchRecords > 0) this.flush();
     this.batchBucket = bucket;
-    this.batch.push(record.t, record.ip, record.method, record.url, record.status, record.bytes, record.referrer, record.userAgent);
+    this.batch.append(t, ip, method, url, status, bytes, referrer, userAgent);
     this.batchRecords++;
     this.batchBytes += size;
     if (this.batchBytes >= this.o.maxBatchBytes || this.batchRecords >= this.o.maxBatchRecords) this.flush();
-    else if (!this.timer) this.timer = setTimeout(() => this.flush(), this.o.flushMs).unref();
+    else if (!this.timer) this.timer = setTimeout(this.flushLater, this.o.flushMs).unref();
   }
+
+  private readonly flushLater = () => this.flush();
 
   /** Seals new batches to `key` (after a ceremony); what is already batched goes to the old key. */
   useKey(key: SealingTarget): void {
@@ -101,24 +111,18 @@ export class Sealer {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     if (this.batchRecords === 0) return;
-    const records = this.batchRecords;
+    const count = this.batchRecords;
     const bytes = this.batchBytes;
-    const fields = this.batch;
+    const records = this.batch.take();
     this.batchRecords = 0;
     this.batchBytes = 0;
     const id = this.nextId++;
-    const job = { type: 'frame' as const, id, hour: hourKey(this.batchBucket), keyId: this.key.id, recipient: this.key.recipient, fields };
-    this.inFlight.set(id, { records, bytes });
-    this.counters.pendingRecords += records;
+    const job = { type: 'frame' as const, id, hour: hourKey(this.batchBucket), keyId: this.key.id, recipient: this.key.recipient, records };
+    this.inFlight.set(id, { records: count, bytes });
+    this.counters.pendingRecords += count;
     this.counters.pendingBytes += bytes;
-    if (this.ready) {
-      // postMessage copies synchronously, so the array can be emptied and reused (less garbage).
-      this.post(job);
-      fields.length = 0;
-    } else {
-      this.backlog.push(job);
-      this.batch = [];
-    }
+    if (this.ready) this.post(job);
+    else this.backlog.push(job);
   }
 
   /** Flushes and resolves once everything pushed so far is on disk (or counted as failed). */
@@ -169,7 +173,8 @@ export class Sealer {
   }
 
   private post(job: Extract<ToSealWorker, { type: 'frame' }>): void {
-    this.worker!.postMessage(job);
+    // The batch's buffer moves to the worker (no copy); a job is posted once (see the exit handler).
+    this.worker!.postMessage(job, [job.records.buffer as ArrayBuffer]);
   }
 
   private setFull(full: boolean): void {

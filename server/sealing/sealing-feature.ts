@@ -3,7 +3,7 @@ import { adminRoute, type AdminState } from '../admin/admin-route';
 import type { AppContext } from '../app-context';
 import { createClientIpResolver } from '../http/client-ip';
 import type { Router } from '../http/router';
-import { accessRecordOf } from './access-record';
+import { captureAccessRecord } from './access-record';
 import { KeyRing, THROWAWAY_WARNING } from './key-ring';
 import { Sealer } from './sealer';
 import type { SealingService } from './sealing-service';
@@ -52,5 +52,5 @@ export async function startSealing(ctx: AppContext, admin: Router<AdminState>): 
 /** The delivery listener's finish hook: hands the sealer one access record per response. */
 export function accessRecorder(ctx: AppContext, sealer: Sealer): (req: IncomingMessage, res: ServerResponse, peer: string) => void {
   const clientIp = createClientIpResolver(ctx.config.trustProxy);
-  return (req, res, peer) => sealer.push(accessRecordOf(req, res, clientIp, ctx.now().getTime(), peer));
+  return (req, res, peer) => captureAccessRecord(req, res, clientIp, ctx.now().getTime(), peer, sealer);
 }
