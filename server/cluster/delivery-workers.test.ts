@@ -196,7 +196,8 @@ describe('serve --workers 2 (the CLI)', () => {
       expect((await get(`${server.deliveryUrl}/v1/decision?zone=zon_aaaaaaaaaaaaaaaa`)).status).toBe(404);
       await server.stop();
       expect(server.child.exitCode).toBe(0);
-      expect(server.output()).toContain('stopped');
+      // (The last lines may still be in the pipe when the exit is seen.)
+      await until(() => server.output().includes(' stopped'), 'the "stopped" line', 5_000);
       expect(server.output()).not.toMatch(/ERROR/);
     } finally {
       await server.stop();

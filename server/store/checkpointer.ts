@@ -53,6 +53,8 @@ export function startCheckpointer(db: Db, dataDir: string, onError: (code: strin
     stop: () =>
       new Promise<void>((resolve) => {
         worker.once('exit', () => resolve());
+        // Unreferenced while it runs; now the process waits for its last checkpoint.
+        worker.ref();
         worker.postMessage('stop');
         setTimeout(() => void worker.terminate(), 5_000).unref();
       }),
