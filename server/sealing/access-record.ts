@@ -109,22 +109,37 @@ function line(t: number, ip: string, method: string, url: string, status: number
 
 /** NDJSON bytes of a flat batch (RECORD_FIELDS values per record), as the seal worker turns it into a frame. */
 export function formatRecords(fields: readonly unknown[]): Buffer {
-  // Encoding line by line into one buffer is cheaper than building a long string and converting it.
-  let buf = Buffer.allocUnsafe(Math.max(4096, (fields.length / RECORD_FIELDS) * 512));
-  let at = 0;
+  const out = new LineWriter((fields.length / RECORD_FIELDS) * 512);
   for (let i = 0; i + RECORD_FIELDS <= fields.length; i += RECORD_FIELDS) {
-    const text = line(
+    out.add(line(
       fields[i] as number, fields[i + 1] as string, fields[i + 2] as string, fields[i + 3] as string,
       fields[i + 4] as number, fields[i + 5] as number, fields[i + 6] as string | undefined, fields[i + 7] as string | undefined,
-    );
-    if (at + text.length * 3 > buf.length) {
-      const bigger = Buffer.allocUnsafe(Math.max(buf.length * 2, at + text.length * 3));
-      buf.copy(bigger, 0, 0, at);
-      buf = bigger;
-    }
-    at += buf.write(text, at);
+    ));
   }
-  return buf.subarray(0, at);
+  return out.done();
+}
+
+/** NDJSON lines encoded one by one into one growing buffer: cheaper than building a long string and converting it. */
+class LineWriter {
+  private buf: Buffer;
+  private at = 0;
+
+  constructor(sizeHint: number) {
+    this.buf = Buffer.allocUnsafe(Math.max(4096, sizeHint));
+  }
+
+  add(text: string): void {
+    if (this.at + text.length * 3 > this.buf.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.at + text.length * 3));
+      this.buf.copy(bigger, 0, 0, this.at);
+      this.buf = bigger;
+    }
+    this.at += this.buf.write(text, this.at);
+  }
+
+  done(): Buffer {
+    return this.buf.subarray(0, this.at);
+  }
 }
 
 /** Marks an absent referrer or user agent in an encoded batch (see RecordEncoder). */
@@ -192,8 +207,7 @@ function putString(buf: Buffer, at: number, s: string | undefined): number {
 /** NDJSON bytes of a batch written by RecordEncoder: the same as formatRecords of the same records. */
 export function formatEncoded(records: Uint8Array): Buffer {
   const src = Buffer.from(records.buffer, records.byteOffset, records.byteLength);
-  let buf = Buffer.allocUnsafe(Math.max(4096, src.length));
-  let out = 0;
+  const out = new LineWriter(src.length);
   let at = 0;
   const get = (): string | undefined => {
     const n = src.readUInt32LE(at);
@@ -213,13 +227,7 @@ export function formatEncoded(records: Uint8Array): Buffer {
     const url = get()!;
     const referrer = get();
     const userAgent = get();
-    const text = line(t, ip, method, url, status, bytes, referrer, userAgent);
-    if (out + text.length * 3 > buf.length) {
-      const bigger = Buffer.allocUnsafe(Math.max(buf.length * 2, out + text.length * 3));
-      buf.copy(bigger, 0, 0, out);
-      buf = bigger;
-    }
-    out += buf.write(text, out);
+    out.add(line(t, ip, method, url, status, bytes, referrer, userAgent));
   }
-  return buf.subarray(0, out);
+  return out.done();
 }
