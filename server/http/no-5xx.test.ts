@@ -12,10 +12,7 @@ import { createPortalUser, type PortalClient } from '../test/portal-fixture';
 import { expectStatus, seedCatalog, type SeededCatalog } from '../test/catalog-fixture';
 import { startTestApp, type TestApp } from '../test/test-app';
 
-/**
- * Appears in every bad value, so an echo of it in an answer is easy to spot; long enough that no
- * random token in an answer (a nonce, a CSRF token, an id) contains it by chance (3 letters did).
- */
+/** In every bad value, so an echo is easy to spot; too long for a random token in an answer to contain it by chance. */
 const MARK = 'zzqmarkzzq';
 
 /** Raw path segments (sent verbatim, not normalised like fetch would). */
