@@ -136,6 +136,17 @@ describe('guidance in the console', () => {
     const target = page.getByTestId('audit-target').first();
     expect(await target.textContent()).toMatch(/Kampagne\s*Winterkampagne/);
     expect(await target.getByRole('link', { name: 'Winterkampagne' }).getAttribute('href')).toMatch(/^\/campaigns\/cmp_/);
+    // Details read as labelled fields, not as JSON.
+    const details = (await page.getByTestId('audit-details').first().innerText()).replace(/\s+/g, ' ');
+    expect(details).toContain('Felder: Kunde, Name, Beginn, Ende, Werbeflächen');
+    expect(details).not.toMatch(/[{}"]/);
+    // No filter field overlaps the next one (a long action text once widened its column).
+    const boxes = await page.getByTestId('audit-filters').locator('label').evaluateAll((ls) => ls.map((l) => l.getBoundingClientRect().toJSON() as DOMRect));
+    for (const a of boxes) for (const b of boxes) if (a !== b) expect(a.right <= b.left + 0.5 || b.right <= a.left + 0.5 || a.bottom <= b.top + 0.5 || b.bottom <= a.top + 0.5, 'filter fields overlap').toBe(true);
+    for (const control of await page.getByTestId('audit-filters').locator('select, input').all()) {
+      const [box, label] = await control.evaluate((c) => [c.getBoundingClientRect().right, c.closest('label')!.getBoundingClientRect().right]);
+      expect(box).toBeLessThanOrEqual(label + 0.5);
+    }
     await bothLanguages('audit-log', { de: 'Prüfprotokoll', en: 'Audit log' });
     // The filter holds across the language switch; the action reads in English now.
     await page.getByTestId('locale-switch').selectOption('en');

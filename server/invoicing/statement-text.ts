@@ -6,7 +6,7 @@ export const STATEMENT_TEXT = {
     customerTitle: 'Monatsaufstellung (Abrechnungsgrundlage)', siteTitle: 'Monatsaufstellung Website (Abrechnungsgrundlage)',
     customer: 'Kunde', site: 'Website/App', publisher: 'Publisher', month: 'Monat', period: 'Zeitraum',
     campaign: 'Kampagne', campaignId: 'Kampagnen-ID', zone: 'Zone', zoneId: 'Zonen-ID',
-    served: 'Ausgeliefert', impressions: 'Impressionen', viewable: 'Sichtbar', clicks: 'Klicks', price: 'Preis', amount: 'Betrag (EUR)',
+    served: 'Ausgeliefert', impressions: 'Einblendungen', viewable: 'Sichtbar', clicks: 'Klicks', price: 'Preis', amount: 'Betrag (EUR)',
     total: 'Summe', noPrice: 'kein Preis', from: 'ab', flatExcluded: 'Pauschale nicht je Website aufgeteilt',
     rounding: 'Beträge je Kampagnenzeile auf den Cent gerundet; die Summe ist die Summe der gerundeten Zeilen.',
     siteNote: 'Beträge: Werbekundenpreise (TKP, vTKP, CPC) für das auf dieser Website Ausgelieferte; Pauschalen gelten je Kampagne und sind hier nicht enthalten.',

@@ -138,7 +138,7 @@ describe('customer statement', () => {
       ].join('\r\n'),
     );
     const de = await manager.get(`/api/customers/${customerId}/statements/2025-06?format=csv`);
-    expect(de.body.split('\r\n')[0]).toBe('Kampagne,Kampagnen-ID,Ausgeliefert,Impressionen,Sichtbar,Klicks,Preis,Betrag (EUR)');
+    expect(de.body.split('\r\n')[0]).toBe('Kampagne,Kampagnen-ID,Ausgeliefert,Einblendungen,Sichtbar,Klicks,Preis,Betrag (EUR)');
     expect(de.body.split('\r\n')[1]).toBe(`1 Sommer CPM,${c.cpm.campaignId},1333,1333,0,0,"TKP 2,00 €; TKP 5,00 € ab 15.06.25, 02:00",3.67`);
     expect(de.body).toContain(',kein Preis,\r\nSumme,,1953,');
   });

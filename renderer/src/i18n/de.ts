@@ -189,7 +189,7 @@ export const de = {
   statements: {
     title: 'Monatsaufstellungen', month: 'Monat', csv: 'CSV herunterladen', pdf: 'PDF herunterladen',
     hint: 'Kalendermonat in der Zeitzone {zone}; Grundlage für die Rechnung.', empty: 'In diesem Monat wurde nichts ausgeliefert.',
-    caption: 'Aufstellung {month}', campaign: 'Kampagne', served: 'Ausgeliefert', impressions: 'Impressionen', viewable: 'Sichtbar', clicks: 'Klicks',
+    caption: 'Aufstellung {month}', campaign: 'Kampagne', served: 'Ausgeliefert', impressions: 'Einblendungen', viewable: 'Sichtbar', clicks: 'Klicks',
     price: 'Preis', amount: 'Betrag', total: 'Summe', noPrice: 'kein Preis', flatExcluded: 'Pauschale nicht je Website aufgeteilt',
     models: { cpm: 'TKP', vcpm: 'vTKP', cpc: 'CPC', flat: 'Pauschale' },
     rounding: 'Beträge je Kampagnenzeile auf den Cent gerundet; die Summe ist die Summe der gerundeten Zeilen.',
@@ -369,7 +369,7 @@ export const de = {
     previewIntro: 'Zeigt, was diese Werbefläche jetzt für die gewählten Schlüsselwörter ausliefern würde – nach denselben Regeln wie die Auslieferung. Die Vorschau zählt nichts.',
     device: 'Gerät', devices: { desktop: 'Desktop', mobile: 'Smartphone', tablet: 'Tablet' }, country: 'Land (optional)', showPreview: 'Vorschau anzeigen',
     wouldShow: 'Ausgeliefert würde jetzt „{campaign}“ (Chance {chance}).', previewFrame: 'Vorschau der Anzeige',
-    countsNothing: 'Keine Impression, kein Klick wird gezählt; der Link führt direkt zur Zielseite', landing: 'Zielseite',
+    countsNothing: 'Keine Einblendung, kein Klick wird gezählt; der Link führt direkt zur Zielseite', landing: 'Zielseite',
     nothing: 'Für diese Anfrage würde die Werbefläche leer bleiben: keine Kampagne ist jetzt dafür zugelassen.',
     eligible: 'Jetzt zugelassene Werbemittel ({ineligible} weitere schließt diese Anfrage aus)', campaign: 'Kampagne', creative: 'Werbemittel', chance: 'Chance',
   },
