@@ -74,7 +74,7 @@ describe('the lifecycle in the console', () => {
     await page.getByTestId('bulk-bar').getByRole('checkbox').click();
     await expect.poll(() => page.getByTestId('bulk-bar').textContent()).toContain('2 ausgewählt');
     await page.getByTestId('bulk-pause').click();
-    await expect.poll(() => page.getByTestId('bulk-result').textContent()).toContain('2 von 2 geändert.');
+    await expect.poll(() => page.getByTestId('bulk-result').textContent()).toContain('2 von 2 Kampagnen pausiert.');
     expect(h.app.ctx.db.prepare("SELECT COUNT(*) FROM campaigns WHERE status = 'paused'").pluck().get()).toBe(2);
     await screenshot(page, '72-campaigns-bulk-de');
 
@@ -100,7 +100,7 @@ describe('the lifecycle in the console', () => {
     await page.getByTestId('campaign-select').first().check();
     await page.getByTestId('bulk-resume').click();
     // The zone is 336×280 now, so neither 300×250 creative fits: refused with the reason in English.
-    await expect.poll(() => page.getByTestId('bulk-result').textContent()).toContain('0 of 1 changed.');
+    await expect.poll(() => page.getByTestId('bulk-result').textContent()).toContain('0 of 1 campaigns resumed.');
     expect(await page.getByTestId('bulk-result').textContent()).toContain('an active creative that fits one of its zones');
     await screenshot(page, '72-campaigns-bulk-en');
     await page.goto(`${h.app.adminUrl}/campaigns/${campaignId}`);

@@ -281,7 +281,7 @@ export const de = {
       label: 'Sammelaktion für ausgewählte Kampagnen', select: '„{name}“ auswählen', selectAll: 'Alle auf dieser Seite auswählen', selected: '{n} ausgewählt',
       pause: 'Pausieren', resume: 'Fortsetzen', archive: 'Archivieren',
       confirmArchive: '{n} Kampagnen archivieren? Sie werden nicht mehr ausgeliefert.',
-      result: '{ok} von {total} geändert.', failedItem: '„{name}“: {reason}',
+      result: { pause: '{ok} von {total} Kampagnen pausiert.', resume: '{ok} von {total} Kampagnen fortgesetzt.', archive: '{ok} von {total} Kampagnen archiviert.' }, failedItem: '„{name}“: {reason}',
     },
   },
   weekdays: { d0: 'So', d1: 'Mo', d2: 'Di', d3: 'Mi', d4: 'Do', d5: 'Fr', d6: 'Sa' },

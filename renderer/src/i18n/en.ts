@@ -282,7 +282,7 @@ export const en: Messages = {
       label: 'Bulk action for selected campaigns', select: 'Select “{name}”', selectAll: 'Select all on this page', selected: '{n} selected',
       pause: 'Pause', resume: 'Resume', archive: 'Archive',
       confirmArchive: 'Archive {n} campaigns? They will no longer be served.',
-      result: '{ok} of {total} changed.', failedItem: '“{name}”: {reason}',
+      result: { pause: '{ok} of {total} campaigns paused.', resume: '{ok} of {total} campaigns resumed.', archive: '{ok} of {total} campaigns archived.' }, failedItem: '“{name}”: {reason}',
     },
   },
   weekdays: { d0: 'Sun', d1: 'Mon', d2: 'Tue', d3: 'Wed', d4: 'Thu', d5: 'Fri', d6: 'Sat' },
