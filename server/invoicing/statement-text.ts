@@ -5,7 +5,7 @@ export const STATEMENT_TEXT = {
   de: {
     customerTitle: 'Monatsaufstellung (Abrechnungsgrundlage)', siteTitle: 'Monatsaufstellung Website (Abrechnungsgrundlage)',
     customer: 'Kunde', site: 'Website/App', publisher: 'Publisher', month: 'Monat', period: 'Zeitraum',
-    campaign: 'Kampagne', campaignId: 'Kampagnen-ID', zone: 'Zone', zoneId: 'Zonen-ID',
+    campaign: 'Kampagne', campaignId: 'Kampagnen-ID', zone: 'Werbefläche', zoneId: 'Werbeflächen-ID',
     served: 'Ausgeliefert', impressions: 'Einblendungen', viewable: 'Sichtbar', clicks: 'Klicks', price: 'Preis', amount: 'Betrag (EUR)',
     total: 'Summe', noPrice: 'kein Preis', from: 'ab', flatExcluded: 'Pauschale nicht je Website aufgeteilt',
     rounding: 'Beträge je Kampagnenzeile auf den Cent gerundet; die Summe ist die Summe der gerundeten Zeilen.',

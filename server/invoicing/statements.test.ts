@@ -157,6 +157,8 @@ describe('site statement', () => {
     const csv = await manager.get(`/api/sites/${site.siteId}/statements/2025-06.csv?lang=en`);
     expect(csv.body.split('\r\n')[0]).toBe('Zone,Zone id,Campaign,Campaign id,Served,Impressions,Viewable,Clicks,Price,Amount (EUR)');
     expect(csv.body).toContain('(flat fee not split per site)",0.00\r\n,,Total,,1373,1373,0,0,,3.67\r\n');
+    const german = await manager.get(`/api/sites/${site.siteId}/statements/2025-06.csv?lang=de`);
+    expect(german.body.split('\r\n')[0]).toBe('Werbefläche,Werbeflächen-ID,Kampagne,Kampagnen-ID,Ausgeliefert,Einblendungen,Sichtbar,Klicks,Preis,Betrag (EUR)');
   });
 });
 
