@@ -1,7 +1,7 @@
 /**
- * Per-request finish hooks (access records) run from the response's close event, when the socket may
- * already be gone. They must never throw out of that event (it would stop the process), and the
- * access record must still name the client.
+ * Per-request finish hooks (access records) run at once for a response ended synchronously, else
+ * from the response's close event, when the socket may already be gone. They must never throw out
+ * of that event (it would stop the process), run exactly once, and the record must still name the client.
  */
 import net from 'node:net';
 import path from 'node:path';
@@ -65,6 +65,33 @@ describe('per-request finish hooks', () => {
       const failures = log.lines.filter((l) => l.level === 'error' && l.message === 'per-request finish hook failed');
       expect(failures.length).toBe(seen.length);
       expect(JSON.stringify(failures)).not.toContain('127.0.0.1');
+    } finally {
+      await close(server);
+    }
+  });
+
+  it('runs once per request with the final status: ended at once, later by a promise, or failing', async () => {
+    const router = new Router<undefined>()
+      .get('/sync', () => ({ ok: true }))
+      .get('/later', () => new Promise((r) => setTimeout(() => r({ ok: true }), 15)))
+      .get('/fails', () => {
+        throw new Error('boom');
+      });
+    const seen: string[] = [];
+    const server = createListener<undefined>({
+      name: 'test',
+      router,
+      log: memoryLogger(),
+      applyHeaders: () => undefined,
+      createState: () => undefined,
+      onFinish: (req, res) => void seen.push(`${req.url} ${res.statusCode} ${res.writableEnded}`),
+    });
+    const url = urlOf(await listen(server, 0, '127.0.0.1'));
+    try {
+      const paths = ['/sync', '/later', '/fails', '/missing', '/sync'];
+      expect(await Promise.all(paths.map(async (p) => (await fetch(`${url}${p}`)).status))).toEqual([200, 200, 500, 404, 200]);
+      await new Promise((r) => setTimeout(r, 20));
+      expect(seen.sort()).toEqual(['/fails 500 true', '/later 200 true', '/missing 404 true', '/sync 200 true', '/sync 200 true']);
     } finally {
       await close(server);
     }

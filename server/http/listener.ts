@@ -55,9 +55,10 @@ export interface ListenerOptions<S> {
   /** Creates the per-request state; may throw an HttpError (e.g. rate limit). */
   createState(req: IncomingMessage, res: ServerResponse): S;
   /**
-   * Called once per request after the response is finished or aborted (access logging). `peer` is the
-   * socket's remote address read when the request arrived: by the time the response closes the
-   * socket may be gone. Whatever it throws is caught and logged; it never reaches the process.
+   * Called once per request after the response is finished or aborted (access logging): at once when
+   * the handler ended the response synchronously, else when it closes. `peer` is the socket's remote
+   * address read when the request arrived: by the time the response closes the socket may be gone.
+   * Whatever it throws is caught and logged; it never reaches the process.
    */
   onFinish?(req: IncomingMessage, res: ServerResponse, peer: string): void;
   /** Answers paths that no route matches (static files); returns false to fall through to 404. */
@@ -92,16 +93,19 @@ export function createListener<S>(options: ListenerOptions<S>): NodeServer {
     }
   }
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
-    if (onFinish) {
-      (res as ListenerResponse).peer = req.socket.remoteAddress ?? '';
-      res.on('close', onClose);
-    }
+    if (onFinish) (res as ListenerResponse).peer = req.socket.remoteAddress ?? '';
     try {
       const pending = handle(req, res);
       if (pending) pending.catch((err: unknown) => answerError(res, err));
     } catch (err) {
       answerError(res, err);
     }
+    if (!onFinish) return;
+    // A response ended within this call (every delivery answer) is complete: record it now rather
+    // than from a close listener, which costs a listener and an event per request. Anything still
+    // open (a promise, a stream, a slow body) is recorded when it closes, aborted ones included.
+    if (res.writableEnded) onClose.call(res as ListenerResponse);
+    else res.on('close', onClose);
   };
   // Typed as the base class: node's typings cannot express a subclass whose `req` is not generic.
   const serverOptions = { ...limits, ServerResponse: ListenerResponse as unknown as typeof http.ServerResponse };
