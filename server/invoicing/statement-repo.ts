@@ -36,8 +36,9 @@ export class StatementRepo {
        FROM sites s JOIN customers c ON c.id = s.customer_id WHERE s.id = ?`,
     );
     // Whole local days from the daily rollup, the hours of cut days (a running month's today) from the hourly one.
-    const rows = (where: string) => `
-      SELECT campaign_id, zone_id, served, impressions, viewable, clicks FROM stats_daily WHERE ${where} AND day >= ? AND day < ?
+    // A customer's statement needs no zone: its whole days come from the narrow campaign-daily rollup (a quarter of the rows in the bench).
+    const rows = (where: string, daily = 'stats_daily') => `
+      SELECT campaign_id, ${daily === 'stats_daily' ? 'zone_id' : "'' AS zone_id"}, served, impressions, viewable, clicks FROM ${daily} WHERE ${where} AND day >= ? AND day < ?
       UNION ALL SELECT campaign_id, zone_id, served, impressions, viewable, clicks FROM stats_hourly WHERE ${where} AND hour >= ? AND hour < ?
       UNION ALL SELECT campaign_id, zone_id, served, impressions, viewable, clicks FROM stats_hourly WHERE ${where} AND hour >= ? AND hour < ?`;
     const ofCustomer = 'campaign_id IN (SELECT id FROM campaigns WHERE customer_id = ?)';
@@ -45,7 +46,7 @@ export class StatementRepo {
       `SELECT c.id AS campaignId, c.name AS campaignName, c.starts_at AS startsAt, c.ends_at AS endsAt,
               COALESCE(SUM(h.served), 0) AS served, COALESCE(SUM(h.impressions), 0) AS impressions,
               COALESCE(SUM(h.viewable), 0) AS viewable, COALESCE(SUM(h.clicks), 0) AS clicks
-       FROM campaigns c LEFT JOIN (${rows(ofCustomer)}) h ON h.campaign_id = c.id
+       FROM campaigns c LEFT JOIN (${rows(ofCustomer, 'stats_campaign_daily')}) h ON h.campaign_id = c.id
        WHERE c.customer_id = ? GROUP BY c.id ORDER BY c.name, c.id`,
     );
     this.siteCountsStmt = db.prepare(
