@@ -39,6 +39,11 @@ const COLUMN: Readonly<Record<ReportDimension, string>> = {
 /** In `stats_campaign_daily` the customer is in the row ('' where the join would find no campaign). */
 const NARROW_COLUMN: Readonly<Partial<Record<ReportDimension, string>>> = { customer: 's.customer_id', campaign: 's.campaign_id' };
 
+/** The dimensions that, with the time, make a narrow rollup's primary key. */
+const ROW_KEY: Readonly<Partial<Record<Rollup, readonly ReportDimension[]>>> = {
+  stats_campaign_daily: ['campaign'], stats_customer_hourly: ['customer'], stats_customer_daily: ['customer'],
+};
+
 /** Dimensions only the full rollups carry; without them a daily report reads `stats_campaign_daily` (campaign × day). */
 const FINE_DIMENSIONS: readonly ReportDimension[] = ['creative', 'site', 'zone', 'country'];
 
@@ -101,16 +106,18 @@ export class ReportRepo {
     const table = customerRollupFor(filters, by, granularity) ?? (granularity === 'day' ? dailyRollupFor(filters, by) : 'stats_hourly');
     const shape = this.rollupShape(table, filters, by, separator);
     const time = granularity === 'day' ? 'day' : 'hour';
+    // A narrow rollup split by its own key (customer, campaign) has one row per series and bucket: nothing to add up.
+    const rowKey = ROW_KEY[table];
+    const single = rowKey !== undefined && rowKey.every((d) => by.includes(d));
+    const counts = ['served', 'impressions', 'clicks', 'viewable', 'measurable', 'revenue'].map((c) => (single ? `s.${c}` : `SUM(s.${c})`)).join(', ');
     // Grouped by the columns (not the key text): over the narrow rollups' (time, customer[, campaign]) order the sums need no sort.
     // Rows come back as arrays (ReportRow): a year by customer returns 11,000 of them, and objects cost three times as much to make.
     return this.cached(
       `rows:${shape.table}:${by.join(',')}:${shape.name}`,
-      `SELECT s.${time} AS bucket, ${shape.key} AS key,
-              SUM(s.served) AS served, SUM(s.impressions) AS impressions, SUM(s.clicks) AS clicks,
-              SUM(s.viewable) AS viewable, SUM(s.measurable) AS measurable, SUM(s.revenue) AS revenue
+      `SELECT s.${time} AS bucket, ${shape.key} AS key, ${counts}
        FROM ${shape.table} s${shape.join}
-       WHERE s.${time} >= ? AND s.${time} < ?${shape.where}
-       GROUP BY ${[`s.${time}`, ...shape.groupBy].join(', ')}`,
+       WHERE s.${time} >= ? AND s.${time} < ?${shape.where}${single ? '' : `
+       GROUP BY ${[`s.${time}`, ...shape.groupBy].join(', ')}`}`,
       true,
     ).all(from, to, ...shape.params) as ReportRow[];
   }
