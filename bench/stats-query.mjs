@@ -9,7 +9,8 @@
 // server's CPU time per request. BENCH_STATS_DIR=/path keeps the data directory there (seeded only
 // when empty, never deleted: later runs skip the seeding and the first start's rollup builds);
 // BENCH_ONLY=<text> runs only the reports whose name contains it. BENCH_SERVER_ARGS adds node flags
-// to the server (e.g. --cpu-prof --cpu-prof-dir=/tmp/prof).
+// to the server (e.g. --cpu-prof --cpu-prof-dir=/tmp/prof); BENCH_ACCEPT_ENCODING sets the requests'
+// Accept-Encoding (identity: no compression). Sizes: the JSON, and the bytes sent when compressed.
 // Target: well under 100 ms; the 90-day report of one campaign under 50 ms (issue 14, with 500 campaigns).
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -32,6 +33,8 @@ const HOUR = 3600;
 const PRICED = 200;
 
 const ONLY = process.env.BENCH_ONLY ?? '';
+/** Accept-Encoding of the requests (e.g. identity: the server's work without compression); default fetch's own (gzip, deflate, br). */
+const ACCEPT = process.env.BENCH_ACCEPT_ENCODING ?? '';
 const keptDir = process.env.BENCH_STATS_DIR ? path.resolve(process.env.BENCH_STATS_DIR) : null;
 if (keptDir) fs.mkdirSync(keptDir, { recursive: true });
 const dataDir = keptDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'ce-bench-stats-'));
@@ -181,19 +184,22 @@ try {
     if (!name.includes(ONLY)) continue;
     const times = [];
     let bytes = 0;
+    let wire = 0;
     let cpuFrom = null;
     for (let i = 0; i < RUNS + 2; i++) {
       if (i === 2) cpuFrom = cpuMs(server.child.pid);
       const started = performance.now();
-      const res = await fetch(`${server.adminUrl}${q}`, { headers: { cookie } });
+      const res = await fetch(`${server.adminUrl}${q}`, { headers: { cookie, ...(ACCEPT ? { 'accept-encoding': ACCEPT } : {}) } });
       const body = await res.text();
       if (res.status !== 200) throw new Error(`${name}: ${res.status} ${body}`);
       if (i >= 2) times.push(performance.now() - started);
       bytes = body.length;
+      // The bytes on the wire (fetch decompresses): content-length of a compressed answer.
+      wire = Number(res.headers.get('content-length') ?? body.length);
     }
     const cpuTo = cpuMs(server.child.pid);
     const cpu = cpuFrom === null || cpuTo === null ? '' : `  cpu ${((cpuTo - cpuFrom) / RUNS).toFixed(1).padStart(6)} ms`;
-    console.log(`  ${name.padEnd(44)} p50 ${percentile(times, 50).toFixed(1).padStart(7)} ms  p95 ${percentile(times, 95).toFixed(1).padStart(7)} ms  p99 ${percentile(times, 99).toFixed(1).padStart(7)} ms${cpu}  (${(bytes / 1024).toFixed(0)} KiB)`);
+    console.log(`  ${name.padEnd(44)} p50 ${percentile(times, 50).toFixed(1).padStart(7)} ms  p95 ${percentile(times, 95).toFixed(1).padStart(7)} ms  p99 ${percentile(times, 99).toFixed(1).padStart(7)} ms${cpu}  (${(bytes / 1024).toFixed(0)} KiB${wire < bytes ? `, ${(wire / 1024).toFixed(0)} KiB sent` : ''})`);
   }
 } finally {
   if (server) {
