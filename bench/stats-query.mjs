@@ -5,7 +5,12 @@
 // (zone, creative and country rotating); the first 200 campaigns belong to the first customer and
 // carry a cpm price that changes mid-year — then starts the server (which builds the daily rollups
 // from the hourly rows, timed), times typical reports and a month's statement over HTTP, signed
-// in, and prints p50/p95/p99 per request (BENCH_RUNS runs each after 2 warm-ups, default 30).
+// in, and prints p50/p95/p99 per request (BENCH_RUNS runs each after 2 warm-ups, default 30) and the
+// server's CPU time per request. BENCH_STATS_DIR=/path keeps the data directory there (seeded only
+// when empty, never deleted: later runs skip the seeding and the first start's rollup builds);
+// BENCH_ONLY=<text> runs only the reports whose name contains it. BENCH_SERVER_ARGS adds node flags
+// to the server (e.g. --cpu-prof --cpu-prof-dir=/tmp/prof); BENCH_ACCEPT_ENCODING sets the requests'
+// Accept-Encoding (identity: no compression). Sizes: the JSON, and the bytes sent when compressed.
 // Target: well under 100 ms; the 90-day report of one campaign under 50 ms (issue 14, with 500 campaigns).
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -27,8 +32,18 @@ const COUNTRIES = ['DE', 'AT', 'CH', ''];
 const HOUR = 3600;
 const PRICED = 200;
 
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ce-bench-stats-'));
+const ONLY = process.env.BENCH_ONLY ?? '';
+/** Accept-Encoding of the requests (e.g. identity: the server's work without compression); default fetch's own (gzip, deflate, br). */
+const ACCEPT = process.env.BENCH_ACCEPT_ENCODING ?? '';
+const keptDir = process.env.BENCH_STATS_DIR ? path.resolve(process.env.BENCH_STATS_DIR) : null;
+if (keptDir) fs.mkdirSync(keptDir, { recursive: true });
+const dataDir = keptDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'ce-bench-stats-'));
+/** A kept directory holds a seeded store (and bench.json, written last) from an earlier run. */
+const seededFile = path.join(dataDir, 'bench.json');
+const reuse = keptDir !== null && fs.existsSync(seededFile);
+if (keptDir && !reuse && fs.readdirSync(keptDir).length > 0) throw new Error(`BENCH_STATS_DIR ${keptDir} is neither empty nor a seeded bench directory`);
 const env = { ...process.env, CREATIVE_ENGINE_DATA_KEY_FILE: `${dataDir}.data-key` };
+const serverArgs = (process.env.BENCH_SERVER_ARGS ?? '').split(' ').filter(Boolean);
 
 function run(args, input) {
   const r = spawnSync(process.execPath, [cli, ...args], { cwd: root, input, encoding: 'utf8', env });
@@ -38,7 +53,7 @@ function run(args, input) {
 /** Starts `serve` and resolves with the admin URL once it is listening. */
 function serve() {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, 'serve', '--data', dataDir, '--admin-port', '0', '--portal-port', '0', '--delivery-port', '0', '--delivery-host', '127.0.0.1', '--workers', '1'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...serverArgs, cli, 'serve', '--data', dataDir, '--admin-port', '0', '--portal-port', '0', '--delivery-port', '0', '--delivery-host', '127.0.0.1', '--workers', '1'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     const timer = setTimeout(() => reject(new Error(`serve did not start:\n${out}`)), 900_000);
     const seen = (d) => {
@@ -116,16 +131,35 @@ const percentile = (xs, p) => {
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
 };
 
+/** The server's CPU time so far in ms (user + system, from /proc; null where there is none). */
+function cpuMs(pid) {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ 100)
+  } catch {
+    return null;
+  }
+}
+
 let server;
 try {
-  run(['init', '--data', dataDir, '--admin-email', EMAIL, '--password-stdin'], PASSWORD);
-  const now = Math.floor(Date.now() / 1000);
-  const t0 = performance.now();
-  const { rows, customers } = seed(now);
-  console.log(`seeded ${rows.toLocaleString('en')} hourly rows (${CAMPAIGNS} campaigns of ${customers.length} customers, ${DAYS} days) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  let now;
+  let customers;
+  if (reuse) {
+    ({ now, customers } = JSON.parse(fs.readFileSync(seededFile, 'utf8')));
+    console.log(`reusing the data directory ${dataDir} (seeded ${new Date(now * 1000).toISOString()})`);
+  } else {
+    run(['init', '--data', dataDir, '--admin-email', EMAIL, '--password-stdin'], PASSWORD);
+    now = Math.floor(Date.now() / 1000);
+    const t0 = performance.now();
+    const seeded = seed(now);
+    customers = seeded.customers;
+    console.log(`seeded ${seeded.rows.toLocaleString('en')} hourly rows (${CAMPAIGNS} campaigns of ${customers.length} customers, ${DAYS} days) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  }
   const t1 = performance.now();
   server = await serve();
-  console.log(`server started (daily rollup built from the hourly rows) in ${((performance.now() - t1) / 1000).toFixed(1)} s`);
+  console.log(`server started${reuse ? '' : ' (daily rollup built from the hourly rows)'} in ${((performance.now() - t1) / 1000).toFixed(1)} s`);
+  if (keptDir && !reuse) fs.writeFileSync(seededFile, JSON.stringify({ now, customers }));
   const login = await fetch(`${server.adminUrl}/api/session`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-requested-with': 'creative-engine' },
@@ -145,25 +179,35 @@ try {
   ].map(([name, q]) => [name, `/api/stats?${q}`]);
   const lastMonth = new Date(Date.UTC(new Date(now * 1000).getUTCFullYear(), new Date(now * 1000).getUTCMonth() - 1, 15)).toISOString().slice(0, 7);
   reports.push([`statement of ${lastMonth}, ${PRICED} priced campaigns`, `/api/customers/cu_bench0/statements/${lastMonth}`]);
-  console.log(`GET over HTTP, ${RUNS} runs each after 2 warm-ups (target: well under 100 ms)`);
+  console.log(`GET over HTTP, ${RUNS} runs each after 2 warm-ups (target: well under 100 ms); cpu: the server's CPU ms per request`);
   for (const [name, q] of reports) {
+    if (!name.includes(ONLY)) continue;
     const times = [];
     let bytes = 0;
+    let wire = 0;
+    let cpuFrom = null;
     for (let i = 0; i < RUNS + 2; i++) {
+      if (i === 2) cpuFrom = cpuMs(server.child.pid);
       const started = performance.now();
-      const res = await fetch(`${server.adminUrl}${q}`, { headers: { cookie } });
+      const res = await fetch(`${server.adminUrl}${q}`, { headers: { cookie, ...(ACCEPT ? { 'accept-encoding': ACCEPT } : {}) } });
       const body = await res.text();
       if (res.status !== 200) throw new Error(`${name}: ${res.status} ${body}`);
       if (i >= 2) times.push(performance.now() - started);
       bytes = body.length;
+      // The bytes on the wire (fetch decompresses): content-length of a compressed answer.
+      wire = Number(res.headers.get('content-length') ?? body.length);
     }
-    console.log(`  ${name.padEnd(44)} p50 ${percentile(times, 50).toFixed(1).padStart(7)} ms  p95 ${percentile(times, 95).toFixed(1).padStart(7)} ms  p99 ${percentile(times, 99).toFixed(1).padStart(7)} ms  (${(bytes / 1024).toFixed(0)} KiB)`);
+    const cpuTo = cpuMs(server.child.pid);
+    const cpu = cpuFrom === null || cpuTo === null ? '' : `  cpu ${((cpuTo - cpuFrom) / RUNS).toFixed(1).padStart(6)} ms`;
+    console.log(`  ${name.padEnd(44)} p50 ${percentile(times, 50).toFixed(1).padStart(7)} ms  p95 ${percentile(times, 95).toFixed(1).padStart(7)} ms  p99 ${percentile(times, 99).toFixed(1).padStart(7)} ms${cpu}  (${(bytes / 1024).toFixed(0)} KiB${wire < bytes ? `, ${(wire / 1024).toFixed(0)} KiB sent` : ''})`);
   }
 } finally {
   if (server) {
     server.child.kill('SIGTERM');
     await new Promise((r) => server.child.once('exit', r));
   }
-  fs.rmSync(dataDir, { recursive: true, force: true });
-  fs.rmSync(`${dataDir}.data-key`, { force: true });
+  if (!keptDir) {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    fs.rmSync(`${dataDir}.data-key`, { force: true });
+  }
 }

@@ -121,6 +121,7 @@ export async function startApp(config: ServerConfig, options: { log?: Logger; no
     createState: () => ({ resolver: server.services.sessions }),
     fallback: (req, res, path) => (isApiPath(path) ? false : serveConsoleFile(config.consoleDir, req, res, path)),
     tls: tlsPair,
+    compressJson: true,
   });
   // Customers and the public: own cookie (psid), own API (/portal-api/), own files; never the staff API.
   const portalServer = config.portal
@@ -132,6 +133,7 @@ export async function startApp(config: ServerConfig, options: { log?: Logger; no
         createState: () => ({ resolver: server.services.portalSessions }),
         fallback: (req, res, path) => (isApiPath(path) ? false : serveConsoleFile(config.portalDir, req, res, path)),
         tls: tlsPair,
+        compressJson: true,
       })
     : null;
   // With delivery workers the primary serves no delivery itself: the workers share the port.

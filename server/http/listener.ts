@@ -3,6 +3,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { HttpError } from './http-error';
 import { sendError, sendJson } from './respond';
+import { sendJsonCompressed } from './compress';
 import type { RouteContext, Router } from './router';
 import type { Logger } from '../log/logger';
 
@@ -65,6 +66,8 @@ export interface ListenerOptions<S> {
   fallback?(req: IncomingMessage, res: ServerResponse, path: string): boolean | Promise<boolean>;
   /** PEM certificate and key: serve HTTPS natively (the pair can be swapped later with setSecureContext). */
   tls?: { cert: string; key: string };
+  /** Compress large JSON answers when the client accepts it (compress.ts): the admin and portal listeners, not delivery. */
+  compressJson?: boolean;
 }
 
 /** A listener's server: node:http, or node:https under native TLS. */
@@ -163,7 +166,7 @@ export function createListener<S>(options: ListenerOptions<S>): NodeServer {
     const state = options.createState(req, res);
     if ((matched.handler as { ownHeaders?: boolean }).ownHeaders !== true) options.applyHeaders(res);
     const ctx = new Context<S>(req, res, matched.params, q === -1 ? '' : url.slice(q + 1), state);
-    return finish(res, matched.handler(ctx));
+    return finish(res, matched.handler(ctx), options.compressJson ? req : null);
   }
 
   return server;
@@ -186,13 +189,13 @@ function clientErrorResponse(code: string | undefined, head: boolean): string {
   return `HTTP/1.1 ${status} ${reason}\r\nconnection: close\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${head ? '' : body}`;
 }
 
-/** Sends what a handler returned, awaiting it only when it is a promise. */
-function finish(res: ServerResponse, result: unknown): void | Promise<void> {
-  if (result instanceof Promise) return result.then((value) => finish(res, value));
+/** Sends what a handler returned, awaiting it only when it is a promise; compressed where `compressFor` (the request) is given. */
+function finish(res: ServerResponse, result: unknown, compressFor: IncomingMessage | null): void | Promise<void> {
+  if (result instanceof Promise) return result.then((value) => finish(res, value, compressFor));
   if (res.writableEnded) return;
-  if (result instanceof Reply) sendJson(res, result.status, result.body, result.headers);
-  else if (result === undefined) sendJson(res, 204, undefined);
-  else sendJson(res, 200, result);
+  const [status, body, headers] = result instanceof Reply ? [result.status, result.body, result.headers] : result === undefined ? [204, undefined, undefined] : [200, result, undefined];
+  if (compressFor) return sendJsonCompressed(compressFor, res, status, body, headers);
+  sendJson(res, status, body, headers);
 }
 
 /** Route context whose query string is parsed only when a handler asks for it. */

@@ -35,18 +35,23 @@ export class StatementRepo {
       `SELECT s.id, s.name, s.domain, c.id AS customerId, c.name AS customerName
        FROM sites s JOIN customers c ON c.id = s.customer_id WHERE s.id = ?`,
     );
-    // Whole local days from the daily rollup, the hours of cut days (a running month's today) from the hourly one.
-    const rows = (where: string) => `
-      SELECT campaign_id, zone_id, served, impressions, viewable, clicks FROM stats_daily WHERE ${where} AND day >= ? AND day < ?
+    // Whole local days from the daily rollup, the hours of cut days (a running month's today) from the hourly one;
+    // a customer's rows summed per campaign before the join (the join then meets one row per campaign, not thousands).
+    // A customer's statement needs no zone: its whole days come from the narrow campaign-daily rollup (a quarter of the rows in the bench).
+    const rows = (where: string, daily = 'stats_daily') => `
+      SELECT campaign_id, ${daily === 'stats_daily' ? 'zone_id' : "'' AS zone_id"}, served, impressions, viewable, clicks FROM ${daily} WHERE ${where} AND day >= ? AND day < ?
       UNION ALL SELECT campaign_id, zone_id, served, impressions, viewable, clicks FROM stats_hourly WHERE ${where} AND hour >= ? AND hour < ?
       UNION ALL SELECT campaign_id, zone_id, served, impressions, viewable, clicks FROM stats_hourly WHERE ${where} AND hour >= ? AND hour < ?`;
     const ofCustomer = 'campaign_id IN (SELECT id FROM campaigns WHERE customer_id = ?)';
     this.customerCampaignsStmt = db.prepare(
       `SELECT c.id AS campaignId, c.name AS campaignName, c.starts_at AS startsAt, c.ends_at AS endsAt,
-              COALESCE(SUM(h.served), 0) AS served, COALESCE(SUM(h.impressions), 0) AS impressions,
-              COALESCE(SUM(h.viewable), 0) AS viewable, COALESCE(SUM(h.clicks), 0) AS clicks
-       FROM campaigns c LEFT JOIN (${rows(ofCustomer)}) h ON h.campaign_id = c.id
-       WHERE c.customer_id = ? GROUP BY c.id ORDER BY c.name, c.id`,
+              COALESCE(h.served, 0) AS served, COALESCE(h.impressions, 0) AS impressions,
+              COALESCE(h.viewable, 0) AS viewable, COALESCE(h.clicks, 0) AS clicks
+       FROM campaigns c LEFT JOIN (
+         SELECT campaign_id, SUM(served) AS served, SUM(impressions) AS impressions, SUM(viewable) AS viewable, SUM(clicks) AS clicks
+         FROM (${rows(ofCustomer, 'stats_campaign_daily')}) GROUP BY campaign_id
+       ) h ON h.campaign_id = c.id
+       WHERE c.customer_id = ? ORDER BY c.name, c.id`,
     );
     this.siteCountsStmt = db.prepare(
       `SELECT h.zone_id AS zoneId, COALESCE(z.name, h.zone_id) AS zoneName, h.campaign_id AS campaignId, COALESCE(c.name, h.campaign_id) AS campaignName,

@@ -77,11 +77,11 @@ export function statsReport(repo: ReportRepo, q: ReportQuery, filters: ReportFil
   if (to > from) {
     // Counted revenue is a counter of the rollups (stored at the price in force each hour), summed with the counts.
     for (const r of repo.rows(filters, by, from, to, q.granularity, REPORT_KEY_SEPARATOR)) {
-      const key = by.length === 0 ? opts.totalKey : r.key;
+      const key = by.length === 0 ? opts.totalKey : r[1];
       let m = byKey.get(key);
       if (!m) byKey.set(key, (m = new Map()));
-      m.set(r.bucket, r);
-      if (r.revenue !== 0) addRevenue(key, r.bucket, r.revenue / 1000);
+      m.set(r[0], r);
+      if (r[7] !== 0) addRevenue(key, r[0], r[7] / 1000);
     }
   }
 
@@ -107,20 +107,29 @@ export function statsReport(repo: ReportRepo, q: ReportQuery, filters: ReportFil
   const series: StatsSeries[] = [...byKey.keys()].sort().map((key) => {
     const m = byKey.get(key)!;
     const money = revenue.get(key);
+    const totals = { served: 0, impressions: 0, clicks: 0, viewable: 0, measurable: 0, revenue: 0 };
     const points = buckets.map((t, i): StatsPoint => {
       const r = m.get(t);
-      return {
+      const p: StatsPoint = {
         t: stamps[i]!,
-        served: r?.served ?? 0,
-        impressions: r?.impressions ?? 0,
-        clicks: r?.clicks ?? 0,
-        viewable: r?.viewable ?? 0,
-        measurable: r?.measurable ?? 0,
-        revenue: revenueEur(money?.get(t) ?? 0),
+        served: r ? r[2] : 0,
+        impressions: r ? r[3] : 0,
+        clicks: r ? r[4] : 0,
+        viewable: r ? r[5] : 0,
+        measurable: r ? r[6] : 0,
+        revenue: money ? revenueEur(money.get(t) ?? 0) : 0,
         reach: reach ? (reach.get(`${key}\t${t}`) ?? noSketch) : null,
       };
+      totals.served += p.served;
+      totals.impressions += p.impressions;
+      totals.clicks += p.clicks;
+      totals.viewable += p.viewable;
+      totals.measurable += p.measurable;
+      totals.revenue += p.revenue;
+      return p;
     });
-    return { key, ...(by.length > 0 ? { parts: key.split(REPORT_KEY_SEPARATOR) } : {}), points, totals: sumOf(points) };
+    totals.revenue = Math.round(totals.revenue * 1e6) / 1e6;
+    return { key, ...(by.length > 0 ? { parts: key.split(REPORT_KEY_SEPARATOR) } : {}), points, totals };
   });
   return { by, series, totals: sumOf(series.map((s) => s.totals!)) };
 }

@@ -78,6 +78,34 @@ export interface RevenueCountRow {
   clicks: number;
 }
 
+/** Counts of one customer rollup row summed over a flush batch. */
+interface CustomerSums {
+  time: number;
+  customer: string;
+  served: number;
+  impressions: number;
+  clicks: number;
+  viewable: number;
+  measurable: number;
+  revenue: number;
+}
+
+/** Adds a delta's counts and revenue to its (time, customer) sums. */
+function addSums(into: Map<string, CustomerSums>, time: number, customer: string, d: RollupDelta, revenue: number): void {
+  const k = `${time}\t${customer}`;
+  const c = into.get(k);
+  if (!c) {
+    into.set(k, { time, customer, served: d.served, impressions: d.impressions, clicks: d.clicks, viewable: d.viewable, measurable: d.measurable, revenue });
+    return;
+  }
+  c.served += d.served;
+  c.impressions += d.impressions;
+  c.clicks += d.clicks;
+  c.viewable += d.viewable;
+  c.measurable += d.measurable;
+  c.revenue += revenue;
+}
+
 /** Which campaigns revenue is read for: a stats scope, or all of them (the summary). */
 export type RevenueScope = StatsScope | { kind: 'all' };
 
@@ -95,6 +123,9 @@ export class StatsRepo {
   private readonly upsert;
   private readonly upsertDaily;
   private readonly upsertCampaignDaily;
+  private readonly upsertCustomerHourly;
+  private readonly upsertCustomerDaily;
+  private readonly batchCustomersStmt;
   private readonly servedTotalsStmt;
   private readonly summaryStmt;
   private readonly campaignStmt;
@@ -131,6 +162,17 @@ export class StatsRepo {
          served = served + excluded.served, impressions = impressions + excluded.impressions, clicks = clicks + excluded.clicks,
          viewable = viewable + excluded.viewable, measurable = measurable + excluded.measurable, revenue = revenue + excluded.revenue`,
     );
+    // The customer rollups (migration 022): the flush adds to each (time, customer) row once per batch.
+    const upsertCustomer = (table: string, time: string) =>
+      db.prepare(
+        `INSERT INTO ${table} (${time}, customer_id, served, impressions, clicks, viewable, measurable, revenue) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (${time}, customer_id) DO UPDATE SET
+           served = served + excluded.served, impressions = impressions + excluded.impressions, clicks = clicks + excluded.clicks,
+           viewable = viewable + excluded.viewable, measurable = measurable + excluded.measurable, revenue = revenue + excluded.revenue`,
+      );
+    this.upsertCustomerHourly = upsertCustomer('stats_customer_hourly', 'hour');
+    this.upsertCustomerDaily = upsertCustomer('stats_customer_daily', 'day');
+    this.batchCustomersStmt = db.prepare('SELECT id, customer_id AS customerId FROM campaigns WHERE id IN (SELECT value FROM json_each(?))');
     this.servedTotalsStmt = db.prepare(
       `SELECT campaign_id AS campaignId, SUM(served) AS servedTotal, SUM(CASE WHEN hour >= ? THEN served ELSE 0 END) AS servedToday,
               SUM(viewable) AS viewableTotal, SUM(clicks) AS clicksTotal
@@ -175,6 +217,10 @@ export class StatsRepo {
     if (deltas.length === 0) return;
     const ids = [...new Set(deltas.map((d) => d.campaignId))];
     const prices = pricePeriods(this.batchPricesStmt.all(JSON.stringify(ids)) as PriceHistoryRow[]);
+    // The customer rows are filed under (as stats_campaign_daily's copy: '' when there is no such campaign).
+    const customerOf = new Map((this.batchCustomersStmt.all(JSON.stringify(ids)) as Array<{ id: string; customerId: string }>).map((c) => [c.id, c.customerId]));
+    const hourly = new Map<string, CustomerSums>();
+    const daily = new Map<string, CustomerSums>();
     for (const d of deltas) {
       const history = prices.get(d.campaignId);
       const p = history && priceAt(history, d.hour * 1000);
@@ -184,7 +230,12 @@ export class StatsRepo {
       const day = this.days.dayOf(d.hour * 1000) / 1000;
       this.upsertDaily.run(day, d.campaignId, d.creativeId, d.zoneId, d.siteId, d.country, d.served, d.impressions, d.clicks, d.viewable, d.measurable, revenue);
       this.upsertCampaignDaily.run(d.campaignId, day, d.campaignId, d.served, d.impressions, d.clicks, d.viewable, d.measurable, revenue);
+      const customer = customerOf.get(d.campaignId) ?? '';
+      addSums(hourly, d.hour, customer, d, revenue);
+      addSums(daily, day, customer, d, revenue);
     }
+    for (const c of hourly.values()) this.upsertCustomerHourly.run(c.time, c.customer, c.served, c.impressions, c.clicks, c.viewable, c.measurable, c.revenue);
+    for (const c of daily.values()) this.upsertCustomerDaily.run(c.time, c.customer, c.served, c.impressions, c.clicks, c.viewable, c.measurable, c.revenue);
   }
 
   /**
@@ -202,6 +253,14 @@ export class StatsRepo {
       const prices = pricePeriods(this.batchPricesStmt.all(JSON.stringify(dirty.map((d) => d.campaignId))) as PriceHistoryRow[]);
       const clear = this.db.prepare('UPDATE stats_hourly SET revenue = 0 WHERE campaign_id = ? AND hour >= ? AND revenue <> 0');
       const price = this.db.prepare('UPDATE stats_hourly SET revenue = impressions * ? + viewable * ? + clicks * ? WHERE campaign_id = ? AND hour >= ? AND hour < ?');
+      // The customer rollup's revenue follows: the campaign's old hourly revenue taken out before, the new one added after.
+      const customerRevenue = this.db.prepare(
+        `INSERT INTO stats_customer_hourly (hour, customer_id, revenue)
+         SELECT hour, COALESCE((SELECT customer_id FROM campaigns WHERE id = @campaignId), ''), @sign * SUM(revenue) FROM stats_hourly
+         WHERE campaign_id = @campaignId AND hour >= @fromHour GROUP BY hour
+         ON CONFLICT (hour, customer_id) DO UPDATE SET revenue = revenue + excluded.revenue`,
+      );
+      for (const d of dirty) customerRevenue.run({ ...d, sign: -1 });
       for (const { campaignId, fromHour } of dirty) {
         const history = prices.get(campaignId) ?? [];
         // Every hour is in some price's stretch (a flat one prices at 0): each row is written once.
@@ -213,6 +272,7 @@ export class StatsRepo {
           price.run(s.rates.perImpression, s.rates.perViewable, s.rates.perClick, campaignId, lo, Number.isFinite(s.to) ? s.to : Number.MAX_SAFE_INTEGER);
         }
       }
+      for (const d of dirty) customerRevenue.run({ ...d, sign: 1 });
       this.db.exec('CREATE TEMP TABLE IF NOT EXISTS stats_rebuild (campaign_id TEXT PRIMARY KEY, from_day INTEGER NOT NULL) WITHOUT ROWID; DELETE FROM temp.stats_rebuild');
       const note = this.db.prepare('INSERT INTO temp.stats_rebuild (campaign_id, from_day) VALUES (?, ?)');
       for (const d of dirty) note.run(d.campaignId, this.days.dayOf(d.fromHour * 1000) / 1000);
@@ -248,6 +308,10 @@ export class StatsRepo {
   private rebuildDaily(some: boolean): void {
     const timeZone = this.days.timeZone;
     const mine = some ? ' AND campaign_id IN (SELECT campaign_id FROM temp.stats_rebuild WHERE from_day <= ?)' : '';
+    // The customers whose daily customer rows change: those the rebuilt campaigns' rows are filed under, before and after.
+    const customersOfRebuilt = (): string[] =>
+      some ? (this.db.prepare('SELECT DISTINCT customer_id FROM stats_campaign_daily WHERE campaign_id IN (SELECT campaign_id FROM temp.stats_rebuild)').pluck().all() as string[]) : [];
+    const touched = new Set(customersOfRebuilt());
     const stale = some ? ' WHERE campaign_id IN (SELECT campaign_id FROM temp.stats_rebuild) AND day >= (SELECT t.from_day FROM temp.stats_rebuild t WHERE t.campaign_id = campaign_id_of_row)' : '';
     this.db.exec(`DELETE FROM stats_daily${stale.replace('campaign_id_of_row', 'stats_daily.campaign_id')}`);
     const range = this.db
@@ -274,6 +338,19 @@ export class StatsRepo {
       SELECT s.campaign_id, s.day, COALESCE(c.customer_id, ''), SUM(s.served), SUM(s.impressions), SUM(s.clicks), SUM(s.viewable), SUM(s.measurable), SUM(s.revenue)
       FROM ${some ? 'temp.stats_rebuild t CROSS JOIN stats_daily s ON s.campaign_id = t.campaign_id AND s.day >= t.from_day' : 'stats_daily s'}
       LEFT JOIN campaigns c ON c.id = s.campaign_id GROUP BY s.campaign_id, s.day`);
+    // stats_customer_daily: the touched customers' days from the first rebuilt one, summed again from stats_campaign_daily.
+    for (const c of customersOfRebuilt()) touched.add(c);
+    const fromDay = some ? ((this.db.prepare('SELECT MIN(from_day) FROM temp.stats_rebuild').pluck().get() as number | null) ?? 0) : 0;
+    const which = some ? ' AND customer_id IN (SELECT value FROM json_each(@customers))' : '';
+    const args = { fromDay, ...(some ? { customers: JSON.stringify([...touched]) } : {}) };
+    this.db.prepare(`DELETE FROM stats_customer_daily WHERE day >= @fromDay${which}`).run(args);
+    this.db
+      .prepare(
+        `INSERT INTO stats_customer_daily (day, customer_id, served, impressions, clicks, viewable, measurable, revenue)
+         SELECT day, customer_id, SUM(served), SUM(impressions), SUM(clicks), SUM(viewable), SUM(measurable), SUM(revenue)
+         FROM stats_campaign_daily WHERE day >= @fromDay${which} GROUP BY day, customer_id`,
+      )
+      .run(args);
   }
 
   /** Served counts per campaign, in total and since `dayStart` (unix seconds). */
@@ -334,7 +411,7 @@ export class StatsRepo {
   revenueByCampaign(segments: readonly RevenueSegment[]): Map<string, number> {
     const out = new Map<string, number>();
     const shape = (table: string) => ({ table, key: 's.campaign_id', join: '', where: '', params: [] });
-    for (const r of revenueSums(this.db, segments, { daily: shape('stats_campaign_daily'), hourly: shape('stats_hourly') })) out.set(r.key, (out.get(r.key) ?? 0) + r.milli);
+    for (const r of revenueSums(this.db, segments, { daily: shape('stats_campaign_daily'), hourly: shape('stats_hourly') }, false)) out.set(r.key, (out.get(r.key) ?? 0) + r.milli);
     return out;
   }
 
@@ -342,7 +419,7 @@ export class StatsRepo {
   revenueBySiteZone(segments: readonly RevenueSegment[], siteId: string): Map<string, number> {
     const out = new Map<string, number>();
     const shape = (table: string) => ({ table, key: 's.zone_id || char(10) || s.campaign_id', join: '', where: ' AND s.site_id = ?', params: [siteId] });
-    for (const r of revenueSums(this.db, segments, { daily: shape('stats_daily'), hourly: shape('stats_hourly') })) out.set(r.key, (out.get(r.key) ?? 0) + r.milli);
+    for (const r of revenueSums(this.db, segments, { daily: shape('stats_daily'), hourly: shape('stats_hourly') }, false)) out.set(r.key, (out.get(r.key) ?? 0) + r.milli);
     return out;
   }
 

@@ -14,6 +14,7 @@ import { MIGRATIONS } from '../../store/migrations';
 import { dailyRollupFor } from '../report-repo';
 import { CustomerErasureRepo } from '../../privacy/customer-erasure-repo';
 import { StatsRepo } from '../stats-repo';
+import { checkCustomerRollups } from './customer-rollups';
 
 // Reports that name no creative, site, zone or country read the narrow rollup stats_campaign_daily.
 // On random data (several customers, campaigns, creatives, zones, countries; days across the
@@ -155,6 +156,7 @@ function checkTable(timeZone: string): void {
     want.set(k, e);
   }
   expect(stored).toEqual([...want.keys()].sort().map((k) => want.get(k)));
+  checkCustomerRollups(app.ctx.db);
 }
 
 beforeAll(async () => {
@@ -273,6 +275,39 @@ describe('migration 019', () => {
           return [c, Number(day), c === 'cmp_gone' ? '' : customerId, ...want.get(k)!];
         }),
       );
+    } finally {
+      db.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('migration 022', () => {
+  it('fills the customer rollups from stats_hourly and stats_campaign_daily', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ce-m022-'));
+    const db = openDatabase(dir, MIGRATIONS.filter((m) => m.version <= 21));
+    try {
+      const seed = new Seeder(db, clock.now());
+      const [a, b] = [seed.customer(), seed.customer()];
+      // Campaigns of two customers, and one that is no more ('').
+      const ids = [seed.campaign({ customerId: a }), seed.campaign({ customerId: a }), seed.campaign({ customerId: b }), 'cmp_gone'];
+      const hourly = db.prepare(
+        'INSERT OR IGNORE INTO stats_hourly (hour, campaign_id, creative_id, zone_id, site_id, country, served, impressions, clicks, viewable, measurable, revenue) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      );
+      const daily = db.prepare(
+        `INSERT INTO stats_campaign_daily (campaign_id, day, customer_id, served, impressions, clicks, viewable, measurable, revenue) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (campaign_id, day) DO UPDATE SET served = served + excluded.served, revenue = revenue + excluded.revenue`,
+      );
+      for (let i = 0; i < 300; i++) {
+        const c = ids[i % ids.length]!;
+        const hour = H('2026-03-20T00:00:00Z') + random(100) * HOUR;
+        hourly.run(hour, c, `crv_${random(3)}`, `zon_${random(3)}`, 'sit_x', countries[random(countries.length)]!, random(50), random(50), random(5), random(50), random(50), random(9_000));
+        daily.run(c, H('2026-03-20T23:00:00Z') + random(4) * 86_400, c === 'cmp_gone' ? '' : c === ids[2] ? b : a, random(50), random(50), random(5), random(50), random(50), random(9_000));
+      }
+      migrate(db, MIGRATIONS);
+      expect(db.prepare("SELECT COUNT(DISTINCT customer_id) FROM stats_customer_hourly WHERE customer_id <> ''").pluck().get()).toBe(2);
+      expect(db.prepare("SELECT COUNT(*) FROM stats_customer_daily WHERE customer_id = ''").pluck().get()).toBeGreaterThan(0);
+      checkCustomerRollups(db);
     } finally {
       db.close();
       fs.rmSync(dir, { recursive: true, force: true });
