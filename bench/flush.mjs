@@ -1,7 +1,7 @@
 // npm run bench:flush: the statistics flush over a large catalogue, without HTTP (so without the load
 // generator's noise). Seeds a temporary store like bench:catalogue (BENCH_CAMPAIGNS 10,000, BENCH_ZONES
 // 2,000, BENCH_CANDIDATES 50), then for BENCH_SECONDS simulated seconds counts BENCH_RATE decisions a
-// second (4,500) over the zones' top-priority links — the candidates decisions pick — and writes each
+// second (4,500; BENCH_FLUSH_EVERY seconds of them per flush, default 1) over the zones' top-priority links — the candidates decisions pick — and writes each
 // second's rows with the real StatsRepo in slices as the server's timer does (STATS_FLUSH_SLICE_MS,
 // one transaction each, batches of 128), checkpointing between seconds. Prints per row written: CPU µs
 // of the flush, KiB of write-ahead log, CPU µs of the checkpoint — for the rows in the order they were
@@ -42,6 +42,7 @@ const o = {
   candidates: Number(process.env.BENCH_CANDIDATES ?? 50),
   rate: Number(process.env.BENCH_RATE ?? 4_500),
   seconds: Number(process.env.BENCH_SECONDS ?? 10),
+  every: Number(process.env.BENCH_FLUSH_EVERY ?? 1),
 };
 
 function run(order, covering) {
@@ -70,9 +71,9 @@ function run(order, covering) {
     let checkpointUs = 0;
     let walBytes = 0;
     let rows = 0;
-    for (let s = 0; s < o.seconds; s++) {
+    for (let s = 0; s < o.seconds; s += o.every) {
       const pending = new Map();
-      for (let i = 0; i < o.rate; i++) {
+      for (let i = 0; i < o.rate * o.every; i++) {
         const l = links[Math.floor(random() * links.length)];
         const key = `${l.c}\t${l.cr}\t${l.z}`;
         const d = pending.get(key);
@@ -104,7 +105,7 @@ function run(order, covering) {
       checkpointUs += c1.user + c1.system;
     }
     db.close();
-    return { rows, links: links.length, flushUsPerRow: flushUs / rows, walKiBPerRow: walBytes / rows / 1024, checkpointUsPerRow: checkpointUs / rows };
+    return { rows, decisions: o.rate * o.seconds, flushUsPerDecision: flushUs / (o.rate * o.seconds), links: links.length, flushUsPerRow: flushUs / rows, walKiBPerRow: walBytes / rows / 1024, checkpointUsPerRow: checkpointUs / rows };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -118,7 +119,8 @@ const variants = [
 for (const [order, covering] of variants) {
   const r = run(order, covering);
   console.log(
-    `flush in ${order === 'key' ? "the rollups' key order" : 'counted order'}${covering ? '' : ', without the covering indexes'}: ${r.rows} rows over ${r.links} links in ${o.seconds} s —` +
-      ` ${r.flushUsPerRow.toFixed(1)} CPU µs, ${r.walKiBPerRow.toFixed(1)} KiB WAL, checkpoint ${r.checkpointUsPerRow.toFixed(1)} CPU µs per row`,
+    `flush every ${o.every} s in ${order === 'key' ? "the rollups' key order" : 'counted order'}${covering ? '' : ', without the covering indexes'}: ${r.rows} rows over ${r.links} links in ${o.seconds} s —` +
+      ` ${r.flushUsPerRow.toFixed(1)} CPU µs, ${r.walKiBPerRow.toFixed(1)} KiB WAL, checkpoint ${r.checkpointUsPerRow.toFixed(1)} CPU µs per row;` +
+      ` ${r.flushUsPerDecision.toFixed(1)} CPU µs per decision counted`,
   );
 }
