@@ -13,7 +13,7 @@ import type { LocalClock } from '../../common/local-clock';
 import type { SeenDecisions } from './seen-decisions';
 import type { TokenClaims, TokenSigner } from './tokens';
 import type { VisitorProbe } from './visitor-caps';
-import { candidateStats, type Candidate, type ZoneEntry, type ZoneSnapshot } from './zone-snapshot';
+import { candidateStats, candidateTail, type Candidate, type ZoneEntry, type ZoneSnapshot } from './zone-snapshot';
 import type { ZoneIndex } from './zone-index';
 import type { StatsKey } from '../stats/stats-counters';
 
@@ -143,7 +143,7 @@ export class DeliveryService {
       if (!candidate) return null;
       if (visitor !== null && candidate.rule.visitorCap !== null) visitor.served(candidate.rule.id);
       excludeChosen(ex, candidate);
-      const { token, decisionId } = this.signer.issue(candidate.tokenTail, issuedAt, country);
+      const { token, decisionId } = this.signer.issue(candidateTail(candidate), issuedAt, country);
       this.stats.counters.served(candidateStats(candidate, country, this.stats.counters), nowMs);
       return { candidate, token, decisionId, baseUrl };
     });
@@ -170,7 +170,7 @@ export class DeliveryService {
       visitor.end();
     }
     if (!candidate) return null;
-    const { token, decisionId } = this.signer.issue(candidate.tokenTail, Math.floor(nowMs / 1000), country);
+    const { token, decisionId } = this.signer.issue(candidateTail(candidate), Math.floor(nowMs / 1000), country);
     this.stats.counters.served(candidateStats(candidate, country, this.stats.counters), nowMs);
     return { candidate, token, decisionId, baseUrl };
   }

@@ -1,6 +1,6 @@
 import type { StatsCounters } from '../stats/stats-counters';
 import type { CampaignRows, DeliverySnapshot, ZoneRow } from './delivery-snapshot-repo';
-import { addCampaignCandidates, buildRule, byRank, clickTarget, TailArena, zoneEntry, type BuildTools, type CampaignRule, type Candidate, type ClickTarget, type WarnOnce, type ZoneEntry, type ZoneSnapshot } from './zone-snapshot';
+import { addCampaignCandidates, buildRule, byRank, clickTarget, zoneEntry, type BuildTools, type CampaignRule, type Candidate, type ClickTarget, type WarnOnce, type ZoneEntry, type ZoneSnapshot } from './zone-snapshot';
 
 const NONE: CampaignRows = { campaign: null, zoneIds: [], creatives: [] };
 
@@ -123,7 +123,7 @@ export function updateSnapshot(
     else rules.delete(id);
   }
 
-  const tools: BuildTools = { baseUrl: prev.baseUrl, counters, warn, shared: new Map(), tails: new TailArena() };
+  const tools: BuildTools = { baseUrl: prev.baseUrl, warn, shared: new Map() };
   const next = new Map<string, ZoneEntry>(prev.zones);
   for (const zoneId of touched) {
     const z = zones.get(zoneId);

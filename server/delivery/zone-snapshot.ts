@@ -48,13 +48,19 @@ export interface Candidate {
   rule: CampaignRule;
   creativeId: string;
   zoneId: string;
+  /** The zone's site (for the statistics key). */
+  siteId: string;
   /** The campaign's weight shared among its creatives in this zone, so campaigns compete by their own weight. */
   weight: number;
-  /** Statistics key for requests of unknown country. */
-  stats: StatsKey;
+  /**
+   * Statistics key for requests of unknown country, made when the candidate is first served (see
+   * candidateStats): a large catalogue has 100,000 candidates, most of them never or rarely chosen.
+   */
+  stats: StatsKey | null;
   /** Keys per country number, made on first use (see candidateStats). */
   statsByCountry: Map<number, StatsKey> | null;
-  tokenTail: Buffer;
+  /** The token's id part (tokens.ts tokenTail), made when the candidate is first served (see candidateTail). */
+  tokenTail: Buffer | null;
   width: number;
   height: number;
   alt: string;
@@ -175,10 +181,8 @@ export function byRank(a: Candidate, b: Candidate): number {
 /** Everything a build needs besides the rows; `shared` keeps one JSON per creative however many zones show it. */
 export interface BuildTools {
   baseUrl: string;
-  counters: StatsCounters;
   warn: WarnOnce;
   shared: Map<string, CreativeJson>;
-  tails: TailArena;
 }
 
 /**
@@ -243,7 +247,7 @@ export function buildSnapshot(data: DeliverySnapshot, baseUrl: string, nowMs: nu
     list.push(l.campaignId);
   }
 
-  const tools: BuildTools = { baseUrl, counters, warn, shared: new Map(), tails: new TailArena() };
+  const tools: BuildTools = { baseUrl, warn, shared: new Map() };
   const zones = new Map<string, ZoneEntry>();
   for (const z of data.zones) {
     const candidates: Candidate[] = [];
@@ -275,7 +279,7 @@ function makeCandidate(
   zoneId: string,
   siteId: string,
   weight: number,
-  { baseUrl, counters, warn, shared, tails }: BuildTools,
+  { baseUrl, warn, shared }: BuildTools,
 ): Candidate | null {
   if (Buffer.byteLength(cr.id) + Buffer.byteLength(zoneId) > MAX_TOKEN_ID_BYTES) {
     warn(`ids:${cr.id}:${zoneId}`, 'creative and zone ids are too long for a delivery token; not delivered', { creativeId: cr.id });
@@ -307,10 +311,11 @@ function makeCandidate(
     rule,
     creativeId: cr.id,
     zoneId,
+    siteId,
     weight,
-    stats: counters.key(rule.id, cr.id, zoneId, siteId),
+    stats: null,
     statsByCountry: null,
-    tokenTail: tails.tail(cr.id, zoneId),
+    tokenTail: null,
     width: cr.width,
     height: cr.height,
     alt: cr.alt,
@@ -321,18 +326,29 @@ function makeCandidate(
   };
 }
 
-/** The statistics key of a candidate for a country number: built once per candidate and country, then reused (no allocation per decision). */
+/**
+ * The statistics key of a candidate for a country number: built when first needed, once per candidate
+ * and country, then reused (no allocation per decision). A candidate shared by two snapshots (an
+ * incremental update keeps unchanged ones) gets the same key whichever made it.
+ */
 export function candidateStats(c: Candidate, country: number, counters: StatsCounters): StatsKey {
-  if (country === 0) return c.stats;
+  if (country === 0) return (c.stats ??= counters.key(c.rule.id, c.creativeId, c.zoneId, c.siteId));
   // A map, not an array of every country: a large catalogue has 100,000 candidates, most served from a few countries.
   const byCountry = (c.statsByCountry ??= new Map());
   let key = byCountry.get(country);
   if (!key) {
-    const s = c.stats;
-    key = counters.key(s.campaignId, s.creativeId, s.zoneId, s.siteId, countryCode(country));
+    key = counters.key(c.rule.id, c.creativeId, c.zoneId, c.siteId, countryCode(country));
     byCountry.set(country, key);
   }
   return key;
+}
+
+/** Where token tails of served candidates are packed (blocks are freed once no candidate holds a view). */
+const TAILS = new TailArena();
+
+/** The token tail of a candidate, made at its first decision (its ids' length was checked at build). */
+export function candidateTail(c: Candidate): Buffer {
+  return (c.tokenTail ??= TAILS.tail(c.creativeId, c.zoneId));
 }
 
 /** Image URLs must point at this server (publishers' pages load nothing from third parties through us). */

@@ -5,7 +5,7 @@ import { ReachRepo } from './reach-repo';
 import { ReachSketches } from './reach-sketches';
 import { ReportRepo } from './report-repo';
 import type { ReachSource } from './stats-query';
-import { StatsRepo, type RollupDelta } from './stats-repo';
+import { StatsRepo, inKeyOrder, type RollupDelta } from './stats-repo';
 
 /** How often pending counters are written to the rollups. */
 export const STATS_FLUSH_INTERVAL_MS = 1_000;
@@ -114,7 +114,7 @@ export class StatsService {
     const participants = this.participants.filter((p) => p.dirty());
     const rest = this.takeBacklog();
     if (!this.counters.dirty && participants.length === 0 && rest.length === 0) return this.recovered();
-    const deltas = rest.length ? rest.concat(this.counters.drain()) : this.counters.drain();
+    const deltas = inKeyOrder(rest.length ? rest.concat(this.counters.drain()) : this.counters.drain());
     try {
       this.repo.transaction(() => {
         this.repo.addAll(deltas);
@@ -141,7 +141,7 @@ export class StatsService {
     if (this.next >= this.backlog.length) {
       participants = this.participants.filter((p) => p.dirty());
       if (!this.counters.dirty && participants.length === 0) return this.recovered();
-      this.backlog = this.counters.drain();
+      this.backlog = inKeyOrder(this.counters.drain());
       this.next = 0;
     }
     const from = this.next;

@@ -6,7 +6,8 @@ import { StatsCounters } from '../../stats/stats-counters';
 import { startTestApp, type TestApp } from '../../test/test-app';
 import { DeliverySnapshotRepo } from '../delivery-snapshot-repo';
 import { REBUILD_INTERVAL_MS, REREAD_EVERY_TICKS, ZoneIndex } from '../zone-index';
-import { buildSnapshot, type CampaignRule, type Candidate, type ZoneSnapshot } from '../zone-snapshot';
+import { tokenTail } from '../tokens';
+import { buildSnapshot, candidateStats, candidateTail, type CampaignRule, type Candidate, type ZoneSnapshot } from '../zone-snapshot';
 import { Seeder, testClock } from './seed';
 
 const clock = testClock('2025-06-02T10:30:00Z');
@@ -33,7 +34,7 @@ const rulePlain = (r: CampaignRule) => ({
   served: r.served.constructor.name,
   targeting: { ...r.targeting, keywords: r.targeting.keywords ? [...r.targeting.keywords].sort() : null, countries: r.targeting.countries ? [...r.targeting.countries] : null },
 });
-const candidatePlain = (c: Candidate) => ({ ...c, rule: c.rule.id, stats: c.stats.key, statsByCountry: null, tokenTail: c.tokenTail.toString('hex') });
+const candidatePlain = (c: Candidate) => ({ ...c, rule: c.rule.id, stats: null, statsByCountry: null, tokenTail: null });
 const sorted = <T>(m: ReadonlyMap<string, T>) => [...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 
 /** The snapshot as plain, order-independent data (maps sorted by key; candidate order kept: it is the ranking). */
@@ -208,5 +209,23 @@ describe('the zone index\'s minute tick', () => {
       vi.useRealTimers();
     }
   });
-});
 
+  it('makes the statistics keys and token tail of a candidate at its first decision, the same as they were made up front', () => {
+    const counters = new StatsCounters();
+    const s = seed.simple();
+    const snapshot = buildSnapshot(new DeliverySnapshotRepo(app.ctx.db).load(), 'http://x', NOW, counters, () => {});
+    const c = snapshot.zones.get(s.zoneId)!.candidates[0]!;
+    expect([c.stats, c.statsByCountry, c.tokenTail]).toEqual([null, null, null]);
+    const key = candidateStats(c, 0, counters);
+    expect(key).toMatchObject({ campaignId: s.campaignId, creativeId: s.creativeId, zoneId: s.zoneId, siteId: s.siteId, country: '', key: [s.campaignId, s.creativeId, s.zoneId, s.siteId, ''].join('\t') });
+    expect(key.served).toBe(counters.campaign(s.campaignId));
+    expect(candidateStats(c, 0, counters)).toBe(key);
+    const de = candidateStats(c, 1, counters);
+    expect(de).toMatchObject({ campaignId: s.campaignId, creativeId: s.creativeId, zoneId: s.zoneId, siteId: s.siteId, key: [s.campaignId, s.creativeId, s.zoneId, s.siteId, de.country].join('\t') });
+    expect(de.country).not.toBe('');
+    expect(candidateStats(c, 1, counters)).toBe(de);
+    const tail = candidateTail(c);
+    expect(tail.equals(tokenTail(s.creativeId, s.zoneId))).toBe(true);
+    expect(candidateTail(c)).toBe(tail);
+  });
+});
