@@ -179,7 +179,9 @@ async function main() {
   let engine;
   let steady;
   try {
-    engine = await startDemoEngine({ core: SERVER_CORE, env });
+    // BENCH_CPU_PROF=1: the server writes a CPU profile to bench/profiles/ when it stops.
+    const nodeArgs = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.join(here, 'profiles')}`] : [];
+    engine = await startDemoEngine({ core: SERVER_CORE, env, nodeArgs });
     const pid = engine.child.pid;
     const decision = [`/v1/decision?zone=${engine.zoneId}`];
     await load({ origin: engine.url, paths: decision, seconds: 2, connections: 50, core: LOAD_CORE });

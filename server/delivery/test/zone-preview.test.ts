@@ -41,7 +41,7 @@ function countState() {
   const db = app.ctx.db;
   return {
     stats: db.prepare('SELECT COUNT(*) AS rows, COALESCE(SUM(served), 0) AS served, COALESCE(SUM(impressions), 0) AS impressions FROM stats_hourly').get(),
-    seen: db.prepare('SELECT COUNT(*) AS n FROM delivery_seen_decisions').get(),
+    seen: db.prepare('SELECT COUNT(*) AS n FROM delivery_seen_marks').get(),
     counters: [sport, fallback].map((c) => ({ ...app.services.stats.counters.campaign(c.campaignId) })),
   };
 }

@@ -14,6 +14,7 @@ import { m018StatsDaily } from './018-stats-daily';
 import { m019StatsCampaignDaily } from './019-stats-campaign-daily';
 import { m021StatsRevenue } from './021-stats-revenue';
 import { m022StatsCustomerRollups } from './022-stats-customer-rollups';
+import { m023SeenMarksAppend } from './023-seen-marks-append';
 import { m020SealingKeys } from './020-sealing-keys';
 import { m025ApproverKeys } from './025-approver-keys';
 import { m026Cases } from './026-cases';
@@ -40,4 +41,4 @@ export interface Migration {
  * from colliding: 1–9 core/admin, 10–19 delivery and statistics, 20–29 sealing and cases,
  * 30–39 privacy lifecycle, 40–49 customer portal.
  */
-export const MIGRATIONS: readonly Migration[] = [m001Core, m002Audit, m003Installation, m005Totp, m006AuditFilters, m010DeliveryStats, m011ExclusivityGroup, m012StatsCountry, m013StatsViewCounts, m014GoalsPricing, m015Reach, m016StatsReportIndex, m017CatalogLifecycle, m018StatsDaily, m019StatsCampaignDaily, m020SealingKeys, m021StatsRevenue, m022StatsCustomerRollups, m025ApproverKeys, m026Cases, m027AuditHead, m030Privacy, m031Requests, m032LandingUrls, m033StaffEmail, m040Portal, m041RequestReplies];
+export const MIGRATIONS: readonly Migration[] = [m001Core, m002Audit, m003Installation, m005Totp, m006AuditFilters, m010DeliveryStats, m011ExclusivityGroup, m012StatsCountry, m013StatsViewCounts, m014GoalsPricing, m015Reach, m016StatsReportIndex, m017CatalogLifecycle, m018StatsDaily, m019StatsCampaignDaily, m020SealingKeys, m021StatsRevenue, m022StatsCustomerRollups, m023SeenMarksAppend, m025ApproverKeys, m026Cases, m027AuditHead, m030Privacy, m031Requests, m032LandingUrls, m033StaffEmail, m040Portal, m041RequestReplies];
