@@ -79,8 +79,15 @@ export function watchPage(page: Page, allowedOrigins: string[]): PageWatch {
   return watch;
 }
 
-/** Saves a full-page screenshot as test-artifacts/screenshots/<name>.png. */
+/**
+ * Saves a full-page screenshot as test-artifacts/screenshots/<name>.png, after checking the view's
+ * layout where a test cannot see it otherwise: no visible checkbox or radio squeezed by its row.
+ */
 export async function screenshot(page: Page, name: string): Promise<void> {
+  const squeezed = await page.locator('input[type=checkbox], input[type=radio]').evaluateAll((inputs) =>
+    inputs.filter((i) => { const r = i.getBoundingClientRect(); return r.width > 0 && r.width < 14; }).map((i) => i.outerHTML.slice(0, 120)),
+  );
+  if (squeezed.length > 0) throw new Error(`${name}: checkboxes or radios squeezed below their size: ${squeezed.join(' ')}`);
   fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
 }
