@@ -125,6 +125,9 @@ describe.skipIf(missing(KEYRING))('abuse case with the desktop keychain (needs s
     expect(bridge.summaries[0]).toContain('ipPrefix=203.0.113.0/24');
     expect(bridge.summaries[0]).toMatch(/Case key fingerprint: [0-9a-f]{4}( [0-9a-f]{4}){7}/);
     await screenshot(mia.page, '23-case-approved-once');
+    // Management moves on: a case page left open follows the case and would load its records the
+    // moment it is ready, racing the reviewer's close below (a 409 the browser logs).
+    await mia.page.getByTestId('nav-cases').click();
 
     // DPO approves: the quorum is reached, the logs are unsealed, the DPO reads the in-scope records.
     await dora.page.goto(caseUrl);
