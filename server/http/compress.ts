@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import zlib from 'node:zlib';
-import { sendJson } from './respond';
+import { sendJson, sendJsonText } from './respond';
 
 /** Bodies below this many bytes go out as they are: compressing them saves less than it costs. */
 export const COMPRESS_MIN_BYTES = 8 * 1024;
@@ -35,17 +35,7 @@ export function sendJsonCompressed(req: IncomingMessage, res: ServerResponse, st
   const bytes = Buffer.byteLength(payload);
   const encoding = bytes >= COMPRESS_MIN_BYTES ? chooseEncoding(req.headers['accept-encoding']) : null;
   if (!encoding) {
-    // The same bytes sendJson would make, without stringifying twice.
-    res.statusCode = status;
-    if (headers) for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
-    if (payload === '') {
-      res.end();
-      return;
-    }
-    if (bytes >= COMPRESS_MIN_BYTES) res.setHeader('vary', 'accept-encoding');
-    res.setHeader('content-type', 'application/json; charset=utf-8');
-    res.setHeader('content-length', bytes);
-    res.end(payload);
+    sendJsonText(res, status, payload, headers, bytes >= COMPRESS_MIN_BYTES ? 'accept-encoding' : undefined);
     return;
   }
   return new Promise<void>((resolve) => {

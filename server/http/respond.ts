@@ -5,13 +5,18 @@ import type { Logger } from '../log/logger';
 
 /** Sends a JSON body with the right length and type. */
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers?: Record<string, string>): void {
-  const payload = body === undefined ? '' : JSON.stringify(body);
+  sendJsonText(res, status, body === undefined ? '' : JSON.stringify(body), headers);
+}
+
+/** sendJson for a body already stringified ('' for none); `vary` is set when given. */
+export function sendJsonText(res: ServerResponse, status: number, payload: string, headers?: Record<string, string>, vary?: string): void {
   res.statusCode = status;
   if (headers) for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
   if (status === 204 || payload === '') {
     res.end();
     return;
   }
+  if (vary) res.setHeader('vary', vary);
   res.setHeader('content-type', 'application/json; charset=utf-8');
   res.setHeader('content-length', Buffer.byteLength(payload));
   res.end(payload);
