@@ -70,6 +70,8 @@ export type WorkerMessage =
       exclude: { campaigns?: readonly string[]; creatives?: readonly string[] } | undefined;
       userAgent: string | undefined;
       clientIp: string;
+      /** One placement only: the creative the worker drew ignoring per-visitor caps; served if the visitor may still see it. */
+      preferred?: string;
     }
   /** The last message of a worker that was told to stop: everything before it was sent. */
   | { t: 'stopped' };

@@ -130,7 +130,7 @@ class DeliveryWorker {
       claim: (kind, claims, campaignId, measurable, clientIp, userAgent) => {
         this.claims.push({ kind, claims, campaignId, measurable, clientIp, userAgent });
       },
-      decide: (placements, exclude, userAgent, clientIp) => this.decideInPrimary(placements, exclude, userAgent, clientIp),
+      decide: (placements, exclude, userAgent, clientIp, preferred) => this.decideInPrimary(placements, exclude, userAgent, clientIp, preferred),
     };
     const service = new DeliveryService(
       this.ctx, { counters: this.counters }, index, this.signer, new LocalClock(timeZone), seen, geo.lookup,
@@ -241,6 +241,7 @@ class DeliveryWorker {
     exclude: { campaigns?: readonly string[]; creatives?: readonly string[] } | undefined,
     userAgent: string | undefined,
     clientIp: string,
+    preferred?: string,
   ): Promise<Array<RemoteServed | null>> {
     if (this.stopping) return Promise.reject(NO_PRIMARY);
     const id = this.nextDecision++;
@@ -250,7 +251,7 @@ class DeliveryWorker {
         reject(NO_PRIMARY);
       }, DECIDE_TIMEOUT_MS);
       this.decisions.set(id, { resolve, reject, timer });
-      this.send({ t: 'decide', id, placements: [...placements], exclude, userAgent, clientIp });
+      this.send({ t: 'decide', id, placements: [...placements], exclude, userAgent, clientIp, preferred });
     });
   }
 

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signInAs, type AdminClient } from '../test/admin-client';
-import { expectStatus, seedCatalog } from '../test/catalog-fixture';
+import { expectStatus, seedCatalog, uploadPng } from '../test/catalog-fixture';
 import { loadOrCreateTokenKeys } from '../delivery/token-keys';
 import { TokenSigner } from '../delivery/tokens';
 import { startServeChild } from '../test/serve-child';
@@ -45,6 +45,25 @@ function counts(app: TestApp, campaignId: string): { served: number; impressions
 async function decision(app: TestApp, zoneId: string, headers: Record<string, string> = {}): Promise<{ status: number; json: { decisionId: string; campaignId: string; impressionUrl: string; clickUrl: string; viewUrl: string } | null }> {
   const res = await get(`${app.deliveryUrl}/v1/decision?zone=${zoneId}`, headers);
   return { status: res.status, json: res.status === 200 ? JSON.parse(res.body) : null };
+}
+
+/** An active campaign with one 120×600 creative on `zoneId`; returns its id. */
+async function addCampaign(manager: AdminClient, customerId: string, zoneId: string, name: string, priority: number): Promise<string> {
+  const day = 24 * 60 * 60 * 1000;
+  const campaign = expectStatus(
+    await manager.post('/api/campaigns', {
+      customerId, name, priority, zoneIds: [zoneId], status: 'draft',
+      startsAt: new Date(Date.now() - day).toISOString(), endsAt: new Date(Date.now() + 30 * day).toISOString(),
+    }),
+    201,
+  );
+  const asset = await uploadPng(manager, 120, 600);
+  expectStatus(
+    await manager.post('/api/creatives', { campaignId: campaign.id, name: `${name} creative`, width: 120, height: 600, assetId: asset.id, landingUrl: 'https://advertiser.example/offer', alt: 'Test advertisement' }),
+    201,
+  );
+  expectStatus(await manager.patch(`/api/campaigns/${campaign.id}`, { status: 'active' }), 200);
+  return campaign.id as string;
 }
 
 /** Waits until a zone's ad is served on several fresh connections (the replicas have the change): a probe decision counts as served. */
@@ -137,6 +156,27 @@ describe('delivery workers (serve --workers 2)', () => {
     expect(statuses.filter((s) => s === 200)).toHaveLength(2);
     expect(statuses.slice(2)).toEqual([204, 204, 204, 204, 204, 204]);
     expect(campaign.id).toMatch(/^cmp_/);
+  }, 60_000);
+
+  it('decides capped zones in the worker unless a capped campaign wins; past the cap the primary draws among the rest', async () => {
+    const { advertiser, campaign: capped, zones } = await seedCatalog(manager, { sizes: [[120, 600]], campaign: { visitorDailyCap: 2, priority: 5 } });
+    const zoneId = zones[0]!.id;
+    const fallback = await addCampaign(manager, advertiser.id, zoneId, 'Uncapped fallback', 1);
+    await until(async () => (await decision(app, zoneId, { 'user-agent': 'probe' })).json?.campaignId === capped.id, 'the capped campaign served', 10_000);
+    const asked = app.workers!.decidedForWorkers().single;
+    // The capped campaign has the higher priority: a worker always draws it and asks the primary,
+    // which serves it twice to this visitor and then draws among the others.
+    const visitor = { 'user-agent': 'Mozilla/5.0 (fallback test)' };
+    const served = [];
+    for (let i = 0; i < 6; i++) served.push((await decision(app, zoneId, visitor)).json?.campaignId);
+    expect(served).toEqual([capped.id, capped.id, fallback, fallback, fallback, fallback]);
+    expect(app.workers!.decidedForWorkers().single - asked).toBe(6);
+    // An uncapped campaign above them wins every draw: the workers decide alone, the primary is not asked.
+    const top = await addCampaign(manager, advertiser.id, zoneId, 'Uncapped top', 10);
+    await until(async () => (await Promise.all(Array.from({ length: 6 }, () => decision(app, zoneId)))).every((d) => d.json?.campaignId === top), 'every worker serving the new campaign', 10_000);
+    const before = app.workers!.decidedForWorkers();
+    for (let i = 0; i < 6; i++) expect((await decision(app, zoneId, visitor)).json?.campaignId).toBe(top);
+    expect(app.workers!.decidedForWorkers()).toEqual(before);
   }, 60_000);
 
   it('replaces a killed worker while the port keeps answering', async () => {

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { packageRoot } from '../config';
 import type { AppContext, DataChange } from '../app-context';
 import type { StartedDelivery } from '../delivery/delivery-feature';
+import type { Served } from '../delivery/delivery-service';
 import { healthProblems, type HealthSources } from '../delivery/health';
 import { HttpError } from '../http/http-error';
 import { RECORD_FIELDS } from '../sealing/access-record';
@@ -43,6 +44,8 @@ export interface DeliveryWorkers {
   pids(): number[];
   /** Access records each worker number has handed over so far (which workers served). */
   records(): Map<number, number>;
+  /** Decisions the primary made for its workers: single placements whose winner caps per visitor, and pages with a capped zone. */
+  decidedForWorkers(): { single: number; pages: number };
   /** Asks every worker to reload the TLS pair from its files (SIGHUP). */
   reloadTls(): void;
   stop(): Promise<void>;
@@ -71,6 +74,7 @@ export function startDeliveryWorkers(ctx: AppContext, sources: WorkerSources, op
   const state = new Map<Worker, { n: number; acked: number; startedAt: number; stopped: boolean }>();
   const lastSent = new Map<string, CampaignTotals>();
   const recordsBy = new Map<number, number>();
+  const decidedFor = { single: 0, pages: 0 };
   let stopping = false;
   let address: DeliveryWorkers['address'] | null = null;
   const base = () => ctx.deliveryBaseUrl();
@@ -133,8 +137,19 @@ export function startDeliveryWorkers(ctx: AppContext, sources: WorkerSources, op
             if (!zone) throw new HttpError(404, 'not_found', `No zone with the id ${p.zoneId}.`);
             return { zone, keywords: p.keywords };
           });
-          const served = service.servePage(placements, m.exclude, m.userAgent, base(), m.clientIp);
-          if (served instanceof Promise) throw new Error('the primary decides in its own process');
+          let served: Array<Served | null>;
+          if (m.preferred !== undefined && placements.length === 1) {
+            // One placement the worker drew ignoring caps: that winner if the visitor may still see it, else a draw with the caps.
+            const one = service.serve(placements[0]!.zone, placements[0]!.keywords, m.userAgent, base(), m.clientIp, m.preferred);
+            if (one instanceof Promise) throw new Error('the primary decides in its own process');
+            served = [one];
+            decidedFor.single++;
+          } else {
+            const page = service.servePage(placements, m.exclude, m.userAgent, base(), m.clientIp);
+            if (page instanceof Promise) throw new Error('the primary decides in its own process');
+            served = page;
+            decidedFor.pages++;
+          }
           reply = { t: 'decided', id: m.id, served: served.map((x) => x && { creativeId: x.candidate.creativeId, token: x.token, decisionId: x.decisionId }) };
         } catch (err) {
           const status = err instanceof HttpError ? err.status : 503;
@@ -225,6 +240,7 @@ export function startDeliveryWorkers(ctx: AppContext, sources: WorkerSources, op
           address,
           pids: () => [...state.keys()].filter((w) => !w.isDead()).map((w) => w.process.pid!),
           records: () => new Map(recordsBy),
+          decidedForWorkers: () => ({ ...decidedFor }),
           reloadTls: () => broadcast({ t: 'tls-reload' }),
           stop,
         });

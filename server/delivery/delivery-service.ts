@@ -6,7 +6,7 @@ import { HttpError } from '../http/http-error';
 import type { ReachSketches } from '../stats/reach-sketches';
 import type { StatsService } from '../stats/stats-service';
 import { MAX_PAGE_PLACEMENTS } from '../../common/schemas/decisions';
-import { decide, decideExcluding, excludeChosen, type PageExclusions, type RequestFacts } from './decide';
+import { decide, decideExcluding, excludeChosen, isEligible, type PageExclusions, type RequestFacts } from './decide';
 import { hashWords, type DailyVisitorKey } from './daily-visitor-key';
 import { classifyUserAgent, DEVICE_BITS } from './device-class';
 import type { LocalClock } from '../../common/local-clock';
@@ -55,11 +55,13 @@ export interface RemoteServed {
  */
 export interface PrimaryLinks {
   claim(kind: ClaimKind, claims: TokenClaims, campaignId: string, measurable: boolean, clientIp: string, userAgent: string | undefined): void;
+  /** `preferred`: the creative the worker drew for a single placement, ignoring caps (see serve). */
   decide(
     placements: ReadonlyArray<{ zoneId: string; keywords: readonly string[] | null }>,
     exclude: { campaigns?: readonly string[]; creatives?: readonly string[] } | undefined,
     userAgent: string | undefined,
     clientIp: string,
+    preferred?: string,
   ): Promise<Array<RemoteServed | null>>;
 }
 
@@ -154,17 +156,32 @@ export class DeliveryService {
   /**
    * Decides for a zone and counts the decision as served; null when no ad is eligible. `clientIp`
    * is used for the country lookup only and not kept: the decision carries the country number.
+   *
+   * Per-visitor caps in a delivery worker: the caps' counts live in the primary, so the worker
+   * draws as if no visitor were capped and asks the primary only when the winner caps per visitor
+   * (`preferred`). The primary serves that winner if the visitor may still see it, and otherwise
+   * draws again with the caps. That is rejection sampling: a capped-out winner is redrawn among
+   * the rest, so every campaign is chosen as often as in one process, and only the few decisions
+   * a capped campaign wins cross to the primary.
    */
-  serve(zone: ZoneEntry, keywords: readonly string[] | null, userAgent: string | undefined, baseUrl: string, clientIp = ''): Served | null | Promise<Served | null> {
-    if (this.primary && zone.visitorCapped) return this.decideInPrimary([{ zone, keywords }], undefined, userAgent, baseUrl, clientIp).then((s) => s[0]!);
+  serve(zone: ZoneEntry, keywords: readonly string[] | null, userAgent: string | undefined, baseUrl: string, clientIp = '', preferred: string | null = null): Served | null | Promise<Served | null> {
     const nowMs = this.ctx.now().getTime();
     this.clock.update(nowMs);
     // Statistics split by country, so every decision needs it (targeting too); no candidate, no lookup.
     const country = zone.candidates.length === 0 || clientIp === '' ? 0 : this.countries.lookup(clientIp);
+    const remoteCaps = this.primary !== null && zone.visitorCapped;
     // Zones without a capped campaign never touch the visitor: the common path pays nothing.
-    const visitor = zone.visitorCapped ? this.visitor.begin(clientIp, userAgent, zone.siteId, nowMs) : null;
+    const visitor = zone.visitorCapped && !remoteCaps ? this.visitor.begin(clientIp, userAgent, zone.siteId, nowMs) : null;
     const facts: RequestFacts = { keywords, device: DEVICE_BITS[classifyUserAgent(userAgent)], nowMs, hour: this.clock.hour, weekday: this.clock.weekday, country, visitor };
-    const candidate = decide(zone, facts);
+    let candidate: Candidate | null = null;
+    if (preferred !== null) {
+      const wanted = zone.candidates.find((c) => c.creativeId === preferred);
+      if (wanted !== undefined && isEligible(wanted.rule, facts)) candidate = wanted;
+    }
+    candidate ??= decide(zone, facts);
+    if (remoteCaps && candidate !== null && candidate.rule.visitorCap !== null) {
+      return this.decideInPrimary([{ zone, keywords }], undefined, userAgent, baseUrl, clientIp, candidate.creativeId).then((s) => s[0]!);
+    }
     if (visitor !== null) {
       if (candidate !== null && candidate.rule.visitorCap !== null) visitor.served(candidate.rule.id);
       visitor.end();
@@ -260,8 +277,9 @@ export class DeliveryService {
     userAgent: string | undefined,
     baseUrl: string,
     clientIp: string,
+    preferred?: string,
   ): Promise<Array<Served | null>> {
-    const remote = await this.primary!.decide(placements.map((p) => ({ zoneId: p.zone.id, keywords: p.keywords })), exclude, userAgent, clientIp);
+    const remote = await this.primary!.decide(placements.map((p) => ({ zoneId: p.zone.id, keywords: p.keywords })), exclude, userAgent, clientIp, preferred);
     return remote.map((r, i) => {
       const candidate = r && placements[i]!.zone.candidates.find((c) => c.creativeId === r.creativeId);
       return candidate ? { candidate, token: r!.token, decisionId: r!.decisionId, baseUrl } : null;
