@@ -95,9 +95,11 @@ export interface RevenueCountRow {
 }
 
 /** Counts of one customer rollup row summed over a flush batch. */
-interface CustomerSums {
+/** A batch's counts summed per (time, owner): a customer's hour or day, or a campaign's day. */
+interface Sums {
   time: number;
-  customer: string;
+  /** The customer (customer rollups) or the campaign (stats_campaign_daily). */
+  owner: string;
   served: number;
   impressions: number;
   clicks: number;
@@ -106,12 +108,12 @@ interface CustomerSums {
   revenue: number;
 }
 
-/** Adds a delta's counts and revenue to its (time, customer) sums. */
-function addSums(into: Map<string, CustomerSums>, time: number, customer: string, d: RollupDelta, revenue: number): void {
-  const k = `${time}\t${customer}`;
+/** Adds a delta's counts and revenue to its (time, owner) sums. */
+function addSums(into: Map<string, Sums>, time: number, owner: string, d: RollupDelta, revenue: number): void {
+  const k = `${time}\t${owner}`;
   const c = into.get(k);
   if (!c) {
-    into.set(k, { time, customer, served: d.served, impressions: d.impressions, clicks: d.clicks, viewable: d.viewable, measurable: d.measurable, revenue });
+    into.set(k, { time, owner, served: d.served, impressions: d.impressions, clicks: d.clicks, viewable: d.viewable, measurable: d.measurable, revenue });
     return;
   }
   c.served += d.served;
@@ -173,7 +175,7 @@ export class StatsRepo {
     );
     this.upsertCampaignDaily = db.prepare(
       `INSERT INTO stats_campaign_daily (campaign_id, day, customer_id, served, impressions, clicks, viewable, measurable, revenue)
-       VALUES (?, ?, COALESCE((SELECT customer_id FROM campaigns WHERE id = ?), ''), ?, ?, ?, ?, ?, ?)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (campaign_id, day) DO UPDATE SET
          served = served + excluded.served, impressions = impressions + excluded.impressions, clicks = clicks + excluded.clicks,
          viewable = viewable + excluded.viewable, measurable = measurable + excluded.measurable, revenue = revenue + excluded.revenue`,
@@ -235,8 +237,10 @@ export class StatsRepo {
     const prices = pricePeriods(this.batchPricesStmt.all(JSON.stringify(ids)) as PriceHistoryRow[]);
     // The customer rows are filed under (as stats_campaign_daily's copy: '' when there is no such campaign).
     const customerOf = new Map((this.batchCustomersStmt.all(JSON.stringify(ids)) as Array<{ id: string; customerId: string }>).map((c) => [c.id, c.customerId]));
-    const hourly = new Map<string, CustomerSums>();
-    const daily = new Map<string, CustomerSums>();
+    const hourly = new Map<string, Sums>();
+    const daily = new Map<string, Sums>();
+    // One stats_campaign_daily row per campaign and day of the batch (the rows come in key order, campaign first).
+    const campaignDaily = new Map<string, Sums>();
     for (const d of deltas) {
       const history = prices.get(d.campaignId);
       const p = history && priceAt(history, d.hour * 1000);
@@ -245,13 +249,16 @@ export class StatsRepo {
       this.upsert.run(d.hour, d.campaignId, d.creativeId, d.zoneId, d.siteId, d.country, d.served, d.impressions, d.clicks, d.viewable, d.measurable, revenue);
       const day = this.days.dayOf(d.hour * 1000) / 1000;
       this.upsertDaily.run(day, d.campaignId, d.creativeId, d.zoneId, d.siteId, d.country, d.served, d.impressions, d.clicks, d.viewable, d.measurable, revenue);
-      this.upsertCampaignDaily.run(d.campaignId, day, d.campaignId, d.served, d.impressions, d.clicks, d.viewable, d.measurable, revenue);
+      addSums(campaignDaily, day, d.campaignId, d, revenue);
       const customer = customerOf.get(d.campaignId) ?? '';
       addSums(hourly, d.hour, customer, d, revenue);
       addSums(daily, day, customer, d, revenue);
     }
-    for (const c of hourly.values()) this.upsertCustomerHourly.run(c.time, c.customer, c.served, c.impressions, c.clicks, c.viewable, c.measurable, c.revenue);
-    for (const c of daily.values()) this.upsertCustomerDaily.run(c.time, c.customer, c.served, c.impressions, c.clicks, c.viewable, c.measurable, c.revenue);
+    for (const c of campaignDaily.values()) {
+      this.upsertCampaignDaily.run(c.owner, c.time, customerOf.get(c.owner) ?? '', c.served, c.impressions, c.clicks, c.viewable, c.measurable, c.revenue);
+    }
+    for (const c of hourly.values()) this.upsertCustomerHourly.run(c.time, c.owner, c.served, c.impressions, c.clicks, c.viewable, c.measurable, c.revenue);
+    for (const c of daily.values()) this.upsertCustomerDaily.run(c.time, c.owner, c.served, c.impressions, c.clicks, c.viewable, c.measurable, c.revenue);
   }
 
   /** See RollupUpkeep.settleRevenue: the stored revenue of campaigns whose prices changed, recomputed. */
