@@ -193,6 +193,8 @@ export async function startApp(config: ServerConfig, options: { log?: Logger; no
     const scheme = tls ? 'https' : 'http';
     const deliveryUrl = urlOf(d, scheme);
     deliveryBase ||= deliveryUrl;
+    // The zone index's first build waited for the delivery address (ZoneIndex): made now, not by the first request.
+    server.delivery.service.index.current(deliveryBase);
     const listeners: BoundListener[] = [
       { name: 'delivery', scheme, address: d.address, port: d.port },
       { name: 'admin', scheme, address: a.address, port: a.port },

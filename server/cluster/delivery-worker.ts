@@ -70,6 +70,7 @@ class DeliveryWorker {
   private readonly router = new Router<unknown>();
   private readonly config: Extract<PrimaryMessage, { t: 'start' }>['config'];
   private baseUrl = '';
+  private readonly index: ZoneIndex;
   private gateFull = false;
   private problems: HealthProblem[];
   // Batching towards the primary.
@@ -116,7 +117,9 @@ class DeliveryWorker {
     this.totals = new TotalsReplica(this.counters);
     this.totals.apply(start.totals, 0);
     this.signer = new TokenSigner(keysOf(start.keys));
-    const index = new ZoneIndex(this.ctx, this.counters);
+    // With a public URL the replica is built before the worker listens; otherwise once it knows its address (listen).
+    this.baseUrl = config.publicUrl ?? '';
+    const index = (this.index = new ZoneIndex(this.ctx, this.counters));
     const geo = openCountryLookup(config.geoipFile);
     // Counting happens in the primary: these sets stay empty (the constructor needs them).
     const seenRepo = new SeenDecisionsRepo(db);
@@ -170,6 +173,8 @@ class DeliveryWorker {
   async listen(): Promise<void> {
     const bound: AddressInfo = await listen(this.server, this.config.delivery.port, this.config.delivery.host);
     this.baseUrl = this.config.publicUrl ?? urlOf(bound, this.config.tls ? 'https' : 'http');
+    // The replica's first build waited for the address (ZoneIndex): made now, not by the first request.
+    this.index.current(this.baseUrl);
   }
 
   private onMessage(m: PrimaryMessage, events: EventEmitter<AppEvents>): void {

@@ -31,6 +31,9 @@ export interface IndexBuildTiming {
   zones: number;
 }
 
+/** The index before its first build (the delivery address not yet known): nothing in it is ever served. */
+const UNBUILT: ZoneSnapshot = Object.freeze({ zones: new Map(), creatives: new Map(), rules: new Map(), baseUrl: '' });
+
 /**
  * The in-memory zone index: read from the store off the request path, built to the side and
  * swapped in whole, so a request sees either the old or the new index, never a mix. A change
@@ -65,9 +68,10 @@ export class ZoneIndex {
     };
     const started = performance.now();
     this.rows = new CatalogueRows(this.repo.load());
-    this.snapshot = this.build(ctx.deliveryBaseUrl());
-    this.lastBuild = { kind: 'full', ms: performance.now() - started, campaigns: this.snapshot.rules.size, zones: this.snapshot.zones.size };
-    ctx.log.info(`zone index built: ${this.lastBuild.zones} zones, ${this.lastBuild.campaigns} campaigns in ${Math.round(this.lastBuild.ms)} ms`);
+    const baseUrl = ctx.deliveryBaseUrl();
+    // Without a public URL the delivery address is known once it listens: the index is built then
+    // (current), once, rather than now and again for the first request.
+    this.snapshot = baseUrl ? this.firstBuild(baseUrl, started) : UNBUILT;
     ctx.events.on('data-changed', this.schedule);
     this.interval = setInterval(() => this.tick(), REBUILD_INTERVAL_MS);
     this.interval.unref();
@@ -76,8 +80,16 @@ export class ZoneIndex {
 
   /** The current index, built for `baseUrl` (rebuilt from memory, without a query, if the base changed). */
   current(baseUrl: string): ZoneSnapshot {
-    if (this.snapshot.baseUrl !== baseUrl) this.snapshot = this.build(baseUrl);
+    if (this.snapshot === UNBUILT) this.snapshot = this.firstBuild(baseUrl, performance.now());
+    else if (this.snapshot.baseUrl !== baseUrl) this.snapshot = this.build(baseUrl);
     return this.snapshot;
+  }
+
+  private firstBuild(baseUrl: string, started: number): ZoneSnapshot {
+    const snapshot = this.build(baseUrl);
+    this.lastBuild = { kind: 'full', ms: performance.now() - started, campaigns: snapshot.rules.size, zones: snapshot.zones.size };
+    this.ctx.log.info(`zone index built: ${this.lastBuild.zones} zones, ${this.lastBuild.campaigns} campaigns in ${Math.round(this.lastBuild.ms)} ms`);
+    return snapshot;
   }
 
   /** The index with every change so far (a rebuild waiting for its debounce runs now): what admin reads ask. */
@@ -102,6 +114,11 @@ export class ZoneIndex {
       this.pending.clear();
       this.pendingFull = false;
       const rows = new CatalogueRows(this.repo.load());
+      // Not built yet: the first build (current) reads these rows.
+      if (this.snapshot === UNBUILT) {
+        this.rows = rows;
+        return;
+      }
       const nowMs = this.ctx.now().getTime();
       const changed = this.rows.sameZones(rows) ? this.rows.changedCampaigns(rows) : null;
       if (changed) for (const rule of this.snapshot.rules.values()) if (rule.endsAt <= nowMs) changed.add(rule.id);
@@ -130,7 +147,7 @@ export class ZoneIndex {
 
   /** The minute tick: ended flights leave the index; every REREAD_EVERY_TICKS-th tick re-reads the store. */
   private tick(): void {
-    if (++this.ticks % REREAD_EVERY_TICKS === 0) return this.rebuild();
+    if (++this.ticks % REREAD_EVERY_TICKS === 0 || this.snapshot === UNBUILT) return this.rebuild();
     try {
       const started = performance.now();
       const nowMs = this.ctx.now().getTime();
@@ -149,7 +166,7 @@ export class ZoneIndex {
 
   /** Brings in the changes heard so far: only the changed campaigns when nothing else changed, else everything. */
   private apply(): void {
-    if (this.pendingFull || this.pending.size > INCREMENTAL_LIMIT) return this.rebuild();
+    if (this.pendingFull || this.pending.size > INCREMENTAL_LIMIT || this.snapshot === UNBUILT) return this.rebuild();
     if (this.pending.size === 0) return;
     const ids = [...this.pending];
     this.pending.clear();

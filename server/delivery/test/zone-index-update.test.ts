@@ -178,6 +178,35 @@ describe('ZoneIndex incremental update', () => {
 });
 
 describe('the zone index\'s minute tick', () => {
+  it('is built once: at start when the delivery address is known, else by the first current() once it is', () => {
+    const built = (calls: unknown[][]) => calls.filter(([message]) => String(message).startsWith('zone index built')).length;
+    const known = vi.spyOn(app.ctx.log, 'info');
+    const stops: Array<() => void | Promise<void>> = [];
+    try {
+      new ZoneIndex({ ...app.ctx, onStop: (fn) => void stops.push(fn) }, new StatsCounters());
+      expect(built(known.mock.calls)).toBe(1);
+      known.mockClear();
+      // No public URL, not listening yet: the rows are read, the build waits for the address.
+      const ctx = { ...app.ctx, deliveryBaseUrl: () => '', onStop: (fn: () => void | Promise<void>) => void stops.push(fn) };
+      const index = new ZoneIndex(ctx, new StatsCounters());
+      expect(built(known.mock.calls)).toBe(0);
+      const { campaignId } = seed.simple();
+      // A change heard before the first build: the store is read again, the index stays unbuilt.
+      ctx.events.emit('data-changed', { what: 'zone' });
+      index.rebuild();
+      expect(built(known.mock.calls)).toBe(0);
+      const first = index.current('http://ads.example');
+      expect(built(known.mock.calls)).toBe(1);
+      expect(first.rules.has(campaignId)).toBe(true);
+      expect(plain(first)).toEqual(plain(buildSnapshot(new DeliverySnapshotRepo(app.ctx.db).load(), 'http://ads.example', NOW, new StatsCounters(), () => {})));
+      expect(index.current('http://ads.example')).toBe(first);
+      expect(built(known.mock.calls)).toBe(1);
+    } finally {
+      known.mockRestore();
+      for (const stop of stops) void stop();
+    }
+  });
+
   it('drops a campaign whose flight ended from memory, and reads the store again only every quarter of an hour', () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
     try {
