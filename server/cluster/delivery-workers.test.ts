@@ -179,6 +179,29 @@ describe('delivery workers (serve --workers 2)', () => {
     expect(app.workers!.decidedForWorkers()).toEqual(before);
   }, 60_000);
 
+  it('gives a capped campaign the same odds as one process: half of the first decisions of 240 new visitors', async () => {
+    // Capped A and uncapped B, same priority and weight: in one process a new visitor gets A with
+    // odds 1/2. A worker that sent every draw of A to the primary for a fresh draw would give A
+    // 1/4; one that dropped A for capped zones, 0. 240 visitors: 120 ± 7.7, accepted within ±40 (5 σ).
+    const { advertiser, campaign: capped, zones } = await seedCatalog(manager, { sizes: [[120, 600]], campaign: { visitorDailyCap: 1, priority: 3, weight: 1 } });
+    const zoneId = zones[0]!.id;
+    const other = await addCampaign(manager, advertiser.id, zoneId, 'Uncapped twin', 3);
+    await until(async () => {
+      const seen = new Set((await Promise.all(Array.from({ length: 12 }, (_, i) => decision(app, zoneId, { 'user-agent': `probe ${i}` })))).map((d) => d.json?.campaignId));
+      return seen.has(capped.id) && seen.has(other);
+    }, 'both campaigns served by the workers', 10_000);
+    let a = 0;
+    for (let batch = 0; batch < 240; batch += 24) {
+      const firsts = await Promise.all(Array.from({ length: 24 }, (_, i) => decision(app, zoneId, { 'user-agent': `Mozilla/5.0 (odds ${batch + i})` })));
+      for (const d of firsts) {
+        expect(d.status).toBe(200);
+        if (d.json!.campaignId === capped.id) a++;
+      }
+    }
+    expect(a).toBeGreaterThanOrEqual(80);
+    expect(a).toBeLessThanOrEqual(160);
+  }, 60_000);
+
   it('replaces a killed worker while the port keeps answering', async () => {
     const before = app.workers!.pids();
     process.kill(before[0]!, 'SIGKILL');
