@@ -8,6 +8,7 @@ import { expectStatus, seedCatalog, uploadPng } from '../test/catalog-fixture';
 import { loadOrCreateTokenKeys } from '../delivery/token-keys';
 import { TokenSigner } from '../delivery/tokens';
 import { startServeChild } from '../test/serve-child';
+import { WORKER_SEMI_SPACE_MB, workerExecArgv } from './delivery-workers';
 import { startTestApp, type TestApp } from '../test/test-app';
 import { until } from '../../node/test/until';
 
@@ -89,6 +90,9 @@ describe('delivery workers (serve --workers 2)', () => {
 
   it('runs two worker processes on one port and counts each decision once, whichever worker sees its pixel, view or click', async () => {
     expect(app.workers?.pids()).toHaveLength(2);
+    // Each worker runs with the smaller young generation (a semi-space size the primary was given is kept).
+    for (const pid of app.workers!.pids()) expect(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')).toContain(`--max-semi-space-size=${WORKER_SEMI_SPACE_MB}`);
+    expect(workerExecArgv(['--max-semi-space-size=16', '--cpu-prof'])).toEqual(['--max-semi-space-size=16', '--cpu-prof']);
     const { campaign, zones } = await seedCatalog(manager);
     const probes = await everyWorkerServes(app, zones[0]!.id);
     const decisions = [];
