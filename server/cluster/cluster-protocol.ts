@@ -1,7 +1,7 @@
 import type { DataChange } from '../app-context';
 import type { ServerConfig } from '../config';
 import type { HealthProblem } from '../delivery/health';
-import type { ClaimKind, RemoteServed } from '../delivery/delivery-service';
+import type { ClaimKind, PageExclude, RemoteServed } from '../delivery/delivery-service';
 import type { TokenClaims, TokenKeys } from '../delivery/tokens';
 import type { RollupDelta } from '../stats/stats-repo';
 
@@ -67,10 +67,11 @@ export type WorkerMessage =
       t: 'decide';
       id: number;
       placements: Array<{ zoneId: string; keywords: readonly string[] | null }>;
-      exclude: { campaigns?: readonly string[]; creatives?: readonly string[] } | undefined;
+      /** A page's exclusions (a page continued here: what it already shows); undefined for a single decision. */
+      exclude: PageExclude | undefined;
       userAgent: string | undefined;
       clientIp: string;
-      /** One placement only: the creative the worker drew ignoring per-visitor caps; served if the visitor may still see it. */
+      /** The creative the worker drew for the first placement ignoring per-visitor caps; served if the visitor may still see it. */
       preferred?: string;
     }
   /** The last message of a worker that was told to stop: everything before it was sent. */

@@ -4,7 +4,7 @@ import type { ServerConfig } from '../config';
 import { DailyVisitorKey } from '../delivery/daily-visitor-key';
 import { deliveryGate } from '../delivery/delivery-gate';
 import { registerDeliveryRoutes } from '../delivery/delivery-routes';
-import { DeliveryService, IMPRESSION_TTL_HOURS, CLICK_TTL_HOURS, type PrimaryLinks, type RemoteServed } from '../delivery/delivery-service';
+import { DeliveryService, IMPRESSION_TTL_HOURS, CLICK_TTL_HOURS, type PageExclude, type PrimaryLinks, type RemoteServed } from '../delivery/delivery-service';
 import { registerHealthz, type HealthProblem } from '../delivery/health';
 import { SeenDecisions } from '../delivery/seen-decisions';
 import { SeenDecisionsRepo } from '../delivery/seen-decisions-repo';
@@ -243,7 +243,7 @@ class DeliveryWorker {
 
   private decideInPrimary(
     placements: ReadonlyArray<{ zoneId: string; keywords: readonly string[] | null }>,
-    exclude: { campaigns?: readonly string[]; creatives?: readonly string[] } | undefined,
+    exclude: PageExclude | undefined,
     userAgent: string | undefined,
     clientIp: string,
     preferred?: string,

@@ -48,12 +48,12 @@ async function decision(app: TestApp, zoneId: string, headers: Record<string, st
   return { status: res.status, json: res.status === 200 ? JSON.parse(res.body) : null };
 }
 
-/** An active campaign with one 120×600 creative on `zoneId`; returns its id. */
-async function addCampaign(manager: AdminClient, customerId: string, zoneId: string, name: string, priority: number): Promise<string> {
+/** An active campaign with one 120×600 creative on the zone(s); returns its id. */
+async function addCampaign(manager: AdminClient, customerId: string, zoneId: string | string[], name: string, priority: number): Promise<string> {
   const day = 24 * 60 * 60 * 1000;
   const campaign = expectStatus(
     await manager.post('/api/campaigns', {
-      customerId, name, priority, zoneIds: [zoneId], status: 'draft',
+      customerId, name, priority, zoneIds: Array.isArray(zoneId) ? zoneId : [zoneId], status: 'draft',
       startsAt: new Date(Date.now() - day).toISOString(), endsAt: new Date(Date.now() + 30 * day).toISOString(),
     }),
     201,
@@ -167,6 +167,8 @@ describe('delivery workers (serve --workers 2)', () => {
     const zoneId = zones[0]!.id;
     const fallback = await addCampaign(manager, advertiser.id, zoneId, 'Uncapped fallback', 1);
     await until(async () => (await decision(app, zoneId, { 'user-agent': 'probe' })).json?.campaignId === capped.id, 'the capped campaign served', 10_000);
+    // A visitor past the cap gets the fallback from the primary, which the replica of whichever worker answers must know too.
+    await until(async () => (await Promise.all(Array.from({ length: 6 }, () => decision(app, zoneId, { 'user-agent': 'past the cap' })))).every((d) => d.json?.campaignId === fallback), 'the fallback known everywhere', 10_000);
     const asked = app.workers!.decidedForWorkers().single;
     // The capped campaign has the higher priority: a worker always draws it and asks the primary,
     // which serves it twice to this visitor and then draws among the others.
@@ -194,6 +196,8 @@ describe('delivery workers (serve --workers 2)', () => {
       const seen = new Set((await Promise.all(Array.from({ length: 12 }, (_, i) => decision(app, zoneId, { 'user-agent': `probe ${i}` })))).map((d) => d.json?.campaignId));
       return seen.has(capped.id) && seen.has(other);
     }, 'both campaigns served by the workers', 10_000);
+    // Past A's cap a visitor gets B on every answer, so every worker's replica has B.
+    await until(async () => (await Promise.all(Array.from({ length: 6 }, () => decision(app, zoneId, { 'user-agent': 'past the cap' })))).every((d) => d.json?.campaignId === other), 'B known everywhere', 10_000);
     let a = 0;
     for (let batch = 0; batch < 240; batch += 24) {
       const firsts = await Promise.all(Array.from({ length: 24 }, (_, i) => decision(app, zoneId, { 'user-agent': `Mozilla/5.0 (odds ${batch + i})` })));
@@ -204,6 +208,40 @@ describe('delivery workers (serve --workers 2)', () => {
     }
     expect(a).toBeGreaterThanOrEqual(80);
     expect(a).toBeLessThanOrEqual(160);
+  }, 60_000);
+
+  it('places a page in the worker up to the first capped winner; the primary places the rest after what the page shows', async () => {
+    // Two zones. U (uncapped, top) on both, C (capped at 1 per visitor) on both, F (uncapped, lowest) on the second.
+    // The first placement is always U, placed by the worker; the second cannot be U again, so it
+    // draws C and the primary decides it: C for the visitor's first page, F after that.
+    const { advertiser, campaign: capped, zones } = await seedCatalog(manager, { sizes: [[120, 600], [120, 600]], campaign: { visitorDailyCap: 1, priority: 5 } });
+    const zoneIds = zones.map((z) => z.id);
+    const top = await addCampaign(manager, advertiser.id, zoneIds, 'Uncapped top', 10);
+    const last = await addCampaign(manager, advertiser.id, zoneIds[1]!, 'Uncapped last', 1);
+    const page = async (ua: string) => {
+      const res = await get(`${app.deliveryUrl}/v1/decision?zones=${zoneIds.join(',')}`, { 'user-agent': ua });
+      // (404 while a worker's replica does not have the new zones yet.)
+      if (res.status !== 200) return [`status ${res.status}`];
+      return (JSON.parse(res.body) as { placements: Array<{ decision: { campaignId: string } | null }> }).placements.map((p) => p.decision?.campaignId ?? null);
+    };
+    // Every probe is a new visitor (the cap is 1).
+    let probe = 0;
+    const probes = async () => Promise.all(Array.from({ length: 6 }, () => page(`probe ${probe++}`)));
+    await until(async () => (await probes()).every((p) => p[0] === top && p[1] === capped.id), 'every worker placing the page', 10_000);
+    // A visitor past the cap gets F from the primary, which the replica of whichever worker answers must know too.
+    await until(async () => (await Promise.all(Array.from({ length: 6 }, () => page('past the cap')))).every((p) => p[0] === top && p[1] === last), 'F known everywhere', 10_000);
+    const before = app.workers!.decidedForWorkers();
+    const visitor = 'Mozilla/5.0 (page test)';
+    const pages = [];
+    for (let i = 0; i < 4; i++) pages.push(await page(visitor));
+    expect(pages).toEqual([[top, capped.id], [top, last], [top, last], [top, last]]);
+    expect(app.workers!.decidedForWorkers()).toEqual({ single: before.single, pages: before.pages + 4 });
+    // With an uncapped campaign above C on the second zone, no capped campaign wins: the page never leaves the worker.
+    const second = await addCampaign(manager, advertiser.id, zoneIds[1]!, 'Uncapped second', 8);
+    await until(async () => (await probes()).every((p) => p[0] === top && p[1] === second), 'every worker placing the new campaign', 10_000);
+    const quiet = app.workers!.decidedForWorkers();
+    for (let i = 0; i < 4; i++) expect(await page(`Mozilla/5.0 (page ${i})`)).toEqual([top, second]);
+    expect(app.workers!.decidedForWorkers()).toEqual(quiet);
   }, 60_000);
 
   it('replaces a killed worker while the port keeps answering', async () => {

@@ -44,7 +44,7 @@ export interface DeliveryWorkers {
   pids(): number[];
   /** Access records each worker number has handed over so far (which workers served). */
   records(): Map<number, number>;
-  /** Decisions the primary made for its workers: single placements whose winner caps per visitor, and pages with a capped zone. */
+  /** Decisions the primary made for its workers: single placements, and the rests of pages, whose winner caps per visitor. */
   decidedForWorkers(): { single: number; pages: number };
   /** Asks every worker to reload the TLS pair from its files (SIGHUP). */
   reloadTls(): void;
@@ -151,14 +151,15 @@ export function startDeliveryWorkers(ctx: AppContext, sources: WorkerSources, op
             return { zone, keywords: p.keywords };
           });
           let served: Array<Served | null>;
-          if (m.preferred !== undefined && placements.length === 1) {
-            // One placement the worker drew ignoring caps: that winner if the visitor may still see it, else a draw with the caps.
-            const one = service.serve(placements[0]!.zone, placements[0]!.keywords, m.userAgent, base(), m.clientIp, m.preferred);
+          if (m.exclude === undefined && placements.length === 1) {
+            // A single decision the worker drew ignoring caps: that winner if the visitor may still see it, else a draw with the caps.
+            const one = service.serve(placements[0]!.zone, placements[0]!.keywords, m.userAgent, base(), m.clientIp, m.preferred ?? null);
             if (one instanceof Promise) throw new Error('the primary decides in its own process');
             served = [one];
             decidedFor.single++;
           } else {
-            const page = service.servePage(placements, m.exclude, m.userAgent, base(), m.clientIp);
+            // A page from the placement whose winner caps per visitor on, after what the worker already placed.
+            const page = service.servePage(placements, m.exclude, m.userAgent, base(), m.clientIp, m.preferred ?? null);
             if (page instanceof Promise) throw new Error('the primary decides in its own process');
             served = page;
             decidedFor.pages++;

@@ -134,15 +134,19 @@ export function decideExcluding(zone: ZoneEntry, r: RequestFacts, ex: PageExclus
   let total = 0;
   for (const c of zone.candidates) {
     if (chosen !== null && c.rule.priority < priority) break;
-    if (ex.creatives.has(c.creativeId) || ex.campaigns.has(c.rule.id)) continue;
-    const group = c.rule.exclusivityGroup;
-    if (group !== null && ex.groups.has(group)) continue;
-    if (!isEligible(c.rule, r)) continue;
+    if (isExcluded(ex, c) || !isEligible(c.rule, r)) continue;
     priority = c.rule.priority;
     total += c.weight;
     if (random() * total < c.weight) chosen = c;
   }
   return chosen;
+}
+
+/** Whether the page already shows (or its caller excluded) the candidate's creative, campaign or exclusivity group. */
+export function isExcluded(ex: PageExclusions, c: Candidate): boolean {
+  if (ex.creatives.has(c.creativeId) || ex.campaigns.has(c.rule.id)) return true;
+  const group = c.rule.exclusivityGroup;
+  return group !== null && ex.groups.has(group);
 }
 
 /** Marks a chosen candidate on the page, so later placements leave out its creative, campaign and group. */

@@ -6,7 +6,7 @@ import { HttpError } from '../http/http-error';
 import type { ReachSketches } from '../stats/reach-sketches';
 import type { StatsService } from '../stats/stats-service';
 import { MAX_PAGE_PLACEMENTS } from '../../common/schemas/decisions';
-import { decide, decideExcluding, excludeChosen, isEligible, type PageExclusions, type RequestFacts } from './decide';
+import { decide, decideExcluding, excludeChosen, isEligible, isExcluded, type PageExclusions, type RequestFacts } from './decide';
 import { hashWords, type DailyVisitorKey } from './daily-visitor-key';
 import { classifyUserAgent, DEVICE_BITS } from './device-class';
 import type { LocalClock } from '../../common/local-clock';
@@ -41,6 +41,14 @@ export interface Served {
 /** What a verified token is counted as: an impression, a click or a viewable impression. */
 export type ClaimKind = 'impression' | 'click' | 'view';
 
+/** What a page leaves out: the caller's exclusions, or (a page continued in the primary) what it already shows. */
+export interface PageExclude {
+  campaigns?: readonly string[];
+  creatives?: readonly string[];
+  /** Exclusivity groups already on the page (lower-cased, as PageExclusions keeps them). */
+  groups?: readonly string[];
+}
+
 /** A decision made in the primary for a worker (capped zones): what the worker's replica needs to answer it. */
 export interface RemoteServed {
   creativeId: string;
@@ -58,7 +66,7 @@ export interface PrimaryLinks {
   /** `preferred`: the creative the worker drew for a single placement, ignoring caps (see serve). */
   decide(
     placements: ReadonlyArray<{ zoneId: string; keywords: readonly string[] | null }>,
-    exclude: { campaigns?: readonly string[]; creatives?: readonly string[] } | undefined,
+    exclude: PageExclude | undefined,
     userAgent: string | undefined,
     clientIp: string,
     preferred?: string,
@@ -120,35 +128,56 @@ export class DeliveryService {
    * Decides every placement of a page in order: no creative or campaign twice, no two campaigns of
    * one exclusivity group, nothing in `exclude`. Each served placement counts and gets its own
    * token exactly as a single decision; null where nothing is eligible.
+   *
+   * In a delivery worker the placements are drawn as if no visitor were capped (see serve), in
+   * order; at the first whose winner caps per visitor, that placement and the rest of the page go
+   * to the primary with what the page already shows and that winner (`preferred`), which the
+   * primary serves if the visitor may still see it. Each placement is thus drawn as in one
+   * process given the ones before it, and a page without a capped winner never leaves the worker.
    */
   servePage(
     placements: ReadonlyArray<{ zone: ZoneEntry; keywords: readonly string[] | null }>,
-    exclude: { campaigns?: readonly string[]; creatives?: readonly string[] } | undefined,
+    exclude: PageExclude | undefined,
     userAgent: string | undefined,
     baseUrl: string,
     clientIp = '',
+    preferred: string | null = null,
   ): Array<Served | null> | Promise<Array<Served | null>> {
-    if (this.primary && placements.some((p) => p.zone.visitorCapped)) return this.decideInPrimary(placements, exclude, userAgent, baseUrl, clientIp);
     const nowMs = this.ctx.now().getTime();
     this.clock.update(nowMs);
     const device = DEVICE_BITS[classifyUserAgent(userAgent)];
     // One lookup for the whole page; the address is not kept.
     const country = clientIp === '' || placements.every((p) => p.zone.candidates.length === 0) ? 0 : this.countries.lookup(clientIp);
-    const ex: PageExclusions = { creatives: new Set(exclude?.creatives), campaigns: new Set(exclude?.campaigns), groups: new Set() };
+    const ex: PageExclusions = { creatives: new Set(exclude?.creatives), campaigns: new Set(exclude?.campaigns), groups: new Set(exclude?.groups) };
     const issuedAt = Math.floor(nowMs / 1000);
-    const capped = placements.some((p) => p.zone.visitorCapped);
+    const remoteCaps = this.primary !== null;
+    const capped = !remoteCaps && placements.some((p) => p.zone.visitorCapped);
     if (capped) this.visitor.begin(clientIp, userAgent, '', nowMs);
-    const served = placements.map(({ zone, keywords }) => {
-      const visitor = zone.visitorCapped ? this.visitor.site(zone.siteId) : null;
+    const served: Array<Served | null> = [];
+    for (let i = 0; i < placements.length; i++) {
+      const { zone, keywords } = placements[i]!;
+      const visitor = capped && zone.visitorCapped ? this.visitor.site(zone.siteId) : null;
       const facts: RequestFacts = { keywords, device, nowMs, hour: this.clock.hour, weekday: this.clock.weekday, country, visitor };
-      const candidate = decideExcluding(zone, facts, ex);
-      if (!candidate) return null;
+      let candidate: Candidate | null = null;
+      if (i === 0 && preferred !== null) {
+        const wanted = zone.candidates.find((c) => c.creativeId === preferred);
+        if (wanted !== undefined && !isExcluded(ex, wanted) && isEligible(wanted.rule, facts)) candidate = wanted;
+      }
+      candidate ??= decideExcluding(zone, facts, ex);
+      if (remoteCaps && candidate !== null && candidate.rule.visitorCap !== null) {
+        const shown = { campaigns: [...ex.campaigns], creatives: [...ex.creatives], groups: [...ex.groups] };
+        return this.decideInPrimary(placements.slice(i), shown, userAgent, baseUrl, clientIp, candidate.creativeId).then((rest) => [...served, ...rest]);
+      }
+      if (!candidate) {
+        served.push(null);
+        continue;
+      }
       if (visitor !== null && candidate.rule.visitorCap !== null) visitor.served(candidate.rule.id);
       excludeChosen(ex, candidate);
       const { token, decisionId } = this.signer.issue(candidateTail(candidate), issuedAt, country);
       this.stats.counters.served(candidateStats(candidate, country, this.stats.counters), nowMs);
-      return { candidate, token, decisionId, baseUrl };
-    });
+      served.push({ candidate, token, decisionId, baseUrl });
+    }
     if (capped) this.visitor.end();
     return served;
   }
@@ -273,7 +302,7 @@ export class DeliveryService {
    */
   private async decideInPrimary(
     placements: ReadonlyArray<{ zone: ZoneEntry; keywords: readonly string[] | null }>,
-    exclude: { campaigns?: readonly string[]; creatives?: readonly string[] } | undefined,
+    exclude: PageExclude | undefined,
     userAgent: string | undefined,
     baseUrl: string,
     clientIp: string,
