@@ -150,7 +150,7 @@ describe('delivery workers (serve --workers 2)', () => {
     await until(() => counts(app, campaign.id).impressions === 7 && counts(app, campaign.id).served === probes + 7, 'seven decisions and impressions counted', 10_000);
   }, 60_000);
 
-  it('holds a per-visitor cap across workers (the primary decides capped zones)', async () => {
+  it('holds a per-visitor cap across workers (the primary decides where a capped campaign wins)', async () => {
     const { campaign, zones } = await seedCatalog(manager, { sizes: [[160, 600]], campaign: { visitorDailyCap: 2 } });
     await until(async () => (await decision(app, zones[0]!.id, { 'user-agent': 'probe' })).status === 200, 'the capped campaign served', 10_000);
     // That probe was another visitor (another user agent). This one gets the ad twice, then never.

@@ -69,7 +69,7 @@ export function workerExecArgv(primary: readonly string[]): string[] {
  * sends each the configuration, the token keys and every campaign's totals; forwards catalogue
  * changes and key rotations; takes their batches (served counts merged into the statistics,
  * impression/click/view claims counted once per decision, access records to the sealer); decides
- * zones with per-visitor caps for them; replaces a worker that dies. `exec` is the workers' script
+ * for them the placements a per-visitor-capped campaign wins; replaces a worker that dies. `exec` is the workers' script
  * (deliveryWorkerScript()).
  */
 export function startDeliveryWorkers(ctx: AppContext, sources: WorkerSources, options: { count: number; exec: string; debug?: boolean }): Promise<DeliveryWorkers> {

@@ -49,7 +49,7 @@ export interface PageExclude {
   groups?: readonly string[];
 }
 
-/** A decision made in the primary for a worker (capped zones): what the worker's replica needs to answer it. */
+/** A decision made in the primary for a worker (a placement won by a per-visitor-capped campaign, and the rest of its page): what the worker's replica needs to answer it. */
 export interface RemoteServed {
   creativeId: string;
   token: string;
@@ -58,12 +58,12 @@ export interface RemoteServed {
 
 /**
  * A delivery worker's links to the primary process (cluster mode, server/cluster/): verified
- * tokens are counted there, once per decision whichever worker saw them, and zones whose campaigns
- * cap per visitor are decided there, where the caps' counts live. Absent in one process.
+ * tokens are counted there, once per decision whichever worker saw them, and placements won by a
+ * campaign that caps per visitor are decided there, where the caps' counts live. Absent in one process.
  */
 export interface PrimaryLinks {
   claim(kind: ClaimKind, claims: TokenClaims, campaignId: string, measurable: boolean, clientIp: string, userAgent: string | undefined): void;
-  /** `preferred`: the creative the worker drew for a single placement, ignoring caps (see serve). */
+  /** `preferred`: the creative the worker drew for the first placement, ignoring caps (see serve and servePage). */
   decide(
     placements: ReadonlyArray<{ zoneId: string; keywords: readonly string[] | null }>,
     exclude: PageExclude | undefined,
@@ -296,7 +296,7 @@ export class DeliveryService {
   }
 
   /**
-   * A worker's decision for zones with per-visitor caps: made in the primary (which counts it and
+   * A worker's placements from one a per-visitor-capped campaign won: made in the primary (which counts them and
    * holds the caps), answered with this worker's candidates; a candidate the replica does not have
    * yet (a change still on its way) leaves the placement empty.
    */
