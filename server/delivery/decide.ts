@@ -149,6 +149,15 @@ export function isExcluded(ex: PageExclusions, c: Candidate): boolean {
   return group !== null && ex.groups.has(group);
 }
 
+/**
+ * The candidate of creative `creativeId` in `zone` if it may be served now (and the page does not
+ * exclude it): a worker's winner re-checked where the per-visitor caps are known; null otherwise.
+ */
+export function eligibleCreative(zone: ZoneEntry, creativeId: string, r: RequestFacts, ex?: PageExclusions): Candidate | null {
+  const c = zone.candidates.find((x) => x.creativeId === creativeId);
+  return c !== undefined && (ex === undefined || !isExcluded(ex, c)) && isEligible(c.rule, r) ? c : null;
+}
+
 /** Marks a chosen candidate on the page, so later placements leave out its creative, campaign and group. */
 export function excludeChosen(ex: PageExclusions, c: Candidate): void {
   ex.creatives.add(c.creativeId);

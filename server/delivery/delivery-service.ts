@@ -6,7 +6,7 @@ import { HttpError } from '../http/http-error';
 import type { ReachSketches } from '../stats/reach-sketches';
 import type { StatsService } from '../stats/stats-service';
 import { MAX_PAGE_PLACEMENTS } from '../../common/schemas/decisions';
-import { decide, decideExcluding, excludeChosen, isEligible, isExcluded, type PageExclusions, type RequestFacts } from './decide';
+import { decide, decideExcluding, eligibleCreative, excludeChosen, type PageExclusions, type RequestFacts } from './decide';
 import { hashWords, type DailyVisitorKey } from './daily-visitor-key';
 import { classifyUserAgent, DEVICE_BITS } from './device-class';
 import type { LocalClock } from '../../common/local-clock';
@@ -158,12 +158,7 @@ export class DeliveryService {
       const { zone, keywords } = placements[i]!;
       const visitor = capped && zone.visitorCapped ? this.visitor.site(zone.siteId) : null;
       const facts: RequestFacts = { keywords, device, nowMs, hour: this.clock.hour, weekday: this.clock.weekday, country, visitor };
-      let candidate: Candidate | null = null;
-      if (i === 0 && preferred !== null) {
-        const wanted = zone.candidates.find((c) => c.creativeId === preferred);
-        if (wanted !== undefined && !isExcluded(ex, wanted) && isEligible(wanted.rule, facts)) candidate = wanted;
-      }
-      candidate ??= decideExcluding(zone, facts, ex);
+      const candidate = (i === 0 && preferred !== null ? eligibleCreative(zone, preferred, facts, ex) : null) ?? decideExcluding(zone, facts, ex);
       if (remoteCaps && candidate !== null && candidate.rule.visitorCap !== null) {
         const shown = { campaigns: [...ex.campaigns], creatives: [...ex.creatives], groups: [...ex.groups] };
         return this.decideInPrimary(placements.slice(i), shown, userAgent, baseUrl, clientIp, candidate.creativeId).then((rest) => [...served, ...rest]);
@@ -202,12 +197,7 @@ export class DeliveryService {
     // Zones without a capped campaign never touch the visitor: the common path pays nothing.
     const visitor = zone.visitorCapped && !remoteCaps ? this.visitor.begin(clientIp, userAgent, zone.siteId, nowMs) : null;
     const facts: RequestFacts = { keywords, device: DEVICE_BITS[classifyUserAgent(userAgent)], nowMs, hour: this.clock.hour, weekday: this.clock.weekday, country, visitor };
-    let candidate: Candidate | null = null;
-    if (preferred !== null) {
-      const wanted = zone.candidates.find((c) => c.creativeId === preferred);
-      if (wanted !== undefined && isEligible(wanted.rule, facts)) candidate = wanted;
-    }
-    candidate ??= decide(zone, facts);
+    const candidate = (preferred !== null ? eligibleCreative(zone, preferred, facts) : null) ?? decide(zone, facts);
     if (remoteCaps && candidate !== null && candidate.rule.visitorCap !== null) {
       return this.decideInPrimary([{ zone, keywords }], undefined, userAgent, baseUrl, clientIp, candidate.creativeId).then((s) => s[0]!);
     }
