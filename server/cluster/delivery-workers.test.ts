@@ -8,7 +8,7 @@ import { expectStatus, seedCatalog, uploadPng } from '../test/catalog-fixture';
 import { loadOrCreateTokenKeys } from '../delivery/token-keys';
 import { TokenSigner } from '../delivery/tokens';
 import { startServeChild } from '../test/serve-child';
-import { WORKER_SEMI_SPACE_MB, workerExecArgv } from './delivery-workers';
+import { WORKER_MALLOC_ENV, WORKER_SEMI_SPACE_MB, workerEnv, workerExecArgv } from './delivery-workers';
 import { startTestApp, type TestApp } from '../test/test-app';
 import { until } from '../../node/test/until';
 
@@ -93,6 +93,12 @@ describe('delivery workers (serve --workers 2)', () => {
     // Each worker runs with the smaller young generation (a semi-space size the primary was given is kept).
     for (const pid of app.workers!.pids()) expect(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')).toContain(`--max-semi-space-size=${WORKER_SEMI_SPACE_MB}`);
     expect(workerExecArgv(['--max-semi-space-size=16', '--cpu-prof'])).toEqual(['--max-semi-space-size=16', '--cpu-prof']);
+    // ... and with glibc's fixed mmap and trim thresholds (values the operator set are kept).
+    for (const pid of app.workers!.pids()) {
+      const env = fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+      for (const [k, v] of Object.entries(WORKER_MALLOC_ENV)) expect(env).toContain(`${k}=${v}`);
+    }
+    expect(workerEnv({ MALLOC_TRIM_THRESHOLD_: '0' })).toEqual({ MALLOC_MMAP_THRESHOLD_: '131072' });
     const { campaign, zones } = await seedCatalog(manager);
     const probes = await everyWorkerServes(app, zones[0]!.id);
     const decisions = [];
