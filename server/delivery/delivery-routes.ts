@@ -82,13 +82,13 @@ export function decisionJson(s: Served): { body: string; bytes: number } {
   const plain = isPlainBase(s.baseUrl);
   const click = `${s.baseUrl}/v1/click/${s.token}`;
   const imp = `${s.baseUrl}/v1/imp/${s.token}`;
-  const parts = s.candidate.jsonParts;
+  const parts = s.candidate.creative.parts;
   const creative = parts.length === 1 ? parts[0] : parts.join(click);
   // campaignId lets the page tag exclude campaigns already on the page from its later batches (ids are checked: no escaping).
   const body = plain
     ? `{"decisionId":"${s.decisionId}","campaignId":"${s.candidate.rule.id}","creative":${creative},"impressionUrl":"${imp}","clickUrl":"${click}","viewUrl":"${s.baseUrl}/v1/view/${s.token}"}`
     : `{"decisionId":"${s.decisionId}","campaignId":"${s.candidate.rule.id}","creative":${creative},"impressionUrl":${JSON.stringify(imp)},"clickUrl":${JSON.stringify(click)},"viewUrl":${JSON.stringify(`${s.baseUrl}/v1/view/${s.token}`)}}`;
-  return { body, bytes: plain ? body.length + s.candidate.jsonExtraBytes : Buffer.byteLength(body) };
+  return { body, bytes: plain ? body.length + s.candidate.creative.extraBytes : Buffer.byteLength(body) };
 }
 
 /** An HttpError with the CORS headers of POST /v1/decisions added (publishers' scripts read errors too); anything else as it is. */

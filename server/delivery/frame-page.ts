@@ -25,7 +25,8 @@ export const FRAME_SCRIPT_HASH = `'sha256-${createHash('sha256').update(FRAME_SC
  */
 export function framePage(served: Served | null): string {
   if (!served) return `${HEAD}</body></html>`;
-  const { candidate: c, token, baseUrl } = served;
+  const { candidate, token, baseUrl } = served;
+  const c = candidate.creative;
   const click = `${baseUrl}/v1/click/${token}`;
   const imp = escapeHtml(`${baseUrl}/v1/imp/${token}`);
   const pixel = `<noscript><img src="${imp}" alt="" width="1" height="1" style="position:absolute;left:-10px;top:-10px"></noscript>`;

@@ -68,9 +68,9 @@ export function registerZonePreview(
         campaignId: c.rule.id,
         campaignName: names.get(c.rule.id)!,
         creativeId: c.creativeId,
-        width: c.width,
-        height: c.height,
-        alt: c.alt,
+        width: c.creative.width,
+        height: c.creative.height,
+        alt: c.creative.alt,
         landingUrl: snapshot.creatives.get(c.creativeId)?.landingUrl ?? '',
         chance: c.rule.priority === top ? c.weight / total : 0,
       };
@@ -82,8 +82,9 @@ export function registerZonePreview(
       if (!pick) throw notFound('An eligible creative with this id');
       // A stored image is linked from this listener (signed-in, same origin), so the console's own policy allows it too.
       const assets = `${snapshot.baseUrl}/v1/assets/`;
-      const imageUrl = pick.imageUrl?.startsWith(assets) ? `/api/assets/${encodeURIComponent(pick.imageUrl.slice(assets.length))}/content` : pick.imageUrl;
-      const page = previewPage({ html: pick.html, imageUrl, alt: pick.alt, width: pick.width, height: pick.height, landingUrl: describe(pick).landingUrl });
+      const { html, imageUrl: served, alt, width, height } = pick.creative;
+      const imageUrl = served?.startsWith(assets) ? `/api/assets/${encodeURIComponent(served.slice(assets.length))}/content` : served;
+      const page = previewPage({ html, imageUrl, alt, width, height, landingUrl: describe(pick).landingUrl });
       // The ad's policy (no script, sandboxed) replaces the console's; only the console may frame it.
       res.writeHead(200, {
         'content-type': 'text/html; charset=utf-8',
