@@ -1,10 +1,11 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ipBytes } from '../../common/cidr';
 import { countryNumber } from '../../common/countries';
 import { packagedTable } from './country-lookup';
-import { TABLE_PACKAGE, tablePackageDir } from './country-table';
+import { loadPackagedTable, TABLE_PACKAGE, tablePackageDir } from './country-table';
 import { parseIpv4, parseIpv6 } from './ip-parse';
 
 describe('allocation-free address parsing', () => {
@@ -95,4 +96,60 @@ describe('the shipped table in typed arrays', () => {
       expect(probes.length).toBeGreaterThan(family === 4 ? 10_000 : 2_000);
     });
   }
+});
+
+describe('loading a table from its files', () => {
+  const base = path.basename(TABLE_PACKAGE);
+  const withFiles = (v4: string, v6: string) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ce-country-'));
+    fs.writeFileSync(path.join(dir, `${base}-ipv4-num.csv`), v4);
+    fs.writeFileSync(path.join(dir, `${base}-ipv6.csv`), v6);
+    return dir;
+  };
+
+  it('reads files far longer than one piece, CRLF or not, with runs of no country between and after the ranges', () => {
+    // 6,000 ranges of 100 addresses, every third one followed by a gap: about 160 KB, so lines span pieces.
+    const lines: string[] = [];
+    const codes = ['DE', 'AT', 'CH', 'FR'];
+    let at = 1000;
+    for (let i = 0; i < 6000; i++) {
+      lines.push(`${at},${at + 99},${codes[i % 4]}`);
+      at += i % 3 === 2 ? 150 : 100;
+    }
+    const dir = withFiles(lines.join('\r\n'), '2001:db8::,2001:db8::ffff,DE\n2001:db8:0:0:0:0:1:0,2001:db8:0:0:0:0:1:ffff,AT\nffff::,ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff,CH\n');
+    try {
+      const t = loadPackagedTable(dir);
+      expect([t.ipv4Ranges, t.ipv6Ranges]).toEqual([6000, 3]);
+      at = 1000;
+      for (let i = 0; i < 6000; i++) {
+        const want = countryNumber(codes[i % 4]!);
+        expect([t.lookupV4(at), t.lookupV4(at + 99)]).toEqual([want, want]);
+        if (i % 3 === 2) expect(t.lookupV4(at + 100)).toBe(0);
+        at += i % 3 === 2 ? 150 : 100;
+      }
+      expect([t.lookupV4(0), t.lookupV4(999), t.lookupV4(at), t.lookupV4(0xffffffff)]).toEqual([0, 0, 0, 0]);
+      expect(['2001:db8::1', '2001:db8::1:1', '2001:db8::2:0', '2001:db7::', 'ffff::1', 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff'].map((ip) => t.lookup(ip))).toEqual(
+        [countryNumber('DE'), countryNumber('AT'), 0, 0, countryNumber('CH'), countryNumber('CH')],
+      );
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a malformed, reversed or unsorted line, naming the file and the line', () => {
+    const good = '2001:db8::,2001:db8::ffff,DE\n';
+    for (const [v4, message] of [
+      ['1,2,DE\n3,4\n', 'IPv4 table line 2 is not "start,end,CC".'],
+      ['1,2,DE\n9,4,AT\n', 'IPv4 table line 2 has a bad range.'],
+      ['1,2,DE\n5,6,AT\n3,4,CH\n', 'IPv4 table line 3 is out of order.'],
+      ['1,2,DE\n' + '7'.repeat(300), 'IPv4 table line 2 is not "start,end,CC".'],
+    ] as const) {
+      const dir = withFiles(v4, good);
+      try {
+        expect(() => loadPackagedTable(dir)).toThrow(message);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    }
+  });
 });

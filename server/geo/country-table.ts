@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { countryNumber } from '../../common/countries';
@@ -18,34 +18,27 @@ export interface CountryLookup {
 export const TABLE_PACKAGE = '@ip-location-db/geo-whois-asn-country';
 
 /**
- * The IP→country table in sorted typed arrays, looked up by binary search. IPv4 ranges are uint32
- * start/end; IPv6 ranges four uint32 words each (most significant first), so a lookup neither
- * allocates nor touches a BigInt.
+ * The IP→country table in sorted typed arrays, looked up by binary search: the address space cut
+ * into runs, each run's first address and its country (0 for the gaps no range covers), so a run
+ * ends where the next begins and no end addresses are kept. IPv4 starts are uint32s; IPv6 starts
+ * four uint32 words each (most significant first), so a lookup neither allocates nor touches a
+ * BigInt. The shipped table takes 6.4 MiB this way instead of 10 MiB with ends.
  */
 export class CountryTable implements CountryLookup {
   private readonly v6 = new Uint32Array(4);
 
   constructor(
     readonly source: string,
-    private readonly v4Start: Uint32Array,
-    private readonly v4End: Uint32Array,
-    private readonly v4Country: Uint8Array,
-    private readonly v6Start: Uint32Array,
-    private readonly v6End: Uint32Array,
-    private readonly v6Country: Uint8Array,
+    private readonly v4: Runs,
+    private readonly v6Runs: Runs,
+    /** The ranges the data listed, for the start-up line. */
+    readonly ipv4Ranges: number,
+    readonly ipv6Ranges: number,
   ) {}
-
-  get ipv4Ranges(): number {
-    return this.v4Country.length;
-  }
-
-  get ipv6Ranges(): number {
-    return this.v6Country.length;
-  }
 
   /** Bytes held by the arrays. */
   get bytes(): number {
-    return this.v4Start.byteLength + this.v4End.byteLength + this.v4Country.byteLength + this.v6Start.byteLength + this.v6End.byteLength + this.v6Country.byteLength;
+    return this.v4.start.byteLength + this.v4.country.byteLength + this.v6Runs.start.byteLength + this.v6Runs.country.byteLength;
   }
 
   lookup(ip: string): number {
@@ -58,7 +51,7 @@ export class CountryTable implements CountryLookup {
 
   /** Country number of an IPv4 address as uint32. */
   lookupV4(v: number): number {
-    const starts = this.v4Start;
+    const starts = this.v4.start;
     let lo = 0;
     let hi = starts.length; // first start > v
     while (lo < hi) {
@@ -66,33 +59,27 @@ export class CountryTable implements CountryLookup {
       if (starts[mid]! <= v) lo = mid + 1;
       else hi = mid;
     }
-    const i = lo - 1;
-    return i >= 0 && v <= this.v4End[i]! ? this.v4Country[i]! : 0;
+    return lo > 0 ? this.v4.country[lo - 1]! : 0;
   }
 
   /** Country number of an IPv6 address given as four uint32 words. */
   lookupV6(a: Uint32Array): number {
-    const starts = this.v6Start;
+    const starts = this.v6Runs.start;
     let lo = 0;
-    let hi = this.v6Country.length;
+    let hi = this.v6Runs.country.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (compare(starts, mid * 4, a) <= 0) lo = mid + 1;
+      if (cmp(starts, mid * 4, a, 0, 4) <= 0) lo = mid + 1;
       else hi = mid;
     }
-    const i = lo - 1;
-    return i >= 0 && compare(this.v6End, i * 4, a) >= 0 ? this.v6Country[i]! : 0;
+    return lo > 0 ? this.v6Runs.country[lo - 1]! : 0;
   }
 }
 
-/** Sign of words[at..at+3] − a. */
-function compare(words: Uint32Array, at: number, a: Uint32Array): number {
-  for (let k = 0; k < 4; k++) {
-    const x = words[at + k]!;
-    const y = a[k]!;
-    if (x !== y) return x < y ? -1 : 1;
-  }
-  return 0;
+/** Runs of one address family: each run's first address (w words) and its country; sorted, from the first range on. */
+export interface Runs {
+  start: Uint32Array;
+  country: Uint8Array;
 }
 
 /** The directory of the table package (resolved like any dependency, also from the bundle). */
@@ -104,12 +91,13 @@ export function tablePackageDir(): string {
 /**
  * Loads the shipped table: the package's IPv4 (numeric) and IPv6 (text) CSVs, `start,end,CC` per
  * line, sorted by start. Codes that are no ISO 3166-1 country (e.g. withdrawn ones) count as unknown.
+ * The files are read in small pieces, so loading leaves no 20 MB of text behind for the collector.
  */
 export function loadPackagedTable(dir = tablePackageDir()): CountryTable {
   const base = path.basename(TABLE_PACKAGE);
-  const v4 = parseCsv(readFileSync(path.join(dir, `${base}-ipv4-num.csv`), 'latin1'), 1, 'IPv4 table');
-  const v6 = parseCsv(readFileSync(path.join(dir, `${base}-ipv6.csv`), 'latin1'), 4, 'IPv6 table');
-  return new CountryTable(TABLE_PACKAGE, v4.start, v4.end, v4.country, v6.start, v6.end, v6.country);
+  const v4 = parseCsv(path.join(dir, `${base}-ipv4-num.csv`), 1, 'IPv4 table');
+  const v6 = parseCsv(path.join(dir, `${base}-ipv6.csv`), 4, 'IPv6 table');
+  return new CountryTable(TABLE_PACKAGE, v4.runs, v6.runs, v4.ranges, v6.ranges);
 }
 
 /** Country numbers by the two letters' offsets from 'A' (26 × 26), for parsing without substrings. */
@@ -211,8 +199,33 @@ class RangeBuilder {
     this.remCountry = c2;
   }
 
-  done() {
-    return { start: this.start.slice(0, this.n * this.w), end: this.end.slice(0, this.n * this.w), country: this.country.slice(0, this.n) };
+  /** The disjoint ranges as runs: a run of country 0 starts after each range the next one does not adjoin. */
+  runs(): Runs {
+    const w = this.w;
+    const one = this.one;
+    // A gap follows range i when range i + 1 does not start right after it, or when i is the last and ends below the top address.
+    const gapAfter = (i: number): boolean => {
+      for (let k = 0; k < w; k++) one[k] = this.end[i * w + k]!;
+      let top = true;
+      for (let k = 0; k < w && top; k++) top = one[k] === 0xffffffff;
+      if (top) return false;
+      inc(one, w);
+      return i + 1 === this.n || cmp(this.start, (i + 1) * w, one, 0, w) !== 0;
+    };
+    let count = this.n;
+    for (let i = 0; i < this.n; i++) if (gapAfter(i)) count++;
+    const start = new Uint32Array(count * w);
+    const country = new Uint8Array(count);
+    let r = 0;
+    for (let i = 0; i < this.n; i++) {
+      for (let k = 0; k < w; k++) start[r * w + k] = this.start[i * w + k]!;
+      country[r++] = this.country[i]!;
+      if (gapAfter(i)) {
+        start.set(one, r * w);
+        country[r++] = 0;
+      }
+    }
+    return { start, country };
   }
 }
 
@@ -248,36 +261,54 @@ function dec(a: Uint32Array, at: number, w: number): void {
   }
 }
 
-/** Parses `start,end,CC` lines: decimal numbers for w = 1, IPv6 text for w = 4. */
-function parseCsv(text: string, w: number, what: string) {
+/** Bytes read at a time: each piece's text stays below V8's large-object size and dies young. */
+const PIECE_BYTES = 64 * 1024;
+
+/** Parses the file's `start,end,CC` lines: decimal numbers for w = 1, IPv6 text for w = 4. */
+function parseCsv(file: string, w: number, what: string): { runs: Runs; ranges: number } {
   const b = new RangeBuilder(w);
   const s = new Uint32Array(w);
   const e = new Uint32Array(w);
   const prev = new Uint32Array(w);
   let line = 0;
-  let pos = 0;
-  const len = text.length;
-  while (pos < len) {
-    let nl = text.indexOf('\n', pos);
-    if (nl === -1) nl = len;
+  let ranges = 0;
+  const parseLine = (text: string, pos: number, stop: number) => {
     line++;
-    let stop = nl;
     if (stop > pos && text.charCodeAt(stop - 1) === 13) stop--;
-    if (stop > pos) {
-      const c1 = text.indexOf(',', pos);
-      const c2 = c1 === -1 ? -1 : text.indexOf(',', c1 + 1);
-      if (c2 === -1 || c2 + 3 !== stop) throw new Error(`${what} line ${line} is not "start,end,CC".`);
-      const ok = w === 1 ? decimal(text, pos, c1, s) && decimal(text, c1 + 1, c2, e) : parseIpv6(text.slice(pos, c1), s) && parseIpv6(text.slice(c1 + 1, c2), e);
-      if (!ok || cmp(e, 0, s, 0, w) < 0) throw new Error(`${what} line ${line} has a bad range.`);
-      if (b.n > 0 && cmp(s, 0, prev, 0, w) < 0) throw new Error(`${what} line ${line} is out of order.`);
-      prev.set(s);
-      const l1 = text.charCodeAt(c2 + 1) - 65;
-      const l2 = text.charCodeAt(c2 + 2) - 65;
-      b.add(s, e, l1 >= 0 && l1 < 26 && l2 >= 0 && l2 < 26 ? BY_LETTERS[l1 * 26 + l2]! : 0);
+    if (stop === pos) return;
+    const c1 = text.indexOf(',', pos);
+    const c2 = c1 === -1 || c1 > stop ? -1 : text.indexOf(',', c1 + 1);
+    if (c2 === -1 || c2 + 3 !== stop) throw new Error(`${what} line ${line} is not "start,end,CC".`);
+    const ok = w === 1 ? decimal(text, pos, c1, s) && decimal(text, c1 + 1, c2, e) : parseIpv6(text.slice(pos, c1), s) && parseIpv6(text.slice(c1 + 1, c2), e);
+    if (!ok || cmp(e, 0, s, 0, w) < 0) throw new Error(`${what} line ${line} has a bad range.`);
+    if (ranges > 0 && cmp(s, 0, prev, 0, w) < 0) throw new Error(`${what} line ${line} is out of order.`);
+    prev.set(s);
+    ranges++;
+    const l1 = text.charCodeAt(c2 + 1) - 65;
+    const l2 = text.charCodeAt(c2 + 2) - 65;
+    b.add(s, e, l1 >= 0 && l1 < 26 && l2 >= 0 && l2 < 26 ? BY_LETTERS[l1 * 26 + l2]! : 0);
+  };
+  const fd = openSync(file, 'r');
+  try {
+    const piece = Buffer.allocUnsafe(PIECE_BYTES);
+    let carry = ''; // the unfinished line at the end of the previous piece
+    for (;;) {
+      const n = readSync(fd, piece, 0, PIECE_BYTES, null);
+      if (n === 0) break;
+      const text = carry + piece.toString('latin1', 0, n);
+      let pos = 0;
+      for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', pos)) {
+        parseLine(text, pos, nl);
+        pos = nl + 1;
+      }
+      carry = text.slice(pos);
+      if (carry.length > 200) throw new Error(`${what} line ${line + 1} is not "start,end,CC".`);
     }
-    pos = nl + 1;
+    if (carry.length > 0) parseLine(carry, 0, carry.length);
+  } finally {
+    closeSync(fd);
   }
-  return b.done();
+  return { runs: b.runs(), ranges };
 }
 
 /** A decimal uint32 in text[from, to) into out[0]; false when it is none. */
