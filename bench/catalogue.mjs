@@ -198,7 +198,8 @@ export async function runCatalogueBench(options = {}) {
     workers: Number(process.env.BENCH_CATALOGUE_WORKERS ?? 1),
     cli: path.resolve(process.env.BENCH_CLI ?? path.join(root, 'bin', 'creative-engine.js')),
     quiet: false,
-    nodeArgs: [...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.join(root, 'bench', 'profiles')}`] : []), ...(process.env.BENCH_TRACE_GC ? ['--trace-gc'] : [])],
+    // BENCH_NODE_ARGS: more Node flags for the server (and its workers), e.g. to compare V8 settings.
+    nodeArgs: [...(process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : []), ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.join(root, 'bench', 'profiles')}`] : []), ...(process.env.BENCH_TRACE_GC ? ['--trace-gc'] : [])],
     ...options,
   };
   const say = (line) => o.quiet || console.log(line);

@@ -8,7 +8,7 @@ import { expectStatus, seedCatalog, uploadPng } from '../test/catalog-fixture';
 import { loadOrCreateTokenKeys } from '../delivery/token-keys';
 import { TokenSigner } from '../delivery/tokens';
 import { startServeChild } from '../test/serve-child';
-import { WORKER_MALLOC_ENV, WORKER_SEMI_SPACE_MB, workerEnv, workerExecArgv } from './delivery-workers';
+import { WORKER_HEAP_GROWING_PERCENT, WORKER_MALLOC_ENV, WORKER_SEMI_SPACE_MB, workerEnv, workerExecArgv } from './delivery-workers';
 import { startTestApp, type TestApp } from '../test/test-app';
 import { until } from '../../node/test/until';
 
@@ -91,8 +91,14 @@ describe('delivery workers (serve --workers 2)', () => {
   it('runs two worker processes on one port and counts each decision once, whichever worker sees its pixel, view or click', async () => {
     expect(app.workers?.pids()).toHaveLength(2);
     // Each worker runs with the smaller young generation (a semi-space size the primary was given is kept).
-    for (const pid of app.workers!.pids()) expect(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')).toContain(`--max-semi-space-size=${WORKER_SEMI_SPACE_MB}`);
-    expect(workerExecArgv(['--max-semi-space-size=16', '--cpu-prof'])).toEqual(['--max-semi-space-size=16', '--cpu-prof']);
+    // and the old generation's smaller growth factor.
+    for (const pid of app.workers!.pids()) {
+      expect(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')).toEqual(
+        expect.arrayContaining([`--max-semi-space-size=${WORKER_SEMI_SPACE_MB}`, `--heap-growing-percent=${WORKER_HEAP_GROWING_PERCENT}`]),
+      );
+    }
+    expect(workerExecArgv(['--max-semi-space-size=16', '--cpu-prof'])).toEqual(['--max-semi-space-size=16', '--cpu-prof', `--heap-growing-percent=${WORKER_HEAP_GROWING_PERCENT}`]);
+    expect(workerExecArgv(['--heap_growing_percent=50'])).toEqual(['--heap_growing_percent=50', `--max-semi-space-size=${WORKER_SEMI_SPACE_MB}`]);
     // ... and with glibc's fixed mmap and trim thresholds (values the operator set are kept).
     for (const pid of app.workers!.pids()) {
       const env = fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
