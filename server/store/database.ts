@@ -21,12 +21,20 @@ export function openDatabase(dataDir: string, migrations: readonly Migration[] =
 }
 
 /**
+ * Pages a worker's connection keeps cached, in KiB (SQLite's default is 2,000). A worker reads the
+ * whole catalogue once and then a campaign's rows at a time, through indexes: a small cache costs it
+ * nothing, while a full one stays resident in every worker (about 6 MiB with its bookkeeping).
+ */
+export const READ_ONLY_CACHE_KIB = 256;
+
+/**
  * Opens the store read-only (a delivery worker's view: it reads the catalogue for its zone index and
  * never writes); the primary has created and migrated it.
  */
 export function openReadOnlyDatabase(dataDir: string): Db {
   const db = new Database(path.join(dataDir, STORE_FILE), { readonly: true, fileMustExist: true });
   db.pragma('busy_timeout = 5000');
+  db.pragma(`cache_size = -${READ_ONLY_CACHE_KIB}`);
   return db;
 }
 
