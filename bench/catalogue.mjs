@@ -13,7 +13,7 @@
 //    reflects it, and the server's own index update time (its debug log line); the same for a
 //    change that is not campaign-scoped (renaming a zone: every row re-read, as on the minute tick;
 //    archiving and restoring a zone: a full rebuild). BENCH_TRACE_GC=1 also prints the server's
-//    mark-compact and long scavenge pauses.
+//    mark-compact and long scavenge pauses; BENCH_NODE_ARGS passes the server (and its workers) more Node flags.
 // Also callable: `import { runCatalogueBench } from './catalogue.mjs'` returns the figures.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
