@@ -90,8 +90,8 @@ describe('delivery workers (serve --workers 2)', () => {
 
   it('runs two worker processes on one port and counts each decision once, whichever worker sees its pixel, view or click', async () => {
     expect(app.workers?.pids()).toHaveLength(2);
-    // Each worker runs with the smaller young generation (a semi-space size the primary was given is kept).
-    // and the old generation's smaller growth factor.
+    // Each worker runs with the smaller young generation and the old generation's smaller growth
+    // factor (values the primary was given are kept) ...
     for (const pid of app.workers!.pids()) {
       expect(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')).toEqual(
         expect.arrayContaining([`--max-semi-space-size=${WORKER_SEMI_SPACE_MB}`, `--heap-growing-percent=${WORKER_HEAP_GROWING_PERCENT}`]),

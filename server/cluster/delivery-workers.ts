@@ -63,9 +63,10 @@ export const WORKER_SEMI_SPACE_MB = 4;
  * How far a worker's old generation may grow past what its last full collection kept, in per cent
  * (V8's --heap-growing-percent). V8's own factor goes up to 4 on a machine with gigabytes of
  * memory, and a worker builds its replica right after its first full collection: its heap then grew
- * to 100-150 MiB of mostly garbage before the next one. At 30 % a large-catalogue worker (45-50 MiB
- * live) stays near 150 MiB resident, for a full collection every few seconds under load
- * (bench/catalogue.mjs with BENCH_CATALOGUE_WORKERS=2). No limit is set: a larger catalogue still fits.
+ * to 100-150 MiB of mostly garbage before the next one. At 30 % (or V8's minimum step of 16 MiB) a
+ * large-catalogue worker (45-50 MiB live) stays near 140 MiB resident instead of 160-210, with about
+ * one more full collection per 10 s of load (bench/catalogue.mjs with BENCH_CATALOGUE_WORKERS=2 and
+ * BENCH_TRACE_GC=1). No limit is set: a larger catalogue still fits.
  */
 export const WORKER_HEAP_GROWING_PERCENT = 30;
 
