@@ -82,8 +82,8 @@ export function registerZonePreview(
       if (!pick) throw notFound('An eligible creative with this id');
       // A stored image is linked from this listener (signed-in, same origin), so the console's own policy allows it too.
       const assets = `${snapshot.baseUrl}/v1/assets/`;
-      const { html, imageUrl: served, alt, width, height } = pick.creative;
-      const imageUrl = served?.startsWith(assets) ? `/api/assets/${encodeURIComponent(served.slice(assets.length))}/content` : served;
+      const { html, imageUrl: deliveryImage, alt, width, height } = pick.creative;
+      const imageUrl = deliveryImage?.startsWith(assets) ? `/api/assets/${encodeURIComponent(deliveryImage.slice(assets.length))}/content` : deliveryImage;
       const page = previewPage({ html, imageUrl, alt, width, height, landingUrl: describe(pick).landingUrl });
       // The ad's policy (no script, sandboxed) replaces the console's; only the console may frame it.
       res.writeHead(200, {

@@ -203,7 +203,8 @@ class RangeBuilder {
   runs(): Runs {
     const w = this.w;
     const one = this.one;
-    // A gap follows range i when range i + 1 does not start right after it, or when i is the last and ends below the top address.
+    // A gap follows range i when range i + 1 does not start right after it, or when i is the last and ends below the top address;
+    // when it does, `one` holds the gap's first address (range i's end + 1) for the fill below.
     const gapAfter = (i: number): boolean => {
       for (let k = 0; k < w; k++) one[k] = this.end[i * w + k]!;
       let top = true;
